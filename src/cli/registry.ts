@@ -1,0 +1,6 @@
+/** Every subcommand of `topolens`, one module each. Add a line here for a new command. */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: RegisterCommand[] = [];

@@ -1,0 +1,6 @@
+/** topolens: the library API. */
+export * from './core/index.js';
+export { pairwiseDistances } from './linalg/distances.js';
+export type { Metric, PairwiseOptions } from './linalg/distances.js';
+export { knn } from './linalg/knn.js';
+export type { KnnResult, KnnOptions } from './linalg/knn.js';
