@@ -40,3 +40,26 @@ export function enclosingRadius(m: CondensedDistances): number {
   for (let i = 0; i < n; i++) if (rowMax[i] < best) best = rowMax[i];
   return best;
 }
+
+/**
+ * A sparse symmetric distance matrix: the listed edges, each once (i > j), with their lengths.
+ * Pairs that are not listed are at distance +Infinity (not in the filtration). This is the input
+ * of thresholded or collapsed Rips computations (Ripser's `sparse` format).
+ */
+export interface SparseDistances<T extends FloatArray = FloatArray> {
+  n: number;
+  /** larger endpoint of each edge */
+  i: Int32Array;
+  /** smaller endpoint of each edge */
+  j: Int32Array;
+  /** length of each edge */
+  values: T;
+}
+
+export function isSparseDistances(x: unknown): x is SparseDistances {
+  return typeof x === 'object' && x !== null && 'values' in x && 'i' in x && 'j' in x;
+}
+
+export function isCondensedDistances(x: unknown): x is CondensedDistances {
+  return typeof x === 'object' && x !== null && 'n' in x && 'data' in x && !('rows' in x);
+}
