@@ -8,3 +8,7 @@ export * from './distanceText.js';
 export * from './jsonInput.js';
 export * from './input.js';
 export * from './load.js';
+export * from './idx.js';
+export * from './synthetic.js';
+export * from './mnist.js';
+export * from './imageFolder.js';
