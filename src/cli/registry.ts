@@ -1,6 +1,7 @@
 /** Every subcommand of `topolens`, one module each. Add a line here for a new command. */
 import type { Command } from 'commander';
+import { registerPh } from './commands/ph.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerPh];
