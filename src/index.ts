@@ -4,3 +4,5 @@ export { pairwiseDistances } from './linalg/distances.js';
 export type { Metric, PairwiseOptions } from './linalg/distances.js';
 export { knn } from './linalg/knn.js';
 export type { KnnResult, KnnOptions } from './linalg/knn.js';
+export { ripsPersistence, estimateRipsMemory, squareToCondensed } from './homology/rips.js';
+export type { RipsOptions, RipsResult, RipsStats, RipsInput } from './homology/rips.js';
