@@ -6,3 +6,5 @@ export { knn } from './linalg/knn.js';
 export type { KnnResult, KnnOptions } from './linalg/knn.js';
 export * from './data/index.js';
 export * from './homology/diagramFormats.js';
+export { ripsPersistence, estimateRipsMemory, squareToCondensed } from './homology/rips.js';
+export type { RipsOptions, RipsResult, RipsStats, RipsInput } from './homology/rips.js';

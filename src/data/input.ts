@@ -34,7 +34,7 @@ export const INPUT_FORMATS = [
 ] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 
-export type RipsInput = PointCloud | CondensedDistances | SparseDistances;
+export type LoadedInput = PointCloud | CondensedDistances | SparseDistances;
 
 export interface ParseInputOptions {
   /** The array to use in an .npz or .safetensors file; default: the only one. */
@@ -58,7 +58,7 @@ export function assertInputFormat(format: string): InputFormat {
   return format as InputFormat;
 }
 
-function fromArray(a: NdArray, options: ParseInputOptions, name: string): RipsInput {
+function fromArray(a: NdArray, options: ParseInputOptions, name: string): LoadedInput {
   const m = ndarrayToMatrix(a, name);
   assertFiniteMatrix(m, name);
   if (m.rows === 0) throw invalidInput(`${name} has no rows (no points).`);
@@ -77,7 +77,7 @@ export function parseInput(
   bytes: Uint8Array,
   format: InputFormat,
   options: ParseInputOptions = {},
-): RipsInput {
+): LoadedInput {
   const name = options.name ?? 'the input';
   const text = (): string => new TextDecoder('utf-8').decode(bytes);
   switch (format) {

@@ -12,7 +12,7 @@ import {
   parseInput,
   type InputFormat,
   type ParseInputOptions,
-  type RipsInput,
+  type LoadedInput,
 } from './input.js';
 
 const BY_EXTENSION: Record<string, InputFormat> = {
@@ -48,7 +48,7 @@ export interface LoadOptions extends ParseInputOptions {
 }
 
 /** Reads `path` and returns a PointCloud, CondensedDistances or SparseDistances. */
-export function loadPointCloudOrDistances(path: string, options: LoadOptions = {}): RipsInput {
+export function loadPointCloudOrDistances(path: string, options: LoadOptions = {}): LoadedInput {
   const format = options.format ? assertInputFormat(options.format) : formatFromExtension(path);
   let bytes: Uint8Array;
   try {

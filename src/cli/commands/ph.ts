@@ -10,7 +10,7 @@ import { isCondensedDistances, isSparseDistances } from '../../core/distances.js
 import { invalidOption } from '../../core/errors.js';
 import { isPrime } from '../../core/validate.js';
 import type { Matrix } from '../../core/matrix.js';
-import { INPUT_FORMATS, assertInputFormat, type RipsInput } from '../../data/input.js';
+import { INPUT_FORMATS, assertInputFormat, type LoadedInput } from '../../data/input.js';
 import { formatFromExtension, loadPointCloudOrDistances } from '../../data/load.js';
 import { diagramFormatFromPath, formatDiagrams } from '../../homology/diagramFormats.js';
 import { ripsPersistence, type RipsOptions, type RipsResult } from '../../homology/rips.js';
@@ -108,7 +108,7 @@ export interface InputDescription {
   edges?: number;
 }
 
-export function describeInput(input: RipsInput): InputDescription {
+export function describeInput(input: LoadedInput): InputDescription {
   if (isSparseDistances(input))
     return { kind: 'sparse-distances', points: input.n, edges: input.values.length };
   if (isCondensedDistances(input)) return { kind: 'distance-matrix', points: input.n };
@@ -178,7 +178,7 @@ export function runPh(s: PhSettings): void {
       `--metric ${s.metric} applies to point clouds; ${basename(s.file)} is already a distance matrix.`,
     );
   }
-  const input: RipsInput =
+  const input: LoadedInput =
     s.metric === 'euclidean' || description.kind !== 'point-cloud'
       ? loaded
       : pairwiseDistances(loaded as Matrix, { metric: s.metric });
