@@ -245,7 +245,7 @@ export function runPh(s: PhSettings): void {
     );
     if (d.mostPersistent.length > 0) {
       const bars = d.mostPersistent.map(([b, e]) =>
-        e === null ? `[${fmt(b)}, inf)` : `[${fmt(b)}, ${fmt(e)}) ${fmt(e - b)}`,
+        e === null ? `[${fmt(b)}, inf)` : `[${fmt(b)}, ${fmt(e)}) (${fmt(e - b)})`,
       );
       lines.push(`    most persistent: ${bars.join('  ')}`);
     }
