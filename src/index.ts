@@ -24,3 +24,14 @@ export * from './similarity/tests.js';
 export * from './similarity/measures.js';
 export { symmetricEigen } from './linalg/symmetricEigen.js';
 export type { SymmetricEigen } from './linalg/symmetricEigen.js';
+export { nnDescent } from './linalg/approximateKnn.js';
+export type { NnDescentOptions, ApproximateKnnResult } from './linalg/approximateKnn.js';
+export { covarianceSpectrum, symmetricEigenvaluesQL } from './linalg/pca.js';
+export {
+  minimumSpanningTree,
+  minimumSpanningTreeLengths,
+  h0Diagram,
+  mstWeight,
+} from './homology/mst.js';
+export type { MstEdges, MstInput } from './homology/mst.js';
+export * from './geometry/intrinsicDimension/index.js';

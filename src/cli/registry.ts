@@ -13,3 +13,9 @@ export const commands: RegisterCommand[] = [
   registerRicci,
   registerSimilarity,
 ];
+import { registerIdCommand } from './commands/id.js';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: RegisterCommand[] = [];
+commands.push(registerIdCommand);
