@@ -4,3 +4,4 @@ export { pairwiseDistances } from './linalg/distances.js';
 export type { Metric, PairwiseOptions } from './linalg/distances.js';
 export { knn } from './linalg/knn.js';
 export type { KnnResult, KnnOptions } from './linalg/knn.js';
+export * from './mapper/index.js';
