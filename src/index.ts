@@ -35,3 +35,4 @@ export {
 } from './homology/mst.js';
 export type { MstEdges, MstInput } from './homology/mst.js';
 export * from './geometry/intrinsicDimension/index.js';
+export * from './mapper/index.js';
