@@ -30,11 +30,14 @@ async function gradsOn(
 ): Promise<Float32Array[]> {
   await initBackend({ backend });
   return tf.tidy(() => {
-    const x = tf.tensor(randomArray(tf.util.sizeFromShape(xShape), seed), xShape) as tf.Tensor4D;
-    const w = tf.tensor(
+    const x = tf.tensor4d(
+      randomArray(tf.util.sizeFromShape(xShape), seed),
+      xShape as [number, number, number, number],
+    );
+    const w = tf.tensor4d(
       randomArray(tf.util.sizeFromShape(wShape), seed + 1),
-      wShape,
-    ) as tf.Tensor4D;
+      wShape as [number, number, number, number],
+    );
     const outShape = f(x, w).shape;
     const r = tf.tensor(randomArray(tf.util.sizeFromShape(outShape), seed + 2), outShape);
     const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
