@@ -33,40 +33,42 @@ function layoutStrides(shape: number[], channelsLast: boolean): [number, number,
   return [d1 * d2 * d3, d3, 1, d2 * d3];
 }
 
-/** dW[fh,fw,ci,co] = sum over b,oh,ow of x[b, oh*sh+fh*dh-top, ow*sw+fw*dw-left, ci] dy[b,oh,ow,co]. */
+/** dW[fh,fw,ci,co] = sum over b,oh,ow of x[b, oh*sh+fh*dh-top, ow*sw+fw*dw-left, ci] dy[b,oh,ow,co].
+ * Loops over output positions outermost so that the small dW block stays in cache; accumulates
+ * in float64. */
 export function conv2dFilterGradient(x: Float32Array, dy: Float32Array, c: ConvInfo): Float32Array {
   const cl = c.dataFormat === 'channelsLast';
   const [xb, xr, xc, xch] = layoutStrides(c.inShape as number[], cl);
   const [yb, yr, yc, ych] = layoutStrides(c.outShape as number[], cl);
   const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co } = c;
-  const dw = new Float32Array(fh * fw * ci * co);
-  const acc = new Float64Array(co);
+  const dw = new Float64Array(fh * fw * ci * co);
+  const dyRow = new Float64Array(co);
   const top = c.padInfo.top;
   const left = c.padInfo.left;
-  for (let i = 0; i < fh; i++) {
-    for (let j = 0; j < fw; j++) {
-      for (let k = 0; k < ci; k++) {
-        acc.fill(0);
-        for (let b = 0; b < c.batchSize; b++) {
-          for (let oh = 0; oh < c.outHeight; oh++) {
-            const ih = oh * c.strideHeight + i * c.dilationHeight - top;
-            if (ih < 0 || ih >= c.inHeight) continue;
-            for (let ow = 0; ow < c.outWidth; ow++) {
-              const iw = ow * c.strideWidth + j * c.dilationWidth - left;
-              if (iw < 0 || iw >= c.inWidth) continue;
-              const xv = x[b * xb + ih * xr + iw * xc + k * xch];
+  for (let b = 0; b < c.batchSize; b++) {
+    for (let oh = 0; oh < c.outHeight; oh++) {
+      for (let ow = 0; ow < c.outWidth; ow++) {
+        const yo = b * yb + oh * yr + ow * yc;
+        for (let o = 0; o < co; o++) dyRow[o] = dy[yo + o * ych];
+        for (let i = 0; i < fh; i++) {
+          const ih = oh * c.strideHeight + i * c.dilationHeight - top;
+          if (ih < 0 || ih >= c.inHeight) continue;
+          for (let j = 0; j < fw; j++) {
+            const iw = ow * c.strideWidth + j * c.dilationWidth - left;
+            if (iw < 0 || iw >= c.inWidth) continue;
+            const xo = b * xb + ih * xr + iw * xc;
+            let base = (i * fw + j) * ci * co;
+            for (let k = 0; k < ci; k++, base += co) {
+              const xv = x[xo + k * xch];
               if (xv === 0) continue;
-              const yo = b * yb + oh * yr + ow * yc;
-              for (let o = 0; o < co; o++) acc[o] += xv * dy[yo + o * ych];
+              for (let o = 0; o < co; o++) dw[base + o] += xv * dyRow[o];
             }
           }
         }
-        const base = ((i * fw + j) * ci + k) * co;
-        for (let o = 0; o < co; o++) dw[base + o] = acc[o];
       }
     }
   }
-  return dw;
+  return Float32Array.from(dw);
 }
 
 /** Depthwise filter gradient: dW[fh,fw,d,q] = sum x[b,ih,iw,d] dy[b,oh,ow,d*mult+q]. */
