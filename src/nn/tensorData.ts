@@ -1,0 +1,43 @@
+/**
+ * Plain tensors: a typed array and a shape, row-major, first axis = samples. This is what
+ * topolens passes between the network code and the numeric code (no tfjs types leak out).
+ */
+import { invalidInput } from '../core/errors.js';
+
+export interface TensorData {
+  data: Float32Array | Int32Array;
+  shape: number[];
+}
+
+export interface FloatTensorData {
+  data: Float32Array;
+  shape: number[];
+}
+
+export function sizeOf(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Checks that `t.data.length` equals the product of `t.shape`. */
+export function checkTensorData(t: TensorData, name: string): void {
+  if (!Array.isArray(t.shape) || t.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw invalidInput(`${name} has an invalid shape [${String(t.shape)}]`);
+  }
+  if (sizeOf(t.shape) !== t.data.length) {
+    throw invalidInput(
+      `${name} has ${t.data.length} values but its shape [${t.shape.join(', ')}] needs ${sizeOf(t.shape)}`,
+    );
+  }
+}
+
+/** Rows `indices` of a tensor (along the first axis), as a new tensor. */
+export function takeRows<T extends TensorData>(t: T, indices: ArrayLike<number>): T {
+  const rowSize = sizeOf(t.shape.slice(1));
+  const Ctor = t.data.constructor as new (n: number) => Float32Array | Int32Array;
+  const out = new Ctor(indices.length * rowSize);
+  for (let i = 0; i < indices.length; i++) {
+    const start = indices[i] * rowSize;
+    out.set(t.data.subarray(start, start + rowSize), i * rowSize);
+  }
+  return { data: out, shape: [indices.length, ...t.shape.slice(1)] } as T;
+}

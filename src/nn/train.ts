@@ -1,0 +1,269 @@
+/**
+ * Training of classification networks with a seeded, reproducible loop: the batch order comes
+ * from a seeded permutation each epoch (tfjs' own `fit` shuffles with Math.random), the
+ * validation split is the last fraction of the training set (as in Keras), early stopping
+ * watches the validation loss. Same seed, same backend: identical weights.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { invalidInput, invalidOption } from '../core/errors.js';
+import { createRng, permutation } from '../core/rng.js';
+import { checkTensorData, takeRows, type TensorData } from './tensorData.js';
+
+export interface LabelledData {
+  /** Inputs, first axis = samples (e.g. [n, 784], [n, 28, 28, 1], or int32 token ids [n, T]). */
+  inputs: TensorData;
+  /** Class labels 0..classes-1, one per sample. */
+  labels: Int32Array;
+}
+
+export interface EpochProgress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+}
+
+export interface EarlyStoppingOptions {
+  /** Epochs without improvement of the validation loss before stopping (default 5). */
+  patience?: number;
+  /** Smallest decrease that counts as improvement (default 0). */
+  minDelta?: number;
+  /** Put back the weights of the best epoch when stopping (default true). */
+  restoreBestWeights?: boolean;
+}
+
+export interface TrainOptions {
+  /** Optimiser (default `'rmsprop'`, [B24]). */
+  optimizer?: 'sgd' | 'adam' | 'rmsprop';
+  /** Learning rate (default 1e-3, [B24]). */
+  learningRate?: number;
+  /** Epochs (default 50, [B24]). */
+  epochs?: number;
+  /** Batch size (default 32, [B24]). */
+  batchSize?: number;
+  /** Fraction of the training set held out for validation, taken from its end (default 0.2,
+   * [B24]); 0 for none. */
+  validationSplit?: number;
+  /** Stop when the validation loss stops improving (off by default). */
+  earlyStopping?: EarlyStoppingOptions | false;
+  /** Seed of the batch order (default 0). Weight initialisation is seeded by the architecture. */
+  seed?: number;
+  /** Held-out set whose accuracy is recorded after training. */
+  test?: LabelledData;
+  /** Called after every epoch. */
+  onProgress?: (p: EpochProgress) => void;
+}
+
+export interface TrainResult {
+  history: EpochProgress[];
+  /** Epochs actually run (fewer than `epochs` after early stopping). */
+  epochsRun: number;
+  testAccuracy?: number;
+  testLoss?: number;
+}
+
+function outputUnits(model: tf.LayersModel): number {
+  const shape = model.outputs[0].shape;
+  return shape[shape.length - 1] as number;
+}
+
+/** Targets for the loss: the labels as a column (one sigmoid unit) or one-hot. */
+function targets(labels: Int32Array, units: number): tf.Tensor {
+  if (units === 1) return tf.tensor2d(Float32Array.from(labels), [labels.length, 1]);
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), units).toFloat());
+}
+
+function toTensor(t: TensorData): tf.Tensor {
+  return tf.tensor(t.data, t.shape, t.data instanceof Int32Array ? 'int32' : 'float32');
+}
+
+function checkData(model: tf.LayersModel, d: LabelledData, name: string): void {
+  checkTensorData(d.inputs, `${name} inputs`);
+  const n = d.inputs.shape[0];
+  if (d.labels.length !== n) {
+    throw invalidInput(`${name} has ${n} inputs but ${d.labels.length} labels`);
+  }
+  const expected = model.inputs[0].shape.slice(1);
+  const got = d.inputs.shape.slice(1);
+  if (expected.length !== got.length || expected.some((e, i) => e !== null && e !== got[i])) {
+    throw invalidInput(
+      `${name} inputs have shape [n, ${got.join(', ')}] but the model expects [n, ${expected.join(', ')}]`,
+      'reshape the inputs (images are NHWC: [n, height, width, channels])',
+    );
+  }
+  const units = outputUnits(model);
+  const classes = units === 1 ? 2 : units;
+  for (let i = 0; i < d.labels.length; i++) {
+    if (d.labels[i] < 0 || d.labels[i] >= classes) {
+      throw invalidInput(
+        `${name} label ${d.labels[i]} at sample ${i} is outside 0..${classes - 1}`,
+      );
+    }
+  }
+}
+
+function makeOptimizer(name: string, lr: number): tf.Optimizer {
+  if (name === 'sgd') return tf.train.sgd(lr);
+  if (name === 'adam') return tf.train.adam(lr);
+  if (name === 'rmsprop') return tf.train.rmsprop(lr);
+  throw invalidOption(`unknown optimizer '${name}'`, "use 'sgd', 'adam' or 'rmsprop'");
+}
+
+/** Compiles `model` for classification with the chosen optimiser (binary cross-entropy for one
+ * sigmoid unit, categorical cross-entropy for a softmax). */
+export function compileClassifier(
+  model: tf.LayersModel,
+  optimizer = 'rmsprop',
+  learningRate = 1e-3,
+): void {
+  model.compile({
+    optimizer: makeOptimizer(optimizer, learningRate),
+    loss: outputUnits(model) === 1 ? 'binaryCrossentropy' : 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+}
+
+/** Loss and accuracy of `model` on `data`, in batches. */
+export async function evaluateClassifier(
+  model: tf.LayersModel,
+  data: LabelledData,
+  batchSize = 256,
+): Promise<{ loss: number; accuracy: number }> {
+  checkData(model, data, 'evaluation data');
+  const units = outputUnits(model);
+  const n = data.labels.length;
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
+    const batch = takeRows(data.inputs, idx);
+    const labels = data.labels.subarray(start, start + idx.length);
+    const [loss, pred] = tf.tidy(() => {
+      const x = toTensor(batch);
+      const p = model.predict(x) as tf.Tensor;
+      const y = targets(labels, units);
+      const l =
+        units === 1
+          ? tf.metrics.binaryCrossentropy(y, p)
+          : tf.metrics.categoricalCrossentropy(y, p);
+      const cls = units === 1 ? tf.greater(p.reshape([-1]), 0.5).toInt() : tf.argMax(p, -1);
+      return [tf.sum(l), cls];
+    });
+    lossSum += (await loss.data())[0];
+    const c = await pred.data();
+    for (let i = 0; i < c.length; i++) if (c[i] === labels[i]) correct++;
+    loss.dispose();
+    pred.dispose();
+  }
+  return { loss: lossSum / n, accuracy: correct / n };
+}
+
+/** Trains a classifier (compiling it if it is not compiled yet) and returns its history. */
+export async function trainClassifier(
+  model: tf.LayersModel,
+  data: LabelledData,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
+  checkData(model, data, 'training data');
+  const epochs = options.epochs ?? 50;
+  const batchSize = options.batchSize ?? 32;
+  const split = options.validationSplit ?? 0.2;
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw invalidOption(`epochs must be >= 1, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw invalidOption(`batchSize must be >= 1, got ${batchSize}`);
+  }
+  if (!(split >= 0 && split < 1))
+    throw invalidOption(`validationSplit must be in [0, 1), got ${split}`);
+  if (options.test) checkData(model, options.test, 'test data');
+  compileClassifier(model, options.optimizer ?? 'rmsprop', options.learningRate ?? 1e-3);
+
+  const n = data.labels.length;
+  const nVal = Math.floor(n * split);
+  const nTrain = n - nVal;
+  if (nTrain < 1)
+    throw invalidInput(`no training samples left after a validation split of ${split}`);
+  const trainIdx = Array.from({ length: nTrain }, (_, i) => i);
+  const train: LabelledData = {
+    inputs: takeRows(data.inputs, trainIdx),
+    labels: data.labels.slice(0, nTrain),
+  };
+  const val: LabelledData | undefined =
+    nVal > 0
+      ? {
+          inputs: takeRows(
+            data.inputs,
+            Array.from({ length: nVal }, (_, i) => nTrain + i),
+          ),
+          labels: data.labels.slice(nTrain),
+        }
+      : undefined;
+  const units = outputUnits(model);
+  const rng = createRng(options.seed ?? 0);
+  const es = options.earlyStopping ? options.earlyStopping : undefined;
+  const patience = es?.patience ?? 5;
+  const minDelta = es?.minDelta ?? 0;
+  let best = Infinity;
+  let bestWeights: tf.Tensor[] | undefined;
+  let wait = 0;
+  const history: EpochProgress[] = [];
+
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const order = permutation(nTrain, rng);
+    let lossSum = 0;
+    let accSum = 0;
+    for (let start = 0; start < nTrain; start += batchSize) {
+      const idx = order.subarray(start, Math.min(start + batchSize, nTrain));
+      const xb = toTensor(takeRows(train.inputs, idx));
+      const yb = targets(
+        Int32Array.from(idx, (i) => train.labels[i]),
+        units,
+      );
+      const [loss, acc] = (await model.trainOnBatch(xb, yb)) as number[];
+      xb.dispose();
+      yb.dispose();
+      lossSum += loss * idx.length;
+      // let timers and I/O run during long epochs (the wasm kernels are synchronous)
+      if ((start / batchSize) % 20 === 19) await new Promise((r) => setTimeout(r, 0));
+      accSum += acc * idx.length;
+    }
+    const progress: EpochProgress = {
+      epoch,
+      epochs,
+      loss: lossSum / nTrain,
+      accuracy: accSum / nTrain,
+    };
+    if (val) {
+      const v = await evaluateClassifier(model, val);
+      progress.valLoss = v.loss;
+      progress.valAccuracy = v.accuracy;
+    }
+    history.push(progress);
+    options.onProgress?.(progress);
+    if (es && val) {
+      if (progress.valLoss! < best - minDelta) {
+        best = progress.valLoss!;
+        wait = 0;
+        if (es.restoreBestWeights ?? true) {
+          bestWeights?.forEach((t) => t.dispose());
+          bestWeights = model.getWeights().map((w) => w.clone());
+        }
+      } else if (++wait >= patience) {
+        break;
+      }
+    }
+  }
+  if (bestWeights) {
+    if (history[history.length - 1].valLoss! > best) model.setWeights(bestWeights);
+    bestWeights.forEach((t) => t.dispose());
+  }
+  const result: TrainResult = { history, epochsRun: history.length };
+  if (options.test) {
+    const t = await evaluateClassifier(model, options.test);
+    result.testAccuracy = t.accuracy;
+    result.testLoss = t.loss;
+  }
+  return result;
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/nn/backend.js';
+import { createRng } from '../../src/core/rng.js';
+
+function randomArray(n: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal();
+  return a;
+}
+
+function relErr(a: Float32Array, b: Float32Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / Math.max(den, 1e-30);
+}
+
+/** Gradients of sum(f(x, w) * r) with respect to x and w, computed on `backend`. */
+async function gradsOn(
+  backend: 'cpu' | 'wasm',
+  f: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D,
+  xShape: number[],
+  wShape: number[],
+  seed: number,
+): Promise<Float32Array[]> {
+  await initBackend({ backend });
+  return tf.tidy(() => {
+    const x = tf.tensor4d(
+      randomArray(tf.util.sizeFromShape(xShape), seed),
+      xShape as [number, number, number, number],
+    );
+    const w = tf.tensor4d(
+      randomArray(tf.util.sizeFromShape(wShape), seed + 1),
+      wShape as [number, number, number, number],
+    );
+    const outShape = f(x, w).shape;
+    const r = tf.tensor(randomArray(tf.util.sizeFromShape(outShape), seed + 2), outShape);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), r)),
+    );
+    return g([x, w]).map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+describe('wasm gradient kernels match the CPU backend', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  it('initBackend is idempotent and registers the missing kernels', async () => {
+    expect(await initBackend({ backend: 'wasm' })).toBe('wasm');
+    expect(await initBackend({ backend: 'wasm' })).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    const names = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
+    for (const k of [
+      'Conv2DBackpropFilter',
+      'DepthwiseConv2dNativeBackpropFilter',
+      'DepthwiseConv2dNativeBackpropInput',
+      'UnsortedSegmentSum',
+    ]) {
+      expect(names.has(k)).toBe(true);
+    }
+    await expect(initBackend({ backend: 'gpu' as 'cpu' })).rejects.toThrow(/unknown backend/);
+  });
+
+  const rng = createRng(7);
+  const cases = Array.from({ length: 8 }, (_, i) => {
+    const b = 1 + rng.int(3);
+    const h = 4 + rng.int(6);
+    const w = 4 + rng.int(6);
+    const ci = 1 + rng.int(4);
+    const co = 1 + rng.int(5);
+    const k = 1 + rng.int(3);
+    const stride = 1 + rng.int(2);
+    const pad: 'same' | 'valid' = i % 2 === 0 ? 'same' : 'valid';
+    const mult = 1 + rng.int(2);
+    return { b, h, w, ci, co, k, stride, pad, mult, seed: 100 + i };
+  });
+
+  it.each(cases)('conv2d %o', async (c) => {
+    const f = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.conv2d(x, w, c.stride, c.pad);
+    const xs = [c.b, c.h, c.w, c.ci];
+    const ws = [c.k, c.k, c.ci, c.co];
+    const cpu = await gradsOn('cpu', f, xs, ws, c.seed);
+    const wasm = await gradsOn('wasm', f, xs, ws, c.seed);
+    expect(relErr(wasm[0], cpu[0])).toBeLessThan(1e-5);
+    expect(relErr(wasm[1], cpu[1])).toBeLessThan(1e-5);
+  });
+
+  it.each(cases)('depthwiseConv2d %o', async (c) => {
+    const f = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.depthwiseConv2d(x, w, c.stride, c.pad);
+    const xs = [c.b, c.h, c.w, c.ci];
+    const ws = [c.k, c.k, c.ci, c.mult];
+    const cpu = await gradsOn('cpu', f, xs, ws, c.seed);
+    const wasm = await gradsOn('wasm', f, xs, ws, c.seed);
+    expect(relErr(wasm[0], cpu[0])).toBeLessThan(1e-5);
+    expect(relErr(wasm[1], cpu[1])).toBeLessThan(1e-5);
+  });
+
+  it('conv2d filter gradient is right by a finite-difference-free hand case', async () => {
+    await initBackend({ backend: 'wasm' });
+    // x = 1..4 in a 2x2 single-channel image, 1x1 filter: dW = sum x * dy = sum x with dy = 1.
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    const dw = tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(x, w as tf.Tensor4D, 1, 'valid')))(
+      tf.ones([1, 1, 1, 1]),
+    );
+    expect(Array.from(dw.dataSync())).toEqual([10]);
+  });
+
+  it('gather gradient (UnsortedSegmentSum) matches the CPU backend', async () => {
+    const run = async (backend: 'cpu' | 'wasm') => {
+      await initBackend({ backend });
+      return tf.tidy(() => {
+        const table = tf.tensor2d(randomArray(10 * 3, 5), [10, 3]);
+        const idx = tf.tensor2d([1, 3, 3, 9, 0, 1], [2, 3], 'int32');
+        const r = tf.tensor(randomArray(2 * 3 * 3, 6), [2, 3, 3]);
+        const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, idx), r)))(table);
+        return g.dataSync() as Float32Array;
+      });
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(relErr(wasm, cpu)).toBeLessThan(1e-6);
+    // rows never gathered get zero gradient
+    expect(Array.from(cpu.slice(6, 9))).toEqual([0, 0, 0]);
+  });
+});
