@@ -4,18 +4,14 @@ import { registerPh } from './commands/ph.js';
 import { registerCurvature } from './commands/curvature.js';
 import { registerRicci } from './commands/ricci.js';
 import { registerSimilarity } from './commands/similarity.js';
+import { registerIdCommand } from './commands/id.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
   registerPh,
+  registerIdCommand,
   registerCurvature,
   registerRicci,
   registerSimilarity,
 ];
-import { registerIdCommand } from './commands/id.js';
-
-export type RegisterCommand = (program: Command) => void;
-
-export const commands: RegisterCommand[] = [];
-commands.push(registerIdCommand);
