@@ -349,6 +349,19 @@ function sparseGraph(s: SparseDistances, threshold: number): SparseGraph {
   return { offsets, neighbors, distances };
 }
 
+/** Condensed -> full symmetric n x n row-major matrix (the dense engine's layout). */
+function squareFromCondensed(n: number, dist: Float32Array): Float32Array {
+  const sq = new Float32Array(n * n);
+  for (let i = 1, k = 0; i < n; i++) {
+    for (let j = 0; j < i; j++, k++) {
+      const d = dist[k];
+      sq[i * n + j] = d;
+      sq[j * n + i] = d;
+    }
+  }
+  return sq;
+}
+
 /** Dense condensed float32 -> neighbour lists of the edges <= threshold. */
 function denseToSparseGraph(n: number, dist: Float32Array, threshold: number): SparseGraph {
   const degree = new Int32Array(n);
@@ -433,7 +446,8 @@ function simplexBound(degrees: Int32Array | number[], k: number): number {
 /**
  * Estimated peak memory in bytes of the dominant structures, from the number of points, the
  * edge count and the vertex degrees below the threshold:
- * - the distances: 4 bytes per condensed entry (dense) or 16 per edge (sparse neighbour lists);
+ * - the distances: 4 bytes per condensed entry, plus (dense) the full n x n float32 matrix
+ *   or (sparse) 16 bytes per edge for the neighbour lists;
  * - the edges and their sort: 24 bytes per edge;
  * - per reduced dimension d >= 1: the d-simplices (12 bytes each, when dimension d+1 is
  *   assembled) and the columns, pivot map and reduction entries (~40 bytes per column, bounded
@@ -447,7 +461,8 @@ function estimateFromDegrees(
   degrees: Int32Array,
   maxDimension: number,
 ): number {
-  let bytes = dense ? 2 * n * (n - 1) : 16 * edges;
+  // dense: the condensed float32 matrix and the full n x n copy the engine reads
+  let bytes = dense ? 2 * n * (n - 1) + 4 * n * n : 16 * edges + 2 * n * (n - 1);
   bytes += 24 * edges + 64 * n;
   for (let d = 1; d <= maxDimension; d++) {
     const simplices = d === 1 ? edges : simplexBound(degrees, d);
@@ -462,6 +477,8 @@ interface Prepared {
   n: number;
   dense: Float32Array | null;
   sparse: SparseGraph | null;
+  /** sparse mode cut from a dense matrix: that matrix, for O(1) distance lookups */
+  denseLookup: Float32Array | null;
   threshold: number;
   enclosingRadius: number;
   estimate: number;
@@ -493,7 +510,15 @@ function prepare(input: RipsInput, opts: Resolved, forEstimateOnly: boolean): Pr
     for (let v = 0; v < n; v++) degrees[v] = graph.offsets[v + 1] - graph.offsets[v];
     const edges = graph.offsets[n] / 2;
     const estimate = estimateFromDegrees(n, false, edges, degrees, opts.maxDimension);
-    return { n, dense: null, sparse: graph, threshold, enclosingRadius: NaN, estimate };
+    return {
+      n,
+      dense: null,
+      sparse: graph,
+      denseLookup: null,
+      threshold,
+      enclosingRadius: NaN,
+      estimate,
+    };
   }
   let n: number;
   let dist: Float32Array;
@@ -520,13 +545,32 @@ function prepare(input: RipsInput, opts: Resolved, forEstimateOnly: boolean): Pr
   const [degrees, edges] = degreesDense(n, dist, threshold);
   const estimate = estimateFromDegrees(n, useDense, edges, degrees, opts.maxDimension);
   if (forEstimateOnly) {
-    return { n, dense: null, sparse: null, threshold, enclosingRadius: enc, estimate };
+    return {
+      n,
+      dense: null,
+      sparse: null,
+      denseLookup: null,
+      threshold,
+      enclosingRadius: enc,
+      estimate,
+    };
   }
-  if (useDense) return { n, dense: dist, sparse: null, threshold, enclosingRadius: enc, estimate };
+  if (useDense) {
+    return {
+      n,
+      dense: squareFromCondensed(n, dist),
+      sparse: null,
+      denseLookup: null,
+      threshold,
+      enclosingRadius: enc,
+      estimate,
+    };
+  }
   return {
     n,
     dense: null,
     sparse: denseToSparseGraph(n, dist, threshold),
+    denseLookup: dist,
     threshold,
     enclosingRadius: enc,
     estimate,
@@ -571,6 +615,7 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Ri
     cocycles: opts.cocycles,
     dense: prep.dense,
     sparse: prep.sparse,
+    denseLookup: prep.denseLookup,
     onProgress: options.onProgress,
   });
   const diagrams: PersistenceDiagram[] = out.diagrams.map((d, dim) => {

@@ -42,9 +42,17 @@ export interface RipsEngineInput {
   /** prime */
   modulus: number;
   cocycles: boolean;
-  /** condensed lower triangle (entry (i, j), i > j at i(i-1)/2 + j); exactly one of dense/sparse */
+  /**
+   * The full symmetric n x n distance matrix, row-major (rows are contiguous, so a vertex's
+   * distances to all others are read in order); exactly one of dense/sparse.
+   */
   dense: Float32Array | null;
   sparse: SparseGraph | null;
+  /**
+   * Sparse mode only, optional: the condensed matrix the sparse graph was cut from, for O(1)
+   * distance lookups (entries above the threshold are treated as missing).
+   */
+  denseLookup?: Float32Array | null;
   onProgress?: (fraction: number, stage: string) => void;
 }
 
@@ -341,7 +349,7 @@ class Coboundary {
   private sCoef = 1;
   /** dense: descending; sparse: ascending */
   private readonly verts: Int32Array;
-  /** dense: row offsets w(w-1)/2 of the simplex's vertices */
+  /** dense: row offsets w * n of the simplex's vertices */
   private readonly vertRow: Float64Array;
   // sparse neighbour iterators (reverse: from the end of each list down to its start)
   private readonly it: Int32Array;
@@ -385,10 +393,7 @@ class Coboundary {
     simplexVertices(this.B, this.stride, idx, dim, this.n, this.verts);
     if (this.dense !== null) {
       this.v = this.n - 1;
-      for (let t = 0; t <= dim; t++) {
-        const w = this.verts[t];
-        this.vertRow[t] = (w * (w - 1)) / 2;
-      }
+      for (let t = 0; t <= dim; t++) this.vertRow[t] = this.verts[t] * this.n;
     } else {
       // ascending vertices for the sparse enumerator
       const verts = this.verts;
@@ -474,13 +479,10 @@ class Coboundary {
       this.idxAbove = idxAbove;
       this.k = k;
       const dist = this.dense;
-      const verts = this.verts;
       const vertRow = this.vertRow;
-      const vRow = (v * (v - 1)) / 2;
       let d = this.sDiam;
       for (let t = 0; t <= this.dim; t++) {
-        const w = verts[t];
-        const x = w < v ? dist[vRow + w] : dist[vertRow[t] + v];
+        const x = dist[vertRow[t] + v];
         if (x > d) d = x;
       }
       this.outDiam = d;
@@ -572,6 +574,9 @@ class RipsReducer {
   private readonly cob: Coboundary;
   private readonly cobZero: Coboundary;
   private readonly facetVerts: Int32Array;
+  private readonly pairDist: Float64Array;
+  /** condensed distances for lookups in sparse mode (entries above the threshold ignored) */
+  private readonly lookup: Float32Array | null;
   private readonly workingCob = new EntryHeap();
   private readonly workingRed = new EntryHeap();
 
@@ -604,6 +609,7 @@ class RipsReducer {
     this.wantCocycles = input.cocycles;
     this.dense = input.dense;
     this.sparse = input.sparse;
+    this.lookup = input.denseLookup ?? null;
     this.onProgress = input.onProgress;
     this.B = binomialTable(this.n, this.maxDim + 2);
     this.stride = this.n + 1;
@@ -615,6 +621,7 @@ class RipsReducer {
     this.cob = new Coboundary(this.n, this.B, this.maxDim, p, this.dense, this.sparse);
     this.cobZero = new Coboundary(this.n, this.B, this.maxDim, p, this.dense, this.sparse);
     this.facetVerts = new Int32Array(this.maxDim + 3);
+    this.pairDist = new Float64Array((this.maxDim + 3) * (this.maxDim + 3));
     for (let d = 0; d <= this.maxDim; d++) {
       this.diagrams.push({ births: [], deaths: [], cocycleSimplices: [], cocycleCoefficients: [] });
     }
@@ -628,8 +635,11 @@ class RipsReducer {
 
   /** d(u, v) for u != v; Infinity for a missing sparse edge. */
   private dist(u: number, v: number): number {
-    if (this.dense !== null) {
-      return u > v ? this.dense[(u * (u - 1)) / 2 + v] : this.dense[(v * (v - 1)) / 2 + u];
+    if (this.dense !== null) return this.dense[u * this.n + v];
+    const lookup = this.lookup;
+    if (lookup !== null) {
+      const x = u > v ? lookup[(u * (u - 1)) / 2 + v] : lookup[(v * (v - 1)) / 2 + u];
+      return x <= this.threshold ? x : Infinity;
     }
     const { offsets, neighbors, distances } = this.sparse!;
     let lo = offsets[u];
@@ -642,46 +652,47 @@ class RipsReducer {
     return lo < offsets[u + 1] && neighbors[lo] === v ? distances[lo] : Infinity;
   }
 
-  /**
-   * Diameter of the simplex idx of dimension dim (max pairwise distance of its vertices);
-   * -Infinity for a vertex, as in Ripser, so that no edge has a zero apparent facet.
-   */
-  private diameterOf(idx: number, dim: number): number {
-    const verts = this.facetVerts;
-    simplexVertices(this.B, this.stride, idx, dim, this.n, verts);
-    let d = -Infinity;
-    for (let a = 0; a <= dim; a++) {
-      for (let b = a + 1; b <= dim; b++) {
-        const x = this.dist(verts[a], verts[b]);
-        if (x > d) d = x;
-      }
-    }
-    return d;
-  }
-
   // -- apparent pairs -------------------------------------------------------------------------
 
   /**
    * The facet of (idx, diam, coef) (a dim-simplex) with the same diameter and the largest
-   * filtration position (smallest index), or -1: sets fIdx / fDiam / fCoef.
+   * filtration position (smallest index), or -1: sets fIdx / fDiam / fCoef. Facets are visited
+   * as Ripser's boundary enumerator does (dropping the largest vertex first), from the
+   * simplex's vertices and their pairwise distances (no per-facet decoding).
    */
   private zeroPivotFacet(idx: number, diam: number, coef: number, dim: number): number {
     const B = this.B;
     const stride = this.stride;
+    const fv = this.facetVerts;
+    const pd = this.pairDist;
+    const m = dim + 1;
+    simplexVertices(B, stride, idx, dim, this.n, fv);
+    for (let a = 0; a < m; a++) {
+      for (let b = a + 1; b < m; b++) pd[a * m + b] = this.dist(fv[a], fv[b]);
+    }
     let idxBelow = idx;
     let idxAbove = 0;
-    let j = this.n - 1;
-    for (let k = dim; k >= 0; k--) {
-      j = maxVertex(B, stride, idxBelow, k + 1, j);
-      const faceIdx = idxAbove - B[(k + 1) * stride + j] + idxBelow;
-      if (this.diameterOf(faceIdx, dim - 1) === diam) {
-        this.fIdx = faceIdx;
+    for (let r = 0; r < m; r++) {
+      const k = dim - r;
+      const vr = fv[r];
+      let fd = -Infinity;
+      for (let a = 0; a < m; a++) {
+        if (a === r) continue;
+        for (let b = a + 1; b < m; b++) {
+          if (b === r) continue;
+          const x = pd[a * m + b];
+          if (x > fd) fd = x;
+        }
+      }
+      const drop = B[(k + 1) * stride + vr];
+      if (fd === diam) {
+        this.fIdx = idxAbove + idxBelow - drop;
         this.fDiam = diam;
         this.fCoef = k & 1 ? (this.modulus - coef) % this.modulus : coef;
-        return faceIdx;
+        return this.fIdx;
       }
-      idxBelow -= B[(k + 1) * stride + j];
-      idxAbove += B[k * stride + j];
+      idxBelow -= drop;
+      idxAbove += B[k * stride + vr];
     }
     this.fIdx = -1;
     return -1;
@@ -711,6 +722,31 @@ class RipsReducer {
       return true;
     }
     this.fIdx = -1;
+    return false;
+  }
+
+  /**
+   * hasZeroApparentCofacet for an edge {i > j} of length d in dense mode, unrolled: the first
+   * vertex v (from n-1 down) with d(v, i), d(v, j) <= d gives the zero pivot cofacet; it is an
+   * apparent pair with the edge unless a facet dropped before {i, j} (larger vertices first)
+   * has length d too.
+   */
+  private edgeHasZeroApparentCofacetDense(i: number, j: number, d: number): boolean {
+    const dist = this.dense!;
+    const ri = i * this.n;
+    const rj = j * this.n;
+    for (let v = this.n - 1; v > i; v--) {
+      if (dist[ri + v] <= d && dist[rj + v] <= d) return true;
+    }
+    for (let v = i - 1; v > j; v--) {
+      const b = dist[rj + v];
+      if (dist[ri + v] <= d && b <= d) return b !== d;
+    }
+    for (let v = j - 1; v >= 0; v--) {
+      const a = dist[ri + v];
+      const b = dist[rj + v];
+      if (a <= d && b <= d) return a !== d && b !== d;
+    }
     return false;
   }
 
@@ -777,16 +813,15 @@ class RipsReducer {
     let eIdx: Float64Array;
     if (this.dense !== null) {
       const dist = this.dense;
-      for (let k = 0; k < dist.length; k++) if (dist[k] <= t) count++;
+      for (let i = 1; i < n; i++) {
+        for (let j = 0, r = i * n; j < i; j++) if (dist[r + j] <= t) count++;
+      }
       eDiam = new Float32Array(count);
       eIdx = new Float64Array(count);
       let m = 0;
-      if (count === dist.length) {
-        eDiam.set(dist);
-        for (let k = 0; k < count; k++) eIdx[k] = k;
-      } else {
-        for (let k = 0; k < dist.length; k++) {
-          const d = dist[k];
+      for (let i = 1, k = 0; i < n; i++) {
+        for (let j = 0, r = i * n; j < i; j++, k++) {
+          const d = dist[r + j];
           if (d <= t) {
             eDiam[m] = d;
             eIdx[m++] = k;
@@ -815,10 +850,11 @@ class RipsReducer {
       }
     }
     this.stats.edges = count;
-    this.progress(0.02, 'sorting edges');
+    this.progress(0.01, 'sorting edges');
     // perm: diameter descending, index ascending; we walk it backwards (filtration order)
     const perm = sortColumns(eDiam, eIdx, count);
 
+    this.progress(0.02, 'dimension 0');
     const parent = new Int32Array(n);
     const rank = new Uint8Array(n);
     for (let i = 0; i < n; i++) parent[i] = i;
@@ -852,7 +888,11 @@ class RipsReducer {
           rank[u]++;
         }
       } else if (this.maxDim >= 1) {
-        if (this.hasZeroApparentCofacet(idx, d, 1)) this.stats.apparentPairs++;
+        const apparent =
+          this.dense !== null
+            ? this.edgeHasZeroApparentCofacetDense(verts[0], verts[1], d)
+            : this.hasZeroApparentCofacet(idx, d, 1);
+        if (apparent) this.stats.apparentPairs++;
         else cols[nCols++] = e;
       }
     }
@@ -999,12 +1039,9 @@ class RipsReducer {
             }
             pivots.insert(this.pIdx, c, this.pCoef);
             // store the reduction column (and the cocycle: the column's simplex plus it)
-            const cocycleIdx: number[] = [];
-            const cocycleCoef: number[] = [];
-            if (bar && wantCocycles) {
-              cocycleIdx.push(sIdx);
-              cocycleCoef.push(1);
-            }
+            const record = bar && wantCocycles;
+            const cocycleIdx: number[] | null = record ? [sIdx] : null;
+            const cocycleCoef: number[] | null = record ? [1] : null;
             for (;;) {
               this.popPivot(workingRed);
               if (this.pIdx === -1) break;
@@ -1018,13 +1055,14 @@ class RipsReducer {
               redDiam[redSize] = this.pDiam;
               redCoef[redSize] = this.pCoef;
               redSize++;
-              if (bar && wantCocycles) {
+              if (cocycleIdx !== null && cocycleCoef !== null) {
                 cocycleIdx.push(this.pIdx);
                 cocycleCoef.push(this.pCoef);
               }
             }
-            if (bar && wantCocycles)
+            if (cocycleIdx !== null && cocycleCoef !== null) {
               this.pushCocycle(diagram, cocycleIdx, cocycleCoef, dim, cocycleVerts);
+            }
             break;
           }
         } else {
