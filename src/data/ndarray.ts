@@ -108,8 +108,10 @@ export function decodeElements(
   }
   if (kind === 'f' && (size === 4 || size === 8) && littleEndian && HOST_LITTLE_ENDIAN) {
     // fast path: one copy of the bytes (the copy also fixes any misalignment)
-    const copy = bytes.slice(offset, offset + need).buffer;
-    return size === 4 ? new Float32Array(copy) : new Float64Array(copy);
+    // (not bytes.slice: on a Node Buffer that is a view, not a copy)
+    const copy = new Uint8Array(need);
+    copy.set(bytes.subarray(offset, offset + need));
+    return size === 4 ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, need);
   if (kind === 'f' && size === 4) {
