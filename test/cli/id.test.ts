@@ -48,6 +48,13 @@ describe('topolens id', () => {
     );
     expect(() => parseTextCloud('1 2\n3 x\n', 'd.txt')).toThrow(/line 2: 'x' is not a number/);
     expect(() => parseNpy(new Uint8Array(20), 'e.npy')).toThrow(/not a .npy file/);
+    // Fortran order (column-major on disk), as sklearn's make_swiss_roll returns
+    const fortran = npyBytes(Float64Array.from([1, 3, 5, 2, 4, 6]), [3, 2]);
+    const text = new TextDecoder('latin1')
+      .decode(fortran)
+      .replace("'fortran_order': False", "'fortran_order': True ");
+    const fixed = Uint8Array.from(text, (c) => c.charCodeAt(0));
+    expect(Array.from(parseNpy(fixed, 'f.npy').data)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('runs every method on a NumPy-written circle and writes pointwise values', (ctx) => {

@@ -2,7 +2,7 @@
  * `topolens id <cloud> --method twonn|mle|phdim|lpca|pr`: intrinsic dimension of a point cloud
  * (METHODS.md section 3).
  *
- * Input: .npy (format 1-3, little-endian float32/float64, C order, 1-D or 2-D) or text (one point
+ * Input: .npy (format 1-3, little-endian float32/float64, C or Fortran order, 1-D or 2-D) or text (one point
  * per line, numbers separated by whitespace or commas, '#' comments, an optional non-numeric
  * header line). This minimal reader is private to this command until the shared
  * `loadPointCloudOrDistances` (src/data/load.ts) lands.
@@ -42,7 +42,7 @@ interface IdCommandOptions {
   json?: boolean;
 }
 
-/** Parses a .npy file (versions 1-3, '<f4' or '<f8', C order, 1-D or 2-D). */
+/** Parses a .npy file (versions 1-3, '<f4' or '<f8', C or Fortran order, 1-D or 2-D). */
 export function parseNpy(bytes: Uint8Array, name: string): Matrix {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) {
@@ -64,9 +64,6 @@ export function parseNpy(bytes: Uint8Array, name: string): Matrix {
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map(Number);
-  if (fortran) {
-    throw invalidInput(`${name} is in Fortran order.`, 'Save it with np.ascontiguousarray.');
-  }
   if (descr !== '<f4' && descr !== '<f8') {
     throw invalidInput(
       `${name} has dtype '${descr}'; this command reads float32 ('<f4') or float64 ('<f8').`,
@@ -90,6 +87,13 @@ export function parseNpy(bytes: Uint8Array, name: string): Matrix {
     width === 4
       ? new Float32Array(copy.buffer, 0, rows * cols)
       : new Float64Array(copy.buffer, 0, rows * cols);
+  if (fortran && cols > 1) {
+    // column-major on disk: transpose into row-major
+    const rowMajor = width === 4 ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+    for (let j = 0; j < cols; j++)
+      for (let i = 0; i < rows; i++) rowMajor[i * cols + j] = data[j * rows + i];
+    return { data: rowMajor, rows, cols };
+  }
   return { data, rows, cols };
 }
 
