@@ -1,0 +1,124 @@
+import { describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProgram } from '../../src/cli/main.js';
+import { parseNpy, parseTextMatrix } from '../../src/cli/commands/mapper.js';
+import type { MapperGraph } from '../../src/mapper/index.js';
+import { circle } from './shapes.js';
+
+function npy(descr: string, shape: number[], body: Uint8Array): Uint8Array {
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  while ((10 + header.length + 1) % 64) header += ' ';
+  header += '\n';
+  const out = new Uint8Array(10 + header.length + body.length);
+  out.set([0x93, ...Array.from('NUMPY', (c) => c.charCodeAt(0)), 1, 0]);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(
+    Array.from(header, (c) => c.charCodeAt(0)),
+    10,
+  );
+  out.set(body, 10 + header.length);
+  return out;
+}
+
+async function run(args: string[]): Promise<string> {
+  let text = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    text += String(chunk);
+    return true;
+  });
+  try {
+    await buildProgram()
+      .exitOverride()
+      .parseAsync(['node', 'topolens', 'mapper', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return text;
+}
+
+describe('private readers of the mapper command', () => {
+  it('reads .npy float32, float64 and int64, 1-D and 2-D', () => {
+    const f4 = npy('<f4', [2, 2], new Uint8Array(new Float32Array([1, 2, 3, 4.5]).buffer));
+    expect(parseNpy(f4, 'a')).toMatchObject({ rows: 2, cols: 2 });
+    expect(Array.from(parseNpy(f4, 'a').data)).toEqual([1, 2, 3, 4.5]);
+    const f8 = npy('<f8', [3], new Uint8Array(new Float64Array([0.1, 0.2, 0.3]).buffer));
+    expect(parseNpy(f8, 'b')).toMatchObject({ rows: 3, cols: 1 });
+    expect(Array.from(parseNpy(f8, 'b').data)).toEqual([0.1, 0.2, 0.3]);
+    const i8 = npy('<i8', [2], new Uint8Array(new BigInt64Array([7n, -2n]).buffer));
+    expect(Array.from(parseNpy(i8, 'c').data)).toEqual([7, -2]);
+    expect(() => parseNpy(npy('>f8', [1], new Uint8Array(8)), 'd')).toThrow(/unsupported dtype/);
+  });
+
+  it('reads CSV and whitespace text with an optional header', () => {
+    const m = parseTextMatrix('x,y\n1,2\n3,4\n', 't');
+    expect(m).toMatchObject({ rows: 2, cols: 2 });
+    expect(Array.from(m.data)).toEqual([1, 2, 3, 4]);
+    expect(Array.from(parseTextMatrix('1 2\n3\t4\n', 'u').data)).toEqual([1, 2, 3, 4]);
+    expect(() => parseTextMatrix('1,2\n3\n', 'v')).toThrow(/row 1 has 1 values, row 0 has 2/);
+  });
+});
+
+describe('topolens mapper', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'topolens-mapper-'));
+  const cloud = circle(300, 3);
+  const cloudPath = join(dir, 'circle.npy');
+  writeFileSync(cloudPath, npy('<f8', [300, 2], new Uint8Array(cloud.data.buffer)));
+  const labels = Array.from({ length: 300 }, (_, i) => (cloud.data[2 * i + 1] > 0 ? 1 : 0));
+  writeFileSync(join(dir, 'labels.txt'), labels.join('\n') + '\n');
+
+  it('writes the graph, GraphML and DOT and prints the summary', async () => {
+    const out = join(dir, 'g.json');
+    const text = await run([
+      cloudPath,
+      '--labels',
+      join(dir, 'labels.txt'),
+      '--lens',
+      'coordinate:0',
+      '--intervals',
+      '8',
+      '--overlap',
+      '0.3',
+      '--eps',
+      '0.1',
+      '--out',
+      out,
+      '--graphml',
+      join(dir, 'g.graphml'),
+      '--dot',
+      join(dir, 'g.dot'),
+    ]);
+    const g = JSON.parse(readFileSync(out, 'utf8')) as MapperGraph;
+    expect(g.format).toBe('topolens-mapper');
+    expect(g.edges.length).toBe(g.nodes.length); // a cycle
+    expect(text).toContain(`nodes ${g.nodes.length}, edges ${g.edges.length}, components 1`);
+    expect(text).toMatch(/purity 0\.\d{4}/);
+    expect(text).toContain('noise dropped');
+    expect(existsSync(join(dir, 'g.graphml'))).toBe(true);
+    expect(readFileSync(join(dir, 'g.dot'), 'utf8')).toMatch(/^graph mapper \{/);
+  });
+
+  it('--json prints the summary as JSON; two runs give the same file', async () => {
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    const summary = JSON.parse(await run([cloudPath, '--out', a, '--json'])) as { nodes: number };
+    await run([cloudPath, '--out', b, '--json']);
+    expect(summary.nodes).toBeGreaterThan(0);
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+  });
+
+  it('rejects labels of the wrong length and unknown lenses with clear errors', async () => {
+    writeFileSync(join(dir, 'short.txt'), '0\n1\n');
+    await expect(
+      run([cloudPath, '--labels', join(dir, 'short.txt'), '--out', join(dir, 'x.json')]),
+    ).rejects.toThrow(/has 2 labels for the 300 points/);
+    await expect(run([cloudPath, '--lens', 'umap', '--out', join(dir, 'x.json')])).rejects.toThrow(
+      /unknown lens 'umap'/,
+    );
+    await expect(run([cloudPath, '--overlap', '1', '--out', join(dir, 'x.json')])).rejects.toThrow(
+      /overlap must lie in \[0, 1\)/,
+    );
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
+  });
+});
