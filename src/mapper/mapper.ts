@@ -126,6 +126,7 @@ export function mapperOnCover(
   const elements = cover.elements.filter((e) => e.members.length > 0);
   const labelsPerElement: Int32Array[] = [];
   let epsChoice: EpsChoice | undefined;
+  const work = { pairDistances: 0, centreDistances: 0 };
   if (clusterer === 'dbscan') {
     if (!Number.isInteger(minPoints) || minPoints < 1) {
       throw invalidOption(`DBSCAN: min points must be an integer >= 1, got ${minPoints}.`);
@@ -158,6 +159,8 @@ export function mapperOnCover(
     progress(0.4, 'dbscan');
     indexes.forEach((ix, t) => {
       labelsPerElement.push(dbscanOnIndex(ix, { eps: epsChoice!.eps, minPoints }).labels);
+      work.pairDistances += ix.work.pairs;
+      work.centreDistances += ix.m * ix.groups;
       indexes[t] = undefined as unknown as NeighbourIndex; // free the element's copy
       progress(0.4 + (0.5 * (t + 1)) / elements.length, 'dbscan');
     });
@@ -297,7 +300,7 @@ export function mapperOnCover(
     },
     clusterer:
       clusterer === 'dbscan'
-        ? { name: 'dbscan', eps: epsChoice, minPoints }
+        ? { name: 'dbscan', eps: epsChoice, minPoints, work }
         : { name: typeof clusterer === 'function' ? 'custom' : clusterer },
     parameters: {
       minIntersection: options.minIntersection ?? 1,
