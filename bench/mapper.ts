@@ -80,10 +80,9 @@ console.log(`cover element sizes: ${sizes.join(', ')}`);
 console.log(
   `topolens: eps = ${eps.eps.toPrecision(8)} (${eps.method} of the sorted ${eps.k}-distance curve of ${eps.sampleSize} points)`,
 );
-const tIndex = (stageAt['dbscan'] ?? 0) / 1000;
-const tIndexOnly = (stageAt['neighbour index'] ?? 0) / 1000;
+const at = (stage: string): number => (stageAt[stage] ?? 0) / 1000;
 console.log(
-  `  ${fmt(oursWall)} s wall, ${fmt(oursCpu)} s CPU; stages: lens+cover ${fmt(tIndexOnly)} s, search groups + knee eps ${fmt(tIndex - tIndexOnly)} s, DBSCAN+nerve+layout ${fmt(oursWall - tIndex)} s`,
+  `  ${fmt(oursWall)} s wall, ${fmt(oursCpu)} s CPU; stages (wall): lens+cover ${fmt(at('neighbour index'))} s, search groups ${fmt(at('knee') - at('neighbour index'))} s, knee eps ${fmt(at('dbscan') - at('knee'))} s, DBSCAN+nerve+layout ${fmt(oursWall - at('dbscan'))} s`,
 );
 console.log(
   `  graph: ${graph.summary.nodes} nodes, ${graph.summary.edges} edges, ${graph.summary.components} components, ${graph.summary.noiseAssignments} noise assignments`,

@@ -135,12 +135,14 @@ export function mapperOnCover(
       throw invalidOption(`DBSCAN: eps must be a finite number >= 0, got ${options.eps}.`);
     }
     const indexes: NeighbourIndex[] = [];
+    progress(0, 'neighbour index');
     elements.forEach((e, t) => {
       indexes.push(buildNeighbourIndex(cloud, e.members, { seed: seed + t }));
       progress((0.3 * (t + 1)) / elements.length, 'neighbour index');
     });
     if (options.eps !== undefined) epsChoice = { eps: options.eps, method: 'given' };
     else {
+      progress(0.3, 'knee');
       const k = Math.max(1, minPoints - 1);
       const { curve: _curve, ...choice } = epsFromKnee(indexes, {
         k,
