@@ -108,6 +108,38 @@ describe('topolens mapper', () => {
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
   });
 
+  it('takes lens values from a file, a balanced cover, single linkage and a PCA lens', async () => {
+    const xs = Array.from({ length: 300 }, (_, i) => cloud.data[2 * i]);
+    writeFileSync(join(dir, 'lens.txt'), xs.join('\n') + '\n');
+    const a = join(dir, 'values.json');
+    await run([
+      cloudPath,
+      '--lens',
+      `values:${join(dir, 'lens.txt')}`,
+      '--cover',
+      'balanced',
+      '--clusterer',
+      'single-linkage',
+      '--intervals',
+      '6',
+      '--out',
+      a,
+      '--json',
+    ]);
+    const g = JSON.parse(readFileSync(a, 'utf8')) as MapperGraph;
+    expect(g.cover.kind).toBe('balanced');
+    expect(g.clusterer.name).toBe('single-linkage');
+    // balanced: every inner interval holds about the same number of points (the two end
+    // intervals reach past the first and last rank, as in the uniform cover)
+    const sizes = g.cover.axes[0]
+      .slice(1, -1)
+      .map(([lo, hi]) => xs.filter((x) => x >= lo && x <= hi).length);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(2);
+    const b = join(dir, 'pca.json');
+    await run([cloudPath, '--lens', 'pca1', '--eps', '0.1', '--out', b, '--json']);
+    expect((JSON.parse(readFileSync(b, 'utf8')) as MapperGraph).lens.name).toBe('pca1');
+  });
+
   it('rejects labels of the wrong length and unknown lenses with clear errors', async () => {
     writeFileSync(join(dir, 'short.txt'), '0\n1\n');
     await expect(
