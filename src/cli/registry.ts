@@ -5,6 +5,7 @@ import { registerCurvature } from './commands/curvature.js';
 import { registerRicci } from './commands/ricci.js';
 import { registerSimilarity } from './commands/similarity.js';
 import { registerIdCommand } from './commands/id.js';
+import { registerMapper } from './commands/mapper.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -14,4 +15,5 @@ export const commands: RegisterCommand[] = [
   registerCurvature,
   registerRicci,
   registerSimilarity,
+  registerMapper,
 ];
