@@ -21,7 +21,7 @@ import { invalidInput, invalidOption } from '../core/errors.js';
 import { pearson } from '../linalg/correlation.js';
 import { connectedComponents, edgeCount, underlyingUndirected, type Graph } from './graph.js';
 import { knnGraph, type KnnGraphKind } from './knnGraph.js';
-import { formanCurvature } from './forman.js';
+import { formanCurvature, formanTotal } from './forman.js';
 import { ollivierCurvature } from './ollivier.js';
 import { hopDistances, UNREACHABLE } from './shortestPaths.js';
 
@@ -104,7 +104,7 @@ export function graphRicciStats(
   curvature: CurvatureMethod = 'forman',
 ): RicciLayerStats {
   let total: number;
-  if (curvature === 'forman') total = formanCurvature(graph).total;
+  if (curvature === 'forman') total = formanTotal(graph);
   else if (curvature === 'augmented') total = formanCurvature(graph, { augmented: true }).total;
   else if (curvature === 'ollivier') total = ollivierCurvature(graph).total;
   else {
@@ -113,12 +113,13 @@ export function graphRicciStats(
       'Use forman, augmented or ollivier.',
     );
   }
-  const hops = hopDistances(graph);
+  const u = underlyingUndirected(graph);
+  const hops = hopDistances(u);
   return {
     curvature: total,
     geodesicMass: hops.geodesicMass,
     connected: hops.connected,
-    components: connectedComponents(graph).count,
+    components: hops.connected ? 1 : connectedComponents(u).count,
     edges: edgeCount(graph),
     wordOps: hops.wordOps,
   };

@@ -79,6 +79,8 @@ export function hopDistances(graph: Graph, options: HopDistanceOptions = {}): Ho
   const done = new Uint8Array(n);
   const full = new Int32Array(W);
   const acc = new Int32Array(W);
+  const missing = new Int32Array(W);
+  const activeList = new Int32Array(n);
   let mass = 0;
   let pairsOrdered = 0;
   let diameter = 0;
@@ -99,34 +101,82 @@ export function hopDistances(graph: Graph, options: HopDistanceOptions = {}): Ho
       frontier[s * W + (b >>> 5)] |= 1 << (b & 31);
       if (dist) dist[s * n + s] = 0;
     }
+    // frontier-active nodes of the current level (for push steps)
+    let activeCount = count;
+    for (let b = 0; b < count; b++) activeList[b] = start + b;
     let level = 0;
-    let active = true;
-    while (active) {
+    while (activeCount > 0) {
       level++;
-      active = false;
+      // Direction choice (Beamer's direction-optimising BFS, per level): push from the few
+      // frontier nodes, or pull into the nodes not yet reached by every source.
+      let pushCost = 0;
+      for (let t = 0; t < activeCount; t++) {
+        const u = activeList[t];
+        pushCost += offsets[u + 1] - offsets[u];
+      }
+      let pullCost = 0;
+      for (let v = 0; v < n; v++) if (!done[v]) pullCost += offsets[v + 1] - offsets[v];
+      if (pushCost < pullCost) {
+        // push: next[v] |= frontier[u] for every arc u -> v of a frontier node u
+        next.fill(0);
+        for (let t = 0; t < activeCount; t++) {
+          const u = activeList[t];
+          const ou = u * W;
+          for (let e = offsets[u]; e < offsets[u + 1]; e++) {
+            const ov = targets[e] * W;
+            for (let w = 0; w < W; w++) next[ov + w] |= frontier[ou + w];
+          }
+          wordOps += (offsets[u + 1] - offsets[u]) * W;
+        }
+      } else {
+        // pull: next[v] = OR of the frontier words of v's neighbours, stopping early once
+        // every source still missing at v has been found
+        for (let v = 0; v < n; v++) {
+          const ov = v * W;
+          if (done[v]) {
+            for (let w = 0; w < W; w++) next[ov + w] = 0;
+            continue;
+          }
+          const a = offsets[v];
+          const e = offsets[v + 1];
+          for (let w = 0; w < W; w++) {
+            acc[w] = 0;
+            missing[w] = full[w] & ~visited[ov + w];
+          }
+          let t = a;
+          while (t < e) {
+            const stop = Math.min(e, t + 8);
+            for (; t < stop; t++) {
+              const ou = targets[t] * W;
+              for (let w = 0; w < W; w++) acc[w] |= frontier[ou + w];
+            }
+            let all = true;
+            for (let w = 0; w < W; w++) if ((acc[w] & missing[w]) !== missing[w]) all = false;
+            if (all) break;
+          }
+          wordOps += (t - a) * W;
+          for (let w = 0; w < W; w++) next[ov + w] = acc[w];
+        }
+      }
+      // keep the new bits only; count them; collect the next frontier
+      activeCount = 0;
       for (let v = 0; v < n; v++) {
         const ov = v * W;
         if (done[v]) {
           for (let w = 0; w < W; w++) next[ov + w] = 0;
           continue;
         }
-        const a = offsets[v];
-        const e = offsets[v + 1];
+        let any = false;
         let complete = true;
-        acc.fill(0);
-        for (let t = a; t < e; t++) {
-          const ou = targets[t] * W;
-          for (let w = 0; w < W; w++) acc[w] |= frontier[ou + w];
-        }
         for (let w = 0; w < W; w++) {
-          const fresh = acc[w] & ~visited[ov + w];
+          const fresh = next[ov + w] & ~visited[ov + w];
           next[ov + w] = fresh;
           if (fresh !== 0) {
+            any = true;
             visited[ov + w] |= fresh;
             const c = popcount(fresh);
             mass += c * level;
             pairsOrdered += c;
-            active = true;
             if (dist) {
               let f = fresh;
               while (f !== 0) {
@@ -139,11 +189,11 @@ export function hopDistances(graph: Graph, options: HopDistanceOptions = {}): Ho
           }
           if (visited[ov + w] !== full[w]) complete = false;
         }
-        wordOps += (e - a) * W;
+        if (any) activeList[activeCount++] = v;
         if (complete) done[v] = 1;
       }
-      if (active) diameter = Math.max(diameter, level);
-      if (level >= UNREACHABLE - 1 && dist && active) {
+      if (activeCount > 0) diameter = Math.max(diameter, level);
+      if (level >= UNREACHABLE - 1 && dist && activeCount > 0) {
         throw invalidInput(
           `hop distances above ${UNREACHABLE - 1} do not fit the 8-bit matrix.`,
           'Use matrix: false (the geodesic mass has no such limit).',
