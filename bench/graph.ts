@@ -8,7 +8,7 @@
  * Run: npm run bench:graph   (env BENCH_N, BENCH_K to change the size)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '../src/core/rng.js';
