@@ -57,7 +57,7 @@ const rScript = (dir: string, count: number) => `
 suppressMessages(library(igraph))
 n <- ${n}; k <- ${k}
 res <- c()
-t0 <- proc.time()[["elapsed"]]
+pt0 <- proc.time()
 for (l in 0:${count - 1}) {
   hdr <- scan(file.path("${dir}", paste0("layer", l, ".dim")), quiet = TRUE)
   X <- matrix(readBin(file.path("${dir}", paste0("layer", l, ".bin")), "double", hdr[1] * hdr[2]),
@@ -78,10 +78,11 @@ for (l in 0:${count - 1}) {
   ricU <- sum(4 - du[el[, 1]] - du[el[, 2]]); gU <- sum(distances(gu)) / 2
   res <- rbind(res, c(ricU, gU, ricD, gD))
 }
-elapsed <- proc.time()[["elapsed"]] - t0
+pt <- proc.time() - pt0
+elapsed <- pt[["elapsed"]]; cpu <- pt[["user.self"]] + pt[["sys.self"]]
 etaU <- diff(res[, 2]); etaD <- diff(res[, 4])
 rhoU <- cor(res[1:(nrow(res) - 1), 1], etaU); rhoD <- cor(res[1:(nrow(res) - 1), 3], etaD)
-cat(elapsed, rhoU, rhoD, "\\n")
+cat(elapsed, rhoU, rhoD, cpu, "\\n")
 write.table(res, row.names = FALSE, col.names = FALSE)
 `;
 
@@ -101,12 +102,15 @@ function benchRicci(): void {
     console.log(
       `Ricci-flow analysis: ${n} points, k = ${k}, ${L.length} layer clouds (3-D input + ${hidden} x ReLU(${width})), both conventions`,
     );
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const und = ricciFlow(L, { k, graph: 'undirected' });
     const t1 = performance.now();
     const dir2 = ricciFlow(L, { k, graph: 'directed' });
     const t2 = performance.now();
     const ours = (t2 - t0) / 1000;
+    const cpuUsed = process.cpuUsage(cpu0);
+    const oursCpu = (cpuUsed.user + cpuUsed.system) / 1e6;
     const wordOps = [...und.layers, ...dir2.layers].reduce((s, x) => s + x.wordOps, 0);
     const edges = und.layers.map((s) => s.edges);
     const r0 = performance.now();
@@ -116,7 +120,7 @@ function benchRicci(): void {
     });
     const rWall = (performance.now() - r0) / 1000;
     const lines = rOut.trim().split('\n');
-    const [rElapsed, rhoU, rhoD] = lines[0].trim().split(/\s+/).map(Number);
+    const [rElapsed, rhoU, rhoD, rCpu] = lines[0].trim().split(/\s+/).map(Number);
     const table = lines.slice(1).map((s) => s.trim().split(/\s+/).map(Number));
     let agree = true;
     table.forEach((row, l) => {
@@ -139,7 +143,9 @@ function benchRicci(): void {
       `  R + igraph: ${rElapsed.toFixed(2)} s inside R (${rWall.toFixed(2)} s with start-up and reading)`,
     );
     console.log(`  Ric_l and g_l identical to igraph's in every layer and convention: ${agree}`);
-    console.log(`  ratio (R inside / topolens): ${(rElapsed / ours).toFixed(2)}x`);
+    console.log(
+      `  ratio R / topolens: ${(rElapsed / ours).toFixed(2)}x wall, ${(rCpu / oursCpu).toFixed(2)}x CPU time`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

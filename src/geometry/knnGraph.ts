@@ -59,6 +59,35 @@ function kthSmallest(a: Float64Array, m: number, k: number, scratch: Float64Arra
   return scratch[target];
 }
 
+/** Full symmetric n x n Euclidean distances, each pair computed once (R's `dist()` order). */
+function fullDistances(data: ArrayLike<number>, n: number, d: number): Float64Array {
+  const D = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const oi = i * d;
+    for (let j = i + 1; j < n; j++) {
+      const oj = j * d;
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = data[oi + t] - data[oj + t];
+        s += diff * diff;
+      }
+      D[i * n + j] = Math.sqrt(s);
+    }
+  }
+  // mirror the upper triangle in 64 x 64 tiles (cache-friendly transpose)
+  const T = 64;
+  for (let bi = 0; bi < n; bi += T) {
+    for (let bj = bi; bj < n; bj += T) {
+      const ie = Math.min(n, bi + T);
+      const je = Math.min(n, bj + T);
+      for (let i = bi; i < ie; i++) {
+        for (let j = Math.max(bj, i + 1); j < je; j++) D[j * n + i] = D[i * n + j];
+      }
+    }
+  }
+  return D;
+}
+
 /**
  * Out-neighbour rows of the kNN relation: CSR arrays (offsets, targets), each row ascending.
  *
@@ -96,16 +125,22 @@ export function knnRows(
   let targets = new Int32Array(ties ? n * k + 64 : n * k);
   const offsets = new Int32Array(n + 1);
   let w = 0;
+  // Up to 4,096 points the full distance matrix (<= 128 MiB) is computed once, each pair
+  // once; above, each row is recomputed (twice the arithmetic, O(n) memory).
+  const full = n <= 4096 ? fullDistances(data, n, d) : null;
   for (let i = 0; i < n; i++) {
-    const oi = i * d;
-    for (let j = 0; j < n; j++) {
-      const oj = j * d;
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = data[oi + t] - data[oj + t];
-        s += diff * diff;
+    if (full) dist.set(full.subarray(i * n, (i + 1) * n));
+    else {
+      const oi = i * d;
+      for (let j = 0; j < n; j++) {
+        const oj = j * d;
+        let s = 0;
+        for (let t = 0; t < d; t++) {
+          const diff = data[oi + t] - data[oj + t];
+          s += diff * diff;
+        }
+        dist[j] = Math.sqrt(s);
       }
-      dist[j] = Math.sqrt(s);
     }
     dist[i] = Infinity;
     const kth = kthSmallest(dist, n, k, scratch);
