@@ -20,3 +20,5 @@ export * from './similarity/tests.js';
 export * from './similarity/measures.js';
 export { symmetricEigen } from './linalg/symmetricEigen.js';
 export type { SymmetricEigen } from './linalg/symmetricEigen.js';
+export { ripsPersistence, estimateRipsMemory, squareToCondensed } from './homology/rips.js';
+export type { RipsOptions, RipsResult, RipsStats, RipsInput } from './homology/rips.js';
