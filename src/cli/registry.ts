@@ -4,3 +4,5 @@ import type { Command } from 'commander';
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [];
+import { registerDistance } from './commands/distance.js';
+commands.push(registerDistance);
