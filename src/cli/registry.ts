@@ -8,3 +8,5 @@ export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [];
 commands.push(registerCurvature, registerRicci, registerSimilarity);
+import { registerDistance } from './commands/distance.js';
+commands.push(registerDistance);
