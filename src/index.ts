@@ -40,3 +40,4 @@ export * from './homology/diagramDistanceMatrix.js';
 export * from './homology/summary.js';
 export type { DiagramMatching } from './homology/matching.js';
 export type { InfiniteBars } from './homology/diagramParts.js';
+export * from './similarity/layerDistance.js';
