@@ -23,7 +23,7 @@ import { connectedComponents, edgeCount, underlyingUndirected, type Graph } from
 import { knnGraph, type KnnGraphKind } from './knnGraph.js';
 import { formanCurvature, formanTotal } from './forman.js';
 import { ollivierCurvature } from './ollivier.js';
-import { hopDistances, UNREACHABLE } from './shortestPaths.js';
+import { edgeLengths, hopDistances, UNREACHABLE, weightedGeodesicMass } from './shortestPaths.js';
 
 export type CurvatureMethod = 'forman' | 'augmented' | 'ollivier';
 export type FisherForm = 'multiply' | 'divide';
@@ -37,6 +37,11 @@ export interface RicciFlowOptions {
   curvature?: CurvatureMethod;
   /** Fisher-z depth adjustment form, default 'multiply' */
   fisher?: FisherForm;
+  /**
+   * geodesic mass from hop counts ('hop', default, [B24]) or from Euclidean edge lengths
+   * ('euclidean': Dijkstra on the undirected graph, O(n m log n))
+   */
+  geodesic?: 'hop' | 'euclidean';
   /** progress: (layers done, layers) */
   onProgress?: (done: number, total: number) => void;
 }
@@ -95,7 +100,15 @@ export function layerRicciStats(
   options: Omit<RicciFlowOptions, 'fisher' | 'onProgress'> & { name?: string },
 ): RicciLayerStats {
   const graph = knnGraph(cloud, { k: options.k, kind: options.graph, name: options.name });
-  return graphRicciStats(graph, options.curvature);
+  const stats = graphRicciStats(graph, options.curvature);
+  const geodesic = options.geodesic ?? 'hop';
+  if (geodesic === 'euclidean') {
+    const u = underlyingUndirected(graph);
+    stats.geodesicMass = weightedGeodesicMass(u, edgeLengths(u, cloud)).geodesicMass;
+  } else if (geodesic !== 'hop') {
+    throw invalidOption(`unknown geodesic '${String(geodesic)}'.`, 'Use hop or euclidean.');
+  }
+  return stats;
 }
 
 /** Ric and g of a given graph. */

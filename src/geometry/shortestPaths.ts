@@ -143,7 +143,12 @@ function pullLevel4(st: BatchState): number {
         a2 |= frontier[ou + 2];
         a3 |= frontier[ou + 3];
       }
-      if ((a0 & miss0) === miss0 && (a1 & miss1) === miss1 && (a2 & miss2) === miss2 && (a3 & miss3) === miss3) {
+      if (
+        (a0 & miss0) === miss0 &&
+        (a1 & miss1) === miss1 &&
+        (a2 & miss2) === miss2 &&
+        (a3 & miss3) === miss3
+      ) {
         break;
       }
     }
@@ -356,6 +361,33 @@ export function bfsHopDistances(graph: Graph, source: number): Int32Array {
     }
   }
   return d;
+}
+
+/**
+ * Euclidean length of every arc of a graph on a point cloud, beside `graph.targets` (the
+ * weights for `weightedGeodesicMass`).
+ */
+export function edgeLengths(
+  graph: Graph,
+  cloud: { data: ArrayLike<number>; rows: number; cols: number },
+): Float64Array {
+  if (cloud.rows !== graph.n) {
+    throw invalidInput(`the cloud has ${cloud.rows} points but the graph ${graph.n} nodes.`);
+  }
+  const { data, cols: d } = cloud;
+  const w = new Float64Array(graph.targets.length);
+  for (let i = 0; i < graph.n; i++) {
+    for (let t = graph.offsets[i]; t < graph.offsets[i + 1]; t++) {
+      const j = graph.targets[t];
+      let s = 0;
+      for (let c = 0; c < d; c++) {
+        const diff = data[i * d + c] - data[j * d + c];
+        s += diff * diff;
+      }
+      w[t] = Math.sqrt(s);
+    }
+  }
+  return w;
 }
 
 export interface WeightedPathOptions {
