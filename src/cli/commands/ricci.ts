@@ -34,6 +34,11 @@ export function registerRicci(program: Command): void {
       'Fisher-z depth adjustment: multiply | divide by sqrt(L - 4)',
       'multiply',
     )
+    .option(
+      '--geodesic <g>',
+      'geodesic mass from hop counts (hop, [B24]) or edge lengths (euclidean)',
+      'hop',
+    )
     .option('--json', 'print the result as JSON')
     .action((paths: string[], opts) => {
       const layers = paths.map((p) => readCloud(p));
@@ -43,6 +48,7 @@ export function registerRicci(program: Command): void {
         graph: opts.graph as KnnGraphKind,
         curvature: opts.curvature as CurvatureMethod,
         fisher: opts.fisher as FisherForm,
+        geodesic: opts.geodesic as 'hop' | 'euclidean',
         onProgress: (d, t) => bar.update(d / t, `layer ${d}/${t}`),
       });
       bar.done();
