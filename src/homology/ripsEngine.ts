@@ -578,6 +578,7 @@ class RipsReducer {
   private readonly itScratch: Int32Array;
   private readonly facetScratch: Int32Array;
   private readonly simplexScratch: Int32Array;
+  private readonly edgeVerts = new Int32Array(2);
   /** condensed distances for lookups in sparse mode (entries above the threshold ignored) */
   private readonly lookup: Float32Array | null;
   private readonly workingCob = new EntryHeap();
@@ -977,6 +978,11 @@ class RipsReducer {
   /** Pushes the coboundary of a simplex (times coef) into the working column; records it in V. */
   private addSimplexCoboundary(idx: number, diam: number, coef: number, dim: number): void {
     this.workingRed.push(diam, idx, coef);
+    if (dim === 1) {
+      if (this.dense !== null) this.addEdgeCoboundaryDense(idx, diam, coef);
+      else this.addEdgeCoboundarySparse(idx, diam, coef);
+      return;
+    }
     const c = this.cob;
     const h = this.workingCob;
     const t = this.threshold;
@@ -984,6 +990,95 @@ class RipsReducer {
     while (c.hasNext(true)) {
       c.next();
       if (c.outDiam <= t) h.push(c.outDiam, c.outIdx, c.outCoef);
+    }
+  }
+
+  /**
+   * The dense coboundary of an edge {i > j}, unrolled (same entries, order and signs as the
+   * generic enumerator): the triangles {v, i, j} with index, for v > i: C(v,3) + C(i,2) + j
+   * (sign +); for i > v > j: C(i,3) + C(v,2) + j (sign -); for v < j: C(i,3) + C(j,2) + v (+).
+   */
+  private addEdgeCoboundaryDense(idx: number, diam: number, coef: number): void {
+    const verts = this.edgeVerts;
+    simplexVertices(this.B, this.stride, idx, 1, this.n, verts);
+    const i = verts[0];
+    const j = verts[1];
+    const n = this.n;
+    const B = this.B;
+    const b2 = 2 * this.stride;
+    const b3 = 3 * this.stride;
+    const dist = this.dense!;
+    const ri = i * n;
+    const rj = j * n;
+    const t = this.threshold;
+    const h = this.workingCob;
+    const neg = coef === 0 ? 0 : this.modulus - coef;
+    const tail = (i * (i - 1)) / 2 + j;
+    for (let v = n - 1; v > i; v--) {
+      const a = dist[ri + v];
+      const b = dist[rj + v];
+      const d = a > b ? (a > diam ? a : diam) : b > diam ? b : diam;
+      if (d <= t) h.push(d, B[b3 + v] + tail, coef);
+    }
+    const ci = B[b3 + i];
+    for (let v = i - 1; v > j; v--) {
+      const a = dist[ri + v];
+      const b = dist[rj + v];
+      const d = a > b ? (a > diam ? a : diam) : b > diam ? b : diam;
+      if (d <= t) h.push(d, ci + B[b2 + v] + j, neg);
+    }
+    const cij = ci + B[b2 + j];
+    for (let v = j - 1; v >= 0; v--) {
+      const a = dist[ri + v];
+      const b = dist[rj + v];
+      const d = a > b ? (a > diam ? a : diam) : b > diam ? b : diam;
+      if (d <= t) h.push(d, cij + v, coef);
+    }
+  }
+
+  /**
+   * The sparse coboundary of an edge {i > j}: the common neighbours v of i and j, merged from
+   * the ends of both sorted lists (descending v, as the generic enumerator), with the indices
+   * and signs of addEdgeCoboundaryDense.
+   */
+  private addEdgeCoboundarySparse(idx: number, diam: number, coef: number): void {
+    const verts = this.edgeVerts;
+    simplexVertices(this.B, this.stride, idx, 1, this.n, verts);
+    const i = verts[0];
+    const j = verts[1];
+    const B = this.B;
+    const b2 = 2 * this.stride;
+    const b3 = 3 * this.stride;
+    const { offsets, neighbors, distances } = this.sparse!;
+    const t = this.threshold;
+    const h = this.workingCob;
+    const neg = coef === 0 ? 0 : this.modulus - coef;
+    const tail = (i * (i - 1)) / 2 + j;
+    const ci = B[b3 + i];
+    const cij = ci + B[b2 + j];
+    let pi = offsets[i + 1] - 1;
+    let pj = offsets[j + 1] - 1;
+    const ei = offsets[i];
+    const ej = offsets[j];
+    while (pi >= ei && pj >= ej) {
+      const a = neighbors[pi];
+      const b = neighbors[pj];
+      if (a > b) {
+        pi--;
+      } else if (b > a) {
+        pj--;
+      } else {
+        const x = distances[pi];
+        const y = distances[pj];
+        const d = x > y ? (x > diam ? x : diam) : y > diam ? y : diam;
+        if (d <= t) {
+          if (a > i) h.push(d, B[b3 + a] + tail, coef);
+          else if (a > j) h.push(d, ci + B[b2 + a] + j, neg);
+          else h.push(d, cij + a, coef);
+        }
+        pi--;
+        pj--;
+      }
     }
   }
 
