@@ -102,7 +102,9 @@ export function wassersteinMatching(
   const swap = pa.births.length > pb.births.length;
   const R = swap ? pb : pa;
   const C = swap ? pa : pb;
-  const rowToCol = solveFinite(R.births, R.deaths, C.births, C.deaths, p, q);
+  const rowToCol =
+    identicalPoints(R.births, R.deaths, C.births, C.deaths) ??
+    solveFinite(R.births, R.deaths, C.births, C.deaths, p, q);
   const nr = R.births.length;
   const nc = C.births.length;
   let total = 0;
@@ -201,6 +203,31 @@ function solveFinite(
     return denseAssignment(nr, nc, cost);
   }
   return sparseAssignment(nr, nc + nr, start, adjCol, adjCost);
+}
+
+/**
+ * When both finite parts hold exactly the same points (as multisets), the identity matching
+ * (distance 0) is returned directly: the general solver subtracts diagonal costs and could
+ * otherwise return a rounding-level nonzero value (about sqrt(n * 1e-16) times the scale for
+ * p = 2) instead of 0.
+ */
+function identicalPoints(
+  rb: Float64Array,
+  rd: Float64Array,
+  cb: Float64Array,
+  cd: Float64Array,
+): Int32Array | null {
+  if (rb.length !== cb.length) return null;
+  const byPoint = (b: Float64Array, d: Float64Array) =>
+    Int32Array.from({ length: b.length }, (_, i) => i).sort((x, y) => b[x] - b[y] || d[x] - d[y]);
+  const r = byPoint(rb, rd);
+  const c = byPoint(cb, cd);
+  const out = new Int32Array(rb.length);
+  for (let k = 0; k < r.length; k++) {
+    if (rb[r[k]] !== cb[c[k]] || rd[r[k]] !== cd[c[k]]) return null;
+    out[r[k]] = c[k];
+  }
+  return out;
 }
 
 function lowerBound(a: Float64Array, x: number): number {
