@@ -95,5 +95,7 @@ for (const [name, gen] of [
       `               GUDHI + POT ${g.t_w2.toFixed(3)} s (${g.w2})  ratio GUDHI/topolens ${(g.t_w2 / tw).toFixed(2)}`,
   );
   const rel = Math.abs(w2 - g.w2) / Math.max(1e-300, Math.abs(g.w2));
-  console.log(`  agreement: bottleneck ${bn === g.bottleneck_exact ? 'identical' : `differs (${bn} vs ${g.bottleneck_exact})`}, W2 relative difference ${rel.toExponential(2)}`);
+  console.log(
+    `  agreement: bottleneck ${bn === g.bottleneck_exact ? 'identical' : `differs (${bn} vs ${g.bottleneck_exact})`}, W2 relative difference ${rel.toExponential(2)}`,
+  );
 }

@@ -216,7 +216,7 @@ describe('Wasserstein distance: hand-computed cases', () => {
     expect(() => wassersteinDistance(a, b, { p: Infinity, q: 2 })).toThrow(/q = Infinity/);
     expect(() => wassersteinDistance(a, b, { p: 0.5 })).toThrow(/p must be >= 1/);
   });
-  it('returns a matching whose cost is the distance (dense and sparse solvers)', () => {
+  it('returns a matching whose cost is the distance (spread-out and near-diagonal diagrams)', () => {
     for (const [a, b] of [
       [uniformDiagram(60, 11), uniformDiagram(45, 12)],
       [nearDiagonalDiagram(200, 13), nearDiagonalDiagram(150, 14)],
@@ -416,7 +416,7 @@ describe('agreement with GUDHI', () => {
       ds.push([a, b]);
       cases.push({ a: toPairs(a), b: toPairs(b) });
     }
-    // bigger ones through the dense and the sparse solver
+    // bigger ones: many useful pairs (uniform) and few (near-diagonal)
     for (const [a, b] of [
       [uniformDiagram(300, 7), uniformDiagram(280, 8)],
       [nearDiagonalDiagram(600, 9), nearDiagonalDiagram(650, 10)],
