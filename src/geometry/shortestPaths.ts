@@ -9,7 +9,11 @@
  * (levels) * (2m) * W word operations and the whole run (n / 32W) * levels * 2m * W
  * = n * levels * 2m / 32 word ORs, 32 times fewer than n plain BFS passes over the arcs;
  * nodes already reached by every source of the batch are skipped, which removes most of the
- * work in the last levels. The counts are returned (`wordOps`) so benchmarks can report them.
+ * work in the last levels, and a node stops reading neighbours once every source still missing
+ * there has been found. Each level picks the cheaper direction (Beamer's direction-optimising
+ * BFS): this pull, or a push from the frontier nodes (next[v] |= frontier[u] over their arcs)
+ * when their degrees sum to less than those of the pending nodes, as in the first level. The
+ * counts are returned (`wordOps`) so benchmarks can report them.
  *
  * The geodesic mass g = sum over unordered pairs {i, j} of the hop distance is accumulated level
  * by level (popcount of new bits x level) without storing the n^2 distances. A graph that is not
