@@ -36,3 +36,22 @@ export {
 export type { MstEdges, MstInput } from './homology/mst.js';
 export * from './geometry/intrinsicDimension/index.js';
 export * from './mapper/index.js';
+// Persistence-diagram toolkit (descriptors, vectorisations, distances).
+export * from './homology/grid.js';
+export * from './homology/lifespan.js';
+export * from './homology/entropy.js';
+export * from './homology/betti.js';
+export * from './homology/landscape.js';
+export * from './homology/silhouette.js';
+export * from './homology/persistenceImage.js';
+export * from './homology/heatKernel.js';
+export * from './homology/amplitude.js';
+export * from './homology/bottleneck.js';
+export * from './homology/wasserstein.js';
+export * from './homology/slicedWasserstein.js';
+export * from './homology/vectorDistances.js';
+export * from './homology/diagramDistanceMatrix.js';
+export * from './homology/summary.js';
+export type { DiagramMatching } from './homology/matching.js';
+export type { InfiniteBars } from './homology/diagramParts.js';
+export * from './similarity/layerDistance.js';

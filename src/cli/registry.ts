@@ -1,16 +1,18 @@
 /** Every subcommand of `topolens`, one module each. Add a line here for a new command. */
 import type { Command } from 'commander';
 import { registerPh } from './commands/ph.js';
+import { registerDistance } from './commands/distance.js';
+import { registerIdCommand } from './commands/id.js';
 import { registerCurvature } from './commands/curvature.js';
 import { registerRicci } from './commands/ricci.js';
 import { registerSimilarity } from './commands/similarity.js';
-import { registerIdCommand } from './commands/id.js';
 import { registerMapper } from './commands/mapper.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
   registerPh,
+  registerDistance,
   registerIdCommand,
   registerCurvature,
   registerRicci,

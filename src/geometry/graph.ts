@@ -115,10 +115,43 @@ export function edgeCount(g: Graph): number {
  */
 export function underlyingUndirected(g: Graph): Graph {
   if (!g.directed) return g;
-  const m = g.targets.length;
-  const from = new Int32Array(m);
-  for (let i = 0; i < g.n; i++) from.fill(i, g.offsets[i], g.offsets[i + 1]);
-  return graphFromArcs(g.n, from, g.targets.slice(), false);
+  const { n, offsets, targets } = g;
+  // transpose (in-arcs): filling sources in increasing order keeps every in-row sorted
+  const inOff = new Int32Array(n + 1);
+  for (let t = 0; t < targets.length; t++) inOff[targets[t] + 1]++;
+  for (let i = 0; i < n; i++) inOff[i + 1] += inOff[i];
+  const inRows = new Int32Array(targets.length);
+  const fill = inOff.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    for (let t = offsets[i]; t < offsets[i + 1]; t++) inRows[fill[targets[t]]++] = i;
+  }
+  // merge the sorted out-row and in-row of every node, dropping duplicates
+  const outOffsets = new Int32Array(n + 1);
+  const merged = new Int32Array(2 * targets.length);
+  let w = 0;
+  for (let i = 0; i < n; i++) {
+    let a = offsets[i];
+    const ae = offsets[i + 1];
+    let b = inOff[i];
+    const be = inOff[i + 1];
+    while (a < ae || b < be) {
+      const x = a < ae ? targets[a] : 0x7fffffff;
+      const y = b < be ? inRows[b] : 0x7fffffff;
+      if (x < y) {
+        merged[w++] = x;
+        a++;
+      } else if (y < x) {
+        merged[w++] = y;
+        b++;
+      } else {
+        merged[w++] = x;
+        a++;
+        b++;
+      }
+    }
+    outOffsets[i + 1] = w;
+  }
+  return { n, offsets: outOffsets, targets: merged.slice(0, w), directed: false };
 }
 
 /** Edges of an undirected graph once each (i < j), or the arcs of a directed graph. */

@@ -14,7 +14,6 @@
 import type { Matrix } from '../core/matrix.js';
 import { invalidInput, invalidOption } from '../core/errors.js';
 import { assertFiniteMatrix } from '../core/validate.js';
-import { knn } from '../linalg/knn.js';
 import { graphFromArcs, type Graph } from './graph.js';
 
 export type KnnGraphKind = 'undirected' | 'mutual' | 'directed';
@@ -30,21 +29,74 @@ export interface KnnGraphOptions {
   name?: string;
 }
 
-/** Exact squared Euclidean distance between rows i and j (the arithmetic used for tie tests). */
-function squaredDistance(data: ArrayLike<number>, d: number, i: number, j: number): number {
-  let s = 0;
-  const oi = i * d;
-  const oj = j * d;
-  for (let t = 0; t < d; t++) {
-    const diff = data[oi + t] - data[oj + t];
-    s += diff * diff;
+/**
+ * The k-th smallest value of a[0..m) (1-based k), by quickselect on a scratch copy.
+ */
+function kthSmallest(a: Float64Array, m: number, k: number, scratch: Float64Array): number {
+  scratch.set(a.subarray(0, m));
+  let lo = 0;
+  let hi = m - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = scratch[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (scratch[i] < pivot) i++;
+      while (scratch[j] > pivot) j--;
+      if (i <= j) {
+        const t = scratch[i];
+        scratch[i] = scratch[j];
+        scratch[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
   }
-  return s;
+  return scratch[target];
+}
+
+/** Full symmetric n x n Euclidean distances, each pair computed once (R's `dist()` order). */
+function fullDistances(data: ArrayLike<number>, n: number, d: number): Float64Array {
+  const D = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const oi = i * d;
+    for (let j = i + 1; j < n; j++) {
+      const oj = j * d;
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = data[oi + t] - data[oj + t];
+        s += diff * diff;
+      }
+      D[i * n + j] = Math.sqrt(s);
+    }
+  }
+  // mirror the upper triangle in 64 x 64 tiles (cache-friendly transpose)
+  const T = 64;
+  for (let bi = 0; bi < n; bi += T) {
+    for (let bj = bi; bj < n; bj += T) {
+      const ie = Math.min(n, bi + T);
+      const je = Math.min(n, bj + T);
+      for (let i = bi; i < ie; i++) {
+        for (let j = Math.max(bj, i + 1); j < je; j++) D[j * n + i] = D[i * n + j];
+      }
+    }
+  }
+  return D;
 }
 
 /**
- * Out-neighbour rows of the kNN relation: CSR arrays (offsets, targets). With ties, every point
- * within the k-th distance is listed.
+ * Out-neighbour rows of the kNN relation: CSR arrays (offsets, targets), each row ascending.
+ *
+ * Distances are computed exactly as R's `dist()` does (square root of the sum of squared
+ * coordinate differences, in coordinate order), so that ties, and therefore the graphs, agree
+ * bit for bit with the published R reference. Each row is scanned once (n d multiply-adds) and
+ * the k-th distance found by quickselect (O(n)). With `ties`, every point at distance <= the
+ * k-th is kept; without, exactly k points, ties at the k-th distance broken by smaller index
+ * (as `knn()` and R's `order()` do).
  */
 export function knnRows(
   cloud: Matrix,
@@ -67,50 +119,56 @@ export function knnRows(
     );
   }
   assertFiniteMatrix(cloud, name);
-  if (!ties) {
-    const r = knn(cloud, k, { name });
-    const offsets = new Int32Array(n + 1);
-    for (let i = 0; i <= n; i++) offsets[i] = i * k;
-    return { offsets, targets: r.indices };
-  }
-  // Ties: candidates from knn with a margin, then exact recomputation; a row whose margin is
-  // exhausted by ties gets a full scan.
-  const kk = Math.min(n - 1, k + 16);
-  const r = knn(cloud, kk, { name });
   const { data, cols: d } = cloud;
-  const rows: Int32Array[] = new Array(n);
-  const cand = new Float64Array(kk);
-  const sorted = new Float64Array(kk);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < kk; t++) cand[t] = squaredDistance(data, d, i, r.indices[i * kk + t]);
-    sorted.set(cand);
-    sorted.sort();
-    const kth = sorted[k - 1];
-    let row: Int32Array;
-    if (sorted[kk - 1] <= kth && kk < n - 1) {
-      const list: number[] = [];
-      for (let j = 0; j < n; j++) {
-        if (j !== i && squaredDistance(data, d, i, j) <= kth) list.push(j);
-      }
-      row = Int32Array.from(list);
-    } else {
-      let c = 0;
-      for (let t = 0; t < kk; t++) if (cand[t] <= kth) c++;
-      row = new Int32Array(c);
-      c = 0;
-      for (let t = 0; t < kk; t++) if (cand[t] <= kth) row[c++] = r.indices[i * kk + t];
-    }
-    rows[i] = row;
-    total += row.length;
-  }
+  const dist = new Float64Array(n);
+  const scratch = new Float64Array(n);
+  let targets = new Int32Array(ties ? n * k + 64 : n * k);
   const offsets = new Int32Array(n + 1);
-  const targets = new Int32Array(total);
+  let w = 0;
+  // Up to 4,096 points the full distance matrix (<= 128 MiB) is computed once, each pair
+  // once; above, each row is recomputed (twice the arithmetic, O(n) memory).
+  const full = n <= 4096 ? fullDistances(data, n, d) : null;
   for (let i = 0; i < n; i++) {
-    targets.set(rows[i], offsets[i]);
-    offsets[i + 1] = offsets[i] + rows[i].length;
+    if (full) dist.set(full.subarray(i * n, (i + 1) * n));
+    else {
+      const oi = i * d;
+      for (let j = 0; j < n; j++) {
+        const oj = j * d;
+        let s = 0;
+        for (let t = 0; t < d; t++) {
+          const diff = data[oi + t] - data[oj + t];
+          s += diff * diff;
+        }
+        dist[j] = Math.sqrt(s);
+      }
+    }
+    dist[i] = Infinity;
+    const kth = kthSmallest(dist, n, k, scratch);
+    if (ties) {
+      let c = 0;
+      for (let j = 0; j < n; j++) if (dist[j] <= kth) c++;
+      if (w + c > targets.length) {
+        const bigger = new Int32Array(Math.max(2 * targets.length, w + c));
+        bigger.set(targets);
+        targets = bigger;
+      }
+      for (let j = 0; j < n; j++) if (dist[j] <= kth) targets[w++] = j;
+    } else {
+      let below = 0;
+      for (let j = 0; j < n; j++) if (dist[j] < kth) below++;
+      let equalLeft = k - below;
+      for (let j = 0; j < n; j++) {
+        const v = dist[j];
+        if (v < kth) targets[w++] = j;
+        else if (v === kth && equalLeft > 0) {
+          targets[w++] = j;
+          equalLeft--;
+        }
+      }
+    }
+    offsets[i + 1] = w;
   }
-  return { offsets, targets };
+  return { offsets, targets: targets.slice(0, w) };
 }
 
 /** The kNN graph of a point cloud in the chosen convention. */

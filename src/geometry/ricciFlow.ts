@@ -21,9 +21,9 @@ import { invalidInput, invalidOption } from '../core/errors.js';
 import { pearson } from '../linalg/correlation.js';
 import { connectedComponents, edgeCount, underlyingUndirected, type Graph } from './graph.js';
 import { knnGraph, type KnnGraphKind } from './knnGraph.js';
-import { formanCurvature } from './forman.js';
+import { formanCurvature, formanTotal } from './forman.js';
 import { ollivierCurvature } from './ollivier.js';
-import { hopDistances, UNREACHABLE } from './shortestPaths.js';
+import { edgeLengths, hopDistances, UNREACHABLE, weightedGeodesicMass } from './shortestPaths.js';
 
 export type CurvatureMethod = 'forman' | 'augmented' | 'ollivier';
 export type FisherForm = 'multiply' | 'divide';
@@ -37,6 +37,11 @@ export interface RicciFlowOptions {
   curvature?: CurvatureMethod;
   /** Fisher-z depth adjustment form, default 'multiply' */
   fisher?: FisherForm;
+  /**
+   * geodesic mass from hop counts ('hop', default, [B24]) or from Euclidean edge lengths
+   * ('euclidean': Dijkstra on the undirected graph, O(n m log n))
+   */
+  geodesic?: 'hop' | 'euclidean';
   /** progress: (layers done, layers) */
   onProgress?: (done: number, total: number) => void;
 }
@@ -95,7 +100,15 @@ export function layerRicciStats(
   options: Omit<RicciFlowOptions, 'fisher' | 'onProgress'> & { name?: string },
 ): RicciLayerStats {
   const graph = knnGraph(cloud, { k: options.k, kind: options.graph, name: options.name });
-  return graphRicciStats(graph, options.curvature);
+  const stats = graphRicciStats(graph, options.curvature);
+  const geodesic = options.geodesic ?? 'hop';
+  if (geodesic === 'euclidean') {
+    const u = underlyingUndirected(graph);
+    stats.geodesicMass = weightedGeodesicMass(u, edgeLengths(u, cloud)).geodesicMass;
+  } else if (geodesic !== 'hop') {
+    throw invalidOption(`unknown geodesic '${String(geodesic)}'.`, 'Use hop or euclidean.');
+  }
+  return stats;
 }
 
 /** Ric and g of a given graph. */
@@ -104,7 +117,7 @@ export function graphRicciStats(
   curvature: CurvatureMethod = 'forman',
 ): RicciLayerStats {
   let total: number;
-  if (curvature === 'forman') total = formanCurvature(graph).total;
+  if (curvature === 'forman') total = formanTotal(graph);
   else if (curvature === 'augmented') total = formanCurvature(graph, { augmented: true }).total;
   else if (curvature === 'ollivier') total = ollivierCurvature(graph).total;
   else {
@@ -113,12 +126,13 @@ export function graphRicciStats(
       'Use forman, augmented or ollivier.',
     );
   }
-  const hops = hopDistances(graph);
+  const u = underlyingUndirected(graph);
+  const hops = hopDistances(u);
   return {
     curvature: total,
     geodesicMass: hops.geodesicMass,
     connected: hops.connected,
-    components: connectedComponents(graph).count,
+    components: hops.connected ? 1 : connectedComponents(u).count,
     edges: edgeCount(graph),
     wordOps: hops.wordOps,
   };

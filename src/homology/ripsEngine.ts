@@ -572,9 +572,13 @@ class RipsReducer {
   private readonly onProgress?: (fraction: number, stage: string) => void;
 
   private readonly cob: Coboundary;
-  private readonly cobZero: Coboundary;
   private readonly facetVerts: Int32Array;
   private readonly pairDist: Float64Array;
+  private readonly rowScratch: Float64Array;
+  private readonly itScratch: Int32Array;
+  private readonly facetScratch: Int32Array;
+  private readonly simplexScratch: Int32Array;
+  private readonly edgeVerts = new Int32Array(2);
   /** condensed distances for lookups in sparse mode (entries above the threshold ignored) */
   private readonly lookup: Float32Array | null;
   private readonly workingCob = new EntryHeap();
@@ -619,9 +623,12 @@ class RipsReducer {
     for (let a = 2; a < p; a++) inv[a] = p - ((Math.floor(p / a) * inv[p % a]) % p);
     this.inverse = inv;
     this.cob = new Coboundary(this.n, this.B, this.maxDim, p, this.dense, this.sparse);
-    this.cobZero = new Coboundary(this.n, this.B, this.maxDim, p, this.dense, this.sparse);
     this.facetVerts = new Int32Array(this.maxDim + 3);
     this.pairDist = new Float64Array((this.maxDim + 3) * (this.maxDim + 3));
+    this.rowScratch = new Float64Array(this.maxDim + 3);
+    this.itScratch = new Int32Array(this.maxDim + 3);
+    this.facetScratch = new Int32Array(this.maxDim + 3);
+    this.simplexScratch = new Int32Array(this.maxDim + 3);
     for (let d = 0; d <= this.maxDim; d++) {
       this.diagrams.push({ births: [], deaths: [], cocycleSimplices: [], cocycleCoefficients: [] });
     }
@@ -653,75 +660,108 @@ class RipsReducer {
   }
 
   // -- apparent pairs -------------------------------------------------------------------------
+  //
+  // A pair (s, t), t a cofacet of s with diam t = diam s, is a zero apparent pair when t is the
+  // zero pivot cofacet of s (the first cofacet of equal diameter in Ripser's enumeration:
+  // largest added vertex first) and s is the zero pivot facet of t (the first facet of equal
+  // diameter when dropping the largest vertex first). Both tests are done on the vertices:
+  // the zero pivot cofacet adds the largest vertex v outside s with d(v, w) <= diam for all w
+  // in s; a facet t \ {u} has diameter diam iff a pair of t not containing u has length diam.
 
   /**
-   * The facet of (idx, diam, coef) (a dim-simplex) with the same diameter and the largest
-   * filtration position (smallest index), or -1: sets fIdx / fDiam / fCoef. Facets are visited
-   * as Ripser's boundary enumerator does (dropping the largest vertex first), from the
-   * simplex's vertices and their pairwise distances (no per-facet decoding).
+   * The largest vertex v > lo, outside verts[0..m), with d(v, w) <= diam for every w in
+   * verts[0..m), or -1. Dense: scans the contiguous rows from n - 1 down; sparse: intersects
+   * the neighbour lists from their ends.
    */
-  private zeroPivotFacet(idx: number, diam: number, coef: number, dim: number): number {
+  private topCommonNeighbor(verts: Int32Array, m: number, diam: number, lo: number): number {
+    if (this.dense !== null) {
+      const dist = this.dense;
+      const rows = this.rowScratch;
+      for (let t = 0; t < m; t++) rows[t] = verts[t] * this.n;
+      outer: for (let v = this.n - 1; v > lo; v--) {
+        for (let t = 0; t < m; t++) if (dist[rows[t] + v] > diam) continue outer;
+        for (let t = 0; t < m; t++) if (verts[t] === v) continue outer;
+        return v;
+      }
+      return -1;
+    }
+    const { offsets, neighbors, distances } = this.sparse!;
+    const it = this.itScratch;
+    for (let t = 1; t < m; t++) it[t] = offsets[verts[t] + 1] - 1;
+    const w0 = verts[0];
+    const end0 = offsets[w0];
+    outer: for (let p0 = offsets[w0 + 1] - 1; p0 >= end0; p0--) {
+      const nb = neighbors[p0];
+      if (nb <= lo) return -1;
+      if (distances[p0] > diam) continue;
+      for (let t = 1; t < m; t++) {
+        let p = it[t];
+        const e = offsets[verts[t]];
+        while (p >= e && neighbors[p] > nb) p--;
+        it[t] = p;
+        if (p < e) return -1;
+        if (neighbors[p] !== nb || distances[p] > diam) continue outer;
+      }
+      return nb;
+    }
+    return -1;
+  }
+
+  /** Pair distances of verts[0..m) into pairDist (row-major m x m, upper triangle). */
+  private pairDistances(verts: Int32Array, m: number): void {
+    const pd = this.pairDist;
+    for (let a = 0; a < m; a++) {
+      for (let b = a + 1; b < m; b++) pd[a * m + b] = this.dist(verts[a], verts[b]);
+    }
+  }
+
+  /** Largest pair length of verts[0..m) without vertex r (from pairDist). */
+  private diameterWithout(m: number, r: number): number {
+    const pd = this.pairDist;
+    let fd = -Infinity;
+    for (let a = 0; a < m; a++) {
+      if (a === r) continue;
+      for (let b = a + 1; b < m; b++) {
+        if (b === r) continue;
+        const x = pd[a * m + b];
+        if (x > fd) fd = x;
+      }
+    }
+    return fd;
+  }
+
+  /**
+   * Whether the dim-simplex (idx, diam) has a zero apparent facet; if so sets fIdx / fDiam /
+   * fCoef to that facet with the boundary coefficient times `coef` (as Ripser's boundary
+   * enumerator).
+   */
+  private zeroApparentFacet(idx: number, diam: number, coef: number, dim: number): boolean {
     const B = this.B;
     const stride = this.stride;
     const fv = this.facetVerts;
-    const pd = this.pairDist;
     const m = dim + 1;
     simplexVertices(B, stride, idx, dim, this.n, fv);
-    for (let a = 0; a < m; a++) {
-      for (let b = a + 1; b < m; b++) pd[a * m + b] = this.dist(fv[a], fv[b]);
-    }
+    this.pairDistances(fv, m);
     let idxBelow = idx;
     let idxAbove = 0;
     for (let r = 0; r < m; r++) {
       const k = dim - r;
       const vr = fv[r];
-      let fd = -Infinity;
-      for (let a = 0; a < m; a++) {
-        if (a === r) continue;
-        for (let b = a + 1; b < m; b++) {
-          if (b === r) continue;
-          const x = pd[a * m + b];
-          if (x > fd) fd = x;
-        }
-      }
       const drop = B[(k + 1) * stride + vr];
-      if (fd === diam) {
+      if (this.diameterWithout(m, r) === diam) {
+        // the zero pivot facet is s \ {vr}; its zero pivot cofacet must add vr back, i.e. no
+        // vertex above vr is within diam of all of the facet's vertices
+        const facet = this.facetScratch;
+        for (let t = 0, q = 0; t < m; t++) if (t !== r) facet[q++] = fv[t];
+        if (this.topCommonNeighbor(facet, dim, diam, vr) !== -1) return false;
         this.fIdx = idxAbove + idxBelow - drop;
         this.fDiam = diam;
         this.fCoef = k & 1 ? (this.modulus - coef) % this.modulus : coef;
-        return this.fIdx;
+        return true;
       }
       idxBelow -= drop;
       idxAbove += B[k * stride + vr];
     }
-    this.fIdx = -1;
-    return -1;
-  }
-
-  /** Index of the first cofacet (in enumeration order) of equal diameter, or -1. */
-  private zeroPivotCofacet(idx: number, diam: number, dim: number): number {
-    const c = this.cobZero;
-    c.set(idx, diam, 1, dim);
-    while (c.hasNext(true)) {
-      c.next();
-      if (c.outDiam === diam) return c.outIdx;
-    }
-    return -1;
-  }
-
-  /** Whether (idx, diam), a dim-simplex, has a zero apparent facet; sets fIdx etc. if so. */
-  private zeroApparentFacet(idx: number, diam: number, coef: number, dim: number): boolean {
-    const f = this.zeroPivotFacet(idx, diam, coef, dim);
-    if (f === -1) return false;
-    const fDiam = this.fDiam;
-    const fCoef = this.fCoef;
-    if (this.zeroPivotCofacet(f, fDiam, dim - 1) === idx) {
-      this.fIdx = f;
-      this.fDiam = fDiam;
-      this.fCoef = fCoef;
-      return true;
-    }
-    this.fIdx = -1;
     return false;
   }
 
@@ -750,10 +790,23 @@ class RipsReducer {
     return false;
   }
 
+  /** Whether the dim-simplex (idx, diam) has a zero apparent cofacet. */
   private hasZeroApparentCofacet(idx: number, diam: number, dim: number): boolean {
-    const c = this.zeroPivotCofacet(idx, diam, dim);
-    if (c === -1) return false;
-    return this.zeroPivotFacet(c, diam, 1, dim + 1) === idx;
+    const sv = this.simplexScratch;
+    const m = dim + 1;
+    simplexVertices(this.B, this.stride, idx, dim, this.n, sv);
+    const v = this.topCommonNeighbor(sv, m, diam, -1);
+    if (v === -1) return false;
+    // the cofacet's facets dropped before s are those without a vertex u > v of s: none may
+    // have diameter diam, i.e. for each such u some pair of diameter diam must contain u
+    const cv = this.facetVerts; // cofacet vertices: v first, then s
+    cv[0] = v;
+    for (let t = 0; t < m; t++) cv[t + 1] = sv[t];
+    this.pairDistances(cv, m + 1);
+    for (let t = 0; t < m && sv[t] > v; t++) {
+      if (this.diameterWithout(m + 1, t + 1) === diam) return false;
+    }
+    return true;
   }
 
   private isInZeroApparentPair(idx: number, diam: number, dim: number): boolean {
@@ -925,6 +978,11 @@ class RipsReducer {
   /** Pushes the coboundary of a simplex (times coef) into the working column; records it in V. */
   private addSimplexCoboundary(idx: number, diam: number, coef: number, dim: number): void {
     this.workingRed.push(diam, idx, coef);
+    if (dim === 1) {
+      if (this.dense !== null) this.addEdgeCoboundaryDense(idx, diam, coef);
+      else this.addEdgeCoboundarySparse(idx, diam, coef);
+      return;
+    }
     const c = this.cob;
     const h = this.workingCob;
     const t = this.threshold;
@@ -932,6 +990,95 @@ class RipsReducer {
     while (c.hasNext(true)) {
       c.next();
       if (c.outDiam <= t) h.push(c.outDiam, c.outIdx, c.outCoef);
+    }
+  }
+
+  /**
+   * The dense coboundary of an edge {i > j}, unrolled (same entries, order and signs as the
+   * generic enumerator): the triangles {v, i, j} with index, for v > i: C(v,3) + C(i,2) + j
+   * (sign +); for i > v > j: C(i,3) + C(v,2) + j (sign -); for v < j: C(i,3) + C(j,2) + v (+).
+   */
+  private addEdgeCoboundaryDense(idx: number, diam: number, coef: number): void {
+    const verts = this.edgeVerts;
+    simplexVertices(this.B, this.stride, idx, 1, this.n, verts);
+    const i = verts[0];
+    const j = verts[1];
+    const n = this.n;
+    const B = this.B;
+    const b2 = 2 * this.stride;
+    const b3 = 3 * this.stride;
+    const dist = this.dense!;
+    const ri = i * n;
+    const rj = j * n;
+    const t = this.threshold;
+    const h = this.workingCob;
+    const neg = coef === 0 ? 0 : this.modulus - coef;
+    const tail = (i * (i - 1)) / 2 + j;
+    for (let v = n - 1; v > i; v--) {
+      const a = dist[ri + v];
+      const b = dist[rj + v];
+      const d = a > b ? (a > diam ? a : diam) : b > diam ? b : diam;
+      if (d <= t) h.push(d, B[b3 + v] + tail, coef);
+    }
+    const ci = B[b3 + i];
+    for (let v = i - 1; v > j; v--) {
+      const a = dist[ri + v];
+      const b = dist[rj + v];
+      const d = a > b ? (a > diam ? a : diam) : b > diam ? b : diam;
+      if (d <= t) h.push(d, ci + B[b2 + v] + j, neg);
+    }
+    const cij = ci + B[b2 + j];
+    for (let v = j - 1; v >= 0; v--) {
+      const a = dist[ri + v];
+      const b = dist[rj + v];
+      const d = a > b ? (a > diam ? a : diam) : b > diam ? b : diam;
+      if (d <= t) h.push(d, cij + v, coef);
+    }
+  }
+
+  /**
+   * The sparse coboundary of an edge {i > j}: the common neighbours v of i and j, merged from
+   * the ends of both sorted lists (descending v, as the generic enumerator), with the indices
+   * and signs of addEdgeCoboundaryDense.
+   */
+  private addEdgeCoboundarySparse(idx: number, diam: number, coef: number): void {
+    const verts = this.edgeVerts;
+    simplexVertices(this.B, this.stride, idx, 1, this.n, verts);
+    const i = verts[0];
+    const j = verts[1];
+    const B = this.B;
+    const b2 = 2 * this.stride;
+    const b3 = 3 * this.stride;
+    const { offsets, neighbors, distances } = this.sparse!;
+    const t = this.threshold;
+    const h = this.workingCob;
+    const neg = coef === 0 ? 0 : this.modulus - coef;
+    const tail = (i * (i - 1)) / 2 + j;
+    const ci = B[b3 + i];
+    const cij = ci + B[b2 + j];
+    let pi = offsets[i + 1] - 1;
+    let pj = offsets[j + 1] - 1;
+    const ei = offsets[i];
+    const ej = offsets[j];
+    while (pi >= ei && pj >= ej) {
+      const a = neighbors[pi];
+      const b = neighbors[pj];
+      if (a > b) {
+        pi--;
+      } else if (b > a) {
+        pj--;
+      } else {
+        const x = distances[pi];
+        const y = distances[pj];
+        const d = x > y ? (x > diam ? x : diam) : y > diam ? y : diam;
+        if (d <= t) {
+          if (a > i) h.push(d, B[b3 + a] + tail, coef);
+          else if (a > j) h.push(d, ci + B[b2 + a] + j, neg);
+          else h.push(d, cij + a, coef);
+        }
+        pi--;
+        pj--;
+      }
     }
   }
 

@@ -3,6 +3,7 @@ import type { Matrix } from '../core/matrix.js';
 import { debiasedCKA, linearCKA, rbfCKA } from './cka.js';
 import { procrustesDistance } from './procrustes.js';
 import { rsa } from './rsa.js';
+import { persistenceLayerDistance } from './layerDistance.js';
 import type { MeasureKind, SimilarityResult } from './types.js';
 
 export interface NamedMeasure {
@@ -17,4 +18,5 @@ export const similarityMeasures: Record<string, NamedMeasure> = {
   rsa: { kind: 'similarity', compute: (X, Y) => rsa(X, Y) },
   'rsa-pearson': { kind: 'similarity', compute: (X, Y) => rsa(X, Y, { correlation: 'pearson' }) },
   procrustes: { kind: 'distance', compute: procrustesDistance },
+  sw: { kind: 'distance', compute: (X, Y) => persistenceLayerDistance(X, Y) },
 };

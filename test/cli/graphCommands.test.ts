@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildProgram } from '../../src/cli/main.js';
 import { reportError } from '../../src/cli/output.js';
 import { createRng } from '../../src/core/rng.js';
-import { readCloud } from '../../src/cli/commands/_readCloud.js';
+import { loadPointCloud } from '../../src/data/load.js';
 import { requireTool, runPython } from '../helpers/oracles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-graph-'));
@@ -104,7 +104,7 @@ describe('CLI: curvature, ricci, similarity', () => {
       `import numpy as np\nx = np.arange(12).reshape(4, 3) / 8\nnp.save('${p32}', x.astype(np.float32))\nnp.save('${p64}', x)`,
     );
     for (const p of [p32, p64]) {
-      const m = readCloud(p);
+      const m = loadPointCloud(p);
       expect([m.rows, m.cols]).toEqual([4, 3]);
       expect(Array.from(m.data)).toEqual(Array.from({ length: 12 }, (_, i) => i / 8));
     }

@@ -4,6 +4,7 @@ import { matrix, type Matrix } from '../../src/core/matrix.js';
 import {
   localRicciFlow,
   pooledShiftCorrelation,
+  layerRicciStats,
   ricciCoefficient,
   ricciFlow,
   rhoAccuracyCorrelation,
@@ -56,6 +57,20 @@ describe('Ricci-flow coefficient', () => {
     expect(c.connected).toBe(false);
     expect(Number.isNaN(c.rho)).toBe(true);
     expect(c.layers.some((s) => s.components > 1 && s.geodesicMass === Infinity)).toBe(true);
+  });
+  it('Euclidean geodesic option: collinear evenly spaced points give sum |i - j|', () => {
+    const m = 40;
+    const line = matrix(
+      Float64Array.from({ length: m * 2 }, (_, t) => (t % 2 === 0 ? t / 2 : 0)),
+      m,
+      2,
+    );
+    let expected = 0;
+    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) expected += j - i;
+    const s = layerRicciStats(line, { k: 2, geodesic: 'euclidean' });
+    expect(s.geodesicMass).toBeCloseTo(expected, 9);
+    // hop counts on the same graph (each hop reaches up to 2 further) are smaller
+    expect(layerRicciStats(line, { k: 2 }).geodesicMass).toBeLessThan(expected);
   });
   it('Fisher-z adjustment in both forms', () => {
     const curv = [5, 3, 4, 1, 0, -2, 1];

@@ -8,6 +8,6 @@ import { SLOW_SECONDS, caseName, checkFixtureCase, fixtureCases } from './ripsFi
 
 describe('Rips persistence matches Ripser on the fixture clouds', () => {
   for (const c of fixtureCases.filter((c) => c.ripser_wall_s <= SLOW_SECONDS)) {
-    it(caseName(c), () => checkFixtureCase(c));
+    it(caseName(c), { timeout: 600_000 }, async () => checkFixtureCase(c));
   }
 });

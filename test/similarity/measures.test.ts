@@ -184,7 +184,8 @@ describe('Procrustes, RSA', () => {
   });
   it('bad input: mismatched point counts, NaN, constant layer', () => {
     const Z = gaussian(70, 6, 1);
-    for (const m of Object.values(similarityMeasures)) {
+    for (const [name, m] of Object.entries(similarityMeasures)) {
+      if (name === 'sw') continue; // persistence compares clouds of any sizes
       expect(() => m.compute(X, Z)).toThrow(/80 and 70 points/);
     }
     const N = gaussian(80, 6, 2);

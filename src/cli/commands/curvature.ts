@@ -11,7 +11,7 @@ import { ollivierCurvature } from '../../geometry/ollivier.js';
 import { connectedComponents, edgeCount } from '../../geometry/graph.js';
 import { printJSON, writeFileAtomic } from '../output.js';
 import { progressBar } from '../progress.js';
-import { readCloud } from './_readCloud.js';
+import { loadPointCloud } from '../../data/load.js';
 
 function summary(values: Float64Array) {
   const sorted = Float64Array.from(values).sort();
@@ -52,7 +52,7 @@ export function registerCurvature(program: Command): void {
       if (!['forman', 'augmented', 'ollivier'].includes(method)) {
         throw invalidOption(`unknown --method '${method}'.`, 'Use forman, augmented or ollivier.');
       }
-      const cloud = readCloud(path);
+      const cloud = loadPointCloud(path);
       const graph = knnGraph(cloud, { k: opts.k, kind: opts.graph as KnnGraphKind, name: path });
       const bar = progressBar({ label: 'curvature', enabled: !opts.json });
       const result =

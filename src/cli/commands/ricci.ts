@@ -9,7 +9,7 @@ import { ricciFlow, type CurvatureMethod, type FisherForm } from '../../geometry
 import type { KnnGraphKind } from '../../geometry/knnGraph.js';
 import { printJSON } from '../output.js';
 import { progressBar } from '../progress.js';
-import { readCloud } from './_readCloud.js';
+import { loadPointCloud } from '../../data/load.js';
 
 export function registerRicci(program: Command): void {
   program
@@ -34,15 +34,21 @@ export function registerRicci(program: Command): void {
       'Fisher-z depth adjustment: multiply | divide by sqrt(L - 4)',
       'multiply',
     )
+    .option(
+      '--geodesic <g>',
+      'geodesic mass from hop counts (hop, [B24]) or edge lengths (euclidean)',
+      'hop',
+    )
     .option('--json', 'print the result as JSON')
     .action((paths: string[], opts) => {
-      const layers = paths.map((p) => readCloud(p));
+      const layers = paths.map((p) => loadPointCloud(p));
       const bar = progressBar({ label: 'ricci', enabled: !opts.json });
       const r = ricciFlow(layers, {
         k: opts.k,
         graph: opts.graph as KnnGraphKind,
         curvature: opts.curvature as CurvatureMethod,
         fisher: opts.fisher as FisherForm,
+        geodesic: opts.geodesic as 'hop' | 'euclidean',
         onProgress: (d, t) => bar.update(d / t, `layer ${d}/${t}`),
       });
       bar.done();

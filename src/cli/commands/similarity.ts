@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { invalidOption } from '../../core/errors.js';
 import { similarityMeasures } from '../../similarity/measures.js';
 import { printJSON } from '../output.js';
-import { readCloud } from './_readCloud.js';
+import { loadPointCloud } from '../../data/load.js';
 
 export function registerSimilarity(program: Command): void {
   program
@@ -25,8 +25,8 @@ export function registerSimilarity(program: Command): void {
           `Use one of ${Object.keys(similarityMeasures).join(', ')}.`,
         );
       }
-      const X = readCloud(a);
-      const Y = readCloud(b);
+      const X = loadPointCloud(a);
+      const Y = loadPointCloud(b);
       const r = m.compute(X, Y);
       if (opts.json) {
         printJSON({ a, b, points: X.rows, ...r });

@@ -1,0 +1,41 @@
+/**
+ * One Rips computation in a fresh process (so that peak memory is per case): reads a point
+ * cloud, runs ripsPersistence, prints one JSON line with the timings, peak RSS and bar counts.
+ * Usage: tsx bench/ph-child.ts <cloud.txt> <maxDimension> [threshold]
+ */
+import { readFileSync } from 'node:fs';
+import { ripsPersistence } from '../src/homology/rips.js';
+
+const [file, dimArg, thresholdArg] = process.argv.slice(2);
+const lines = readFileSync(file, 'utf8').trim().split('\n');
+const rows = lines.map((l) =>
+  l
+    .trim()
+    .split(/[\s,]+/)
+    .map(Number),
+);
+const d = rows[0].length;
+const data = new Float32Array(rows.length * d);
+rows.forEach((r, i) => r.forEach((v, j) => (data[i * d + j] = v)));
+const baselineRssKB = process.resourceUsage().maxRSS;
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const result = ripsPersistence(
+  { data, rows: rows.length, cols: d },
+  {
+    maxDimension: Number(dimArg),
+    threshold: thresholdArg === undefined ? undefined : Number(thresholdArg),
+  },
+);
+const wallS = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+console.log(
+  JSON.stringify({
+    wallS,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    maxRssKB: process.resourceUsage().maxRSS,
+    baselineRssKB,
+    bars: result.diagrams.map((x) => x.births.length),
+    stats: result.stats,
+  }),
+);

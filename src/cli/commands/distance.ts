@@ -1,0 +1,197 @@
+/**
+ * `topolens distance a.json b.json --metric bottleneck|wasserstein|sliced [--p 1] [--q inf]
+ *   [--dimension 1] [--infinite match|ignore] [--matching] [--json]`
+ * Distance between two sets of persistence diagrams, one value per homology dimension. Input:
+ * the JSON that `diagramsToJSON` writes (an array of {dimension, bars: [[b, d|null]]}) or an
+ * object with a `diagrams` field holding such an array (what `topolens ph --json` prints).
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  diagram,
+  diagramsFromJSON,
+  type DiagramJSON,
+  type PersistenceDiagram,
+} from '../../core/diagram.js';
+import { invalidInput, invalidOption, TopolensError } from '../../core/errors.js';
+import { bottleneckMatching } from '../../homology/bottleneck.js';
+import type { DiagramMatching } from '../../homology/matching.js';
+import { slicedWasserstein } from '../../homology/slicedWasserstein.js';
+import { wassersteinMatching } from '../../homology/wasserstein.js';
+import { printJSON } from '../output.js';
+
+const METRICS = ['bottleneck', 'wasserstein', 'sliced'] as const;
+type CliMetric = (typeof METRICS)[number];
+
+/** Parses the diagram JSON forms that topolens writes. Exported for tests. */
+export function parseDiagramsJSON(text: string, name: string): PersistenceDiagram[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new TopolensError(
+      'parse-error',
+      `${name} is not valid JSON (${(err as Error).message})`,
+      'give the JSON written by diagramsToJSON or `topolens ph --json`',
+    );
+  }
+  const list = Array.isArray(raw)
+    ? raw
+    : raw && typeof raw === 'object'
+      ? (raw as { diagrams?: unknown }).diagrams
+      : undefined;
+  if (!Array.isArray(list))
+    throw invalidInput(
+      `${name}: expected an array of {dimension, bars} or an object with a "diagrams" array`,
+      'write diagrams with diagramsToJSON, or use `topolens ph --json` output',
+    );
+  list.forEach((d, k) => {
+    const ok =
+      d &&
+      typeof d === 'object' &&
+      Number.isInteger((d as DiagramJSON).dimension) &&
+      Array.isArray((d as DiagramJSON).bars) &&
+      (d as DiagramJSON).bars.every(
+        (bar) =>
+          Array.isArray(bar) &&
+          bar.length === 2 &&
+          typeof bar[0] === 'number' &&
+          (bar[1] === null || typeof bar[1] === 'number' || bar[1] === 'Infinity'),
+      );
+    if (!ok)
+      throw invalidInput(
+        `${name}: diagram ${k} is not {dimension: integer, bars: [[birth, death or null], ...]}`,
+        'an infinite death is written as null',
+      );
+  });
+  const normalised = (list as DiagramJSON[]).map((d) => ({
+    dimension: d.dimension,
+    bars: d.bars.map(
+      ([b, e]) => [b, e === ('Infinity' as unknown) ? null : e] as [number, number | null],
+    ),
+  }));
+  return diagramsFromJSON(normalised);
+}
+
+function parseNumber(value: string, flag: string): number {
+  const v = value.trim().toLowerCase();
+  if (v === 'inf' || v === 'infinity') return Infinity;
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw invalidOption(`${flag} must be a number or inf, got '${value}'`);
+  return x;
+}
+
+export interface DistanceRow {
+  dimension: number;
+  distance: number;
+  barsA: number;
+  barsB: number;
+  /** [index in a, index in b or -1 for the diagonal], then [-1, index in b] for bars of b sent to the diagonal. */
+  matching?: [number, number][];
+}
+
+function matchingPairs(m: DiagramMatching): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < m.matchA.length; i++) out.push([i, m.matchA[i]]);
+  for (let j = 0; j < m.matchB.length; j++) if (m.matchB[j] < 0) out.push([-1, j]);
+  return out;
+}
+
+export function registerDistance(program: Command): void {
+  program
+    .command('distance')
+    .description('Distance between the persistence diagrams of two files, per homology dimension')
+    .argument(
+      '<a>',
+      'diagrams as JSON (diagramsToJSON array, or an object with a "diagrams" array)',
+    )
+    .argument('<b>', 'second set of diagrams, same format')
+    .option('--metric <m>', METRICS.join(' | '), 'bottleneck')
+    .option('--p <p>', 'Wasserstein order (GUDHI order)', '1')
+    .option('--q <q>', 'Wasserstein ground metric L_q (GUDHI internal_p), a number or inf', 'inf')
+    .option('--dimension <k>', 'only this homology dimension')
+    .option('--directions <M>', 'sliced Wasserstein directions', '50')
+    .option(
+      '--infinite <mode>',
+      "essential bars: 'match' (pair by birth; Infinity if counts differ) or 'ignore'",
+      'match',
+    )
+    .option('--matching', 'also print which bar went where (bottleneck, wasserstein)')
+    .option('--json', 'print the result as JSON')
+    .action((a: string, b: string, opts) => {
+      const metric = opts.metric as CliMetric;
+      if (!METRICS.includes(metric))
+        throw invalidOption(
+          `unknown --metric '${opts.metric}'`,
+          `use one of ${METRICS.join(', ')}`,
+        );
+      if (opts.matching && metric === 'sliced')
+        throw invalidOption(
+          '--matching is not available for the sliced metric',
+          'use bottleneck or wasserstein',
+        );
+      const p = parseNumber(opts.p, '--p');
+      const q = parseNumber(opts.q, '--q');
+      const infinite = opts.infinite;
+      if (infinite !== 'match' && infinite !== 'ignore')
+        throw invalidOption(`--infinite must be match or ignore, got '${infinite}'`);
+      const da = parseDiagramsJSON(readFileSync(a, 'utf8'), a);
+      const db = parseDiagramsJSON(readFileSync(b, 'utf8'), b);
+      let dims = [...new Set([...da, ...db].map((d) => d.dimension))].sort((x, y) => x - y);
+      if (opts.dimension !== undefined) {
+        const k = Number(opts.dimension);
+        if (!Number.isInteger(k) || k < 0)
+          throw invalidOption(
+            `--dimension must be a non-negative integer, got '${opts.dimension}'`,
+          );
+        dims = [k];
+      }
+      const pick = (ds: PersistenceDiagram[], k: number): PersistenceDiagram =>
+        ds.find((d) => d.dimension === k) ?? diagram(k, []);
+      const rows: DistanceRow[] = dims.map((k) => {
+        const x = pick(da, k);
+        const y = pick(db, k);
+        const row: DistanceRow = {
+          dimension: k,
+          distance: NaN,
+          barsA: x.births.length,
+          barsB: y.births.length,
+        };
+        if (metric === 'sliced') {
+          row.distance = slicedWasserstein(x, y, { directions: Number(opts.directions), infinite });
+        } else {
+          const m =
+            metric === 'bottleneck'
+              ? bottleneckMatching(x, y, { infinite })
+              : wassersteinMatching(x, y, { p, q, infinite });
+          row.distance = m.distance;
+          if (opts.matching) row.matching = matchingPairs(m);
+        }
+        return row;
+      });
+      if (opts.json) {
+        printJSON({
+          a,
+          b,
+          metric,
+          ...(metric === 'wasserstein' ? { p, q } : {}),
+          ...(metric === 'sliced' ? { directions: Number(opts.directions) } : {}),
+          infinite,
+          distances: rows,
+        });
+        return;
+      }
+      const label =
+        metric === 'wasserstein' ? `wasserstein (p=${p}, q=${q === Infinity ? 'inf' : q})` : metric;
+      for (const r of rows) {
+        process.stdout.write(
+          `H${r.dimension}  ${label}: ${r.distance}  (${r.barsA} vs ${r.barsB} bars)\n`,
+        );
+        if (r.matching)
+          for (const [i, j] of r.matching)
+            process.stdout.write(
+              `    ${i < 0 ? 'diagonal' : `a[${i}]`} -> ${j < 0 ? 'diagonal' : `b[${j}]`}\n`,
+            );
+      }
+    });
+}

@@ -1,0 +1,99 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDiagramsJSON } from '../../src/cli/commands/distance.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'topolens-distance-'));
+const a = join(dir, 'a.json');
+const b = join(dir, 'b.json');
+writeFileSync(
+  a,
+  JSON.stringify([
+    {
+      dimension: 0,
+      bars: [
+        [0, 0.5],
+        [0, 1.2],
+        [0, null],
+      ],
+    },
+    {
+      dimension: 1,
+      bars: [
+        [0.3, 0.9],
+        [0.4, 0.6],
+      ],
+    },
+  ]),
+);
+writeFileSync(
+  b,
+  JSON.stringify({
+    diagrams: [
+      {
+        dimension: 0,
+        bars: [
+          [0, 0.6],
+          [0, null],
+        ],
+      },
+      { dimension: 1, bars: [[0.35, 1.0]] },
+    ],
+  }),
+);
+const cli = (args: string[]) =>
+  spawnSync('npx', ['tsx', 'src/cli/main.ts', 'distance', ...args], { encoding: 'utf8' });
+
+describe('topolens distance', () => {
+  it('prints the bottleneck distance per dimension', () => {
+    const r = cli([a, b]);
+    expect(r.status).toBe(0);
+    // H0: (0,1.2)->(0,0.6) costs 0.6; H1: (0.3,0.9)->(0.35,1.0) costs 0.1, (0.4,0.6) -> diagonal 0.1
+    expect(r.stdout).toMatch(/^H0 {2}bottleneck: 0\.6 {2}\(3 vs 2 bars\)$/m);
+    expect(r.stdout).toMatch(/^H1 {2}bottleneck: 0\.0999999999999999\d* /m);
+  });
+  it('gives Wasserstein with --p/--q, one dimension, the matching, as JSON', () => {
+    const out = execFileSync(
+      'npx',
+      [
+        'tsx',
+        'src/cli/main.ts',
+        'distance',
+        a,
+        b,
+        '--metric',
+        'wasserstein',
+        '--p',
+        '2',
+        '--q',
+        '2',
+        '--dimension',
+        '1',
+        '--matching',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
+    const j = JSON.parse(out);
+    expect(j.metric).toBe('wasserstein');
+    expect(j.distances).toHaveLength(1);
+    // sqrt(0.05^2 + 0.1^2 + (0.1 sqrt 2)^2)
+    expect(j.distances[0].distance).toBeCloseTo(Math.sqrt(0.0125 + 0.02), 14);
+    expect(j.distances[0].matching).toEqual([
+      [0, 0],
+      [1, -1],
+    ]);
+  });
+  it('refuses an unknown metric and malformed files with a clear message', () => {
+    const r = cli([a, b, '--metric', 'nope']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown --metric 'nope'/);
+    expect(() => parseDiagramsJSON('{"x": 1}', 'f.json')).toThrow(/f\.json: expected an array/);
+    expect(() => parseDiagramsJSON('[{"dimension": 0, "bars": [[0]]}]', 'f.json')).toThrow(
+      /diagram 0/,
+    );
+    expect(() => parseDiagramsJSON('nope', 'f.json')).toThrow(/not valid JSON/);
+  });
+});
