@@ -99,6 +99,13 @@ class ThresholdMatcher {
   // Reusable buffers.
   private adjStart: Int32Array;
   private adj: Int32Array;
+  // Last matchings found (A -> B and B -> A), to warm-start the next threshold.
+  private lastA: Int32Array;
+  private lastB: Int32Array;
+  // Threshold graphs at radius `preparedR`, neighbours of each row sorted by distance, so that
+  // the graph at any r <= preparedR is a prefix of each row (A -> B at 0, B -> A at 1).
+  private preparedR = -1;
+  private prepared: { start: Int32Array; col: Int32Array; dist: Float64Array }[] = [];
 
   constructor(ab: Float64Array, ad: Float64Array, bb: Float64Array, bd: Float64Array) {
     this.A = makeSide(ab, ad);
@@ -106,6 +113,8 @@ class ThresholdMatcher {
     const n = Math.max(this.A.n, this.B.n);
     this.adjStart = new Int32Array(n + 1);
     this.adj = new Int32Array(Math.max(16, 8 * n));
+    this.lastA = new Int32Array(this.A.n).fill(-1);
+    this.lastB = new Int32Array(this.B.n).fill(-1);
   }
 
   /** The exact bottleneck distance of the finite parts. */
@@ -114,8 +123,22 @@ class ThresholdMatcher {
     let hi = 0;
     for (let i = 0; i < A.n; i++) if (A.half[i] > hi) hi = A.half[i];
     for (let j = 0; j < B.n; j++) if (B.half[j] > hi) hi = B.half[j];
-    if (hi === 0 || this.feasible(0)) return 0;
-    let lo = 0; // infeasible; hi feasible (everything to the diagonal)
+    if (hi === 0) return 0;
+    // Every bar either goes to the diagonal or to its nearest bar on the other side, so the
+    // largest of these minima is a lower bound (and a candidate value).
+    const lb = Math.max(this.nearestBound(this.A, this.B), this.nearestBound(this.B, this.A));
+    if (this.feasible(lb)) return lb;
+    let lo = lb; // infeasible; hi feasible (everything to the diagonal)
+    // Exponential search up from the bound keeps the threshold graphs sparse.
+    for (let step = lb > 0 ? lb / 2 : hi / 1024; lo + step < hi; step *= 2) {
+      const r = lo + step;
+      if (this.feasible(r)) {
+        hi = r;
+        break;
+      }
+      lo = r;
+    }
+    this.prepare(hi);
     const LIMIT = 512;
     while (true) {
       const count = this.countCandidates(lo, hi, LIMIT + 1);
@@ -228,6 +251,68 @@ class ThresholdMatcher {
     return [mateA, mateB];
   }
 
+  private prepare(r: number): void {
+    const build = (L: Side, R: Side) => {
+      const start = new Int32Array(L.n + 1);
+      let cap = Math.max(16, 8 * L.n);
+      let col = new Int32Array(cap);
+      let dist = new Float64Array(cap);
+      let e = 0;
+      for (let i = 0; i < L.n; i++) {
+        start[i] = e;
+        const x = L.b[i];
+        const y = L.d[i];
+        for (let k = lowerBound(R.sortedB, x - r); k < R.n && R.sortedB[k] <= x + r; k++) {
+          const j = R.order[k];
+          const dx = Math.abs(x - R.b[j]);
+          const dy = Math.abs(y - R.d[j]);
+          const d = dx > dy ? dx : dy;
+          if (d > r) continue;
+          if (e === cap) {
+            cap *= 2;
+            const c2 = new Int32Array(cap);
+            c2.set(col);
+            col = c2;
+            const d2 = new Float64Array(cap);
+            d2.set(dist);
+            dist = d2;
+          }
+          col[e] = j;
+          dist[e++] = d;
+        }
+      }
+      start[L.n] = e;
+      return { start, col, dist };
+    };
+    this.prepared = [build(this.A, this.B), build(this.B, this.A)];
+    this.preparedR = r;
+  }
+
+  /** max over bars x of L of min(half lifespan of x, L_inf distance to the nearest bar of R). */
+  private nearestBound(L: Side, R: Side): number {
+    let bound = 0;
+    for (let i = 0; i < L.n; i++) {
+      const x = L.b[i];
+      const y = L.d[i];
+      let best = L.half[i];
+      if (best <= bound) continue;
+      // Walk outwards from x in R's birth order while the birth gap can still beat `best`.
+      const k0 = lowerBound(R.sortedB, x);
+      for (let k = k0; k < R.n && R.sortedB[k] - x < best; k++) {
+        const j = R.order[k];
+        const dist = Math.max(R.sortedB[k] - x, Math.abs(y - R.d[j]));
+        if (dist < best) best = dist;
+      }
+      for (let k = k0 - 1; k >= 0 && x - R.sortedB[k] < best; k--) {
+        const j = R.order[k];
+        const dist = Math.max(x - R.sortedB[k], Math.abs(y - R.d[j]));
+        if (dist < best) best = dist;
+      }
+      if (best > bound) bound = best;
+    }
+    return bound;
+  }
+
   /** Number of candidate values in (lo, hi], stopping early past `stop`. */
   private countCandidates(lo: number, hi: number, stop: number): number {
     const { A, B } = this;
@@ -235,6 +320,12 @@ class ThresholdMatcher {
     for (let i = 0; i < A.n; i++) if (A.half[i] > lo && A.half[i] <= hi) c++;
     for (let j = 0; j < B.n; j++) if (B.half[j] > lo && B.half[j] <= hi) c++;
     if (c > stop) return c;
+    if (hi <= this.preparedR) {
+      const dist = this.prepared[0].dist;
+      for (let k = 0, e = this.prepared[0].start[A.n]; k < e; k++)
+        if (dist[k] > lo && dist[k] <= hi && ++c > stop) return c;
+      return c;
+    }
     for (let i = 0; i < A.n; i++) {
       const x = A.b[i];
       const y = A.d[i];
@@ -254,6 +345,12 @@ class ThresholdMatcher {
     const out: number[] = [];
     for (let i = 0; i < A.n; i++) if (A.half[i] > lo && A.half[i] <= hi) out.push(A.half[i]);
     for (let j = 0; j < B.n; j++) if (B.half[j] > lo && B.half[j] <= hi) out.push(B.half[j]);
+    if (hi <= this.preparedR) {
+      const dist = this.prepared[0].dist;
+      for (let k = 0, e = this.prepared[0].start[A.n]; k < e; k++)
+        if (dist[k] > lo && dist[k] <= hi) out.push(dist[k]);
+      return Float64Array.from(out);
+    }
     for (let i = 0; i < A.n; i++) {
       const x = A.b[i];
       const y = A.d[i];
@@ -286,7 +383,48 @@ class ThresholdMatcher {
     const nRows = rows.length;
     if (nRows === 0) return mate;
     if (nRows > R.n) return null;
-    // Threshold graph adjacency (CSR over the must-match rows).
+    const ends = new Int32Array(nRows);
+    let start: Int32Array;
+    let adj: Int32Array;
+    let edgeDist: Float64Array | null = null;
+    if (r <= this.preparedR) {
+      // The prepared neighbour lists; HK skips the edges longer than r.
+      const g = this.prepared[L === this.A ? 0 : 1];
+      start = new Int32Array(nRows + 1);
+      adj = g.col;
+      edgeDist = g.dist;
+      for (let t = 0; t < nRows; t++) {
+        start[t] = g.start[rows[t]];
+        ends[t] = g.start[rows[t] + 1];
+      }
+    } else {
+      ({ start, adj } = this.buildAdjacency(L, R, r, rows));
+      if (start.length === 0) return null;
+      for (let t = 0; t < nRows; t++) ends[t] = start[t + 1];
+    }
+    // Warm start from the last matching in this direction: its pairs that are still edges.
+    const last = L === this.A ? this.lastA : this.lastB;
+    const seed = new Int32Array(nRows).fill(-1);
+    for (let t = 0; t < nRows; t++) {
+      const j = last[rows[t]];
+      if (j < 0) continue;
+      const i = rows[t];
+      if (Math.abs(L.b[i] - R.b[j]) <= r && Math.abs(L.d[i] - R.d[j]) <= r) seed[t] = j;
+    }
+    const size = hopcroftKarp(nRows, R.n, start, ends, adj, edgeDist, r, mate, rows, seed);
+    last.fill(-1);
+    for (let t = 0; t < nRows; t++) last[rows[t]] = mate[rows[t]];
+    return size === nRows ? mate : null;
+  }
+
+  /** CSR threshold graph at r over the given rows; an empty `start` when a row has no neighbour. */
+  private buildAdjacency(
+    L: Side,
+    R: Side,
+    r: number,
+    rows: number[],
+  ): { start: Int32Array; adj: Int32Array } {
+    const nRows = rows.length;
     let adj = this.adj;
     const start = this.adjStart;
     let e = 0;
@@ -306,11 +444,10 @@ class ThresholdMatcher {
         }
         adj[e++] = j;
       }
-      if (e === start[t]) return null; // a must-match row with no neighbour
+      if (e === start[t]) return { start: new Int32Array(0), adj };
     }
     start[nRows] = e;
-    const size = hopcroftKarp(nRows, R.n, start, adj, mate, rows);
-    return size === nRows ? mate : null;
+    return { start, adj };
   }
 }
 
@@ -322,20 +459,34 @@ function hopcroftKarp(
   nRows: number,
   nCols: number,
   start: Int32Array,
+  ends: Int32Array,
   adj: Int32Array,
+  edgeDist: Float64Array | null,
+  r: number,
   mate: Int32Array,
   rowIds: number[],
+  seed: Int32Array,
 ): number {
   const rowMate = new Int32Array(nRows).fill(-1);
   const colMate = new Int32Array(nCols).fill(-1);
+  let size = 0;
+  for (let t = 0; t < nRows; t++) {
+    const j = seed[t];
+    if (j >= 0 && colMate[j] < 0) {
+      rowMate[t] = j;
+      colMate[j] = t;
+      size++;
+    }
+  }
   const dist = new Int32Array(nRows);
   const queue = new Int32Array(nRows);
   const it = new Int32Array(nRows);
   const stack = new Int32Array(nRows);
-  let size = 0;
-  // Greedy start.
+  // Greedy start for the rows the seed left free.
   for (let t = 0; t < nRows; t++) {
-    for (let k = start[t]; k < start[t + 1]; k++) {
+    if (rowMate[t] >= 0) continue;
+    for (let k = start[t]; k < ends[t]; k++) {
+      if (edgeDist !== null && edgeDist[k] > r) continue;
       const j = adj[k];
       if (colMate[j] < 0) {
         colMate[j] = t;
@@ -360,7 +511,8 @@ function hopcroftKarp(
     while (qh < qt) {
       const t = queue[qh++];
       if (dist[t] >= found) continue;
-      for (let k = start[t]; k < start[t + 1]; k++) {
+      for (let k = start[t]; k < ends[t]; k++) {
+        if (edgeDist !== null && edgeDist[k] > r) continue;
         const w = colMate[adj[k]];
         if (w < 0) {
           if (found === INF) found = dist[t] + 1;
@@ -381,7 +533,11 @@ function hopcroftKarp(
       while (sp > 0) {
         const t = stack[sp - 1];
         let advanced = false;
-        while (it[t] < start[t + 1]) {
+        while (it[t] < ends[t]) {
+          if (edgeDist !== null && edgeDist[it[t]] > r) {
+            it[t]++;
+            continue;
+          }
           const j = adj[it[t]];
           const w = colMate[j];
           if (w < 0) {
