@@ -214,6 +214,31 @@ np.savez('${dir}/acts.npz', layer1=x.astype(np.float32), labels=np.arange(30))`)
     expect(saved[1].cocycles).toEqual(r.diagrams[1].cocycles);
   });
 
+  it("--summary prints each dimension's lifespan sum, mean lifespan, entropy and max persistence", async () => {
+    const j = await inProcess('circle.csv', '--summary', '--json');
+    expect(j.code).toBe(0);
+    const r = JSON.parse(j.stdout) as {
+      diagrams: { dimension: number; bars: [number, number | null][] }[];
+      descriptors: {
+        dimension: number;
+        lifespanSum: number;
+        meanLifespan: number;
+        maxPersistence: number;
+      }[];
+    };
+    for (const d of r.diagrams) {
+      const finite = d.bars.filter(([, e]) => e !== null).map(([b, e]) => (e as number) - b);
+      const row = r.descriptors[d.dimension];
+      const sum = finite.reduce((x, y) => x + y, 0);
+      expect(row.lifespanSum).toBeCloseTo(sum, 12);
+      expect(row.meanLifespan).toBeCloseTo(sum / d.bars.length, 12);
+      expect(row.maxPersistence).toBe(Math.max(0, ...finite));
+    }
+    const t = await inProcess('circle.csv', '--summary');
+    expect(t.stdout).toMatch(/descriptors \(finite bars/);
+    expect(t.stdout).toMatch(/\n\s+H1\s+1\.568\s+0\.08714\s+0\.5991\s+1\.406\n/);
+  });
+
   it('fails with exit code 2, one clear message and no output file on every bad input', async () => {
     writeFileSync(join(dir, 'ragged.csv'), 'x,y\n1,2\n3\n');
     writeFileSync(join(dir, 'nan.csv'), '1,2\n3,nan\n');

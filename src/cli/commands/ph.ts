@@ -17,6 +17,7 @@ import { ripsPersistence, type RipsOptions, type RipsResult } from '../../homolo
 import { pairwiseDistances, type Metric } from '../../linalg/distances.js';
 import { printJSON, writeFileAtomic } from '../output.js';
 import { progressBar } from '../progress.js';
+import { diagramSummary } from '../../homology/summary.js';
 
 const METRICS = ['euclidean', 'cosine', 'correlation'] as const;
 const COLLAPSE = ['auto', 'on', 'off'] as const;
@@ -34,6 +35,7 @@ interface PhFlags {
   cocycles?: boolean;
   out?: string;
   json?: boolean;
+  summary?: boolean;
 }
 
 export interface PhSettings {
@@ -48,6 +50,8 @@ export interface PhSettings {
   cocycles: boolean;
   out?: string;
   json: boolean;
+  /** print the descriptors of each diagram (lifespan sums, entropy, ...) */
+  descriptors: boolean;
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
@@ -96,6 +100,7 @@ export function resolvePhSettings(file: string, f: PhFlags): PhSettings {
     cocycles: Boolean(f.cocycles),
     out: f.out,
     json: Boolean(f.json),
+    descriptors: Boolean(f.summary),
   };
 }
 
@@ -221,6 +226,7 @@ export function runPh(s: PhSettings): void {
       coefficient: result.coefficient,
       maxDimension: result.maxDimension,
       summary,
+      ...(s.descriptors ? { descriptors: diagramSummary(result.diagrams) } : {}),
       diagrams: diagramsToJSON(result.diagrams),
       stats: result.stats,
       timings,
@@ -248,6 +254,15 @@ export function runPh(s: PhSettings): void {
         e === null ? `[${fmt(b)}, inf)` : `[${fmt(b)}, ${fmt(e)}) (${fmt(e - b)})`,
       );
       lines.push(`    most persistent: ${bars.join('  ')}`);
+    }
+  }
+  if (s.descriptors) {
+    lines.push('descriptors (finite bars; mean lifespan divides by all bars, as [M22]):');
+    lines.push('    dim  lifespan sum  mean lifespan  entropy  max persistence');
+    for (const r of diagramSummary(result.diagrams)) {
+      lines.push(
+        `    H${r.dimension}   ${fmt(r.lifespanSum).padStart(12)}  ${fmt(r.meanLifespan).padStart(13)}  ${fmt(r.entropy).padStart(7)}  ${fmt(r.maxPersistence).padStart(15)}`,
+      );
     }
   }
   lines.push(
@@ -282,6 +297,10 @@ export function registerPh(program: Command): void {
     .option(
       '--out <file>',
       'write the diagrams: .json (topolens JSON), .csv (dimension,birth,death), .txt (Ripser text)',
+    )
+    .option(
+      '--summary',
+      'also print descriptors per dimension: lifespan sum, mean lifespan, entropy, max persistence',
     )
     .option('--json', 'print the whole result as JSON on stdout, nothing else')
     .exitOverride((err) => {
