@@ -4,3 +4,35 @@ export { pairwiseDistances } from './linalg/distances.js';
 export type { Metric, PairwiseOptions } from './linalg/distances.js';
 export { knn } from './linalg/knn.js';
 export type { KnnResult, KnnOptions } from './linalg/knn.js';
+export * from './data/index.js';
+export * from './homology/diagramFormats.js';
+export { ripsPersistence, estimateRipsMemory, squareToCondensed } from './homology/rips.js';
+export type { RipsOptions, RipsResult, RipsStats, RipsInput } from './homology/rips.js';
+export * from './geometry/graph.js';
+export * from './geometry/knnGraph.js';
+export * from './geometry/shortestPaths.js';
+export * from './geometry/forman.js';
+export * from './geometry/ollivier.js';
+export * from './geometry/transport.js';
+export * from './geometry/ricciFlow.js';
+export { pearson, spearman, averageRanks } from './linalg/correlation.js';
+export * from './similarity/types.js';
+export * from './similarity/cka.js';
+export * from './similarity/rsa.js';
+export * from './similarity/procrustes.js';
+export * from './similarity/tests.js';
+export * from './similarity/measures.js';
+export { symmetricEigen } from './linalg/symmetricEigen.js';
+export type { SymmetricEigen } from './linalg/symmetricEigen.js';
+export { nnDescent } from './linalg/approximateKnn.js';
+export type { NnDescentOptions, ApproximateKnnResult } from './linalg/approximateKnn.js';
+export { covarianceSpectrum, symmetricEigenvaluesQL } from './linalg/pca.js';
+export {
+  minimumSpanningTree,
+  minimumSpanningTreeLengths,
+  h0Diagram,
+  mstWeight,
+} from './homology/mst.js';
+export type { MstEdges, MstInput } from './homology/mst.js';
+export * from './geometry/intrinsicDimension/index.js';
+export * from './mapper/index.js';

@@ -29,6 +29,10 @@ const tools: Record<string, ToolSpec> = {
     check: () => onPath('Rscript') && spawnSync('Rscript', ['-e', 'library(igraph)']).status === 0,
     install: 'apt-get install -y r-cran-igraph',
   },
+  fashionmnist: {
+    check: () => existsSync('/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz'),
+    install: 'apt-get install -y dataset-fashion-mnist',
+  },
 };
 
 const cache = new Map<string, boolean>();

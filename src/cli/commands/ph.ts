@@ -1,0 +1,294 @@
+/**
+ * `topolens ph <file>`: Vietoris-Rips persistent homology of a point cloud or distance matrix
+ * read from a file (formats in docs/io.md), with a short summary, or the whole result as JSON.
+ */
+import { basename } from 'node:path';
+import { totalmem } from 'node:os';
+import type { Command } from 'commander';
+import { diagramsToJSON, type PersistenceDiagram } from '../../core/diagram.js';
+import { isCondensedDistances, isSparseDistances } from '../../core/distances.js';
+import { invalidOption } from '../../core/errors.js';
+import { isPrime } from '../../core/validate.js';
+import type { Matrix } from '../../core/matrix.js';
+import { INPUT_FORMATS, assertInputFormat, type LoadedInput } from '../../data/input.js';
+import { formatFromExtension, loadPointCloudOrDistances } from '../../data/load.js';
+import { diagramFormatFromPath, formatDiagrams } from '../../homology/diagramFormats.js';
+import { ripsPersistence, type RipsOptions, type RipsResult } from '../../homology/rips.js';
+import { pairwiseDistances, type Metric } from '../../linalg/distances.js';
+import { printJSON, writeFileAtomic } from '../output.js';
+import { progressBar } from '../progress.js';
+
+const METRICS = ['euclidean', 'cosine', 'correlation'] as const;
+const COLLAPSE = ['auto', 'on', 'off'] as const;
+/** Bars listed per dimension in the summary. */
+const TOP_BARS = 5;
+
+interface PhFlags {
+  maxdim: string;
+  threshold?: string;
+  coeff: string;
+  format?: string;
+  array?: string;
+  metric: string;
+  collapse: string;
+  cocycles?: boolean;
+  out?: string;
+  json?: boolean;
+}
+
+export interface PhSettings {
+  file: string;
+  format: string;
+  array?: string;
+  metric: Metric;
+  maxDimension: number;
+  threshold?: number;
+  coefficient: number;
+  collapse: 'auto' | boolean;
+  cocycles: boolean;
+  out?: string;
+  json: boolean;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw invalidOption(`${flag} must be one of ${allowed.join(', ')}, got '${value}'.`);
+  }
+  return value as T;
+}
+
+/** Checks every flag before any work, so that bad options fail fast and write nothing. */
+export function resolvePhSettings(file: string, f: PhFlags): PhSettings {
+  const maxDimension = Number(f.maxdim);
+  if (!/^\d+$/.test(f.maxdim) || !Number.isInteger(maxDimension)) {
+    throw invalidOption(
+      `--maxdim must be a non-negative integer, got '${f.maxdim}'.`,
+      'Use 1 for H0 and H1, 2 to add H2.',
+    );
+  }
+  let threshold: number | undefined;
+  if (f.threshold !== undefined) {
+    threshold = Number(f.threshold);
+    if (f.threshold.trim() === '' || Number.isNaN(threshold) || threshold < 0) {
+      throw invalidOption(`--threshold must be a non-negative number, got '${f.threshold}'.`);
+    }
+  }
+  const coefficient = Number(f.coeff);
+  if (!/^\d+$/.test(f.coeff) || !isPrime(coefficient)) {
+    throw invalidOption(
+      `--coeff must be a prime (coefficients in Z/p), got '${f.coeff}'.`,
+      'Use 2 (default), 3, 5, 7, ...',
+    );
+  }
+  const format = f.format ? assertInputFormat(f.format) : formatFromExtension(file);
+  const metric = oneOf(f.metric, METRICS, '--metric');
+  const collapseFlag = oneOf(f.collapse, COLLAPSE, '--collapse');
+  if (f.out !== undefined) diagramFormatFromPath(f.out);
+  return {
+    file,
+    format,
+    array: f.array,
+    metric,
+    maxDimension,
+    threshold,
+    coefficient,
+    collapse: collapseFlag === 'auto' ? 'auto' : collapseFlag === 'on',
+    cocycles: Boolean(f.cocycles),
+    out: f.out,
+    json: Boolean(f.json),
+  };
+}
+
+export interface InputDescription {
+  kind: 'point-cloud' | 'distance-matrix' | 'sparse-distances';
+  points: number;
+  /** ambient dimension of a point cloud */
+  dimension?: number;
+  /** edges of a sparse input */
+  edges?: number;
+}
+
+export function describeInput(input: LoadedInput): InputDescription {
+  if (isSparseDistances(input))
+    return { kind: 'sparse-distances', points: input.n, edges: input.values.length };
+  if (isCondensedDistances(input)) return { kind: 'distance-matrix', points: input.n };
+  const m = input as Matrix;
+  return { kind: 'point-cloud', points: m.rows, dimension: m.cols };
+}
+
+export interface DimensionSummary {
+  dimension: number;
+  finite: number;
+  infinite: number;
+  /** The most persistent bars, longest first (infinite first), as [birth, death|null]. */
+  mostPersistent: [number, number | null][];
+}
+
+export function summarizeDiagrams(
+  diagrams: PersistenceDiagram[],
+  top = TOP_BARS,
+): DimensionSummary[] {
+  return diagrams.map((d) => {
+    const order = Array.from(d.births.keys()).sort(
+      (a, b) =>
+        d.deaths[b] - d.births[b] - (d.deaths[a] - d.births[a]) || d.births[a] - d.births[b],
+    );
+    let infinite = 0;
+    for (const x of d.deaths) if (x === Infinity) infinite++;
+    return {
+      dimension: d.dimension,
+      finite: d.births.length - infinite,
+      infinite,
+      mostPersistent: order
+        .slice(0, top)
+        .map(
+          (k) =>
+            [d.births[k], Number.isFinite(d.deaths[k]) ? d.deaths[k] : null] as [
+              number,
+              number | null,
+            ],
+        ),
+    };
+  });
+}
+
+function fmt(x: number): string {
+  if (x === 0) return '0';
+  return Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3
+    ? x.toExponential(3)
+    : String(Number(x.toPrecision(4)));
+}
+
+function describeText(d: InputDescription, s: PhSettings): string {
+  const file = basename(s.file);
+  if (d.kind === 'point-cloud') {
+    return `point cloud, ${d.points} points in dimension ${d.dimension} (${file}, ${s.format}, ${s.metric} distance)`;
+  }
+  if (d.kind === 'distance-matrix')
+    return `distance matrix on ${d.points} points (${file}, ${s.format})`;
+  return `sparse distances on ${d.points} points, ${d.edges} edges (${file}, ${s.format})`;
+}
+
+export function runPh(s: PhSettings): void {
+  const t0 = performance.now();
+  const loaded = loadPointCloudOrDistances(s.file, { format: s.format, array: s.array });
+  const description = describeInput(loaded);
+  if (s.metric !== 'euclidean' && description.kind !== 'point-cloud') {
+    throw invalidOption(
+      `--metric ${s.metric} applies to point clouds; ${basename(s.file)} is already a distance matrix.`,
+    );
+  }
+  const input: LoadedInput =
+    s.metric === 'euclidean' || description.kind !== 'point-cloud'
+      ? loaded
+      : pairwiseDistances(loaded as Matrix, { metric: s.metric });
+  const t1 = performance.now();
+  const bar = progressBar({ label: 'ph', enabled: !s.json });
+  const options: RipsOptions & { collapse: 'auto' | boolean } = {
+    maxDimension: s.maxDimension,
+    threshold: s.threshold,
+    coefficient: s.coefficient,
+    cocycles: s.cocycles,
+    // passed through; the engine takes it once edge collapse is wired in
+    collapse: s.collapse,
+    maxMemoryBytes: Math.floor(totalmem() * 0.75),
+    onProgress: (fraction, stage) => bar.update(fraction, stage),
+  };
+  let result: RipsResult;
+  try {
+    result = ripsPersistence(input, options);
+  } finally {
+    bar.done();
+  }
+  const t2 = performance.now();
+  if (s.out) writeFileAtomic(s.out, formatDiagrams(result.diagrams, diagramFormatFromPath(s.out)));
+  const t3 = performance.now();
+  const summary = summarizeDiagrams(result.diagrams);
+  const peakMemoryBytes = process.resourceUsage().maxRSS * 1024;
+  const timings = { readMs: t1 - t0, computeMs: t2 - t1, writeMs: t3 - t2, totalMs: t3 - t0 };
+  if (s.json) {
+    printJSON({
+      input: { file: s.file, format: s.format, metric: s.metric, ...description },
+      options: {
+        maxDimension: s.maxDimension,
+        threshold: s.threshold ?? null,
+        coefficient: s.coefficient,
+        collapse: s.collapse,
+        cocycles: s.cocycles,
+      },
+      threshold: result.threshold,
+      enclosingRadius: result.enclosingRadius,
+      coefficient: result.coefficient,
+      maxDimension: result.maxDimension,
+      summary,
+      diagrams: diagramsToJSON(result.diagrams),
+      stats: result.stats,
+      timings,
+      peakMemoryBytes,
+      out: s.out ?? null,
+    });
+    return;
+  }
+  const lines: string[] = [];
+  lines.push(`input:      ${describeText(description, s)}`);
+  const thr =
+    s.threshold === undefined
+      ? `${fmt(result.threshold)} (enclosing radius)`
+      : `${fmt(result.threshold)}${result.threshold < s.threshold ? ` (the enclosing radius, below --threshold ${s.threshold})` : ''}`;
+  lines.push(`threshold:  ${thr}`);
+  lines.push(
+    `homology:   dimensions 0..${result.maxDimension}, coefficients Z/${result.coefficient}`,
+  );
+  for (const d of summary) {
+    lines.push(
+      `H${d.dimension}: ${d.finite} finite bar${d.finite === 1 ? '' : 's'}, ${d.infinite} infinite`,
+    );
+    if (d.mostPersistent.length > 0) {
+      const bars = d.mostPersistent.map(([b, e]) =>
+        e === null ? `[${fmt(b)}, inf)` : `[${fmt(b)}, ${fmt(e)}) (${fmt(e - b)})`,
+      );
+      lines.push(`    most persistent: ${bars.join('  ')}`);
+    }
+  }
+  lines.push(
+    `time:       ${(timings.totalMs / 1000).toFixed(2)} s (read ${(timings.readMs / 1000).toFixed(2)} s, compute ${(timings.computeMs / 1000).toFixed(2)} s), peak memory ${(peakMemoryBytes / 2 ** 20).toFixed(0)} MiB`,
+  );
+  if (s.out) lines.push(`wrote:      ${s.out}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+export function registerPh(program: Command): void {
+  program
+    .command('ph')
+    .description(
+      'Vietoris-Rips persistent homology of a point cloud or a distance matrix (Ripser-compatible).',
+    )
+    .argument('<file>', 'input file; format from the extension unless --format is given')
+    .option('--maxdim <k>', 'largest homology dimension computed', '1')
+    .option(
+      '--threshold <t>',
+      'largest edge length in the filtration (default: the enclosing radius)',
+    )
+    .option('--coeff <p>', 'prime p: coefficients in Z/p', '2')
+    .option('--format <name>', `input format: ${INPUT_FORMATS.join(', ')}`)
+    .option('--array <name>', 'array to use in an .npz or .safetensors file')
+    .option(
+      '--metric <name>',
+      'distance between points: euclidean, cosine, correlation',
+      'euclidean',
+    )
+    .option('--collapse <mode>', 'edge collapse before the computation: auto, on, off', 'auto')
+    .option('--cocycles', 'compute representative cocycles (in --json and .json output)')
+    .option(
+      '--out <file>',
+      'write the diagrams: .json (topolens JSON), .csv (dimension,birth,death), .txt (Ripser text)',
+    )
+    .option('--json', 'print the whole result as JSON on stdout, nothing else')
+    .exitOverride((err) => {
+      if (err.exitCode === 0) return; // --help: commander exits 0
+      throw err; // reported by main with exit code 2
+    })
+    .action((file: string, flags: PhFlags) => {
+      runPh(resolvePhSettings(file, flags));
+    });
+}

@@ -1,0 +1,658 @@
+/**
+ * Vietoris-Rips persistent homology (METHODS.md section 1): public API, input checks, the
+ * index bound and the memory estimate. The algorithm lives in ./ripsEngine.ts.
+ *
+ * Conventions (as Ripser):
+ * - a simplex enters at the largest pairwise distance among its vertices (no halving);
+ * - filtration values are float32: a point cloud's distances are computed in float32 arithmetic
+ *   (`pairwiseDistances(cloud, {precision: 'float32'})`), distance input is rounded to float32,
+ *   and so is the threshold; every birth and death is a float32 value (returned as a double);
+ * - H0 keeps its infinite bar(s) unless `reducedHomology` is set (then one is dropped);
+ * - zero-length intervals are not reported; essential classes have death = Infinity.
+ */
+import type { Cocycle, PersistenceDiagram } from '../core/diagram.js';
+import type { CondensedDistances, SparseDistances } from '../core/distances.js';
+import { TopolensError, invalidInput, invalidOption } from '../core/errors.js';
+import type { Matrix, PointCloud } from '../core/matrix.js';
+import { isPrime } from '../core/validate.js';
+import { pairwiseDistances } from '../linalg/distances.js';
+import { runRipsEngine, type SparseGraph } from './ripsEngine.js';
+
+export interface RipsOptions {
+  /** Largest homology dimension computed. Default 1 (H0 and H1, Ripser's `--dim 1`). */
+  maxDimension?: number;
+  /**
+   * Only simplices with diameter <= threshold enter the filtration (Ripser's `--threshold`).
+   * Rounded to float32. Default: the enclosing radius min_i max_j d(i, j) for a point cloud or
+   * a condensed matrix (it changes no finite bar), Infinity for sparse input. A threshold at or
+   * above the enclosing radius is replaced by the enclosing radius (same diagrams, less work);
+   * below it the computation runs on sparse neighbour lists.
+   */
+  threshold?: number;
+  /** Prime p: homology with coefficients in Z/p (Ripser's `--modulus`). Default 2. At most 65521. */
+  coefficient?: number;
+  /**
+   * Representative cocycles for every bar of dimension >= 1 (as Ripser's representative-cocycles
+   * branch / ripser.py: the reduction column of the birth simplex). Default false.
+   */
+  cocycles?: boolean;
+  /** Drop one infinite H0 bar (reduced homology). Default false: H0 keeps it, as Ripser prints. */
+  reducedHomology?: boolean;
+  /**
+   * Refuse with a clear error when the estimated peak memory (`estimateRipsMemory`) exceeds this
+   * many bytes. Default 8 GiB.
+   */
+  maxMemoryBytes?: number;
+  /** Called with a fraction in [0, 1] and a stage name while the computation runs. */
+  onProgress?: (fraction: number, stage: string) => void;
+}
+
+export interface RipsStats {
+  /** edges with length <= threshold */
+  edges: number;
+  /** columns actually reduced, all dimensions (after apparent pairs and clearing) */
+  columnsReduced: number;
+  /** simplices skipped because they are in an apparent (zero-persistence, local) pair */
+  apparentPairs: number;
+  /** columns closed by the emergent-pair shortcut */
+  emergentPairs: number;
+  /** columns skipped by clearing */
+  clearedColumns: number;
+  /** column additions during the reduction */
+  columnAdditions: number;
+  /** entries stored in the reduction matrices */
+  reductionEntries: number;
+  /** largest working coboundary (heap entries) */
+  maxHeapSize: number;
+  /** 'dense' (condensed matrix) or 'sparse' (neighbour lists) */
+  mode: 'dense' | 'sparse';
+  /** the estimate checked against maxMemoryBytes, bytes */
+  estimatedMemoryBytes: number;
+}
+
+export interface RipsResult {
+  /** index = dimension 0..maxDimension */
+  diagrams: PersistenceDiagram[];
+  n: number;
+  /** the threshold the filtration was truncated at (float32; the enclosing radius by default) */
+  threshold: number;
+  /** the enclosing radius of a dense input (NaN for sparse input) */
+  enclosingRadius: number;
+  coefficient: number;
+  maxDimension: number;
+  stats: RipsStats;
+}
+
+export type RipsInput = PointCloud | CondensedDistances | SparseDistances;
+
+const GiB = 1024 * 1024 * 1024;
+const MAX_COEFFICIENT = 65521;
+
+// ---------------------------------------------------------------------------------------------
+// Options and input checks
+
+interface Resolved {
+  maxDimension: number;
+  threshold: number | undefined;
+  coefficient: number;
+  cocycles: boolean;
+  reducedHomology: boolean;
+  maxMemoryBytes: number;
+}
+
+function resolveOptions(options: RipsOptions): Resolved {
+  const maxDimension = options.maxDimension ?? 1;
+  if (!Number.isInteger(maxDimension) || maxDimension < 0) {
+    throw invalidOption(
+      `maxDimension must be a non-negative integer, got ${maxDimension}.`,
+      'Use 1 for H0 and H1 (the default), 2 to add H2.',
+    );
+  }
+  const coefficient = options.coefficient ?? 2;
+  if (!isPrime(coefficient) || coefficient > MAX_COEFFICIENT) {
+    throw invalidOption(
+      `coefficient must be a prime (homology over the field Z/p), got ${coefficient}.`,
+      `Use 2 (the default), 3, 5, ... up to ${MAX_COEFFICIENT}.`,
+    );
+  }
+  const threshold = options.threshold;
+  if (threshold !== undefined && (Number.isNaN(threshold) || threshold < 0)) {
+    throw invalidOption(
+      `threshold must be a non-negative number or Infinity, got ${threshold}.`,
+      'Leave it out to use the enclosing radius.',
+    );
+  }
+  const maxMemoryBytes = options.maxMemoryBytes ?? 8 * GiB;
+  if (!(maxMemoryBytes > 0)) {
+    throw invalidOption(`maxMemoryBytes must be positive, got ${maxMemoryBytes}.`);
+  }
+  return {
+    maxDimension,
+    threshold,
+    coefficient,
+    cocycles: options.cocycles ?? false,
+    reducedHomology: options.reducedHomology ?? false,
+    maxMemoryBytes,
+  };
+}
+
+function isMatrix(x: unknown): x is Matrix {
+  return typeof x === 'object' && x !== null && 'rows' in x && 'cols' in x && 'data' in x;
+}
+
+function isSparse(x: unknown): x is SparseDistances {
+  return typeof x === 'object' && x !== null && 'values' in x && 'i' in x && 'j' in x;
+}
+
+function describePair(i: number, j: number): string {
+  return `(${i}, ${j})`;
+}
+
+/** Row i > column j of condensed index k. */
+function condensedPair(k: number): [number, number] {
+  let i = Math.floor((1 + Math.sqrt(1 + 8 * k)) / 2);
+  while ((i * (i - 1)) / 2 > k) i--;
+  while (((i + 1) * i) / 2 <= k) i++;
+  return [i, k - (i * (i - 1)) / 2];
+}
+
+function checkDistanceValue(v: number, i: number, j: number, sparse: boolean): void {
+  if (Number.isNaN(v)) {
+    throw invalidInput(
+      `NaN distance at ${describePair(i, j)} (rows and columns count from 0).`,
+      'Fix or remove that point before the analysis.',
+    );
+  }
+  if (v === Infinity && !sparse) {
+    throw invalidInput(
+      `Infinite distance at ${describePair(i, j)} in a dense distance matrix.`,
+      'Pass the finite pairs as SparseDistances (unlisted pairs are at infinity) instead.',
+    );
+  }
+  if (v < 0) {
+    throw invalidInput(
+      `Negative distance ${v} at ${describePair(i, j)}: distances must be >= 0.`,
+      'Check how the distance matrix was computed.',
+    );
+  }
+}
+
+/** Condensed input -> float32 condensed copy (or the same array if already float32 and clean). */
+function toFloat32Condensed(m: CondensedDistances): Float32Array {
+  const { n, data } = m;
+  if (!Number.isInteger(n) || n < 0) {
+    throw invalidInput(`a condensed distance matrix needs an integer n >= 0, got ${n}.`);
+  }
+  const len = (n * (n - 1)) / 2;
+  if (data.length !== len) {
+    throw invalidInput(
+      `a condensed distance matrix for n = ${n} points has ${len} entries (the strict lower triangle), got ${data.length}.`,
+      'Lay the entries out row by row: d(1,0), d(2,0), d(2,1), d(3,0), ...',
+    );
+  }
+  for (let k = 0; k < len; k++) {
+    const v = data[k];
+    if (!(v >= 0 && v < Infinity)) {
+      const [i, j] = condensedPair(k);
+      checkDistanceValue(v, i, j, false);
+    }
+  }
+  if (data instanceof Float32Array) {
+    // -0 compares equal to 0 everywhere it matters; the radix sort needs +0
+    let clean = true;
+    for (let k = 0; k < len; k++) {
+      if (data[k] === 0 && 1 / data[k] < 0) {
+        clean = false;
+        break;
+      }
+    }
+    if (clean) return data;
+  }
+  const out = new Float32Array(len);
+  for (let k = 0; k < len; k++) out[k] = data[k] + 0;
+  return out;
+}
+
+/**
+ * Turns a full square distance matrix (e.g. read from a file) into the condensed layout,
+ * checking that it is symmetric with a zero diagonal and non-negative finite entries.
+ */
+export function squareToCondensed(m: Matrix, name = 'the distance matrix'): CondensedDistances {
+  const { rows: n, cols, data } = m;
+  if (n !== cols) {
+    throw invalidInput(
+      `${name} is ${n} x ${cols}; a distance matrix must be square.`,
+      'Pass a point cloud instead if the rows are points.',
+    );
+  }
+  const out = new Float64Array((n * (n - 1)) / 2);
+  for (let i = 0; i < n; i++) {
+    const dii = data[i * n + i];
+    if (dii !== 0) {
+      throw invalidInput(
+        `${name} has ${dii} on the diagonal at (${i}, ${i}); a distance matrix has zeros there.`,
+      );
+    }
+    for (let j = 0; j < i; j++) {
+      const a = data[i * n + j];
+      const b = data[j * n + i];
+      checkDistanceValue(a, i, j, false);
+      checkDistanceValue(b, j, i, false);
+      if (a !== b) {
+        throw invalidInput(
+          `${name} is not symmetric: d(${i}, ${j}) = ${a} but d(${j}, ${i}) = ${b}.`,
+          'Symmetrise it (e.g. take the max or the mean of both entries) before the analysis.',
+        );
+      }
+      out[(i * (i - 1)) / 2 + j] = a;
+    }
+  }
+  return { n, data: out };
+}
+
+/**
+ * Sparse input -> neighbour lists (both directions, ascending), edges above `threshold`
+ * dropped. Validates endpoints, values, self-loops and asymmetric duplicates.
+ */
+function sparseGraph(s: SparseDistances, threshold: number): SparseGraph {
+  const { n, i: is, j: js, values } = s;
+  if (!Number.isInteger(n) || n < 0) {
+    throw invalidInput(`sparse distances need an integer n >= 0, got ${n}.`);
+  }
+  const m = values.length;
+  if (is.length !== m || js.length !== m) {
+    throw invalidInput(
+      `sparse distances have ${is.length} row indices, ${js.length} column indices and ${m} values; they must be equal.`,
+    );
+  }
+  // kept edges (not self-loops, length <= threshold), sorted by combinatorial index
+  const keyOf = new Float64Array(m);
+  const all = new Uint32Array(m);
+  let kept = 0;
+  for (let e = 0; e < m; e++) {
+    let a = is[e];
+    let b = js[e];
+    const v = values[e];
+    if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0 && a < n && b < n)) {
+      throw invalidInput(
+        `sparse edge ${e} joins (${a}, ${b}), outside 0..${n - 1}.`,
+        'Edge endpoints are point indices counted from 0.',
+      );
+    }
+    checkDistanceValue(v, a, b, true);
+    if (a === b) {
+      if (v !== 0) {
+        throw invalidInput(
+          `sparse edge ${e} is a self-loop at ${a} with length ${v}; the diagonal must be 0.`,
+        );
+      }
+      continue;
+    }
+    if (a < b) {
+      const t = a;
+      a = b;
+      b = t;
+    }
+    if (Math.fround(v) <= threshold) {
+      keyOf[e] = (a * (a - 1)) / 2 + b;
+      all[kept++] = e;
+    }
+  }
+  const perm = all.subarray(0, kept);
+  perm.sort((x, y) => keyOf[x] - keyOf[y]);
+  const degree = new Int32Array(n + 1);
+  const edgeA = new Int32Array(kept);
+  const edgeB = new Int32Array(kept);
+  const edgeV = new Float32Array(kept);
+  let unique = 0;
+  for (let q = 0; q < kept; q++) {
+    const e = perm[q];
+    let a = is[e];
+    let b = js[e];
+    if (a < b) {
+      const t = a;
+      a = b;
+      b = t;
+    }
+    const v = Math.fround(values[e]) + 0;
+    if (unique > 0 && edgeA[unique - 1] === a && edgeB[unique - 1] === b) {
+      if (edgeV[unique - 1] !== v) {
+        throw invalidInput(
+          `sparse distances list the pair (${a}, ${b}) twice with different lengths (${edgeV[unique - 1]} and ${v}): the matrix is not symmetric.`,
+          'List each pair once (i > j), or symmetrise the values first.',
+        );
+      }
+      continue;
+    }
+    edgeA[unique] = a;
+    edgeB[unique] = b;
+    edgeV[unique] = v;
+    unique++;
+    degree[a]++;
+    degree[b]++;
+  }
+  // CSR in edge-index order: row r receives its smaller neighbours when a = r (ascending b)
+  // and its larger neighbours later (ascending a), so every row is sorted.
+  const offsets = new Int32Array(n + 1);
+  for (let v = 0; v < n; v++) offsets[v + 1] = offsets[v] + degree[v];
+  const fill = offsets.slice(0, n);
+  const neighbors = new Int32Array(2 * unique);
+  const distances = new Float32Array(2 * unique);
+  for (let e = 0; e < unique; e++) {
+    const a = edgeA[e];
+    const b = edgeB[e];
+    neighbors[fill[a]] = b;
+    distances[fill[a]++] = edgeV[e];
+    neighbors[fill[b]] = a;
+    distances[fill[b]++] = edgeV[e];
+  }
+  return { offsets, neighbors, distances };
+}
+
+/** Condensed -> full symmetric n x n row-major matrix (the dense engine's layout). */
+function squareFromCondensed(n: number, dist: Float32Array): Float32Array {
+  const sq = new Float32Array(n * n);
+  for (let i = 1, k = 0; i < n; i++) {
+    for (let j = 0; j < i; j++, k++) {
+      const d = dist[k];
+      sq[i * n + j] = d;
+      sq[j * n + i] = d;
+    }
+  }
+  return sq;
+}
+
+/** Dense condensed float32 -> neighbour lists of the edges <= threshold. */
+function denseToSparseGraph(n: number, dist: Float32Array, threshold: number): SparseGraph {
+  const degree = new Int32Array(n);
+  let k = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++, k++) {
+      if (dist[k] <= threshold) {
+        degree[i]++;
+        degree[j]++;
+      }
+    }
+  }
+  const offsets = new Int32Array(n + 1);
+  for (let v = 0; v < n; v++) offsets[v + 1] = offsets[v] + degree[v];
+  const fill = offsets.slice(0, n);
+  const neighbors = new Int32Array(offsets[n]);
+  const distances = new Float32Array(offsets[n]);
+  k = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++, k++) {
+      const d = dist[k];
+      if (d <= threshold) {
+        neighbors[fill[i]] = j;
+        distances[fill[i]++] = d;
+        neighbors[fill[j]] = i;
+        distances[fill[j]++] = d;
+      }
+    }
+  }
+  return { offsets, neighbors, distances };
+}
+
+function enclosingRadiusF32(n: number, dist: Float32Array): number {
+  if (n <= 1) return 0;
+  const rowMax = new Float32Array(n);
+  let k = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++, k++) {
+      const v = dist[k];
+      if (v > rowMax[i]) rowMax[i] = v;
+      if (v > rowMax[j]) rowMax[j] = v;
+    }
+  }
+  let best = Infinity;
+  for (let i = 0; i < n; i++) if (rowMax[i] < best) best = rowMax[i];
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index bound and memory estimate
+
+/** C(n, k) as a double (exact while below 2^53). */
+function binomial(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  k = Math.min(k, n - k);
+  let r = 1;
+  for (let t = 1; t <= k; t++) r = (r * (n - k + t)) / t;
+  return Math.round(r);
+}
+
+function checkIndexBound(n: number, maxDimension: number): void {
+  const top = binomial(n, maxDimension + 2);
+  if (!(top < 2 ** 53)) {
+    throw new TopolensError(
+      'too-large',
+      `${n} points with maxDimension ${maxDimension} need simplex indices up to C(${n}, ${maxDimension + 2}) = ${top.toExponential(3)}, beyond 2^53 (exact integers in JavaScript).`,
+      'Lower maxDimension, or subsample the points (e.g. farthest-point sampling).',
+    );
+  }
+}
+
+/**
+ * Upper bound of the number of k-simplices of a graph with these vertex degrees:
+ * sum_v C(deg v, k) / (k + 1) (exact for complete graphs).
+ */
+function simplexBound(degrees: Int32Array | number[], k: number): number {
+  let s = 0;
+  for (let v = 0; v < degrees.length; v++) s += binomial(degrees[v], k);
+  return s / (k + 1);
+}
+
+/**
+ * Estimated peak memory in bytes of the dominant structures, from the number of points, the
+ * edge count and the vertex degrees below the threshold:
+ * - the distances: 4 bytes per condensed entry, plus (dense) the full n x n float32 matrix
+ *   or (sparse) 16 bytes per edge for the neighbour lists;
+ * - the edges and their sort: 24 bytes per edge;
+ * - per reduced dimension d >= 1: the d-simplices (12 bytes each, when dimension d+1 is
+ *   assembled) and the columns, pivot map and reduction entries (~40 bytes per column, bounded
+ *   by the number of d-simplices); the simplex counts are bounded by sum_v C(deg v, d)/(d+1).
+ * It is an upper-bound style estimate for the refusal, not a measurement.
+ */
+function estimateFromDegrees(
+  n: number,
+  dense: boolean,
+  edges: number,
+  degrees: Int32Array,
+  maxDimension: number,
+): number {
+  // dense: the condensed float32 matrix and the full n x n copy the engine reads
+  let bytes = dense ? 2 * n * (n - 1) + 4 * n * n : 16 * edges + 2 * n * (n - 1);
+  bytes += 24 * edges + 64 * n;
+  for (let d = 1; d <= maxDimension; d++) {
+    const simplices = d === 1 ? edges : simplexBound(degrees, d);
+    if (d < maxDimension) bytes += 12 * simplices; // kept to assemble dimension d + 1
+    // columns (12 B), pivot map (~24 B per column at load <= 1/2), reduction entries
+    bytes += (d === 1 ? 40 : 20) * simplices;
+  }
+  return bytes;
+}
+
+interface Prepared {
+  n: number;
+  dense: Float32Array | null;
+  sparse: SparseGraph | null;
+  /** sparse mode cut from a dense matrix: that matrix, for O(1) distance lookups */
+  denseLookup: Float32Array | null;
+  threshold: number;
+  enclosingRadius: number;
+  estimate: number;
+}
+
+function degreesDense(n: number, dist: Float32Array, threshold: number): [Int32Array, number] {
+  const degree = new Int32Array(n);
+  let edges = 0;
+  let k = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++, k++) {
+      if (dist[k] <= threshold) {
+        degree[i]++;
+        degree[j]++;
+        edges++;
+      }
+    }
+  }
+  return [degree, edges];
+}
+
+function prepare(input: RipsInput, opts: Resolved, forEstimateOnly: boolean): Prepared {
+  if (isSparse(input)) {
+    const threshold = opts.threshold === undefined ? Infinity : Math.fround(opts.threshold);
+    checkIndexBound(input.n, opts.maxDimension);
+    const graph = sparseGraph(input, threshold);
+    const n = input.n;
+    const degrees = new Int32Array(n);
+    for (let v = 0; v < n; v++) degrees[v] = graph.offsets[v + 1] - graph.offsets[v];
+    const edges = graph.offsets[n] / 2;
+    const estimate = estimateFromDegrees(n, false, edges, degrees, opts.maxDimension);
+    return {
+      n,
+      dense: null,
+      sparse: graph,
+      denseLookup: null,
+      threshold,
+      enclosingRadius: NaN,
+      estimate,
+    };
+  }
+  let n: number;
+  let dist: Float32Array;
+  if (isMatrix(input)) {
+    n = input.rows;
+    checkIndexBound(n, opts.maxDimension);
+    const distanceBytes = 2 * n * (n - 1);
+    if (distanceBytes > opts.maxMemoryBytes) refuse(distanceBytes, opts.maxMemoryBytes, n);
+    const d = pairwiseDistances(input, { precision: 'float32', name: 'the point cloud' });
+    dist = d.data as Float32Array;
+  } else if (typeof input === 'object' && input !== null && 'n' in input && 'data' in input) {
+    n = input.n;
+    checkIndexBound(n, opts.maxDimension);
+    dist = toFloat32Condensed(input);
+  } else {
+    throw invalidInput(
+      'ripsPersistence needs a point cloud (Matrix), CondensedDistances or SparseDistances.',
+    );
+  }
+  const enc = enclosingRadiusF32(n, dist);
+  let threshold = opts.threshold === undefined ? enc : Math.fround(opts.threshold);
+  const useDense = threshold >= enc;
+  if (useDense) threshold = enc;
+  const [degrees, edges] = degreesDense(n, dist, threshold);
+  const estimate = estimateFromDegrees(n, useDense, edges, degrees, opts.maxDimension);
+  if (forEstimateOnly) {
+    return {
+      n,
+      dense: null,
+      sparse: null,
+      denseLookup: null,
+      threshold,
+      enclosingRadius: enc,
+      estimate,
+    };
+  }
+  if (useDense) {
+    return {
+      n,
+      dense: squareFromCondensed(n, dist),
+      sparse: null,
+      denseLookup: null,
+      threshold,
+      enclosingRadius: enc,
+      estimate,
+    };
+  }
+  return {
+    n,
+    dense: null,
+    sparse: denseToSparseGraph(n, dist, threshold),
+    denseLookup: dist,
+    threshold,
+    enclosingRadius: enc,
+    estimate,
+  };
+}
+
+function refuse(estimate: number, limit: number, n: number): never {
+  const gib = (x: number) => (x / GiB).toFixed(2);
+  throw new TopolensError(
+    'too-large',
+    `the Rips computation on ${n} points is estimated to need ${gib(estimate)} GiB, above the limit of ${gib(limit)} GiB (maxMemoryBytes).`,
+    'Ways out: a lower threshold, fewer points (subsample, e.g. farthest-point sampling), a lower maxDimension, edge collapse, or a larger maxMemoryBytes if the machine has the memory.',
+  );
+}
+
+/**
+ * Estimated peak memory (bytes) of `ripsPersistence(input, options)`: what it checks against
+ * `maxMemoryBytes`. For a point cloud it computes the distances (O(n^2 d) time, 2 n^2 bytes).
+ */
+export function estimateRipsMemory(input: RipsInput, options: RipsOptions = {}): number {
+  const opts = resolveOptions({ ...options, maxMemoryBytes: Infinity });
+  return prepare(input, opts, true).estimate;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The computation
+
+/**
+ * Vietoris-Rips persistence diagrams of a point cloud (Euclidean, float32 distances), a
+ * condensed distance matrix, or sparse distances; dimensions 0..maxDimension over Z/p.
+ * Matches Ripser bar for bar.
+ */
+export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): RipsResult {
+  const opts = resolveOptions(options);
+  const prep = prepare(input, opts, false);
+  if (prep.estimate > opts.maxMemoryBytes) refuse(prep.estimate, opts.maxMemoryBytes, prep.n);
+  const out = runRipsEngine({
+    n: prep.n,
+    maxDimension: opts.maxDimension,
+    threshold: prep.threshold,
+    modulus: opts.coefficient,
+    cocycles: opts.cocycles,
+    dense: prep.dense,
+    sparse: prep.sparse,
+    denseLookup: prep.denseLookup,
+    onProgress: options.onProgress,
+  });
+  const diagrams: PersistenceDiagram[] = out.diagrams.map((d, dim) => {
+    let births = d.births;
+    let deaths = d.deaths;
+    if (dim === 0 && opts.reducedHomology) {
+      const k = deaths.indexOf(Infinity);
+      if (k >= 0) {
+        births = births.filter((_, i) => i !== k);
+        deaths = deaths.filter((_, i) => i !== k);
+      }
+    }
+    const diagram: PersistenceDiagram = {
+      dimension: dim,
+      births: Float64Array.from(births),
+      deaths: Float64Array.from(deaths),
+    };
+    if (opts.cocycles && dim >= 1) {
+      const cocycles: Cocycle[] = d.cocycleSimplices.map((simplices, b) => ({
+        simplices,
+        coefficients: d.cocycleCoefficients[b],
+      }));
+      diagram.cocycles = cocycles;
+    }
+    return diagram;
+  });
+  return {
+    diagrams,
+    n: prep.n,
+    threshold: prep.threshold,
+    enclosingRadius: prep.enclosingRadius,
+    coefficient: opts.coefficient,
+    maxDimension: opts.maxDimension,
+    stats: {
+      ...out.stats,
+      mode: prep.dense !== null ? 'dense' : 'sparse',
+      estimatedMemoryBytes: prep.estimate,
+    },
+  };
+}

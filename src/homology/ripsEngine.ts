@@ -1,0 +1,1225 @@
+/**
+ * The Vietoris-Rips persistence engine: a port of Ulrich Bauer's Ripser (v1.2 algorithm) to
+ * TypeScript on typed arrays. One file, read top to bottom as ripser.cpp:
+ *
+ * - simplices are combinatorial-number indices (colex order) computed from a binomial table;
+ *   a k-simplex {v_k > ... > v_0} has index sum_i C(v_i, i + 1);
+ * - cohomology: the coboundary matrix is reduced column by column in reverse filtration order,
+ *   with clearing (simplices that are pivots of dimension d are not columns in dimension d+1);
+ * - the coboundary matrix is implicit: cofacets are enumerated on the fly (dense: every vertex;
+ *   sparse: intersection of sorted neighbour lists), only the reduction matrix V is stored;
+ * - the working column is a binary heap of (diameter, index, coefficient) on typed arrays with
+ *   lazy cancellation (equal indices are combined when they reach the top);
+ * - apparent pairs (zero persistence, found locally) are never columns; emergent pairs end a
+ *   column's reduction before its coboundary is even built; the top dimension's simplices are
+ *   never assembled;
+ * - H0 by union-find over the edges sorted by length.
+ *
+ * Filtration order: by diameter ascending, ties by index DESCENDING (as Ripser). Columns are
+ * processed by diameter descending, ties by index ascending. The pivot of a coboundary column
+ * is its entry that comes first in filtration order (smallest diameter, then largest index).
+ *
+ * All filtration values are float32 numbers (stored in Float32Array, compared as doubles,
+ * which is exact). Indices are plain numbers (exact below 2^53; the caller checks
+ * C(n, maxDimension + 2) < 2^53).
+ */
+
+/** Neighbour lists of a thresholded (sparse) distance matrix, CSR, neighbours ascending. */
+export interface SparseGraph {
+  /** length n + 1 */
+  offsets: Int32Array;
+  /** neighbour vertex of each entry, ascending within a vertex's range */
+  neighbors: Int32Array;
+  /** edge length of each entry */
+  distances: Float32Array;
+}
+
+export interface RipsEngineInput {
+  n: number;
+  maxDimension: number;
+  /** float32-representable; simplices with diameter above it are not in the filtration */
+  threshold: number;
+  /** prime */
+  modulus: number;
+  cocycles: boolean;
+  /**
+   * The full symmetric n x n distance matrix, row-major (rows are contiguous, so a vertex's
+   * distances to all others are read in order); exactly one of dense/sparse.
+   */
+  dense: Float32Array | null;
+  sparse: SparseGraph | null;
+  /**
+   * Sparse mode only, optional: the condensed matrix the sparse graph was cut from, for O(1)
+   * distance lookups (entries above the threshold are treated as missing).
+   */
+  denseLookup?: Float32Array | null;
+  onProgress?: (fraction: number, stage: string) => void;
+}
+
+export interface EngineDiagram {
+  births: number[];
+  deaths: number[];
+  /** per bar, (dimension + 1) vertices per simplex, flattened (descending vertices) */
+  cocycleSimplices: Int32Array[];
+  cocycleCoefficients: Int32Array[];
+}
+
+export interface EngineStats {
+  /** edges with length <= threshold */
+  edges: number;
+  /** columns whose coboundary was reduced (after apparent pairs and clearing) */
+  columnsReduced: number;
+  /** simplices skipped because they form an apparent pair with a facet or cofacet */
+  apparentPairs: number;
+  /** columns finished by the emergent-pair shortcut (coboundary never built) */
+  emergentPairs: number;
+  /** columns skipped by clearing */
+  clearedColumns: number;
+  /** column additions (other columns added to a working column) */
+  columnAdditions: number;
+  /** entries stored in the reduction matrices (sum over dimensions) */
+  reductionEntries: number;
+  /** largest working coboundary heap (entries) */
+  maxHeapSize: number;
+}
+
+export interface EngineOutput {
+  diagrams: EngineDiagram[];
+  stats: EngineStats;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binomial table: B[k * (n + 1) + i] = C(i, k) for 0 <= i <= n, 0 <= k <= kMax.
+
+function binomialTable(n: number, kMax: number): Float64Array {
+  const stride = n + 1;
+  const B = new Float64Array(stride * (kMax + 1));
+  for (let i = 0; i <= n; i++) {
+    B[i] = 1;
+    for (let k = 1; k <= Math.min(i, kMax); k++) {
+      B[k * stride + i] = B[(k - 1) * stride + i - 1] + (k <= i - 1 ? B[k * stride + i - 1] : 0);
+    }
+  }
+  return B;
+}
+
+/** Largest v <= top with C(v, k) <= idx (binary search, as Ripser's get_max_vertex). */
+function maxVertex(B: Float64Array, stride: number, idx: number, k: number, top: number): number {
+  const base = k * stride;
+  if (!(B[base + top] <= idx)) {
+    let count = top - (k - 1);
+    while (count > 0) {
+      const step = count >> 1;
+      const mid = top - step;
+      if (!(B[base + mid] <= idx)) {
+        top = mid - 1;
+        count -= step + 1;
+      } else {
+        count = step;
+      }
+    }
+  }
+  return top;
+}
+
+/** Vertices of the simplex `idx` of dimension `dim`, written descending into out[0..dim]. */
+function simplexVertices(
+  B: Float64Array,
+  stride: number,
+  idx: number,
+  dim: number,
+  n: number,
+  out: Int32Array,
+): void {
+  let top = n - 1;
+  let o = 0;
+  for (let k = dim + 1; k > 1; k--) {
+    top = maxVertex(B, stride, idx, k, top);
+    out[o++] = top;
+    idx -= B[k * stride + top];
+  }
+  out[o] = idx;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Growable typed storage.
+
+function grow64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2, 16));
+  b.set(a);
+  return b;
+}
+function grow32f(a: Float32Array<ArrayBuffer>, need: number): Float32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Float32Array(Math.max(need, a.length * 2, 16));
+  b.set(a);
+  return b;
+}
+function grow32i(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2, 16));
+  b.set(a);
+  return b;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A binary heap of entries (diameter, index, coefficient), top = smallest diameter, then
+// largest index (the pivot of a coboundary column).
+
+class EntryHeap {
+  diam = new Float64Array(64);
+  idx = new Float64Array(64);
+  coef = new Int32Array(64);
+  size = 0;
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  /** Appends without restoring the heap order; call heapify() after a run of appends. */
+  append(d: number, i: number, c: number): void {
+    const s = this.size;
+    if (s === this.diam.length) this.reserve(s + 1);
+    this.diam[s] = d;
+    this.idx[s] = i;
+    this.coef[s] = c;
+    this.size = s + 1;
+  }
+
+  reserve(need: number): void {
+    this.diam = grow64(this.diam, need);
+    this.idx = grow64(this.idx, need);
+    this.coef = grow32i(this.coef, need);
+  }
+
+  push(d: number, i: number, c: number): void {
+    let s = this.size;
+    if (s === this.diam.length) this.reserve(s + 1);
+    const diam = this.diam;
+    const idx = this.idx;
+    const coef = this.coef;
+    this.size = s + 1;
+    while (s > 0) {
+      const p = (s - 1) >> 1;
+      const pd = diam[p];
+      if (pd < d || (pd === d && idx[p] > i)) break;
+      diam[s] = pd;
+      idx[s] = idx[p];
+      coef[s] = coef[p];
+      s = p;
+    }
+    diam[s] = d;
+    idx[s] = i;
+    coef[s] = c;
+  }
+
+  /** Removes the top entry. */
+  pop(): void {
+    const last = --this.size;
+    if (last === 0) return;
+    this.siftDown(0, this.diam[last], this.idx[last], this.coef[last]);
+  }
+
+  private siftDown(s: number, d: number, i: number, c: number): void {
+    const diam = this.diam;
+    const idx = this.idx;
+    const coef = this.coef;
+    const size = this.size;
+    for (;;) {
+      let child = 2 * s + 1;
+      if (child >= size) break;
+      let cd = diam[child];
+      let ci = idx[child];
+      const r = child + 1;
+      if (r < size) {
+        const rd = diam[r];
+        const ri = idx[r];
+        if (rd < cd || (rd === cd && ri > ci)) {
+          child = r;
+          cd = rd;
+          ci = ri;
+        }
+      }
+      if (d < cd || (d === cd && i > ci)) break;
+      diam[s] = cd;
+      idx[s] = ci;
+      coef[s] = coef[child];
+      s = child;
+    }
+    diam[s] = d;
+    idx[s] = i;
+    coef[s] = c;
+  }
+
+  heapify(): void {
+    for (let s = (this.size >> 1) - 1; s >= 0; s--) {
+      this.siftDown(s, this.diam[s], this.idx[s], this.coef[s]);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pivot map: open addressing (linear probing) from a simplex index to (column, coefficient).
+
+class PivotMap {
+  keys: Float64Array;
+  cols: Int32Array;
+  coefs: Int32Array;
+  mask: number;
+  count = 0;
+
+  constructor(expected: number) {
+    let cap = 16;
+    while (cap < expected * 2) cap *= 2;
+    this.keys = new Float64Array(cap).fill(-1);
+    this.cols = new Int32Array(cap);
+    this.coefs = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  private slotOf(key: number): number {
+    const lo = key >>> 0;
+    const hi = (key / 4294967296) >>> 0;
+    let h = Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1);
+    h ^= h >>> 15;
+    return h & this.mask;
+  }
+
+  /** Slot holding key, or -1. */
+  find(key: number): number {
+    const keys = this.keys;
+    const mask = this.mask;
+    let s = this.slotOf(key);
+    for (;;) {
+      const k = keys[s];
+      if (k === key) return s;
+      if (k === -1) return -1;
+      s = (s + 1) & mask;
+    }
+  }
+
+  insert(key: number, col: number, coef: number): void {
+    if ((this.count + 1) * 2 > this.keys.length) this.rehash();
+    const keys = this.keys;
+    const mask = this.mask;
+    let s = this.slotOf(key);
+    while (keys[s] !== -1) s = (s + 1) & mask;
+    keys[s] = key;
+    this.cols[s] = col;
+    this.coefs[s] = coef;
+    this.count++;
+  }
+
+  private rehash(): void {
+    const { keys, cols, coefs } = this;
+    const cap = keys.length * 2;
+    this.keys = new Float64Array(cap).fill(-1);
+    this.cols = new Int32Array(cap);
+    this.coefs = new Int32Array(cap);
+    this.mask = cap - 1;
+    this.count = 0;
+    for (let s = 0; s < keys.length; s++)
+      if (keys[s] !== -1) this.insert(keys[s], cols[s], coefs[s]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cofacet enumeration (Ripser's simplex_coboundary_enumerator), dense and sparse in one class.
+// After hasNext(all) returns true, next() sets outDiam / outIdx / outCoef.
+// hasNext(false) only yields cofacets whose new vertex is above every vertex of the simplex,
+// so that each (d+1)-simplex is produced exactly once over all d-simplices.
+
+class Coboundary {
+  private readonly n: number;
+  private readonly B: Float64Array;
+  private readonly stride: number;
+  private readonly modulus: number;
+  private readonly dense: Float32Array | null;
+  private readonly offsets: Int32Array | null;
+  private readonly nbr: Int32Array | null;
+  private readonly nbrDist: Float32Array | null;
+  // current simplex
+  private idxBelow = 0;
+  private idxAbove = 0;
+  private v = 0;
+  private k = 0;
+  private dim = 0;
+  private sDiam = 0;
+  private sCoef = 1;
+  /** dense: descending; sparse: ascending */
+  private readonly verts: Int32Array;
+  /** dense: row offsets w * n of the simplex's vertices */
+  private readonly vertRow: Float64Array;
+  // sparse neighbour iterators (reverse: from the end of each list down to its start)
+  private readonly it: Int32Array;
+  private readonly itEnd: Int32Array;
+  private nb = 0;
+  private nbDiam = 0;
+  // output
+  outDiam = 0;
+  outIdx = 0;
+  outCoef = 0;
+
+  constructor(
+    n: number,
+    B: Float64Array,
+    maxDim: number,
+    modulus: number,
+    dense: Float32Array | null,
+    sparse: SparseGraph | null,
+  ) {
+    this.n = n;
+    this.B = B;
+    this.stride = n + 1;
+    this.modulus = modulus;
+    this.dense = dense;
+    this.offsets = sparse ? sparse.offsets : null;
+    this.nbr = sparse ? sparse.neighbors : null;
+    this.nbrDist = sparse ? sparse.distances : null;
+    this.verts = new Int32Array(maxDim + 2);
+    this.vertRow = new Float64Array(maxDim + 2);
+    this.it = new Int32Array(maxDim + 2);
+    this.itEnd = new Int32Array(maxDim + 2);
+  }
+
+  set(idx: number, diam: number, coef: number, dim: number): void {
+    this.idxBelow = idx;
+    this.idxAbove = 0;
+    this.k = dim + 1;
+    this.dim = dim;
+    this.sDiam = diam;
+    this.sCoef = coef;
+    simplexVertices(this.B, this.stride, idx, dim, this.n, this.verts);
+    if (this.dense !== null) {
+      this.v = this.n - 1;
+      for (let t = 0; t <= dim; t++) this.vertRow[t] = this.verts[t] * this.n;
+    } else {
+      // ascending vertices for the sparse enumerator
+      const verts = this.verts;
+      for (let a = 0, b = dim; a < b; a++, b--) {
+        const t = verts[a];
+        verts[a] = verts[b];
+        verts[b] = t;
+      }
+      const offsets = this.offsets!;
+      for (let t = 0; t <= dim; t++) {
+        const w = verts[t];
+        this.it[t] = offsets[w + 1] - 1;
+        this.itEnd[t] = offsets[w];
+      }
+    }
+  }
+
+  hasNext(all: boolean): boolean {
+    if (this.dense !== null) {
+      return this.v >= this.k && (all || this.B[this.k * this.stride + this.v] > this.idxBelow);
+    }
+    return this.hasNextSparse(all);
+  }
+
+  private hasNextSparse(all: boolean): boolean {
+    const nbr = this.nbr!;
+    const nbrDist = this.nbrDist!;
+    const it = this.it;
+    const itEnd = this.itEnd;
+    const dim = this.dim;
+    const end0 = itEnd[0];
+    outer: for (; it[0] >= end0; it[0]--) {
+      const nb = nbr[it[0]];
+      let nd = nbrDist[it[0]];
+      for (let t = 1; t <= dim; t++) {
+        let p = it[t];
+        const e = itEnd[t];
+        while (nbr[p] > nb) {
+          p--;
+          if (p < e) {
+            it[t] = p;
+            return false;
+          }
+        }
+        it[t] = p;
+        if (nbr[p] !== nb) continue outer;
+        const d = nbrDist[p];
+        if (d > nd) nd = d;
+      }
+      const verts = this.verts;
+      const B = this.B;
+      const stride = this.stride;
+      while (this.k > 0 && verts[this.k - 1] > nb) {
+        if (!all) return false;
+        const w = verts[this.k - 1];
+        this.idxBelow -= B[this.k * stride + w];
+        this.idxAbove += B[(this.k + 1) * stride + w];
+        this.k--;
+      }
+      this.nb = nb;
+      this.nbDiam = nd;
+      return true;
+    }
+    return false;
+  }
+
+  next(): void {
+    const B = this.B;
+    const stride = this.stride;
+    const k0 = this.k;
+    if (this.dense !== null) {
+      let v = this.v;
+      let k = k0;
+      let idxBelow = this.idxBelow;
+      let idxAbove = this.idxAbove;
+      while (B[k * stride + v] <= idxBelow) {
+        idxBelow -= B[k * stride + v];
+        idxAbove += B[(k + 1) * stride + v];
+        v--;
+        k--;
+      }
+      this.idxBelow = idxBelow;
+      this.idxAbove = idxAbove;
+      this.k = k;
+      const dist = this.dense;
+      const vertRow = this.vertRow;
+      let d = this.sDiam;
+      for (let t = 0; t <= this.dim; t++) {
+        const x = dist[vertRow[t] + v];
+        if (x > d) d = x;
+      }
+      this.outDiam = d;
+      this.outIdx = idxAbove + B[(k + 1) * stride + v] + idxBelow;
+      this.outCoef = k & 1 ? this.modulus - this.sCoef : this.sCoef;
+      this.v = v - 1;
+    } else {
+      this.it[0]--;
+      const nd = this.nbDiam;
+      this.outDiam = nd > this.sDiam ? nd : this.sDiam;
+      this.outIdx = this.idxAbove + B[(k0 + 1) * stride + this.nb] + this.idxBelow;
+      this.outCoef = k0 & 1 ? this.modulus - this.sCoef : this.sCoef;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sorting columns: diameter descending, ties by index ascending. LSD radix sort on the float32
+// bit patterns (monotone for non-negative floats), stable, then equal-diameter runs sorted by
+// index.
+
+function sortColumns(diam: Float32Array, idx: Float64Array, count: number): Uint32Array {
+  const bits = new Uint32Array(diam.buffer, diam.byteOffset, count);
+  let perm = new Uint32Array(count);
+  let tmp = new Uint32Array(count);
+  for (let i = 0; i < count; i++) perm[i] = i;
+  const counts = new Uint32Array(65536);
+  for (let pass = 0; pass < 2; pass++) {
+    const shift = pass * 16;
+    counts.fill(0);
+    for (let i = 0; i < count; i++) counts[0xffff - ((bits[i] >>> shift) & 0xffff)]++;
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      const c = counts[b];
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < count; i++) {
+      const p = perm[i];
+      tmp[counts[0xffff - ((bits[p] >>> shift) & 0xffff)]++] = p;
+    }
+    const t = perm;
+    perm = tmp;
+    tmp = t;
+  }
+  // ties: index ascending
+  let a = 0;
+  while (a < count) {
+    const d = bits[perm[a]];
+    let b = a + 1;
+    while (b < count && bits[perm[b]] === d) b++;
+    if (b - a > 1) {
+      if (b - a <= 16) {
+        for (let i = a + 1; i < b; i++) {
+          const p = perm[i];
+          const key = idx[p];
+          let j = i - 1;
+          while (j >= a && idx[perm[j]] > key) {
+            perm[j + 1] = perm[j];
+            j--;
+          }
+          perm[j + 1] = p;
+        }
+      } else {
+        perm.subarray(a, b).sort((x, y) => idx[x] - idx[y]);
+      }
+    }
+    a = b;
+  }
+  return perm;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reducer.
+
+class RipsReducer {
+  private readonly n: number;
+  private readonly maxDim: number;
+  private readonly threshold: number;
+  private readonly modulus: number;
+  private readonly inverse: Int32Array;
+  private readonly wantCocycles: boolean;
+  private readonly dense: Float32Array | null;
+  private readonly sparse: SparseGraph | null;
+  private readonly B: Float64Array;
+  private readonly stride: number;
+  private readonly onProgress?: (fraction: number, stage: string) => void;
+
+  private readonly cob: Coboundary;
+  private readonly cobZero: Coboundary;
+  private readonly facetVerts: Int32Array;
+  private readonly pairDist: Float64Array;
+  /** condensed distances for lookups in sparse mode (entries above the threshold ignored) */
+  private readonly lookup: Float32Array | null;
+  private readonly workingCob = new EntryHeap();
+  private readonly workingRed = new EntryHeap();
+
+  // pivot found by popPivot / getPivot / shortcut searches
+  private pDiam = 0;
+  private pIdx = -1;
+  private pCoef = 0;
+  // facet found by zeroApparentFacet
+  private fDiam = 0;
+  private fIdx = -1;
+  private fCoef = 0;
+
+  readonly diagrams: EngineDiagram[] = [];
+  readonly stats: EngineStats = {
+    edges: 0,
+    columnsReduced: 0,
+    apparentPairs: 0,
+    emergentPairs: 0,
+    clearedColumns: 0,
+    columnAdditions: 0,
+    reductionEntries: 0,
+    maxHeapSize: 0,
+  };
+
+  constructor(input: RipsEngineInput) {
+    this.n = input.n;
+    this.maxDim = input.maxDimension;
+    this.threshold = input.threshold;
+    this.modulus = input.modulus;
+    this.wantCocycles = input.cocycles;
+    this.dense = input.dense;
+    this.sparse = input.sparse;
+    this.lookup = input.denseLookup ?? null;
+    this.onProgress = input.onProgress;
+    this.B = binomialTable(this.n, this.maxDim + 2);
+    this.stride = this.n + 1;
+    const p = this.modulus;
+    const inv = new Int32Array(p);
+    inv[1] = 1;
+    for (let a = 2; a < p; a++) inv[a] = p - ((Math.floor(p / a) * inv[p % a]) % p);
+    this.inverse = inv;
+    this.cob = new Coboundary(this.n, this.B, this.maxDim, p, this.dense, this.sparse);
+    this.cobZero = new Coboundary(this.n, this.B, this.maxDim, p, this.dense, this.sparse);
+    this.facetVerts = new Int32Array(this.maxDim + 3);
+    this.pairDist = new Float64Array((this.maxDim + 3) * (this.maxDim + 3));
+    for (let d = 0; d <= this.maxDim; d++) {
+      this.diagrams.push({ births: [], deaths: [], cocycleSimplices: [], cocycleCoefficients: [] });
+    }
+  }
+
+  private progress(fraction: number, stage: string): void {
+    if (this.onProgress) this.onProgress(fraction, stage);
+  }
+
+  // -- distances ------------------------------------------------------------------------------
+
+  /** d(u, v) for u != v; Infinity for a missing sparse edge. */
+  private dist(u: number, v: number): number {
+    if (this.dense !== null) return this.dense[u * this.n + v];
+    const lookup = this.lookup;
+    if (lookup !== null) {
+      const x = u > v ? lookup[(u * (u - 1)) / 2 + v] : lookup[(v * (v - 1)) / 2 + u];
+      return x <= this.threshold ? x : Infinity;
+    }
+    const { offsets, neighbors, distances } = this.sparse!;
+    let lo = offsets[u];
+    let hi = offsets[u + 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (neighbors[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets[u + 1] && neighbors[lo] === v ? distances[lo] : Infinity;
+  }
+
+  // -- apparent pairs -------------------------------------------------------------------------
+
+  /**
+   * The facet of (idx, diam, coef) (a dim-simplex) with the same diameter and the largest
+   * filtration position (smallest index), or -1: sets fIdx / fDiam / fCoef. Facets are visited
+   * as Ripser's boundary enumerator does (dropping the largest vertex first), from the
+   * simplex's vertices and their pairwise distances (no per-facet decoding).
+   */
+  private zeroPivotFacet(idx: number, diam: number, coef: number, dim: number): number {
+    const B = this.B;
+    const stride = this.stride;
+    const fv = this.facetVerts;
+    const pd = this.pairDist;
+    const m = dim + 1;
+    simplexVertices(B, stride, idx, dim, this.n, fv);
+    for (let a = 0; a < m; a++) {
+      for (let b = a + 1; b < m; b++) pd[a * m + b] = this.dist(fv[a], fv[b]);
+    }
+    let idxBelow = idx;
+    let idxAbove = 0;
+    for (let r = 0; r < m; r++) {
+      const k = dim - r;
+      const vr = fv[r];
+      let fd = -Infinity;
+      for (let a = 0; a < m; a++) {
+        if (a === r) continue;
+        for (let b = a + 1; b < m; b++) {
+          if (b === r) continue;
+          const x = pd[a * m + b];
+          if (x > fd) fd = x;
+        }
+      }
+      const drop = B[(k + 1) * stride + vr];
+      if (fd === diam) {
+        this.fIdx = idxAbove + idxBelow - drop;
+        this.fDiam = diam;
+        this.fCoef = k & 1 ? (this.modulus - coef) % this.modulus : coef;
+        return this.fIdx;
+      }
+      idxBelow -= drop;
+      idxAbove += B[k * stride + vr];
+    }
+    this.fIdx = -1;
+    return -1;
+  }
+
+  /** Index of the first cofacet (in enumeration order) of equal diameter, or -1. */
+  private zeroPivotCofacet(idx: number, diam: number, dim: number): number {
+    const c = this.cobZero;
+    c.set(idx, diam, 1, dim);
+    while (c.hasNext(true)) {
+      c.next();
+      if (c.outDiam === diam) return c.outIdx;
+    }
+    return -1;
+  }
+
+  /** Whether (idx, diam), a dim-simplex, has a zero apparent facet; sets fIdx etc. if so. */
+  private zeroApparentFacet(idx: number, diam: number, coef: number, dim: number): boolean {
+    const f = this.zeroPivotFacet(idx, diam, coef, dim);
+    if (f === -1) return false;
+    const fDiam = this.fDiam;
+    const fCoef = this.fCoef;
+    if (this.zeroPivotCofacet(f, fDiam, dim - 1) === idx) {
+      this.fIdx = f;
+      this.fDiam = fDiam;
+      this.fCoef = fCoef;
+      return true;
+    }
+    this.fIdx = -1;
+    return false;
+  }
+
+  /**
+   * hasZeroApparentCofacet for an edge {i > j} of length d in dense mode, unrolled: the first
+   * vertex v (from n-1 down) with d(v, i), d(v, j) <= d gives the zero pivot cofacet; it is an
+   * apparent pair with the edge unless a facet dropped before {i, j} (larger vertices first)
+   * has length d too.
+   */
+  private edgeHasZeroApparentCofacetDense(i: number, j: number, d: number): boolean {
+    const dist = this.dense!;
+    const ri = i * this.n;
+    const rj = j * this.n;
+    for (let v = this.n - 1; v > i; v--) {
+      if (dist[ri + v] <= d && dist[rj + v] <= d) return true;
+    }
+    for (let v = i - 1; v > j; v--) {
+      const b = dist[rj + v];
+      if (dist[ri + v] <= d && b <= d) return b !== d;
+    }
+    for (let v = j - 1; v >= 0; v--) {
+      const a = dist[ri + v];
+      const b = dist[rj + v];
+      if (a <= d && b <= d) return a !== d && b !== d;
+    }
+    return false;
+  }
+
+  private hasZeroApparentCofacet(idx: number, diam: number, dim: number): boolean {
+    const c = this.zeroPivotCofacet(idx, diam, dim);
+    if (c === -1) return false;
+    return this.zeroPivotFacet(c, diam, 1, dim + 1) === idx;
+  }
+
+  private isInZeroApparentPair(idx: number, diam: number, dim: number): boolean {
+    return this.hasZeroApparentCofacet(idx, diam, dim) || this.zeroApparentFacet(idx, diam, 1, dim);
+  }
+
+  // -- heaps ----------------------------------------------------------------------------------
+
+  /** Pops the pivot (combined over equal indices) of a heap into pDiam/pIdx/pCoef. */
+  private popPivot(h: EntryHeap): void {
+    const p = this.modulus;
+    let pd = 0;
+    let pi = -1;
+    let pc = 0;
+    while (h.size > 0) {
+      if (pc === 0) {
+        pd = h.diam[0];
+        pi = h.idx[0];
+        pc = h.coef[0];
+      } else if (h.idx[0] !== pi) {
+        break;
+      } else {
+        pc = (pc + h.coef[0]) % p;
+      }
+      h.pop();
+    }
+    if (pc === 0) pi = -1;
+    this.pDiam = pd;
+    this.pIdx = pi;
+    this.pCoef = pc;
+  }
+
+  private getPivot(h: EntryHeap): void {
+    this.popPivot(h);
+    if (this.pIdx !== -1) h.push(this.pDiam, this.pIdx, this.pCoef);
+  }
+
+  // -- dimension 0 ----------------------------------------------------------------------------
+
+  /**
+   * Union-find over the edges sorted by length: H0 bars, and the dimension-1 columns (edges
+   * that close a cycle and are not in an apparent pair), sorted for reduction. Also returns
+   * all edges (the dimension-1 simplices) when dimension 2 columns must be assembled.
+   */
+  private computeDim0(): {
+    colIdx: Float64Array;
+    colDiam: Float32Array;
+    count: number;
+    simplicesIdx: Float64Array | null;
+    simplicesDiam: Float32Array | null;
+  } {
+    const n = this.n;
+    const t = this.threshold;
+    // collect edges <= threshold
+    let count = 0;
+    let eDiam: Float32Array;
+    let eIdx: Float64Array;
+    if (this.dense !== null) {
+      const dist = this.dense;
+      for (let i = 1; i < n; i++) {
+        for (let j = 0, r = i * n; j < i; j++) if (dist[r + j] <= t) count++;
+      }
+      eDiam = new Float32Array(count);
+      eIdx = new Float64Array(count);
+      let m = 0;
+      for (let i = 1, k = 0; i < n; i++) {
+        for (let j = 0, r = i * n; j < i; j++, k++) {
+          const d = dist[r + j];
+          if (d <= t) {
+            eDiam[m] = d;
+            eIdx[m++] = k;
+          }
+        }
+      }
+    } else {
+      const { offsets, neighbors, distances } = this.sparse!;
+      for (let i = 0; i < n; i++) {
+        for (let p = offsets[i]; p < offsets[i + 1]; p++) {
+          if (neighbors[p] < i && distances[p] <= t) count++;
+        }
+      }
+      eDiam = new Float32Array(count);
+      eIdx = new Float64Array(count);
+      let m = 0;
+      for (let i = 0; i < n; i++) {
+        const row = (i * (i - 1)) / 2;
+        for (let p = offsets[i]; p < offsets[i + 1]; p++) {
+          const j = neighbors[p];
+          if (j < i && distances[p] <= t) {
+            eDiam[m] = distances[p];
+            eIdx[m++] = row + j;
+          }
+        }
+      }
+    }
+    this.stats.edges = count;
+    this.progress(0.01, 'sorting edges');
+    // perm: diameter descending, index ascending; we walk it backwards (filtration order)
+    const perm = sortColumns(eDiam, eIdx, count);
+
+    this.progress(0.02, 'dimension 0');
+    const parent = new Int32Array(n);
+    const rank = new Uint8Array(n);
+    for (let i = 0; i < n; i++) parent[i] = i;
+    const find = (x: number): number => {
+      while (parent[x] !== x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+      }
+      return x;
+    };
+    const h0 = this.diagrams[0];
+    const cols = new Uint32Array(count);
+    let nCols = 0;
+    const verts = new Int32Array(2);
+    for (let r = count - 1; r >= 0; r--) {
+      const e = perm[r];
+      const idx = eIdx[e];
+      const d = eDiam[e];
+      simplexVertices(this.B, this.stride, idx, 1, n, verts);
+      const u = find(verts[0]);
+      const v = find(verts[1]);
+      if (u !== v) {
+        if (d !== 0) {
+          h0.births.push(0);
+          h0.deaths.push(d);
+        }
+        if (rank[u] > rank[v]) parent[v] = u;
+        else if (rank[u] < rank[v]) parent[u] = v;
+        else {
+          parent[v] = u;
+          rank[u]++;
+        }
+      } else if (this.maxDim >= 1) {
+        const apparent =
+          this.dense !== null
+            ? this.edgeHasZeroApparentCofacetDense(verts[0], verts[1], d)
+            : this.hasZeroApparentCofacet(idx, d, 1);
+        if (apparent) this.stats.apparentPairs++;
+        else cols[nCols++] = e;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (find(i) === i) {
+        h0.births.push(0);
+        h0.deaths.push(Infinity);
+      }
+    }
+    // columns in reduction order: reverse of the order found
+    const colIdx = new Float64Array(nCols);
+    const colDiam = new Float32Array(nCols);
+    for (let c = 0; c < nCols; c++) {
+      const e = cols[nCols - 1 - c];
+      colIdx[c] = eIdx[e];
+      colDiam[c] = eDiam[e];
+    }
+    const keep = this.maxDim >= 2;
+    return {
+      colIdx,
+      colDiam,
+      count: nCols,
+      simplicesIdx: keep ? eIdx : null,
+      simplicesDiam: keep ? eDiam : null,
+    };
+  }
+
+  // -- dimensions >= 1 ------------------------------------------------------------------------
+
+  /** Pushes the coboundary of a simplex (times coef) into the working column; records it in V. */
+  private addSimplexCoboundary(idx: number, diam: number, coef: number, dim: number): void {
+    this.workingRed.push(diam, idx, coef);
+    const c = this.cob;
+    const h = this.workingCob;
+    const t = this.threshold;
+    c.set(idx, diam, coef, dim);
+    while (c.hasNext(true)) {
+      c.next();
+      if (c.outDiam <= t) h.push(c.outDiam, c.outIdx, c.outCoef);
+    }
+  }
+
+  /**
+   * Builds the coboundary of the column's simplex in the working heap and sets its pivot, or
+   * returns early with an emergent pivot (a cofacet of equal diameter that no other column
+   * or apparent pair claims): then the heap stays empty.
+   */
+  private initCoboundaryAndGetPivot(
+    idx: number,
+    diam: number,
+    dim: number,
+    pivots: PivotMap,
+  ): void {
+    const c = this.cob;
+    const h = this.workingCob;
+    const t = this.threshold;
+    h.clear();
+    let checkEmergent = true;
+    c.set(idx, diam, 1, dim);
+    while (c.hasNext(true)) {
+      c.next();
+      const cd = c.outDiam;
+      if (cd <= t) {
+        const ci = c.outIdx;
+        const cc = c.outCoef;
+        if (checkEmergent && cd === diam) {
+          if (pivots.find(ci) === -1 && !this.zeroApparentFacet(ci, cd, cc, dim + 1)) {
+            h.clear();
+            this.pDiam = cd;
+            this.pIdx = ci;
+            this.pCoef = cc;
+            this.stats.emergentPairs++;
+            return;
+          }
+          checkEmergent = false;
+        }
+        h.append(cd, ci, cc);
+      }
+    }
+    if (h.size > this.stats.maxHeapSize) this.stats.maxHeapSize = h.size;
+    h.heapify();
+    this.getPivot(h);
+  }
+
+  /** Reduces the columns of dimension dim; pairs go to `pivots` and the diagram. */
+  private computePairs(
+    colIdx: Float64Array,
+    colDiam: Float32Array,
+    nCols: number,
+    dim: number,
+    pivots: PivotMap,
+  ): void {
+    const p = this.modulus;
+    const inverse = this.inverse;
+    const diagram = this.diagrams[dim];
+    const wantCocycles = this.wantCocycles;
+    const workingCob = this.workingCob;
+    const workingRed = this.workingRed;
+    // reduction matrix V (without its unit diagonal), compressed by column
+    const redOffsets = new Int32Array(nCols + 1);
+    let redIdx = new Float64Array(Math.max(16, nCols));
+    let redDiam = new Float32Array(Math.max(16, nCols));
+    let redCoef = new Int32Array(Math.max(16, nCols));
+    let redSize = 0;
+    const progressEvery = Math.max(1, Math.floor(nCols / 50));
+    const cocycleVerts = new Int32Array(dim + 1);
+
+    for (let c = 0; c < nCols; c++) {
+      if (c % progressEvery === 0) {
+        this.progress(
+          (dim - 1 + c / Math.max(1, nCols)) / this.maxDim,
+          `reducing dimension ${dim}`,
+        );
+      }
+      const sIdx = colIdx[c];
+      const sDiam = colDiam[c];
+      redOffsets[c] = redSize;
+      workingRed.clear();
+      this.stats.columnsReduced++;
+      this.initCoboundaryAndGetPivot(sIdx, sDiam, dim, pivots);
+      for (;;) {
+        if (this.pIdx !== -1) {
+          const slot = pivots.find(this.pIdx);
+          if (slot !== -1) {
+            const j = pivots.cols[slot];
+            const otherCoef = pivots.coefs[slot];
+            const factor = p - ((this.pCoef * inverse[otherCoef]) % p);
+            this.stats.columnAdditions++;
+            this.addSimplexCoboundary(colIdx[j], colDiam[j], factor, dim);
+            for (let q = redOffsets[j], end = redOffsets[j + 1]; q < end; q++) {
+              this.addSimplexCoboundary(redIdx[q], redDiam[q], (redCoef[q] * factor) % p, dim);
+            }
+            if (workingCob.size > this.stats.maxHeapSize) this.stats.maxHeapSize = workingCob.size;
+            this.getPivot(workingCob);
+          } else if (this.zeroApparentFacet(this.pIdx, this.pDiam, this.pCoef, dim + 1)) {
+            this.addSimplexCoboundary(this.fIdx, this.fDiam, p - this.fCoef, dim);
+            this.getPivot(workingCob);
+          } else {
+            const death = this.pDiam;
+            const bar = death > sDiam;
+            if (bar) {
+              diagram.births.push(sDiam);
+              diagram.deaths.push(death);
+            }
+            pivots.insert(this.pIdx, c, this.pCoef);
+            // store the reduction column (and the cocycle: the column's simplex plus it)
+            const record = bar && wantCocycles;
+            const cocycleIdx: number[] | null = record ? [sIdx] : null;
+            const cocycleCoef: number[] | null = record ? [1] : null;
+            for (;;) {
+              this.popPivot(workingRed);
+              if (this.pIdx === -1) break;
+              const need = redSize + 1;
+              if (need > redIdx.length) {
+                redIdx = grow64(redIdx, need);
+                redDiam = grow32f(redDiam, need);
+                redCoef = grow32i(redCoef, need);
+              }
+              redIdx[redSize] = this.pIdx;
+              redDiam[redSize] = this.pDiam;
+              redCoef[redSize] = this.pCoef;
+              redSize++;
+              if (cocycleIdx !== null && cocycleCoef !== null) {
+                cocycleIdx.push(this.pIdx);
+                cocycleCoef.push(this.pCoef);
+              }
+            }
+            if (cocycleIdx !== null && cocycleCoef !== null) {
+              this.pushCocycle(diagram, cocycleIdx, cocycleCoef, dim, cocycleVerts);
+            }
+            break;
+          }
+        } else {
+          diagram.births.push(sDiam);
+          diagram.deaths.push(Infinity);
+          if (wantCocycles) {
+            const cocycleIdx: number[] = [sIdx];
+            const cocycleCoef: number[] = [1];
+            for (;;) {
+              this.popPivot(workingRed);
+              if (this.pIdx === -1) break;
+              cocycleIdx.push(this.pIdx);
+              cocycleCoef.push(this.pCoef);
+            }
+            this.pushCocycle(diagram, cocycleIdx, cocycleCoef, dim, cocycleVerts);
+          }
+          break;
+        }
+      }
+    }
+    redOffsets[nCols] = redSize;
+    this.stats.reductionEntries += redSize;
+  }
+
+  private pushCocycle(
+    diagram: EngineDiagram,
+    idx: number[],
+    coef: number[],
+    dim: number,
+    verts: Int32Array,
+  ): void {
+    const simplices = new Int32Array(idx.length * (dim + 1));
+    for (let s = 0; s < idx.length; s++) {
+      simplexVertices(this.B, this.stride, idx[s], dim, this.n, verts);
+      simplices.set(verts.subarray(0, dim + 1), s * (dim + 1));
+    }
+    diagram.cocycleSimplices.push(simplices);
+    diagram.cocycleCoefficients.push(Int32Array.from(coef));
+  }
+
+  /**
+   * The columns of dimension dim: cofacets of the (dim-1)-simplices that are below the
+   * threshold, not in an apparent pair and not cleared (not a pivot of dimension dim-1).
+   * Also the list of dim-simplices when dimension dim+1 will need it.
+   */
+  private assembleColumns(
+    sIdx: Float64Array,
+    sDiam: Float32Array,
+    count: number,
+    dim: number,
+    pivots: PivotMap,
+    keepSimplices: boolean,
+  ): {
+    colIdx: Float64Array;
+    colDiam: Float32Array;
+    count: number;
+    simplicesIdx: Float64Array | null;
+    simplicesDiam: Float32Array | null;
+    simplicesCount: number;
+  } {
+    const c = this.cob;
+    const t = this.threshold;
+    let colIdx = new Float64Array(1024);
+    let colDiam = new Float32Array(1024);
+    let nCols = 0;
+    let nIdx = new Float64Array(keepSimplices ? 1024 : 0);
+    let nDiam = new Float32Array(keepSimplices ? 1024 : 0);
+    let nCount = 0;
+    const progressEvery = Math.max(1, Math.floor(count / 50));
+    for (let s = 0; s < count; s++) {
+      if (s % progressEvery === 0) {
+        this.progress(
+          (dim - 1 + s / Math.max(1, count)) / this.maxDim,
+          `assembling dimension ${dim}`,
+        );
+      }
+      c.set(sIdx[s], sDiam[s], 1, dim - 1);
+      while (c.hasNext(false)) {
+        c.next();
+        const d = c.outDiam;
+        if (d > t) continue;
+        const idx = c.outIdx;
+        if (keepSimplices) {
+          if (nCount === nIdx.length) {
+            nIdx = grow64(nIdx, nCount + 1);
+            nDiam = grow32f(nDiam, nCount + 1);
+          }
+          nIdx[nCount] = idx;
+          nDiam[nCount++] = d;
+        }
+        if (pivots.find(idx) !== -1) {
+          this.stats.clearedColumns++;
+        } else if (this.isInZeroApparentPair(idx, d, dim)) {
+          this.stats.apparentPairs++;
+        } else {
+          if (nCols === colIdx.length) {
+            colIdx = grow64(colIdx, nCols + 1);
+            colDiam = grow32f(colDiam, nCols + 1);
+          }
+          colIdx[nCols] = idx;
+          colDiam[nCols++] = d;
+        }
+      }
+    }
+    const perm = sortColumns(colDiam, colIdx, nCols);
+    const sortedIdx = new Float64Array(nCols);
+    const sortedDiam = new Float32Array(nCols);
+    for (let i = 0; i < nCols; i++) {
+      sortedIdx[i] = colIdx[perm[i]];
+      sortedDiam[i] = colDiam[perm[i]];
+    }
+    return {
+      colIdx: sortedIdx,
+      colDiam: sortedDiam,
+      count: nCols,
+      simplicesIdx: keepSimplices ? nIdx : null,
+      simplicesDiam: keepSimplices ? nDiam : null,
+      simplicesCount: nCount,
+    };
+  }
+
+  run(): void {
+    this.progress(0, 'edges');
+    const d0 = this.computeDim0();
+    let colIdx = d0.colIdx;
+    let colDiam = d0.colDiam;
+    let nCols = d0.count;
+    let sIdx = d0.simplicesIdx;
+    let sDiam = d0.simplicesDiam;
+    let sCount = this.stats.edges;
+    for (let dim = 1; dim <= this.maxDim; dim++) {
+      const pivots = new PivotMap(nCols);
+      this.computePairs(colIdx, colDiam, nCols, dim, pivots);
+      if (dim < this.maxDim) {
+        const next = this.assembleColumns(
+          sIdx!,
+          sDiam!,
+          sCount,
+          dim + 1,
+          pivots,
+          dim + 1 < this.maxDim,
+        );
+        colIdx = next.colIdx;
+        colDiam = next.colDiam;
+        nCols = next.count;
+        sIdx = next.simplicesIdx;
+        sDiam = next.simplicesDiam;
+        sCount = next.simplicesCount;
+      }
+    }
+    this.progress(1, 'done');
+  }
+}
+
+/** Runs the engine: one diagram per dimension 0..maxDimension, in Ripser's output order. */
+export function runRipsEngine(input: RipsEngineInput): EngineOutput {
+  const reducer = new RipsReducer(input);
+  if (input.n > 0) reducer.run();
+  return { diagrams: reducer.diagrams, stats: reducer.stats };
+}

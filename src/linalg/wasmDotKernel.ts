@@ -1,0 +1,305 @@
+/**
+ * A WebAssembly SIMD (128-bit, f32x4) dot-product kernel, assembled here from readable opcodes
+ * (no build step, no binary blob): it computes one tile of the Gram matrix X Y^T of two blocks
+ * of rows stored row-major in the module's own memory.
+ *
+ *   dots(xPtr, yPtr, outPtr, ni, nj, rowBytes, ldOutBytes):
+ *     out[a][b] = sum_t x[a][t] * y[b][t]   for a < ni (multiple of 4), b < nj (multiple of 2)
+ *
+ * Rows are `rowBytes` apart (the dimension padded with zeros to a multiple of 4 floats). The
+ * micro-kernel keeps a 4 x 2 block of f32x4 accumulators in registers (8 accumulators, 6 loads
+ * per step of 4 coordinates): each lane sums every 4th coordinate, and the 4 lanes are added at
+ * the end. Rounding: each lane accumulates rowBytes/16 products in single precision, so the
+ * error of one dot product is at most gamma_{rowBytes/16 + 3} * sum_t |x_t y_t| with
+ * gamma_m = m u / (1 - m u), u = 2^-24 (the caller's candidate margin uses this bound).
+ *
+ * Runs wherever WebAssembly SIMD does (Node >= 16.4, current browsers); `createWasmDotKernel`
+ * returns null where it does not, and callers fall back to the JavaScript kernel in gemm.ts.
+ */
+
+const I32 = 0x7f;
+/** coordinates per row must be a multiple of 4 * UNROLL */
+export const UNROLL = 1;
+const V128 = 0x7b;
+
+/** Unsigned LEB128. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (32-bit). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  while (true) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function str(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+}
+
+// opcodes
+const op = {
+  block: 0x02,
+  loop: 0x03,
+  br: 0x0c,
+  brIf: 0x0d,
+  end: 0x0b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  i32Const: 0x41,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Mul: 0x6c,
+  f32Store: 0x38,
+  f32Add: 0x92,
+  simd: 0xfd,
+};
+const simd = {
+  load: 0x00,
+  const: 0x0c,
+  f32x4ExtractLane: 0x1f,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
+};
+
+/** Builds the kernel module's bytes. */
+function kernelBytes(): Uint8Array {
+  // parameters
+  const xPtr = 0,
+    yPtr = 1,
+    outPtr = 2,
+    ni = 3,
+    nj = 4,
+    rowBytes = 5,
+    ldOut = 6;
+  // i32 locals
+  const a = 7,
+    b = 8,
+    t = 9,
+    x0 = 10,
+    x1 = 11,
+    x2 = 12,
+    x3 = 13,
+    y0 = 14,
+    y1 = 15,
+    o = 16;
+  const nI32Locals = 10;
+  // v128 locals: 8 accumulators acc[r][c] = 17 + 2r + c, then vx0..vx3, vy0, vy1
+  const acc = (r: number, c: number): number => 17 + 2 * r + c;
+  const vx = (r: number): number => 25 + r;
+  const vy = (c: number): number => 29 + c;
+  const nV128Locals = 14;
+
+  const code: number[] = [];
+  const get = (l: number): void => void code.push(op.localGet, ...uleb(l));
+  const set = (l: number): void => void code.push(op.localSet, ...uleb(l));
+  const i32 = (v: number): void => void code.push(op.i32Const, ...sleb(v));
+  const add = (): void => void code.push(op.i32Add);
+  const v128Load = (offset: number): void =>
+    void code.push(op.simd, ...uleb(simd.load), 4, ...uleb(offset)); // align 2^4
+  const v128Zero = (): void =>
+    void code.push(op.simd, ...uleb(simd.const), ...new Array<number>(16).fill(0));
+  const f4 = (o: number): void => void code.push(op.simd, ...uleb(o));
+  // `block; loop;` with exit test `if (get(i) >= get(limit)) break`
+  const openLoop = (i: number, limit: number): void => {
+    code.push(op.block, 0x40, op.loop, 0x40);
+    get(i);
+    get(limit);
+    code.push(op.i32GeU, op.brIf, 1);
+  };
+  const closeLoop = (): void => void code.push(op.br, 0, op.end, op.end);
+
+  // a = 0
+  i32(0);
+  set(a);
+  openLoop(a, ni);
+  // x0 = xPtr + a * rowBytes; x_{r+1} = x_r + rowBytes
+  get(xPtr);
+  get(a);
+  get(rowBytes);
+  code.push(op.i32Mul);
+  add();
+  set(x0);
+  for (const [to, from] of [
+    [x1, x0],
+    [x2, x1],
+    [x3, x2],
+  ]) {
+    get(from);
+    get(rowBytes);
+    add();
+    set(to);
+  }
+  i32(0);
+  set(b);
+  openLoop(b, nj);
+  get(yPtr);
+  get(b);
+  get(rowBytes);
+  code.push(op.i32Mul);
+  add();
+  set(y0);
+  get(y0);
+  get(rowBytes);
+  add();
+  set(y1);
+  for (let r = 0; r < 4; r++) {
+    for (let c = 0; c < 2; c++) {
+      v128Zero();
+      set(acc(r, c));
+    }
+  }
+  i32(0);
+  set(t);
+  openLoop(t, rowBytes);
+  const xs = [x0, x1, x2, x3];
+  const ys = [y0, y1];
+  for (let u = 0; u < UNROLL; u++) {
+    for (let r = 0; r < 4; r++) {
+      get(xs[r]);
+      get(t);
+      add();
+      v128Load(16 * u);
+      set(vx(r));
+    }
+    for (let c = 0; c < 2; c++) {
+      get(ys[c]);
+      get(t);
+      add();
+      v128Load(16 * u);
+      set(vy(c));
+    }
+    for (let r = 0; r < 4; r++) {
+      for (let c = 0; c < 2; c++) {
+        get(acc(r, c));
+        get(vx(r));
+        get(vy(c));
+        f4(simd.f32x4Mul);
+        f4(simd.f32x4Add);
+        set(acc(r, c));
+      }
+    }
+  }
+  get(t);
+  i32(16 * UNROLL);
+  add();
+  set(t);
+  closeLoop();
+  // store the 8 horizontal sums: out row (a + r) at outPtr + (a + r) * ldOut + b * 4
+  for (let r = 0; r < 4; r++) {
+    get(outPtr);
+    get(a);
+    i32(r);
+    add();
+    get(ldOut);
+    code.push(op.i32Mul);
+    add();
+    get(b);
+    i32(4);
+    code.push(op.i32Mul);
+    add();
+    set(o);
+    for (let c = 0; c < 2; c++) {
+      get(o);
+      for (let lane = 0; lane < 4; lane++) {
+        get(acc(r, c));
+        code.push(op.simd, ...uleb(simd.f32x4ExtractLane), lane);
+        if (lane > 0) code.push(op.f32Add);
+      }
+      code.push(op.f32Store, 2, ...uleb(4 * c)); // align 2^2, offset 4c
+    }
+  }
+  get(b);
+  i32(2);
+  add();
+  set(b);
+  closeLoop();
+  get(a);
+  i32(4);
+  add();
+  set(a);
+  closeLoop();
+  code.push(op.end);
+
+  const locals = [2, ...uleb(nI32Locals), I32, ...uleb(nV128Locals), V128];
+  const body = [...locals, ...code];
+  const funcBody = [...uleb(body.length), ...body];
+
+  const typeSec = section(1, [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0]);
+  const funcSec = section(3, [1, 0]);
+  const memSec = section(5, [1, 0x00, 1]); // one memory, min 1 page, no max
+  const exportSec = section(7, [2, ...str('dots'), 0x00, 0, ...str('memory'), 0x02, 0]);
+  const codeSec = section(10, [1, ...funcBody]);
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...typeSec,
+    ...funcSec,
+    ...memSec,
+    ...exportSec,
+    ...codeSec,
+  ]);
+}
+
+/** The few WebAssembly JS-API members used here (lib ES2022 does not declare them). */
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+export interface WasmDotKernel {
+  memory: WasmMemory;
+  dots(
+    xPtr: number,
+    yPtr: number,
+    outPtr: number,
+    ni: number,
+    nj: number,
+    rowBytes: number,
+    ldOutBytes: number,
+  ): void;
+}
+
+/** A fresh kernel instance with its own memory, or null where WebAssembly SIMD is missing. */
+export function createWasmDotKernel(): WasmDotKernel | null {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wasm) return null;
+  const bytes = kernelBytes();
+  if (!wasm.validate(bytes)) return null;
+  try {
+    const instance = new wasm.Instance(new wasm.Module(bytes), {});
+    const ex = instance.exports as unknown as WasmDotKernel;
+    return { memory: ex.memory, dots: ex.dots };
+  } catch {
+    return null;
+  }
+}
