@@ -36,3 +36,4 @@ export {
 export type { MstEdges, MstInput } from './homology/mst.js';
 export * from './geometry/intrinsicDimension/index.js';
 export * from './mapper/index.js';
+export * from './nn/index.js';

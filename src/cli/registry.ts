@@ -5,6 +5,8 @@ import { registerCurvature } from './commands/curvature.js';
 import { registerRicci } from './commands/ricci.js';
 import { registerSimilarity } from './commands/similarity.js';
 import { registerIdCommand } from './commands/id.js';
+import { registerLayers } from './commands/layers.js';
+import { registerCapture } from './commands/capture.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -14,4 +16,6 @@ export const commands: RegisterCommand[] = [
   registerCurvature,
   registerRicci,
   registerSimilarity,
+  registerLayers,
+  registerCapture,
 ];

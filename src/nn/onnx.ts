@@ -170,6 +170,9 @@ export interface OnnxCaptureOptions {
   outputLayout?: Layout;
   /** Threads of onnxruntime (default 1). */
   threads?: number;
+  /** Applied to each batch's tensor (after the layout conversion) before it is kept, e.g. a
+   * point-cloud strategy; must keep one row per input. Default: keep as is. */
+  reduce?: (tensor: string, batch: FloatTensorData, firstIndex: number) => FloatTensorData;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -334,8 +337,6 @@ export async function probeOnnxShapes(
   );
   try {
     const shape = (dims as number[]).map((d, i) => (i === 0 ? 1 : d));
-    const elem = (input as OnnxTensorInfo).shape;
-    void elem;
     const feed = new ort.Tensor('float32', new Float32Array(sizeOf(shape)), shape);
     const result = await session.run(
       { [input.name]: feed },
