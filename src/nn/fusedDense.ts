@@ -92,7 +92,6 @@ export function createFusedDenseTrainer(
   const s2b = p.map((q) => new Float32Array(q.units));
   const nzIdx = new Int32Array(Math.max(...p.map((q) => q.inputs)));
   const lr = o.learningRate;
-  let t = 0;
   let beta1t = 1;
   let beta2t = 1;
 
@@ -173,7 +172,12 @@ export function createFusedDenseTrainer(
         const o0 = i * U;
         let max = -Infinity;
         let arg = 0;
-        for (let j = 0; j < U; j++) if (out[o0 + j] > max) ((max = out[o0 + j]), (arg = j));
+        for (let j = 0; j < U; j++) {
+          if (out[o0 + j] > max) {
+            max = out[o0 + j];
+            arg = j;
+          }
+        }
         let sum = 0;
         for (let j = 0; j < U; j++) sum += Math.exp(out[o0 + j] - max);
         for (let j = 0; j < U; j++) {
@@ -227,7 +231,6 @@ export function createFusedDenseTrainer(
       }
     }
     // optimiser
-    t++;
     beta1t *= 0.9;
     beta2t *= 0.999;
     for (let l = 0; l < L; l++) {
