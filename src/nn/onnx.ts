@@ -282,9 +282,16 @@ export async function captureOnnx(
           'check the input shape and layout against topolens layers <model>',
         );
       }
-      options.tensors.forEach((name, k) =>
-        parts[k].push(convertOut(result[name] as ort.Tensor, options)),
-      );
+      options.tensors.forEach((name, k) => {
+        let out = convertOut(result[name] as ort.Tensor, options);
+        if (options.reduce) out = options.reduce(name, out, start);
+        if (out.shape[0] !== count) {
+          throw invalidOption(
+            `the reducer returned ${out.shape[0]} rows for a batch of ${count} inputs`,
+          );
+        }
+        parts[k].push(out);
+      });
       options.onProgress?.(start + count, n);
     }
   } finally {

@@ -61,6 +61,30 @@ beforeAll(async () => {
     },
   });
   writeFileSync(join(dir, 'tiny.onnx'), onnx.ModelProto.encode(model).finish());
+  // a 4-D graph: y = Relu(x), x: [batch, 2, 2, 3] (NCHW: 2 channels of 2 x 3)
+  const v4 = (name: string) =>
+    onnx.ValueInfoProto.create({
+      name,
+      type: {
+        tensorType: {
+          elemType: f,
+          shape: {
+            dim: [{ dimParam: 'batch' }, { dimValue: 2 }, { dimValue: 2 }, { dimValue: 3 }],
+          },
+        },
+      },
+    });
+  const conv = onnx.ModelProto.create({
+    irVersion: 7,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'g4',
+      node: [{ name: 'relu', opType: 'Relu', input: ['x'], output: ['r'] }],
+      input: [v4('x')],
+      output: [v4('r')],
+    },
+  });
+  writeFileSync(join(dir, 'conv.onnx'), onnx.ModelProto.encode(conv).finish());
   writeFileSync(
     join(dir, 'pairs.npy'),
     encodeNpyFloat32(Float32Array.from([1, -2, 3, -4]), [2, 2]),
@@ -130,6 +154,23 @@ describe('topolens layers / capture', () => {
       -1, 2, -3, 4,
     ]);
     expect(Array.from(parseNpy(readFileSync(join(out, 'y.npy'))).data)).toEqual([0, 2, 0, 4]);
+  });
+
+  it('capture from a 4-D NCHW ONNX tensor: GAP over positions per channel', async () => {
+    const out = join(dir, 'onnx-gap');
+    // input 0: channel 0 = 1..6, channel 1 = -1 (ReLU -> 0); input 1: channel 0 = 0, channel 1 = 2
+    const xs = Float32Array.from([
+      1, 2, 3, 4, 5, 6, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2,
+    ]);
+    writeFileSync(join(dir, 'nchw.npy'), encodeNpyFloat32(xs, [2, 2, 2, 3]));
+    await runCapture(
+      join(dir, 'conv.onnx'),
+      { ...base, layers: 'r', inputs: join(dir, 'nchw.npy'), out },
+      false,
+    );
+    const got = parseNpy(readFileSync(join(out, 'r.npy')));
+    expect(got.shape).toEqual([2, 2]);
+    expect(Array.from(got.data)).toEqual([3.5, 0, 0, 2]);
   });
 
   it('bad input: unknown layer lists valid names; wrong input shape; missing and corrupt model files', async () => {

@@ -137,6 +137,11 @@ export async function runCapture(
   const summary: CaptureSummary[] = [];
   for (const layer of layers) {
     let t = captured[layer];
+    if (perBatch && t.shape.length !== 2) {
+      throw new Error(
+        `internal: ${layer} was not reduced to a point cloud (shape [${t.shape.join(', ')}])`,
+      );
+    }
     let m = perBatch
       ? { data: t.data, rows: t.shape[0], cols: t.shape[1] }
       : pointCloud(t, strategy, { cap, seed }, layer);
