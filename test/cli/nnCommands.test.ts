@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,29 +198,18 @@ describe('topolens layers / capture', () => {
     expect(existsSync(join(dir, 'bad'))).toBe(false);
   });
 
-  it('end to end: exit code 2 and one clear message on a bad layer, JSON on success', () => {
+  it('end to end: exit code 2 and one clear message on a bad layer, JSON on success', async () => {
     const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-    const ok = spawnSync(tsx, ['src/cli/main.ts', 'layers', join(dir, 'tiny.onnx'), '--json'], {
-      encoding: 'utf8',
-    });
-    expect(ok.status).toBe(0);
+    const run = promisify(execFile);
+    const ok = await run(tsx, ['src/cli/main.ts', 'layers', join(dir, 'tiny.onnx'), '--json']);
     expect(JSON.parse(ok.stdout).layers[1]).toEqual({ name: 'y', type: 'Relu', shape: [2] });
-    const bad = spawnSync(
-      tsx,
-      [
-        'src/cli/main.ts',
-        'capture',
-        join(dir, 'tiny.onnx'),
-        '--layers',
-        'z',
-        '--inputs',
-        join(dir, 'pairs.npy'),
-        '--out',
-        join(dir, 'o2'),
-      ],
-      { encoding: 'utf8' },
+    const args = ['src/cli/main.ts', 'capture', join(dir, 'tiny.onnx'), '--layers', 'z'];
+    args.push('--inputs', join(dir, 'pairs.npy'), '--out', join(dir, 'o2'));
+    const bad = await run(tsx, args).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => err,
     );
-    expect(bad.status).toBe(2);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no tensor named 'z'/);
   });
 });

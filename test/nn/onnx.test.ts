@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
-import { hasTool, requireTool, runPython } from '../helpers/oracles.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { PYTHON, hasTool, requireTool } from '../helpers/oracles.js';
 import {
   captureOnnx,
   exposeTensors,
@@ -70,9 +72,15 @@ print(json.dumps(meta))
 let dir = '';
 let meta: Record<string, Record<string, number[]>> = {};
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'topolens-onnx-'));
-  if (hasTool('torch') && hasTool('torchvision')) meta = JSON.parse(runPython(EXPORT, dir));
+  if (hasTool('torch') && hasTool('torchvision')) {
+    // asynchronous, so that the test worker stays responsive during the export (tens of seconds)
+    const { stdout } = await promisify(execFile)(PYTHON, ['-c', EXPORT, dir], {
+      maxBuffer: 1 << 26,
+    });
+    meta = JSON.parse(stdout);
+  }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
