@@ -4,6 +4,7 @@
  * in ./registry.ts. Errors from bad input are printed as one clear message (exit code 2);
  * anything else is a bug and prints its stack (exit code 1).
  */
+import { realpathSync } from 'node:fs';
 import { Command } from 'commander';
 import { commands } from './registry.js';
 import { reportError } from './output.js';
@@ -30,5 +31,13 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   }
 }
 
-const invokedDirectly = process.argv[1] && /cli[\\/]main\.(js|ts)$/.test(process.argv[1]);
+/** argv[1] through symlinks: npm installs the `topolens` bin as a link to dist/src/cli/main.js. */
+function scriptPath(): string {
+  try {
+    return realpathSync(process.argv[1] ?? '');
+  } catch {
+    return process.argv[1] ?? '';
+  }
+}
+const invokedDirectly = /cli[\\/]main\.(js|ts)$/.test(scriptPath());
 if (invokedDirectly) void main();

@@ -5,6 +5,7 @@ import { registerCurvature } from './commands/curvature.js';
 import { registerRicci } from './commands/ricci.js';
 import { registerSimilarity } from './commands/similarity.js';
 import { registerIdCommand } from './commands/id.js';
+import { registerMapper } from './commands/mapper.js';
 import { registerLayers } from './commands/layers.js';
 import { registerCapture } from './commands/capture.js';
 
@@ -16,6 +17,7 @@ export const commands: RegisterCommand[] = [
   registerCurvature,
   registerRicci,
   registerSimilarity,
+  registerMapper,
   registerLayers,
   registerCapture,
 ];

@@ -15,7 +15,7 @@ import {
 } from './distanceText.js';
 import { parseJsonInput } from './jsonInput.js';
 import { ndarrayToMatrix, type NdArray } from './ndarray.js';
-import { parseNpy } from './npy.js';
+import { isNpy, parseNpy } from './npy.js';
 import { parseNpz, pickArray } from './npz.js';
 import { parseSafetensors } from './safetensors.js';
 import { parseTextTable } from './text.js';
@@ -41,7 +41,7 @@ export interface ParseInputOptions {
   array?: string;
   /**
    * Read a binary (npy/npz/safetensors) square array as a full distance matrix instead of a
-   * point cloud. Default false.
+   * point cloud. Default false. (Format `distance` on .npy bytes always does.)
    */
   binaryIsDistanceMatrix?: boolean;
   /** Name of the input in error messages. */
@@ -89,6 +89,12 @@ export function parseInput(
     case 'lower-distance':
       return parseLowerDistance(text(), name);
     case 'distance':
+      // a square matrix saved with numpy.save is read as such; otherwise text
+      if (isNpy(bytes)) {
+        const m = ndarrayToMatrix(parseNpy(bytes, name), name);
+        assertFiniteMatrix(m, name);
+        return condensedFromSquare(m, name);
+      }
       return parseDistanceMatrix(text(), name);
     case 'sparse':
       return parseSparseTriplets(text(), name);

@@ -6,7 +6,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { TopolensError, invalidOption } from '../core/errors.js';
+import { TopolensError, invalidInput, invalidOption } from '../core/errors.js';
+import type { PointCloud } from '../core/matrix.js';
 import {
   assertInputFormat,
   parseInput,
@@ -63,4 +64,20 @@ export function loadPointCloudOrDistances(path: string, options: LoadOptions = {
     throw new TopolensError('missing-file', `Cannot read ${path}: ${(err as Error).message}`);
   }
   return parseInput(bytes, format, { ...options, name: options.name ?? basename(path) });
+}
+
+/**
+ * Reads a file that must hold a point cloud (one point per row): for the commands that work on
+ * coordinates (intrinsic dimension, curvature, similarity, Mapper). A distance matrix is refused
+ * with a message saying so.
+ */
+export function loadPointCloud(path: string, options: LoadOptions = {}): PointCloud {
+  const input = loadPointCloudOrDistances(path, options);
+  if (!('rows' in input)) {
+    throw invalidInput(
+      `${basename(path)} holds a distance matrix, but this command needs point coordinates.`,
+      'Pass a point cloud (.npy, .npz, .csv, .txt, .json with points).',
+    );
+  }
+  return input;
 }

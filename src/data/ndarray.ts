@@ -83,6 +83,8 @@ export function bfloat16ToNumber(h: number): number {
 
 export type ElementKind = 'f' | 'i' | 'u' | 'bf';
 
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * Decodes `count` elements of a numeric type from `bytes` at `offset`.
  * Floats of 4 bytes give a Float32Array, 2-byte floats (f16, bf16) a Float32Array, everything
@@ -103,6 +105,13 @@ export function decodeElements(
       `${what}: the data is truncated (needs ${need} bytes after the header, the file has ${Math.max(0, bytes.length - offset)}).`,
       'The file was cut short; write it again.',
     );
+  }
+  if (kind === 'f' && (size === 4 || size === 8) && littleEndian && HOST_LITTLE_ENDIAN) {
+    // fast path: one copy of the bytes (the copy also fixes any misalignment)
+    // (not bytes.slice: on a Node Buffer that is a view, not a copy)
+    const copy = new Uint8Array(need);
+    copy.set(bytes.subarray(offset, offset + need));
+    return size === 4 ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, need);
   if (kind === 'f' && size === 4) {

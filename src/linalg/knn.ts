@@ -242,10 +242,14 @@ function blockedKnn(
         const i = i0 + a;
         const ni2 = norms[i];
         const rowOff = a * BLOCK;
+        let topI = top[i];
         for (let b = bi === bj ? a + 1 : 0; b < nj; b++) {
           const j = j0 + b;
           const dist = ni2 + norms[j] - 2 * tile[rowOff + b];
-          if (dist < top[i]) push(i, dist, j);
+          if (dist < topI) {
+            push(i, dist, j);
+            topI = top[i];
+          }
           if (dist < top[j]) push(j, dist, i);
         }
       }

@@ -20,6 +20,9 @@
 const I32 = 0x7f;
 /** coordinates per row must be a multiple of 4 * UNROLL */
 export const UNROLL = 1;
+/** register block: rows of the first block (ni must be a multiple) x rows of the second (nj) */
+export const KERNEL_ROWS = 4;
+export const KERNEL_COLS = 2;
 const V128 = 0x7b;
 
 /** Unsigned LEB128. */
@@ -80,8 +83,12 @@ const simd = {
   f32x4Mul: 0xe6,
 };
 
-/** Builds the kernel module's bytes. */
-function kernelBytes(): Uint8Array {
+/**
+ * Builds the kernel module's bytes for a ROWS x COLS register block: ROWS vectors of the first
+ * block stay in registers, each vector of the second block is loaded once per step and
+ * multiplied into ROWS accumulators.
+ */
+function kernelBytes(ROWS = KERNEL_ROWS, COLS = KERNEL_COLS): Uint8Array {
   // parameters
   const xPtr = 0,
     yPtr = 1,
@@ -94,19 +101,16 @@ function kernelBytes(): Uint8Array {
   const a = 7,
     b = 8,
     t = 9,
-    x0 = 10,
-    x1 = 11,
-    x2 = 12,
-    x3 = 13,
-    y0 = 14,
-    y1 = 15,
-    o = 16;
-  const nI32Locals = 10;
-  // v128 locals: 8 accumulators acc[r][c] = 17 + 2r + c, then vx0..vx3, vy0, vy1
-  const acc = (r: number, c: number): number => 17 + 2 * r + c;
-  const vx = (r: number): number => 25 + r;
-  const vy = (c: number): number => 29 + c;
-  const nV128Locals = 14;
+    o = 10;
+  const xs = Array.from({ length: ROWS }, (_, r) => 11 + r);
+  const ys = Array.from({ length: COLS }, (_, c) => 11 + ROWS + c);
+  const nI32Locals = 4 + ROWS + COLS;
+  // v128 locals: accumulators acc[r][c], then vx[r], then one vy
+  const v0 = 7 + nI32Locals;
+  const acc = (r: number, c: number): number => v0 + COLS * r + c;
+  const vx = (r: number): number => v0 + ROWS * COLS + r;
+  const vy = v0 + ROWS * COLS + ROWS;
+  const nV128Locals = ROWS * COLS + ROWS + 1;
 
   const code: number[] = [];
   const get = (l: number): void => void code.push(op.localGet, ...uleb(l));
@@ -126,43 +130,32 @@ function kernelBytes(): Uint8Array {
     code.push(op.i32GeU, op.brIf, 1);
   };
   const closeLoop = (): void => void code.push(op.br, 0, op.end, op.end);
+  /** ptrs[0] = base + index * rowBytes; ptrs[r + 1] = ptrs[r] + rowBytes */
+  const rowPointers = (base: number, index: number, ptrs: number[]): void => {
+    get(base);
+    get(index);
+    get(rowBytes);
+    code.push(op.i32Mul);
+    add();
+    set(ptrs[0]);
+    for (let r = 1; r < ptrs.length; r++) {
+      get(ptrs[r - 1]);
+      get(rowBytes);
+      add();
+      set(ptrs[r]);
+    }
+  };
 
-  // a = 0
   i32(0);
   set(a);
   openLoop(a, ni);
-  // x0 = xPtr + a * rowBytes; x_{r+1} = x_r + rowBytes
-  get(xPtr);
-  get(a);
-  get(rowBytes);
-  code.push(op.i32Mul);
-  add();
-  set(x0);
-  for (const [to, from] of [
-    [x1, x0],
-    [x2, x1],
-    [x3, x2],
-  ]) {
-    get(from);
-    get(rowBytes);
-    add();
-    set(to);
-  }
+  rowPointers(xPtr, a, xs);
   i32(0);
   set(b);
   openLoop(b, nj);
-  get(yPtr);
-  get(b);
-  get(rowBytes);
-  code.push(op.i32Mul);
-  add();
-  set(y0);
-  get(y0);
-  get(rowBytes);
-  add();
-  set(y1);
-  for (let r = 0; r < 4; r++) {
-    for (let c = 0; c < 2; c++) {
+  rowPointers(yPtr, b, ys);
+  for (let r = 0; r < ROWS; r++) {
+    for (let c = 0; c < COLS; c++) {
       v128Zero();
       set(acc(r, c));
     }
@@ -170,28 +163,24 @@ function kernelBytes(): Uint8Array {
   i32(0);
   set(t);
   openLoop(t, rowBytes);
-  const xs = [x0, x1, x2, x3];
-  const ys = [y0, y1];
   for (let u = 0; u < UNROLL; u++) {
-    for (let r = 0; r < 4; r++) {
+    for (let r = 0; r < ROWS; r++) {
       get(xs[r]);
       get(t);
       add();
       v128Load(16 * u);
       set(vx(r));
     }
-    for (let c = 0; c < 2; c++) {
+    for (let c = 0; c < COLS; c++) {
       get(ys[c]);
       get(t);
       add();
       v128Load(16 * u);
-      set(vy(c));
-    }
-    for (let r = 0; r < 4; r++) {
-      for (let c = 0; c < 2; c++) {
+      set(vy);
+      for (let r = 0; r < ROWS; r++) {
         get(acc(r, c));
         get(vx(r));
-        get(vy(c));
+        get(vy);
         f4(simd.f32x4Mul);
         f4(simd.f32x4Add);
         set(acc(r, c));
@@ -203,8 +192,8 @@ function kernelBytes(): Uint8Array {
   add();
   set(t);
   closeLoop();
-  // store the 8 horizontal sums: out row (a + r) at outPtr + (a + r) * ldOut + b * 4
-  for (let r = 0; r < 4; r++) {
+  // store the horizontal sums: out row (a + r) at outPtr + (a + r) * ldOut + b * 4
+  for (let r = 0; r < ROWS; r++) {
     get(outPtr);
     get(a);
     i32(r);
@@ -217,7 +206,7 @@ function kernelBytes(): Uint8Array {
     code.push(op.i32Mul);
     add();
     set(o);
-    for (let c = 0; c < 2; c++) {
+    for (let c = 0; c < COLS; c++) {
       get(o);
       for (let lane = 0; lane < 4; lane++) {
         get(acc(r, c));
@@ -228,12 +217,12 @@ function kernelBytes(): Uint8Array {
     }
   }
   get(b);
-  i32(2);
+  i32(COLS);
   add();
   set(b);
   closeLoop();
   get(a);
-  i32(4);
+  i32(ROWS);
   add();
   set(a);
   closeLoop();
@@ -289,14 +278,33 @@ export interface WasmDotKernel {
   ): void;
 }
 
-/** A fresh kernel instance with its own memory, or null where WebAssembly SIMD is missing. */
-export function createWasmDotKernel(): WasmDotKernel | null {
+function compileKernel(rows: number, cols: number): object | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (!wasm) return null;
-  const bytes = kernelBytes();
+  const bytes = kernelBytes(rows, cols);
   if (!wasm.validate(bytes)) return null;
   try {
-    const instance = new wasm.Instance(new wasm.Module(bytes), {});
+    return new wasm.Module(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The default kernel, compiled once when this module loads (a constant, about a millisecond):
+ * instances share its optimised machine code, so only the first kNN of a process runs while V8
+ * tiers the function up from its baseline compiler.
+ */
+const DEFAULT_MODULE = compileKernel(KERNEL_ROWS, KERNEL_COLS);
+
+/** A fresh kernel instance with its own memory, or null where WebAssembly SIMD is missing. */
+export function createWasmDotKernel(rows = KERNEL_ROWS, cols = KERNEL_COLS): WasmDotKernel | null {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const module =
+    rows === KERNEL_ROWS && cols === KERNEL_COLS ? DEFAULT_MODULE : compileKernel(rows, cols);
+  if (!wasm || !module) return null;
+  try {
+    const instance = new wasm.Instance(module, {});
     const ex = instance.exports as unknown as WasmDotKernel;
     return { memory: ex.memory, dots: ex.dots };
   } catch {

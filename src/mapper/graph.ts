@@ -74,7 +74,17 @@ export interface MapperGraph {
     /** The intervals of each lens dimension as [lower, upper] pairs. */
     axes: [number, number][][];
   };
-  clusterer: { name: string; eps?: EpsChoice; minPoints?: number };
+  clusterer: {
+    name: string;
+    eps?: EpsChoice;
+    minPoints?: number;
+    /**
+     * DBSCAN's distance work: point-to-point distances evaluated (knee curve and clustering),
+     * and point-to-centre distances of the search groups. Brute force would evaluate
+     * sum_e m_e (m_e - 1) / 2 point pairs.
+     */
+    work?: { pairDistances: number; centreDistances: number };
+  };
   parameters: { minIntersection: number; maxSimplexDimension: number; seed: number };
   nodes: MapperNode[];
   edges: MapperEdge[];

@@ -126,6 +126,7 @@ export function mapperOnCover(
   const elements = cover.elements.filter((e) => e.members.length > 0);
   const labelsPerElement: Int32Array[] = [];
   let epsChoice: EpsChoice | undefined;
+  const work = { pairDistances: 0, centreDistances: 0 };
   if (clusterer === 'dbscan') {
     if (!Number.isInteger(minPoints) || minPoints < 1) {
       throw invalidOption(`DBSCAN: min points must be an integer >= 1, got ${minPoints}.`);
@@ -134,12 +135,14 @@ export function mapperOnCover(
       throw invalidOption(`DBSCAN: eps must be a finite number >= 0, got ${options.eps}.`);
     }
     const indexes: NeighbourIndex[] = [];
+    progress(0, 'neighbour index');
     elements.forEach((e, t) => {
       indexes.push(buildNeighbourIndex(cloud, e.members, { seed: seed + t }));
       progress((0.3 * (t + 1)) / elements.length, 'neighbour index');
     });
     if (options.eps !== undefined) epsChoice = { eps: options.eps, method: 'given' };
     else {
+      progress(0.3, 'knee');
       const k = Math.max(1, minPoints - 1);
       const { curve: _curve, ...choice } = epsFromKnee(indexes, {
         k,
@@ -158,6 +161,8 @@ export function mapperOnCover(
     progress(0.4, 'dbscan');
     indexes.forEach((ix, t) => {
       labelsPerElement.push(dbscanOnIndex(ix, { eps: epsChoice!.eps, minPoints }).labels);
+      work.pairDistances += ix.work.pairs;
+      work.centreDistances += ix.m * ix.groups;
       indexes[t] = undefined as unknown as NeighbourIndex; // free the element's copy
       progress(0.4 + (0.5 * (t + 1)) / elements.length, 'dbscan');
     });
@@ -297,7 +302,7 @@ export function mapperOnCover(
     },
     clusterer:
       clusterer === 'dbscan'
-        ? { name: 'dbscan', eps: epsChoice, minPoints }
+        ? { name: 'dbscan', eps: epsChoice, minPoints, work }
         : { name: typeof clusterer === 'function' ? 'custom' : clusterer },
     parameters: {
       minIntersection: options.minIntersection ?? 1,

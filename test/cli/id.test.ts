@@ -3,7 +3,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseNpy, parseTextCloud, runIdCommand } from '../../src/cli/commands/id.js';
+import { runIdCommand } from '../../src/cli/commands/id.js';
+import { loadPointCloud } from '../../src/data/load.js';
 import { mle } from '../../src/geometry/intrinsicDimension/index.js';
 import { requireTool, PYTHON } from '../helpers/oracles.js';
 
@@ -32,22 +33,28 @@ function npyBytes(data: Float64Array | Float32Array, shape: number[]): Uint8Arra
 }
 
 describe('topolens id', () => {
-  it('reads .npy float32/float64 and text clouds', () => {
-    const f64 = Float64Array.from([1, 2, 3, 4, 5, 6]);
-    expect(parseNpy(npyBytes(f64, [3, 2]), 'a.npy')).toEqual({ data: f64, rows: 3, cols: 2 });
-    const f32 = Float32Array.from([1.5, 2.5, 3.5]);
-    const m = parseNpy(npyBytes(f32, [3]), 'b.npy');
-    expect(m.rows).toBe(3);
-    expect(m.cols).toBe(1);
-    expect(Array.from(m.data)).toEqual([1.5, 2.5, 3.5]);
-    const t = parseTextCloud('x,y\n# comment\n1,2\n3 4\n\n5;6\n', 'c.csv');
-    expect(t.rows).toBe(3);
-    expect(Array.from(t.data)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(() => parseTextCloud('1 2\n3\n', 'd.txt')).toThrow(
-      /line 2 has 1 values; the first point has 2/,
-    );
-    expect(() => parseTextCloud('1 2\n3 x\n', 'd.txt')).toThrow(/line 2: 'x' is not a number/);
-    expect(() => parseNpy(new Uint8Array(20), 'e.npy')).toThrow(/not a .npy file/);
+  it('reads .npy and text clouds through the shared loader, and refuses distance matrices', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topolens-id-'));
+    try {
+      const npy = join(dir, 'a.npy');
+      writeFileSync(npy, npyBytes(Float64Array.from([1, 2, 3, 4, 5, 6]), [3, 2]));
+      expect(loadPointCloud(npy)).toEqual({
+        data: Float64Array.from([1, 2, 3, 4, 5, 6]),
+        rows: 3,
+        cols: 2,
+      });
+      const csv = join(dir, 'c.csv');
+      writeFileSync(csv, 'x,y\n# comment\n1,2\n3,4\n5,6\n');
+      expect(loadPointCloud(csv).rows).toBe(3);
+      const ldm = join(dir, 'd.lower_distance');
+      writeFileSync(ldm, '1\n2 3\n');
+      expect(() => loadPointCloud(ldm)).toThrow(
+        /holds a distance matrix, but this command needs point coordinates/,
+      );
+      expect(() => runIdCommand(ldm, { ...defaults, method: 'twonn' })).toThrow(/distance matrix/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs every method on a NumPy-written circle and writes pointwise values', (ctx) => {
@@ -76,7 +83,7 @@ np.save(${JSON.stringify(file)}, X.astype(np.float32))`,
       const lines = readFileSync(out, 'utf8').trim().split('\n').map(Number);
       expect(lines.length).toBe(1200);
       expect(lines[7]).toBe(r.pointwise![7]);
-      const cloud = parseNpy(readFileSync(file), 'circle.npy');
+      const cloud = loadPointCloud(file);
       expect(mle(cloud).estimate).toBe(r.estimate);
       expect(() => runIdCommand(file, { ...defaults, method: 'twonn', pointwise: out })).toThrow(
         /twonn has no pointwise values/,

@@ -178,7 +178,9 @@ describe('loadPointCloudOrDistances', () => {
         `import numpy as np
 np.save('${dir}/a.npy', np.arange(12, dtype=np.float32).reshape(4, 3))
 np.save('${dir}/nan.npy', np.array([[1.0, 2.0], [np.nan, 0.0]]))
-np.savez('${dir}/b.npz', x=np.ones((2, 2)), y=np.zeros((3, 1)))`,
+np.savez('${dir}/b.npz', x=np.ones((2, 2)), y=np.zeros((3, 1)))
+np.save('${dir}/dm.npy', np.array([[0, 1, 2], [1, 0, 3], [2, 3, 0]], dtype=np.float32))
+np.save('${dir}/asym.npy', np.array([[0, 1], [2, 0]]))`,
       );
     }
     const a = loadPointCloudOrDistances(join(dir, 'a.npy')) as Matrix;
@@ -189,5 +191,10 @@ np.savez('${dir}/b.npz', x=np.ones((2, 2)), y=np.zeros((3, 1)))`,
     const y = loadPointCloudOrDistances(join(dir, 'b.npz'), { array: 'y' }) as Matrix;
     expect([y.rows, y.cols]).toEqual([3, 1]);
     expect(() => loadPointCloudOrDistances(join(dir, 'b.npz'))).toThrow(/holds 2 arrays \(x, y\)/);
+    const dm = loadPointCloudOrDistances(join(dir, 'dm.npy'), { format: 'distance' });
+    expect(isCondensedDistances(dm) && Array.from(dm.data)).toEqual([1, 2, 3]);
+    expect(() => loadPointCloudOrDistances(join(dir, 'asym.npy'), { format: 'distance' })).toThrow(
+      /asym\.npy is not symmetric: row 2, column 1 is 2/,
+    );
   });
 });

@@ -10,6 +10,7 @@ import {
   twoNNBlockAnalysis,
 } from '../../src/geometry/intrinsicDimension/index.js';
 import { knn } from '../../src/linalg/knn.js';
+import { pairwiseDistances } from '../../src/linalg/distances.js';
 import { createRng } from '../../src/core/rng.js';
 import { circle, gaussian, sphere, swissRoll, uniformCube } from './shapes.js';
 import { requireTool, runPython } from '../helpers/oracles.js';
@@ -180,6 +181,16 @@ describe('estimator details', () => {
     // same seed, same result; another seed, another subsample
     expect(phDim(cube, { estimator: 'birdal', samples: 3, seed: 4 }).estimate).toBe(r.estimate);
     expect(phDim(cube, { estimator: 'birdal', samples: 3, seed: 5 }).estimate).not.toBe(r.estimate);
+  });
+
+  it('PH-dim on a condensed distance matrix equals PH-dim on the cloud', () => {
+    const cube = uniformCube(1000, 3, 2);
+    const D = pairwiseDistances(cube, { precision: 'float64' });
+    const a = phDim(cube, { estimator: 'birdal', seed: 3 });
+    const b = phDim(D, { estimator: 'birdal', seed: 3 });
+    expect(b.sizes).toEqual(a.sizes);
+    b.weights.forEach((w, s) => expect(w[0]).toBeCloseTo(a.weights[s][0], 9));
+    expect(b.estimate).toBeCloseTo(a.estimate, 9);
   });
 
   it('TwoNN block analysis reports mean and spread per block count', () => {

@@ -2,6 +2,7 @@
  * Helpers for the Rips tests: reading fixture clouds and Ripser's text output, and comparing
  * diagrams bar for bar.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { PersistenceDiagram } from '../../src/core/diagram.js';
 import type { Matrix } from '../../src/core/matrix.js';
@@ -98,4 +99,24 @@ export function compareBars(ours: Bar[], reference: Bar[], rel = 1e-5, digits = 
     );
   }
   return problems.length ? problems.join('\n') : null;
+}
+
+/**
+ * Runs a command with `input` on stdin and resolves with its stdout, without blocking the
+ * event loop (long synchronous child processes starve Vitest's worker RPC).
+ */
+export function runAsync(cmd: string, args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else reject(new Error(`${cmd} exited with ${code}: ${Buffer.concat(err).toString('utf8')}`));
+    });
+    child.stdin.end(input);
+  });
 }

@@ -2,17 +2,14 @@
  * `topolens id <cloud> --method twonn|mle|phdim|lpca|pr`: intrinsic dimension of a point cloud
  * (METHODS.md section 3).
  *
- * Input: .npy (format 1-3, little-endian float32/float64, C order, 1-D or 2-D) or text (one point
- * per line, numbers separated by whitespace or commas, '#' comments, an optional non-numeric
- * header line). This minimal reader is private to this command until the shared
- * `loadPointCloudOrDistances` (src/data/load.ts) lands.
+ * Input: any point-cloud file that `loadPointCloud` (src/data/load.ts) reads: .npy, .npz, .csv,
+ * .tsv, .txt, .json, .safetensors.
  */
-import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { Matrix } from '../../core/matrix.js';
-import { TopolensError, invalidInput, invalidOption } from '../../core/errors.js';
+import { invalidOption } from '../../core/errors.js';
 import { printJSON, writeFileAtomic } from '../output.js';
+import { loadPointCloud } from '../../data/load.js';
 import { progressBar } from '../progress.js';
 import {
   localPca,
@@ -42,98 +39,6 @@ interface IdCommandOptions {
   json?: boolean;
 }
 
-/** Parses a .npy file (versions 1-3, '<f4' or '<f8', C order, 1-D or 2-D). */
-export function parseNpy(bytes: Uint8Array, name: string): Matrix {
-  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) {
-    throw new TopolensError('parse-error', `${name} is not a .npy file (bad magic bytes).`);
-  }
-  const major = bytes[6];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const start = major === 1 ? 10 : 12;
-  const header = new TextDecoder('latin1').decode(bytes.subarray(start, start + headerLen));
-  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
-  const fortran = /'fortran_order':\s*True/.test(header);
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || shapeText === undefined) {
-    throw new TopolensError('parse-error', `${name}: cannot read the .npy header '${header}'.`);
-  }
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
-  if (fortran) {
-    throw invalidInput(`${name} is in Fortran order.`, 'Save it with np.ascontiguousarray.');
-  }
-  if (descr !== '<f4' && descr !== '<f8') {
-    throw invalidInput(
-      `${name} has dtype '${descr}'; this command reads float32 ('<f4') or float64 ('<f8').`,
-      'Convert with arr.astype(np.float32) before saving.',
-    );
-  }
-  if (shape.length < 1 || shape.length > 2) {
-    throw invalidInput(`${name} has shape (${shapeText}); expected (points, features).`);
-  }
-  const rows = shape[0];
-  const cols = shape.length === 2 ? shape[1] : 1;
-  const offset = start + headerLen;
-  const width = descr === '<f4' ? 4 : 8;
-  if (bytes.length - offset < rows * cols * width) {
-    throw new TopolensError('parse-error', `${name} is truncated.`);
-  }
-  // copy into a fresh, aligned buffer (a Node Buffer's slice is a view into a shared pool)
-  const copy = new Uint8Array(rows * cols * width);
-  copy.set(bytes.subarray(offset, offset + rows * cols * width));
-  const data =
-    width === 4
-      ? new Float32Array(copy.buffer, 0, rows * cols)
-      : new Float64Array(copy.buffer, 0, rows * cols);
-  return { data, rows, cols };
-}
-
-/** Parses whitespace- or comma-separated text, one point per line. */
-export function parseTextCloud(text: string, name: string): Matrix<Float64Array> {
-  const values: number[] = [];
-  let cols = -1;
-  let rows = 0;
-  const lines = text.split(/\r?\n/);
-  for (let li = 0; li < lines.length; li++) {
-    const line = lines[li].replace(/#.*/, '').trim();
-    if (line === '') continue;
-    const fields = line.split(/[\s,;]+/);
-    const nums = fields.map(Number);
-    const bad = fields.find((f) => Number.isNaN(Number(f)) && !/^nan$/i.test(f));
-    if (bad !== undefined) {
-      if (rows === 0 && cols === -1) continue; // header line
-      throw new TopolensError(
-        'parse-error',
-        `${name}, line ${li + 1}: '${bad}' is not a number.`,
-        'Each line must hold the coordinates of one point.',
-      );
-    }
-    if (cols === -1) cols = nums.length;
-    else if (nums.length !== cols) {
-      throw new TopolensError(
-        'parse-error',
-        `${name}, line ${li + 1} has ${nums.length} values; the first point has ${cols}.`,
-      );
-    }
-    for (const v of nums) values.push(v);
-    rows++;
-  }
-  if (rows === 0) throw invalidInput(`${name} holds no points.`);
-  return { data: Float64Array.from(values), rows, cols };
-}
-
-function readCloud(path: string): Matrix {
-  const bytes = readFileSync(path);
-  const name = basename(path);
-  if (extname(path).toLowerCase() === '.npy') return parseNpy(bytes, name);
-  return parseTextCloud(new TextDecoder().decode(bytes), name);
-}
-
 function int(value: string, what: string): number {
   const v = Number(value);
   if (!Number.isInteger(v)) throw invalidOption(`${what} must be an integer, got '${value}'.`);
@@ -156,7 +61,7 @@ export function runIdCommand(file: string, options: IdCommandOptions): Intrinsic
   }
   const k = options.k === undefined ? undefined : int(options.k, '--k');
   const seed = int(options.seed, '--seed');
-  const cloud = readCloud(file);
+  const cloud = loadPointCloud(file);
   const name = basename(file);
   const bar = progressBar({ label: `id ${method}`, enabled: !options.json });
   const onProgress = (f: number): void => bar.update(f);

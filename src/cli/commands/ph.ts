@@ -162,7 +162,7 @@ function fmt(x: number): string {
 function describeText(d: InputDescription, s: PhSettings): string {
   const file = basename(s.file);
   if (d.kind === 'point-cloud') {
-    return `point cloud, ${d.points} points in dimension ${d.dimension} (${file}, ${s.format}, ${s.metric} distance)`;
+    return `point cloud, ${d.points} point${d.points === 1 ? '' : 's'} in dimension ${d.dimension} (${file}, ${s.format}, ${s.metric} distance)`;
   }
   if (d.kind === 'distance-matrix')
     return `distance matrix on ${d.points} points (${file}, ${s.format})`;

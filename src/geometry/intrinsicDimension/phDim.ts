@@ -19,6 +19,7 @@
  * (repeat r uses the r-th subsample of every size), with their mean and standard deviation.
  */
 import type { Matrix } from '../../core/matrix.js';
+import type { CondensedDistances } from '../../core/distances.js';
 import { selectRows } from '../../core/matrix.js';
 import { createRng, sampleWithoutReplacement } from '../../core/rng.js';
 import { invalidInput, invalidOption } from '../../core/errors.js';
@@ -130,7 +131,27 @@ function fitLine(x: number[], y: number[]): { slope: number; intercept: number; 
   return { slope, intercept, se };
 }
 
-export function phDim(cloud: Matrix, options: PhDimOptions = {}): PhDimResult {
+/** The sub-matrix of a condensed distance matrix on the listed points (in that order). */
+function subDistances(D: CondensedDistances, idx: ArrayLike<number>): CondensedDistances {
+  const m = idx.length;
+  const Ctor = D.data.constructor as new (n: number) => CondensedDistances['data'];
+  const data = new Ctor((m * (m - 1)) / 2);
+  let k = 0;
+  for (let a = 1; a < m; a++) {
+    const i = idx[a];
+    for (let b = 0; b < a; b++, k++) {
+      const j = idx[b];
+      data[k] = i > j ? D.data[(i * (i - 1)) / 2 + j] : D.data[(j * (j - 1)) / 2 + i];
+    }
+  }
+  return { n: m, data };
+}
+
+/**
+ * PH-dim of a point cloud, or of a condensed distance matrix (then the subsamples' MSTs read the
+ * stored distances).
+ */
+export function phDim(cloud: Matrix | CondensedDistances, options: PhDimOptions = {}): PhDimResult {
   const name = options.name ?? 'the point cloud';
   const alpha = options.alpha ?? 1;
   if (!(alpha > 0) || !Number.isFinite(alpha)) {
@@ -138,7 +159,8 @@ export function phDim(cloud: Matrix, options: PhDimOptions = {}): PhDimResult {
   }
   const samples = options.samples ?? 1;
   assertPositiveInteger(samples, 'samples');
-  const N = cloud.rows;
+  const isMatrix = (cloud as Matrix).rows !== undefined;
+  const N = isMatrix ? (cloud as Matrix).rows : (cloud as CondensedDistances).n;
   const estimator = options.sizes ? 'custom' : (options.estimator ?? 'm22');
   if (estimator !== 'custom' && estimator !== 'm22' && estimator !== 'birdal') {
     throw invalidOption(`unknown PH-dim estimator '${String(estimator)}'`, 'Use m22 or birdal.');
@@ -158,7 +180,7 @@ export function phDim(cloud: Matrix, options: PhDimOptions = {}): PhDimResult {
       throw invalidOption(`sample size ${s} must be an integer in [2, ${N}].`);
     }
   }
-  checkCloud(cloud, 2, 'PH-dim', name);
+  if (isMatrix) checkCloud(cloud as Matrix, 2, 'PH-dim', name);
   const rng = createRng(options.seed ?? 0);
   const weights: number[][] = [];
   const xs: number[] = [];
@@ -168,7 +190,10 @@ export function phDim(cloud: Matrix, options: PhDimOptions = {}): PhDimResult {
   for (const s of sizes) {
     const row: number[] = [];
     for (let r = 0; r < samples; r++) {
-      const sub = selectRows(cloud, sampleWithoutReplacement(N, s, rng));
+      const idx = sampleWithoutReplacement(N, s, rng);
+      const sub = isMatrix
+        ? selectRows(cloud as Matrix, idx)
+        : subDistances(cloud as CondensedDistances, idx);
       const w = mstWeight(sub, alpha);
       if (!(w > 0)) {
         throw invalidInput(

@@ -1,0 +1,194 @@
+/**
+ * `topolens mapper cloud.npy --out graph.json`: a Mapper graph of a point cloud.
+ *
+ * Files (the cloud, labels, lens values) are read by `loadPointCloud` (src/data/load.ts): .npy,
+ * .npz, .csv, .tsv, .txt, .json, .safetensors.
+ */
+import type { Command } from 'commander';
+import { invalidInput, invalidOption } from '../../core/errors.js';
+import type { Matrix } from '../../core/matrix.js';
+import {
+  coordinateLens,
+  densityLens,
+  eccentricityLens,
+  l2NormLens,
+  valuesLens,
+  type Lens,
+} from '../../mapper/lenses.js';
+import { pcaLens } from '../../mapper/pcaLens.js';
+import { mapper } from '../../mapper/mapper.js';
+import { mapperStability } from '../../mapper/stability.js';
+import { toDOT, toGraphML } from '../../mapper/export.js';
+import type { MapperGraph } from '../../mapper/graph.js';
+import { printJSON, toJSONText, writeFileAtomic } from '../output.js';
+import { progressBar } from '../progress.js';
+import { loadPointCloud } from '../../data/load.js';
+
+/** Parses a .npy file's bytes (see the file comment for what is supported). */
+export function readMatrixFile(path: string): Matrix {
+  return loadPointCloud(path);
+}
+
+function readVector(path: string, what: string): Float64Array {
+  const m = readMatrixFile(path);
+  if (m.cols !== 1 && m.rows !== 1) {
+    throw invalidInput(
+      `${what} ${path}: expected one value per point, got a ${m.rows} x ${m.cols} array.`,
+    );
+  }
+  return Float64Array.from(m.data);
+}
+
+function chooseLens(spec: string, cloud: Matrix, seed: number): Lens {
+  if (spec === 'l2norm') return l2NormLens(cloud);
+  if (spec === 'pca1' || spec === 'pca2')
+    return pcaLens(cloud, { components: spec === 'pca1' ? 1 : 2, seed });
+  if (spec === 'density') return densityLens(cloud, { seed });
+  if (spec === 'eccentricity') return eccentricityLens(cloud);
+  if (spec.startsWith('coordinate:')) return coordinateLens(cloud, Number(spec.slice(11)));
+  if (spec.startsWith('values:')) {
+    const file = spec.slice(7);
+    const m = readMatrixFile(file);
+    if (m.cols === 2) return valuesLens(m.data, cloud.rows, 2, `values:${file}`);
+    return valuesLens(readVector(file, 'lens values'), cloud.rows, 1, `values:${file}`);
+  }
+  throw invalidOption(
+    `unknown lens '${spec}'.`,
+    'Use l2norm, pca1, pca2, coordinate:<i>, density, eccentricity or values:<file>.',
+  );
+}
+
+function numberOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (value.trim() === '' || Number.isNaN(v))
+    throw invalidOption(`${name} must be a number, got '${value}'.`);
+  return v;
+}
+
+export interface MapperCommandOptions {
+  labels?: string;
+  lens: string;
+  intervals: string;
+  overlap: string;
+  cover: string;
+  clusterer: string;
+  eps?: string;
+  minPoints: string;
+  seed: string;
+  out: string;
+  graphml?: string;
+  dot?: string;
+  stability?: boolean;
+  json?: boolean;
+}
+
+export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions): void {
+  const cloud = readMatrixFile(cloudPath);
+  const seed = numberOption(opts.seed, '--seed') ?? 0;
+  let labels: number[] | undefined;
+  if (opts.labels) {
+    const v = readVector(opts.labels, 'labels');
+    labels = Array.from(v);
+    if (labels.length !== cloud.rows) {
+      throw invalidInput(
+        `labels: ${opts.labels} has ${labels.length} labels for the ${cloud.rows} points of ${cloudPath}.`,
+        'Give one integer label per row of the cloud, in the same order.',
+      );
+    }
+  }
+  const cover = opts.cover;
+  if (cover !== 'uniform' && cover !== 'balanced') {
+    throw invalidOption(`unknown cover '${cover}'.`, 'Use uniform or balanced.');
+  }
+  const clusterer = opts.clusterer;
+  if (clusterer !== 'dbscan' && clusterer !== 'single-linkage') {
+    throw invalidOption(`unknown clusterer '${clusterer}'.`, 'Use dbscan or single-linkage.');
+  }
+  const bar = progressBar({ label: 'mapper', enabled: !opts.json });
+  const lens = chooseLens(opts.lens, cloud, seed);
+  const options = {
+    lens,
+    labels,
+    intervals: numberOption(opts.intervals, '--intervals'),
+    overlap: numberOption(opts.overlap, '--overlap'),
+    cover: cover as 'uniform' | 'balanced',
+    clusterer: clusterer as 'dbscan' | 'single-linkage',
+    eps: numberOption(opts.eps, '--eps'),
+    minPoints: numberOption(opts.minPoints, '--min-points'),
+    seed,
+    onProgress: (f: number, stage: string) => bar.update(f, stage),
+  };
+  let graph: MapperGraph;
+  let stability: { score: number; neighbours: unknown[] } | undefined;
+  if (opts.stability) {
+    const s = mapperStability(cloud, options);
+    graph = s.base;
+    stability = { score: s.score, neighbours: s.neighbours };
+  } else graph = mapper(cloud, options);
+  bar.done();
+  writeFileAtomic(opts.out, toJSONText(stability ? { ...graph, stability } : graph));
+  if (opts.graphml) writeFileAtomic(opts.graphml, toGraphML(graph));
+  if (opts.dot) writeFileAtomic(opts.dot, toDOT(graph));
+  const s = graph.summary;
+  const eps = graph.clusterer.eps;
+  const result = {
+    nodes: s.nodes,
+    edges: s.edges,
+    components: s.components,
+    purity: s.purity,
+    noiseAssignments: s.noiseAssignments,
+    pointsInNoNode: s.pointsInNoNode,
+    eps: eps ?? null,
+    stability: stability?.score ?? null,
+    out: opts.out,
+  };
+  if (opts.json) {
+    printJSON(result);
+    return;
+  }
+  const lines = [
+    `Mapper graph of ${cloud.rows} points in R^${cloud.cols} (lens ${lens.name}, ${graph.cover.kind} cover ${graph.cover.intervals.join('x')} intervals, overlap ${graph.cover.overlap.join('x')}, ${graph.clusterer.name})`,
+    `  nodes ${s.nodes}, edges ${s.edges}, components ${s.components}`,
+    `  purity ${s.purity === null ? 'n/a (no labels)' : s.purity.toFixed(4)}`,
+    `  noise dropped: ${s.noiseAssignments} point-in-interval assignments; ${s.pointsInNoNode} points in no node`,
+  ];
+  if (eps) {
+    lines.push(
+      `  eps ${eps.eps.toPrecision(6)} (${eps.method}${eps.k !== undefined ? `, k = ${eps.k}, curve of ${eps.sampleSize} points` : ''}), min points ${graph.clusterer.minPoints}`,
+    );
+  }
+  if (stability)
+    lines.push(`  stability ${stability.score.toFixed(4)} (intervals +-1, overlap +-0.05)`);
+  lines.push(`  wrote ${[opts.out, opts.graphml, opts.dot].filter(Boolean).join(', ')}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+export function registerMapper(program: Command): void {
+  program
+    .command('mapper')
+    .description('Mapper graph of a point cloud (lens, cover, clustering per interval, nerve)')
+    .argument('<cloud>', 'point cloud: .npy (N x D) or CSV/whitespace text, one point per line')
+    .option('--labels <file>', 'class labels, one integer per point (.npy or text)')
+    .option(
+      '--lens <lens>',
+      'l2norm | pca1 | pca2 | coordinate:<i> | density | eccentricity | values:<file>',
+      'l2norm',
+    )
+    .option('--intervals <n>', 'intervals per lens dimension', '10')
+    .option('--overlap <p>', 'overlap fraction in [0, 1)', '0.5')
+    .option('--cover <kind>', 'uniform (KeplerMapper) | balanced (equal counts)', 'uniform')
+    .option('--clusterer <name>', 'dbscan | single-linkage', 'dbscan')
+    .option('--eps <x>', 'DBSCAN eps (default: knee of the k-distance curve)')
+    .option('--min-points <n>', 'DBSCAN min points, self included', '5')
+    .option('--seed <n>', 'seed of the knee sample, search groups and layout', '0')
+    .option(
+      '--stability',
+      'also rebuild with intervals +-1 and overlap +-0.05 and score the similarity',
+    )
+    .requiredOption('--out <file>', 'graph JSON output')
+    .option('--graphml <file>', 'also write GraphML')
+    .option('--dot <file>', 'also write Graphviz DOT')
+    .option('--json', 'print the summary as JSON')
+    .action((cloud: string, opts: MapperCommandOptions) => runMapperCommand(cloud, opts));
+}
