@@ -55,3 +55,5 @@ export * from './homology/summary.js';
 export type { DiagramMatching } from './homology/matching.js';
 export type { InfiniteBars } from './homology/diagramParts.js';
 export * from './similarity/layerDistance.js';
+// The networks API (TensorFlow.js, onnxruntime-node) is a separate entry point, 'topolens/nn',
+// so that importing the numeric core loads neither.

@@ -7,6 +7,7 @@ import { registerCurvature } from './commands/curvature.js';
 import { registerRicci } from './commands/ricci.js';
 import { registerSimilarity } from './commands/similarity.js';
 import { registerMapper } from './commands/mapper.js';
+import { registerCapture, registerLayers } from './commands/nnCommands.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -18,4 +19,6 @@ export const commands: RegisterCommand[] = [
   registerRicci,
   registerSimilarity,
   registerMapper,
+  registerLayers,
+  registerCapture,
 ];

@@ -8,6 +8,13 @@ import * as tf from '@tensorflow/tfjs';
 import { invalidInput, invalidOption } from '../core/errors.js';
 import { createRng, permutation } from '../core/rng.js';
 import { checkTensorData, takeRows, type TensorData } from './tensorData.js';
+import {
+  createFusedDenseTrainer,
+  denseStackLayers,
+  readDenseParams,
+  writeDenseParams,
+  type FusedTrainer,
+} from './fusedDense.js';
 
 export interface LabelledData {
   /** Inputs, first axis = samples (e.g. [n, 784], [n, 28, 28, 1], or int32 token ids [n, T]). */
@@ -54,6 +61,12 @@ export interface TrainOptions {
   test?: LabelledData;
   /** Called after every epoch. */
   onProgress?: (p: EpochProgress) => void;
+  /**
+   * Train plain dense stacks (ReLU hidden layers, sigmoid or softmax output) with the fused
+   * typed-array step of ./fusedDense.ts instead of tfjs (default true; ~10x faster, same
+   * arithmetic to float rounding). Other models always use tfjs.
+   */
+  fused?: boolean;
 }
 
 export interface TrainResult {
@@ -209,6 +222,21 @@ export async function trainClassifier(
   let bestWeights: tf.Tensor[] | undefined;
   let wait = 0;
   const history: EpochProgress[] = [];
+  const stack =
+    options.fused === false || data.inputs.data instanceof Int32Array
+      ? null
+      : denseStackLayers(model);
+  let fused: FusedTrainer | undefined;
+  if (stack) {
+    fused = createFusedDenseTrainer(readDenseParams(stack), {
+      optimizer: options.optimizer ?? 'rmsprop',
+      learningRate: options.learningRate ?? 1e-3,
+      maxBatch: batchSize,
+    });
+  }
+  const rowSize = train.inputs.data.length / Math.max(1, nTrain);
+  const xBuffer = new Float32Array(batchSize * rowSize);
+  const yBuffer = new Int32Array(batchSize);
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = permutation(nTrain, rng);
@@ -216,6 +244,17 @@ export async function trainClassifier(
     let accSum = 0;
     for (let start = 0; start < nTrain; start += batchSize) {
       const idx = order.subarray(start, Math.min(start + batchSize, nTrain));
+      if (fused) {
+        for (let i = 0; i < idx.length; i++) {
+          const r = idx[i] * rowSize;
+          xBuffer.set(train.inputs.data.subarray(r, r + rowSize), i * rowSize);
+          yBuffer[i] = train.labels[idx[i]];
+        }
+        const s = fused.step(xBuffer, yBuffer, idx.length);
+        lossSum += s.loss * idx.length;
+        accSum += s.correct;
+        continue;
+      }
       const xb = toTensor(takeRows(train.inputs, idx));
       const yb = targets(
         Int32Array.from(idx, (i) => train.labels[i]),
@@ -229,6 +268,7 @@ export async function trainClassifier(
       if ((start / batchSize) % 20 === 19) await new Promise((r) => setTimeout(r, 0));
       accSum += acc * idx.length;
     }
+    if (fused && stack) writeDenseParams(tf, stack, fused.params);
     const progress: EpochProgress = {
       epoch,
       epochs,

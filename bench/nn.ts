@@ -1,0 +1,250 @@
+/**
+ * `npm run bench:nn`: training and capture speed beside PyTorch (CPU, one thread) in the same
+ * run. Three workloads:
+ * 1. one training step of the [B24] dense network 784-50x5-1, batch 32, RMSprop (MNIST 1 vs 7);
+ *    tfjs layers `trainOnBatch` on wasm, topolens' fused typed-array step, PyTorch;
+ * 2. one epoch of a small MNIST CNN (VGG-like, widths 8 and 16, flatten head, Adam, batch 32) on
+ *    up to 10,000 digits (all the `mnist` package holds: ~9,900);
+ * 3. capturing every block output of that CNN on 2,000 inputs (batch 256).
+ */
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/nn/backend.js';
+import { denseNetwork, vggNetwork } from '../src/nn/architectures/index.js';
+import { compileClassifier, trainClassifier } from '../src/nn/train.js';
+import {
+  createFusedDenseTrainer,
+  denseStackLayers,
+  readDenseParams,
+} from '../src/nn/fusedDense.js';
+import { captureActivations } from '../src/nn/capture.js';
+
+const require = createRequire(import.meta.url);
+const PYTHON = '/usr/bin/python3';
+
+function mnist(digits: number[], limitPerDigit = Infinity): { x: Float32Array; y: Int32Array } {
+  const raw = digits.map((d) => (require(`mnist/src/digits/${d}.json`) as { data: number[] }).data);
+  const counts = raw.map((r) => Math.min(limitPerDigit, Math.floor(r.length / 784)));
+  const n = counts.reduce((a, b) => a + b, 0);
+  const x = new Float32Array(n * 784);
+  const y = new Int32Array(n);
+  let k = 0;
+  const maxCount = Math.max(...counts);
+  for (let i = 0; i < maxCount; i++) {
+    for (let c = 0; c < digits.length; c++) {
+      if (i >= counts[c]) continue;
+      for (let p = 0; p < 784; p++) x[k * 784 + p] = raw[c][i * 784 + p];
+      y[k++] = c;
+    }
+  }
+  return { x, y };
+}
+
+const PY = String.raw`
+import sys, json, time, numpy as np, torch
+torch.set_num_threads(1)
+torch.manual_seed(0)
+a = json.loads(sys.stdin.read())
+out = {}
+# 1. dense 784-50x5-1, RMSprop, batch 32
+x = torch.from_numpy(np.fromfile(a['dense_x'], dtype=np.float32).reshape(-1, 784))
+y = torch.from_numpy(np.fromfile(a['dense_y'], dtype=np.float32).reshape(-1, 1))
+layers = []
+d = 784
+for _ in range(5):
+    layers += [torch.nn.Linear(d, 50), torch.nn.ReLU()]
+    d = 50
+net = torch.nn.Sequential(*layers, torch.nn.Linear(50, 1), torch.nn.Sigmoid())
+opt = torch.optim.RMSprop(net.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+lossf = torch.nn.BCELoss()
+steps = a['steps']
+def dense_step(i):
+    s = (i * 32) % (x.shape[0] - 32)
+    opt.zero_grad()
+    l = lossf(net(x[s:s+32]), y[s:s+32])
+    l.backward()
+    opt.step()
+for i in range(20): dense_step(i)
+best = float('inf')
+for r in range(5):
+    t = time.perf_counter()
+    for i in range(steps // 5): dense_step(i)
+    best = min(best, (time.perf_counter() - t) / (steps // 5) * 1000)
+out['dense_ms'] = best
+# 2. CNN epoch
+cx = torch.from_numpy(np.fromfile(a['cnn_x'], dtype=np.float32).reshape(-1, 1, 28, 28))
+cy = torch.from_numpy(np.fromfile(a['cnn_y'], dtype=np.int32).astype(np.int64))
+class Vgg(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.block1 = torch.nn.Sequential(torch.nn.Conv2d(1, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2))
+        self.block2 = torch.nn.Sequential(torch.nn.Conv2d(8, 16, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2))
+        self.fc = torch.nn.Linear(16 * 7 * 7, 10)
+    def forward(self, x):
+        return self.fc(torch.flatten(self.block2(self.block1(x)), 1))
+cnn = Vgg()
+copt = torch.optim.Adam(cnn.parameters(), lr=1e-3, eps=1e-7)
+ce = torch.nn.CrossEntropyLoss()
+perm = torch.randperm(cx.shape[0])
+t = time.perf_counter()
+for s in range(0, cx.shape[0], 32):
+    idx = perm[s:s+32]
+    copt.zero_grad()
+    l = ce(cnn(cx[idx]), cy[idx])
+    l.backward()
+    copt.step()
+out['cnn_epoch_s'] = time.perf_counter() - t
+# 3. capture block outputs on 2000 inputs
+got = []
+cnn.block1.register_forward_hook(lambda m, i, o: got.append(o.numpy().copy()))
+cnn.block2.register_forward_hook(lambda m, i, o: got.append(o.numpy().copy()))
+t = time.perf_counter()
+with torch.no_grad():
+    for s in range(0, 2000, 256):
+        cnn(cx[s:s+256])
+out['capture_s'] = time.perf_counter() - t
+print(json.dumps(out))
+`;
+
+function ms(t0: number): number {
+  return performance.now() - t0;
+}
+
+async function main(): Promise<void> {
+  await initBackend({ backend: 'wasm' });
+  const steps = Number(process.env.BENCH_STEPS ?? 300);
+  const dir = mkdtempSync(join(tmpdir(), 'topolens-bench-nn-'));
+  try {
+    // data: MNIST 1 vs 7 for the dense net; all digits for the CNN
+    const pair = mnist([1, 7]);
+    const cnnData = mnist([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 1000);
+    const n = pair.y.length;
+    writeFileSync(join(dir, 'dx.bin'), pair.x);
+    writeFileSync(join(dir, 'dy.bin'), Float32Array.from(pair.y));
+    writeFileSync(join(dir, 'cx.bin'), cnnData.x);
+    writeFileSync(join(dir, 'cy.bin'), cnnData.y);
+
+    // 1a. tfjs layers trainOnBatch
+    const model = denseNetwork({ inputDim: 784, widths: [50, 50, 50, 50, 50], seed: 1 });
+    compileClassifier(model, 'rmsprop', 1e-3);
+    const batchX = (i: number) => {
+      const s = (i * 32) % (n - 32);
+      return tf.tensor2d(pair.x.subarray(s * 784, (s + 32) * 784), [32, 784]);
+    };
+    const batchY = (i: number) => {
+      const s = (i * 32) % (n - 32);
+      return tf.tensor2d(Float32Array.from(pair.y.subarray(s, s + 32)), [32, 1]);
+    };
+    const tfjsSteps = Math.min(steps, 100);
+    for (let i = 0; i < 10; i++) {
+      const xb = batchX(i);
+      const yb = batchY(i);
+      await model.trainOnBatch(xb, yb);
+      tf.dispose([xb, yb]);
+    }
+    let tfjsStep = Infinity;
+    let t0 = 0;
+    for (let r = 0; r < 5; r++) {
+      t0 = performance.now();
+      for (let i = 0; i < tfjsSteps / 5; i++) {
+        const xb = batchX(i);
+        const yb = batchY(i);
+        await model.trainOnBatch(xb, yb);
+        tf.dispose([xb, yb]);
+      }
+      tfjsStep = Math.min(tfjsStep, ms(t0) / (tfjsSteps / 5));
+    }
+
+    // 1b. fused step
+    const trainer = createFusedDenseTrainer(readDenseParams(denseStackLayers(model)!), {
+      optimizer: 'rmsprop',
+      learningRate: 1e-3,
+      maxBatch: 32,
+    });
+    const labels = new Int32Array(32);
+    const fusedStep = (i: number) => {
+      const s = (i * 32) % (n - 32);
+      labels.set(pair.y.subarray(s, s + 32));
+      trainer.step(pair.x.subarray(s * 784, (s + 32) * 784), labels, 32);
+    };
+    for (let i = 0; i < 20; i++) fusedStep(i);
+    // the machine is shared: the best of 5 rounds (PyTorch is timed the same way)
+    let fused = Infinity;
+    for (let r = 0; r < 5; r++) {
+      t0 = performance.now();
+      for (let i = 0; i < steps / 5; i++) fusedStep(i);
+      fused = Math.min(fused, ms(t0) / (steps / 5));
+    }
+    model.dispose();
+
+    // 2. CNN epoch
+    const cnn = vggNetwork({
+      inputShape: [28, 28, 1],
+      widths: [8, 16],
+      classes: 10,
+      convsPerBlock: 1,
+      head: 'flatten',
+      seed: 1,
+    });
+    const nc = cnnData.y.length;
+    t0 = performance.now();
+    await trainClassifier(
+      cnn,
+      { inputs: { data: cnnData.x, shape: [nc, 28, 28, 1] }, labels: cnnData.y },
+      { optimizer: 'adam', epochs: 1, batchSize: 32, validationSplit: 0 },
+    );
+    const cnnEpoch = ms(t0) / 1000;
+
+    // 3. capture every block output on 2,000 inputs
+    t0 = performance.now();
+    await captureActivations(
+      cnn,
+      { data: cnnData.x.subarray(0, 2000 * 784), shape: [2000, 28, 28, 1] },
+      {
+        layers: ['block1', 'block2'],
+        batchSize: 256,
+      },
+    );
+    const capture = ms(t0) / 1000;
+    cnn.dispose();
+
+    const py = JSON.parse(
+      execFileSync(PYTHON, ['-c', PY], {
+        input: JSON.stringify({
+          steps,
+          dense_x: join(dir, 'dx.bin'),
+          dense_y: join(dir, 'dy.bin'),
+          cnn_x: join(dir, 'cx.bin'),
+          cnn_y: join(dir, 'cy.bin'),
+        }),
+        encoding: 'utf8',
+      }),
+    ) as { dense_ms: number; cnn_epoch_s: number; capture_s: number };
+
+    const flops = 2 * 32 * (784 * 50 + 4 * 50 * 50 + 50) * 3; // forward + two backward products
+    const row = (name: string, ours: number, ref: number, unit: string) =>
+      console.log(
+        `${name.padEnd(44)} ${ours.toFixed(3).padStart(9)} ${unit}  pytorch ${ref.toFixed(3).padStart(8)} ${unit}  ratio ${(ours / ref).toFixed(2)}x`,
+      );
+    console.log(
+      `${new Date().toISOString()}  load average ${loadavg()
+        .map((v) => v.toFixed(1))
+        .join(' ')}  cores ${cpus().length}  ${cpus()[0]?.model ?? ''}`,
+    );
+    console.log(
+      `dense 784-50x5-1 step: ${(flops / 1e6).toFixed(1)} MFLOP dense arithmetic (batch 32)`,
+    );
+    row('dense step, tfjs layers trainOnBatch (wasm)', tfjsStep, py.dense_ms, 'ms');
+    row('dense step, topolens fused typed arrays', fused, py.dense_ms, 'ms');
+    row(`CNN epoch on ${nc} MNIST digits (wasm)`, cnnEpoch, py.cnn_epoch_s, 's ');
+    row('capture 2 CNN blocks on 2,000 inputs (wasm)', capture, py.capture_s, 's ');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();

@@ -1,0 +1,154 @@
+/**
+ * `topolens capture <model> --layers a,b --inputs x.npy --strategy gap --out dir/`: runs the
+ * network on the inputs and writes one point cloud per layer as `<dir>/<layer>.npy` (float32,
+ * points x features). Strategies are those of METHODS.md section 4 (src/nn/pointClouds.ts).
+ */
+import { join } from 'node:path';
+import { invalidOption } from '../../core/errors.js';
+import { captureActivations } from '../../nn/capture.js';
+import { captureOnnx, type Layout } from '../../nn/onnx.js';
+import {
+  POINT_CLOUD_STRATEGIES,
+  minMaxScale,
+  pointCloud,
+  type PointCloudStrategy,
+} from '../../nn/pointClouds.js';
+import { encodeNpyFloat32 } from '../../nn/npyWrite.js';
+import type { FloatTensorData } from '../../nn/tensorData.js';
+import { takeRows } from '../../nn/tensorData.js';
+import { writeFileAtomic } from '../output.js';
+import { progressBar } from '../progress.js';
+import { loadNetwork, readInputs } from './nnModel.js';
+
+export interface CaptureCommandOptions {
+  layers: string;
+  inputs: string;
+  strategy: string;
+  out: string;
+  batchSize: string;
+  seed: string;
+  cap: string;
+  mask?: string;
+  layout: string;
+  inputLayout?: string;
+  scale?: boolean;
+  backend: string;
+  json?: boolean;
+}
+
+function positiveInt(text: string, flag: string): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 1)
+    throw invalidOption(`${flag} must be a positive integer, got '${text}'`);
+  return v;
+}
+
+function layout(text: string | undefined, flag: string): Layout | undefined {
+  if (text === undefined) return undefined;
+  const t = text.toUpperCase();
+  if (t !== 'NCHW' && t !== 'NHWC')
+    throw invalidOption(`${flag} must be NCHW or NHWC, got '${text}'`);
+  return t;
+}
+
+/** A file name for a layer or tensor name (ONNX names contain '/', ':' and '.'). */
+export function fileNameFor(layer: string): string {
+  return layer.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]+/g, '_') + '.npy';
+}
+
+export interface CaptureSummary {
+  layer: string;
+  file: string;
+  points: number;
+  features: number;
+}
+
+export async function runCapture(
+  model: string,
+  o: CaptureCommandOptions,
+  showProgress: boolean,
+): Promise<CaptureSummary[]> {
+  const layers = o.layers
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (layers.length === 0)
+    throw invalidOption('--layers is empty', 'name layers as listed by topolens layers <model>');
+  const strategy = o.strategy as PointCloudStrategy;
+  if (!POINT_CLOUD_STRATEGIES.includes(strategy)) {
+    throw invalidOption(
+      `unknown --strategy '${o.strategy}'`,
+      `use one of ${POINT_CLOUD_STRATEGIES.join(', ')}`,
+    );
+  }
+  const batchSize = positiveInt(o.batchSize, '--batch-size');
+  const seed = Number(o.seed);
+  const cap = positiveInt(o.cap, '--cap');
+  const mask = o.mask ? (readInputs(o.mask) as FloatTensorData) : undefined;
+  if (strategy === 'mask-weighted' && !mask)
+    throw invalidOption('--strategy mask-weighted needs --mask masks.npy');
+  const backend = o.backend === 'cpu' ? 'cpu' : o.backend === 'wasm' ? 'wasm' : undefined;
+  if (!backend) throw invalidOption(`--backend must be wasm or cpu, got '${o.backend}'`);
+  const net = await loadNetwork(model, backend);
+  const intInputs = net.kind === 'tfjs' && net.model.inputs[0].dtype === 'int32';
+  const inputs = readInputs(o.inputs, intInputs);
+  const bar = progressBar({ label: 'capture', enabled: showProgress });
+  // all-positions subsamples over the whole set, so it runs after capture; the others per batch
+  const perBatch = strategy !== 'all-positions';
+  const reduce = (name: string, batch: FloatTensorData, first: number): FloatTensorData => {
+    const m = pointCloud(
+      batch,
+      strategy,
+      {
+        seed: seed + first,
+        mask: mask
+          ? (takeRows(
+              mask,
+              Array.from({ length: batch.shape[0] }, (_, i) => first + i),
+            ) as FloatTensorData)
+          : undefined,
+      },
+      name,
+    );
+    return { data: m.data, shape: [m.rows, m.cols] };
+  };
+  const onProgress = (done: number, total: number) => bar.update(done / total);
+  let captured: Record<string, FloatTensorData>;
+  if (net.kind === 'tfjs') {
+    captured = await captureActivations(net.model, inputs, {
+      layers,
+      batchSize,
+      reduce: perBatch ? reduce : undefined,
+      onProgress,
+    });
+    net.model.dispose();
+  } else {
+    captured = await captureOnnx(net.model, inputs, {
+      tensors: layers,
+      batchSize,
+      modelLayout: layout(o.layout, '--layout'),
+      inputLayout: layout(o.inputLayout, '--input-layout'),
+      reduce: perBatch ? reduce : undefined,
+      onProgress,
+    });
+  }
+  bar.done();
+  const summary: CaptureSummary[] = [];
+  for (const layer of layers) {
+    let t = captured[layer];
+    if (perBatch && t.shape.length !== 2) {
+      throw new Error(
+        `internal: ${layer} was not reduced to a point cloud (shape [${t.shape.join(', ')}])`,
+      );
+    }
+    let m = perBatch
+      ? { data: t.data, rows: t.shape[0], cols: t.shape[1] }
+      : pointCloud(t, strategy, { cap, seed }, layer);
+    if (o.scale) m = minMaxScale(m);
+    t = { data: m.data as Float32Array, shape: [m.rows, m.cols] };
+    const file = join(o.out, fileNameFor(layer));
+    writeFileAtomic(file, encodeNpyFloat32(t.data, t.shape));
+    summary.push({ layer, file, points: m.rows, features: m.cols });
+  }
+  return summary;
+}

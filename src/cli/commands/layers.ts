@@ -1,0 +1,51 @@
+/**
+ * `topolens layers <model>`: the capturable layers of a network and their output shapes. For a
+ * tfjs model.json: every layer (block outputs of topolens' built-in networks are `block1`, ...).
+ * For an ONNX file: every node output, with shapes from one probe run on a zero input.
+ */
+import { invalidOption } from '../../core/errors.js';
+import { listLayers } from '../../nn/capture.js';
+import { listOnnxTensors, onnxInputs, probeOnnxShapes } from '../../nn/onnx.js';
+import { loadNetwork } from './nnModel.js';
+
+export interface LayerRow {
+  name: string;
+  type: string;
+  /** Output shape without the batch axis; null where unknown. */
+  shape: (number | null)[] | null;
+}
+
+export function parseShape(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const dims = text.split(',').map((s) => Number(s.trim()));
+  if (dims.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw invalidOption(
+      `--input-shape must be positive integers separated by commas, got '${text}'`,
+    );
+  }
+  return dims;
+}
+
+export async function layersOf(path: string, inputShape?: number[]): Promise<LayerRow[]> {
+  const net = await loadNetwork(path);
+  if (net.kind === 'tfjs') {
+    const rows = listLayers(net.model).map((l) => ({
+      name: l.name,
+      type: l.className,
+      shape: l.outputShape,
+    }));
+    net.model.dispose();
+    return rows;
+  }
+  const input = onnxInputs(net.model)[0];
+  const canProbe =
+    inputShape !== undefined || (input?.shape ?? [null]).slice(1).every((d) => d !== null);
+  const tensors = canProbe
+    ? await probeOnnxShapes(net.model, inputShape)
+    : listOnnxTensors(net.model);
+  return tensors.map((t) => ({
+    name: t.name,
+    type: t.opType,
+    shape: t.shape ? t.shape.slice(1) : null,
+  }));
+}
