@@ -165,107 +165,97 @@ function grow32i(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuff
 
 // ---------------------------------------------------------------------------------------------
 // A binary heap of entries (diameter, index, coefficient), top = smallest diameter, then
-// largest index (the pivot of a coboundary column). Nodes are interleaved in one Float64Array,
-// 4 slots each (diameter, index, coefficient, unused), 1-based (node s at 4s, root at 4), so
-// that the two children 2s and 2s + 1 of a node share a 64-byte cache line.
+// largest index (the pivot of a coboundary column).
 
 class EntryHeap {
-  a = new Float64Array(4 * 64);
+  diam = new Float64Array(64);
+  idx = new Float64Array(64);
+  coef = new Int32Array(64);
   size = 0;
 
   clear(): void {
     this.size = 0;
   }
 
-  /** Top entry's fields (size > 0). */
-  topDiam(): number {
-    return this.a[4];
-  }
-  topIdx(): number {
-    return this.a[5];
-  }
-  topCoef(): number {
-    return this.a[6];
-  }
-
-  private reserve(nodes: number): void {
-    if (4 * (nodes + 1) <= this.a.length) return;
-    const b = new Float64Array(Math.max(4 * (nodes + 1), 2 * this.a.length));
-    b.set(this.a);
-    this.a = b;
-  }
-
   /** Appends without restoring the heap order; call heapify() after a run of appends. */
   append(d: number, i: number, c: number): void {
-    const s = this.size + 1;
-    if (4 * s + 3 >= this.a.length) this.reserve(s);
-    const a = this.a;
-    a[4 * s] = d;
-    a[4 * s + 1] = i;
-    a[4 * s + 2] = c;
-    this.size = s;
+    const s = this.size;
+    if (s === this.diam.length) this.reserve(s + 1);
+    this.diam[s] = d;
+    this.idx[s] = i;
+    this.coef[s] = c;
+    this.size = s + 1;
+  }
+
+  reserve(need: number): void {
+    this.diam = grow64(this.diam, need);
+    this.idx = grow64(this.idx, need);
+    this.coef = grow32i(this.coef, need);
   }
 
   push(d: number, i: number, c: number): void {
-    let s = this.size + 1;
-    if (4 * s + 3 >= this.a.length) this.reserve(s);
-    const a = this.a;
-    this.size = s;
-    while (s > 1) {
-      const p = s >> 1;
-      const pd = a[4 * p];
-      if (pd < d || (pd === d && a[4 * p + 1] > i)) break;
-      a[4 * s] = pd;
-      a[4 * s + 1] = a[4 * p + 1];
-      a[4 * s + 2] = a[4 * p + 2];
+    let s = this.size;
+    if (s === this.diam.length) this.reserve(s + 1);
+    const diam = this.diam;
+    const idx = this.idx;
+    const coef = this.coef;
+    this.size = s + 1;
+    while (s > 0) {
+      const p = (s - 1) >> 1;
+      const pd = diam[p];
+      if (pd < d || (pd === d && idx[p] > i)) break;
+      diam[s] = pd;
+      idx[s] = idx[p];
+      coef[s] = coef[p];
       s = p;
     }
-    a[4 * s] = d;
-    a[4 * s + 1] = i;
-    a[4 * s + 2] = c;
+    diam[s] = d;
+    idx[s] = i;
+    coef[s] = c;
   }
 
   /** Removes the top entry. */
   pop(): void {
-    const last = this.size;
-    this.size = last - 1;
-    if (last === 1) return;
-    const a = this.a;
-    this.siftDown(1, a[4 * last], a[4 * last + 1], a[4 * last + 2]);
+    const last = --this.size;
+    if (last === 0) return;
+    this.siftDown(0, this.diam[last], this.idx[last], this.coef[last]);
   }
 
   private siftDown(s: number, d: number, i: number, c: number): void {
-    const a = this.a;
+    const diam = this.diam;
+    const idx = this.idx;
+    const coef = this.coef;
     const size = this.size;
     for (;;) {
-      let child = 2 * s;
-      if (child > size) break;
-      let cd = a[4 * child];
-      let ci = a[4 * child + 1];
-      if (child < size) {
-        const rd = a[4 * child + 4];
-        const ri = a[4 * child + 5];
+      let child = 2 * s + 1;
+      if (child >= size) break;
+      let cd = diam[child];
+      let ci = idx[child];
+      const r = child + 1;
+      if (r < size) {
+        const rd = diam[r];
+        const ri = idx[r];
         if (rd < cd || (rd === cd && ri > ci)) {
-          child++;
+          child = r;
           cd = rd;
           ci = ri;
         }
       }
       if (d < cd || (d === cd && i > ci)) break;
-      a[4 * s] = cd;
-      a[4 * s + 1] = ci;
-      a[4 * s + 2] = a[4 * child + 2];
+      diam[s] = cd;
+      idx[s] = ci;
+      coef[s] = coef[child];
       s = child;
     }
-    a[4 * s] = d;
-    a[4 * s + 1] = i;
-    a[4 * s + 2] = c;
+    diam[s] = d;
+    idx[s] = i;
+    coef[s] = c;
   }
 
   heapify(): void {
-    const a = this.a;
-    for (let s = this.size >> 1; s >= 1; s--)
-      this.siftDown(s, a[4 * s], a[4 * s + 1], a[4 * s + 2]);
+    for (let s = (this.size >> 1) - 1; s >= 0; s--) {
+      this.siftDown(s, this.diam[s], this.idx[s], this.coef[s]);
+    }
   }
 }
 
@@ -842,13 +832,13 @@ class RipsReducer {
     let pc = 0;
     while (h.size > 0) {
       if (pc === 0) {
-        pd = h.topDiam();
-        pi = h.topIdx();
-        pc = h.topCoef();
-      } else if (h.topIdx() !== pi) {
+        pd = h.diam[0];
+        pi = h.idx[0];
+        pc = h.coef[0];
+      } else if (h.idx[0] !== pi) {
         break;
       } else {
-        pc = (pc + h.topCoef()) % p;
+        pc = (pc + h.coef[0]) % p;
       }
       h.pop();
     }
