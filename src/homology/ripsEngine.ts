@@ -634,6 +634,15 @@ class RipsReducer {
     }
   }
 
+  /**
+   * Overall fraction (monotone): dimension 0 takes [0, 0.1]; dimension d >= 1 takes the d-th
+   * of maxDim equal slots of [0.1, 1] (assembling its columns the first half for d >= 2,
+   * reducing them the rest).
+   */
+  private stageFraction(dim: number, within: number): number {
+    return 0.1 + (0.9 * (dim - 1 + within)) / this.maxDim;
+  }
+
   private progress(fraction: number, stage: string): void {
     if (this.onProgress) this.onProgress(fraction, stage);
   }
@@ -903,11 +912,11 @@ class RipsReducer {
       }
     }
     this.stats.edges = count;
-    this.progress(0.01, 'sorting edges');
+    this.progress(0.03, 'sorting edges');
     // perm: diameter descending, index ascending; we walk it backwards (filtration order)
     const perm = sortColumns(eDiam, eIdx, count);
 
-    this.progress(0.02, 'dimension 0');
+    this.progress(0.05, 'dimension 0');
     const parent = new Int32Array(n);
     const rank = new Uint8Array(n);
     for (let i = 0; i < n; i++) parent[i] = i;
@@ -1149,8 +1158,9 @@ class RipsReducer {
 
     for (let c = 0; c < nCols; c++) {
       if (c % progressEvery === 0) {
+        const start = dim === 1 ? 0 : 0.5;
         this.progress(
-          (dim - 1 + c / Math.max(1, nCols)) / this.maxDim,
+          this.stageFraction(dim, start + (1 - start) * (c / Math.max(1, nCols))),
           `reducing dimension ${dim}`,
         );
       }
@@ -1282,7 +1292,7 @@ class RipsReducer {
     for (let s = 0; s < count; s++) {
       if (s % progressEvery === 0) {
         this.progress(
-          (dim - 1 + s / Math.max(1, count)) / this.maxDim,
+          this.stageFraction(dim, 0.5 * (s / Math.max(1, count))),
           `assembling dimension ${dim}`,
         );
       }

@@ -159,3 +159,19 @@ describe('bad input and options', () => {
     expect(() => ripsPersistence(pts, { maxDimension: 2, maxMemoryBytes: estimate })).not.toThrow();
   });
 });
+
+describe('progress', () => {
+  it('reports a non-decreasing fraction in [0, 1], ending at 1', () => {
+    const seen: [number, string][] = [];
+    ripsPersistence(polygon(40), {
+      maxDimension: 2,
+      threshold: 1.5,
+      onProgress: (f, stage) => seen.push([f, stage]),
+    });
+    expect(seen.length).toBeGreaterThan(3);
+    for (let k = 1; k < seen.length; k++) expect(seen[k][0]).toBeGreaterThanOrEqual(seen[k - 1][0]);
+    expect(seen[0][0]).toBeGreaterThanOrEqual(0);
+    expect(seen[seen.length - 1]).toEqual([1, 'done']);
+    expect(seen.map((s) => s[1])).toContain('assembling dimension 2');
+  });
+});

@@ -1,0 +1,12 @@
+/**
+ * The fixture cases where Ripser itself took over 20 s on the reference machine. They run
+ * here (never skipped), in their own file so that their cost is visible.
+ */
+import { describe, it } from 'vitest';
+import { SLOW_SECONDS, caseName, checkFixtureCase, fixtureCases } from './ripsFixtureCases.js';
+
+describe('Rips persistence matches Ripser on the slow fixture cases', () => {
+  for (const c of fixtureCases.filter((c) => c.ripser_wall_s > SLOW_SECONDS)) {
+    it(caseName(c), { timeout: 1_800_000 }, async () => checkFixtureCase(c));
+  }
+});
