@@ -236,3 +236,6 @@ function keptEdges(
   }
   return { n, i: oi, j: oj, values: ov };
 }
+
+export { shouldCollapse } from './collapseCost.js';
+export type { CollapseDecision, ShouldCollapseOptions } from './collapseCost.js';
