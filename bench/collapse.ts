@@ -183,11 +183,35 @@ function runCase(index: number): CaseResult {
   }
 }
 
+/** Only the decisions of shouldCollapse for every case (fast: no collapse, no Ripser). */
+function printDecisions(): void {
+  const cases = JSON.parse(readFileSync(join(FIXTURES, 'cases.json'), 'utf8')) as Case[];
+  const clouds = new Map<string, ReturnType<typeof pairwiseDistances>>();
+  console.log('| case | Ripser on the cloud (fixture) | decision | time | reason |');
+  console.log('|---|---|---|---|---|');
+  for (const c of cases) {
+    if (!clouds.has(c.cloud)) clouds.set(c.cloud, pairwiseDistances(readCloud(c.cloud)));
+    const d = clouds.get(c.cloud)!;
+    const threshold = c.threshold === null ? enclosingRadius(d) : Math.fround(Number(c.threshold));
+    const t = performance.now();
+    const decision = shouldCollapse(d, { threshold, maxDimension: c.maxdim });
+    const s = ((performance.now() - t) / 1000).toFixed(2);
+    const label = `${c.cloud} dim${c.maxdim} ${c.threshold_kind}`;
+    console.log(
+      `| ${label} | ${c.ripser_wall_s} s | ${decision.collapse ? 'collapse' : 'no'} | ${s} s | ${decision.reason} |`,
+    );
+  }
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const caseArg = args.indexOf('--case');
   if (caseArg >= 0) {
     process.stdout.write(JSON.stringify(runCase(Number(args[caseArg + 1]))) + '\n');
+    return;
+  }
+  if (args.includes('--decisions')) {
+    printDecisions();
     return;
   }
   const timeoutArg = args.indexOf('--timeout');
