@@ -247,7 +247,7 @@ function main(): void {
   const reasons: string[] = [];
   cases.forEach((c, index) => {
     const label = `${c.cloud} dim${c.maxdim} ${c.threshold_kind}`;
-    if (only && !label.includes(only)) return;
+    if (only && !new RegExp(only).test(label)) return;
     const r = spawnSync(
       process.execPath,
       [...process.execArgv, fileURLToPath(import.meta.url), '--case', String(index)],

@@ -8,6 +8,7 @@
  * merge of the two sorted adjacency lists, so the first candidate is the common neighbour
  * "closest to the middle" of uv, which in low-dimensional data almost always dominates.
  */
+import type { FloatArray } from '../core/matrix.js';
 import type { FilteredAdjacency } from './collapseGraph.js';
 import { keepEdge } from './collapseGraph.js';
 
@@ -23,7 +24,7 @@ export function denseKernelBytes(n: number, bytesPerValue: number): number {
 export function collapseDenseKernel(
   g: FilteredAdjacency,
   shift: boolean,
-  newTime: Float64Array,
+  newTime: FloatArray,
   onProgress: ((fraction: number) => void) | undefined,
 ): void {
   const { n, m, eu, ev, val, order, ptr, nbr, et, keptHead, keptNext } = g;
@@ -48,6 +49,31 @@ export function collapseDenseKernel(
   const S = new Int32Array(words);
   const cand = new Int32Array(words);
   const row = new Int32Array(words);
+
+  /**
+   * A common neighbour of uv present at T and not adjacent to w at T, or -1 (w dominates uv at
+   * T). Walks U_u & U_v & ~U_w word by word, then the kept common neighbours.
+   */
+  const violator = (u: number, v: number, w: number, T: number, kSize: number): number => {
+    const uo = u * words;
+    const vo = v * words;
+    const wo = w * words;
+    const wb = w * n;
+    for (let k = 0; k < words; k++) {
+      let bits = U[uo + k] & U[vo + k] & ~U[wo + k];
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const x = (k << 5) + 31 - Math.clz32(low);
+        if (F[wb + x] > T && x !== w) return x;
+      }
+    }
+    for (let k = 0; k < kSize; k++) {
+      const x = kx[k];
+      if (kt[k] <= T && F[wb + x] > T && x !== w) return x;
+    }
+    return -1;
+  };
 
   const progressStep = Math.max(1, Math.floor(m / 100));
   for (let r = m - 1; r >= 0; r--) {
@@ -88,55 +114,64 @@ export function collapseDenseKernel(
 
     let T = t0;
     while (true) {
-      // S: common neighbours present at T. Every unvisited edge is present (value <= t0 <= T).
-      for (let k = 0; k < words; k++) S[k] = U[uo + k] & U[vo + k];
-      for (let k = 0; k < kSize; k++) {
-        if (kt[k] <= T) S[kx[k] >>> 5] |= 1 << (kx[k] & 31);
+      // The common neighbours present at T are S = U_u & U_v (every unvisited edge is present:
+      // value <= t0 <= T) plus the kept ones with kt <= T. Fast path: test one candidate, the
+      // last dominator found at u or v if present, else the first vertex of S, without
+      // materialising S.
+      let w = -1;
+      for (let h = 0; h < 2 && w < 0; h++) {
+        const c = lastDominator[h === 0 ? u : v];
+        if (c >= 0 && F[ub + c] <= T && F[vb + c] <= T) w = c;
       }
-      cand.set(S);
-      // Search a w in S adjacent at T to all of S. A failed w exposes a y in S not adjacent to
-      // it; every dominator is adjacent to y, so the candidates shrink to y's neighbours.
+      for (let k = 0; k < words && w < 0; k++) {
+        const bits = U[uo + k] & U[vo + k];
+        if (bits !== 0) w = (k << 5) + 31 - Math.clz32(bits & -bits);
+      }
+      for (let k = 0; k < kSize && w < 0; k++) if (kt[k] <= T) w = kx[k];
+      if (w < 0) break; // no common neighbour at T: not dominated
       let dominator = -1;
-      let cw = 0;
-      let hint = 0;
-      while (true) {
-        let w = -1;
-        for (; hint < 2 && w < 0; hint++) {
-          const h = lastDominator[hint === 0 ? u : v];
-          if (h >= 0 && (cand[h >>> 5] & (1 << (h & 31))) !== 0) w = h;
+      let y = violator(u, v, w, T, kSize);
+      if (y < 0) dominator = w;
+      else {
+        // Slow path. A failed w exposes a y in S not adjacent to it; every dominator is adjacent
+        // to y, so the candidates shrink to y's neighbours (which drops w).
+        for (let k = 0; k < words; k++) S[k] = U[uo + k] & U[vo + k];
+        for (let k = 0; k < kSize; k++) {
+          if (kt[k] <= T) S[kx[k] >>> 5] |= 1 << (kx[k] & 31);
         }
-        if (w < 0) {
+        cand.set(S);
+        let cw = 0;
+        while (true) {
+          const yo = y * words;
+          for (let k = 0; k < words; k++) row[k] = U[yo + k];
+          row[y >>> 5] |= 1 << (y & 31);
+          for (let p = keptHead[y]; p >= 0; p = keptNext[p]) {
+            if (et[p] <= T) row[nbr[p] >>> 5] |= 1 << (nbr[p] & 31);
+          }
+          for (let k = cw; k < words; k++) cand[k] &= row[k];
           while (cw < words && cand[cw] === 0) cw++;
           if (cw === words) break;
           w = (cw << 5) + 31 - Math.clz32(cand[cw] & -cand[cw]);
-        }
-        const wo = w * words;
-        const wb = w * n;
-        let y = -1;
-        for (let k = 0; k < words && y < 0; k++) {
-          let bits = S[k] & ~U[wo + k];
-          while (bits !== 0) {
-            const low = bits & -bits;
-            bits ^= low;
-            const x = (k << 5) + 31 - Math.clz32(low);
-            if (F[wb + x] > T && x !== w) {
-              y = x;
-              break;
+          const wo = w * words;
+          const wb = w * n;
+          y = -1;
+          for (let k = 0; k < words && y < 0; k++) {
+            let bits = S[k] & ~U[wo + k];
+            while (bits !== 0) {
+              const low = bits & -bits;
+              bits ^= low;
+              const x = (k << 5) + 31 - Math.clz32(low);
+              if (F[wb + x] > T && x !== w) {
+                y = x;
+                break;
+              }
             }
           }
+          if (y < 0) {
+            dominator = w;
+            break;
+          }
         }
-        if (y < 0) {
-          dominator = w;
-          break;
-        }
-        // cand &= (neighbours of y at T) + y; this removes w.
-        const yo = y * words;
-        for (let k = 0; k < words; k++) row[k] = U[yo + k];
-        row[y >>> 5] |= 1 << (y & 31);
-        for (let p = keptHead[y]; p >= 0; p = keptNext[p]) {
-          if (et[p] <= T) row[nbr[p] >>> 5] |= 1 << (nbr[p] & 31);
-        }
-        for (let k = cw; k < words; k++) cand[k] &= row[k];
       }
       if (dominator < 0) break;
       // The dominator stays one until a later common neighbour joins before its edge to it.

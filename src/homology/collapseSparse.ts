@@ -4,6 +4,7 @@
  * neighbourhood of each visited edge is listed explicitly. Suited to large sparse graphs; the
  * dense kernel (collapseDense.ts) is faster on dense graphs with up to a few thousand vertices.
  */
+import type { FloatArray } from '../core/matrix.js';
 import type { FilteredAdjacency } from './collapseGraph.js';
 import { keepEdge } from './collapseGraph.js';
 
@@ -14,7 +15,7 @@ import { keepEdge } from './collapseGraph.js';
 export function collapseSparseKernel(
   g: FilteredAdjacency,
   shift: boolean,
-  newTime: Float64Array,
+  newTime: FloatArray,
   onProgress: ((fraction: number) => void) | undefined,
 ): void {
   const { n, m, eu, ev, val, order, start, ptr, nbr, et, keptHead, keptNext, keptCount } = g;

@@ -85,7 +85,8 @@ export function collapseEdges(
     );
   }
   const graph = buildAdjacency(n, eu, ev, val);
-  const newTime = new Float64Array(m);
+  // same float type as the input: exact, and half the memory for float32
+  const newTime = new (val.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(m);
   if (dense) collapseDenseKernel(graph, shift, newTime, options.onProgress);
   else collapseSparseKernel(graph, shift, newTime, options.onProgress);
   const kept = keptEdges(n, eu, ev, val, newTime);
@@ -210,7 +211,7 @@ function keptEdges(
   eu: Int32Array,
   ev: Int32Array,
   val: FloatArray,
-  newTime: Float64Array,
+  newTime: FloatArray,
 ): SparseDistances {
   const ArrayType = val.constructor as Float32ArrayConstructor | Float64ArrayConstructor;
   let kept = 0;
