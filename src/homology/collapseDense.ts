@@ -4,9 +4,11 @@
  * edges, so that the domination test of the visited edge uv by a candidate w costs n/32 word
  * operations for the common neighbours joined through unvisited edges (all present at the edge's
  * time) plus a scalar pass over the few common neighbours joined through kept (visited) edges.
- * Candidates are produced in increasing order of the time they join the common neighbourhood by a
- * merge of the two sorted adjacency lists, so the first candidate is the common neighbour
- * "closest to the middle" of uv, which in low-dimensional data almost always dominates.
+ * The first candidate is the last dominator found at u or v (it dominates again most of the
+ * time: 1.1 candidates per edge on circles2), else any present common neighbour. When it fails,
+ * the violator y it exposes narrows the candidates to y's neighbours (every dominator is adjacent
+ * to y), so non-domination is proved after a few rounds of n/32 words instead of one test per
+ * common neighbour.
  */
 import type { FloatArray } from '../core/matrix.js';
 import type { FilteredAdjacency } from './collapseGraph.js';

@@ -70,6 +70,7 @@ const cases: [string, number, string, string | null, number][] = [
   ['sphere3', 2, 'median', '1.416', 127.32],
   ['torus4', 2, 'q10', '1.075', 6.09],
   ['circles2', 1, 'q10', '0.4095', 1.54],
+  ['circles2', 1, 'median', '0.9745', 106.25],
 ];
 
 describe('collapse on the fixture clouds, checked with Ripser on the collapsed edges', () => {
