@@ -57,3 +57,7 @@ export type { InfiniteBars } from './homology/diagramParts.js';
 export * from './similarity/layerDistance.js';
 // The networks API (TensorFlow.js, onnxruntime-node) is a separate entry point, 'topolens/nn',
 // so that importing the numeric core loads neither.
+export { collapseEdges } from './homology/edgeCollapse.js';
+export type { EdgeCollapseOptions, EdgeCollapseResult } from './homology/edgeCollapse.js';
+export { shouldCollapse } from './homology/edgeCollapse.js';
+export type { CollapseDecision, ShouldCollapseOptions } from './homology/edgeCollapse.js';

@@ -17,6 +17,7 @@ import type { Matrix, PointCloud } from '../core/matrix.js';
 import { isPrime } from '../core/validate.js';
 import { pairwiseDistances } from '../linalg/distances.js';
 import { runRipsEngine, type SparseGraph } from './ripsEngine.js';
+import { collapseEdges, shouldCollapse } from './edgeCollapse.js';
 
 export interface RipsOptions {
   /** Largest homology dimension computed. Default 1 (H0 and H1, Ripser's `--dim 1`). */
@@ -43,8 +44,26 @@ export interface RipsOptions {
    * many bytes. Default 8 GiB.
    */
   maxMemoryBytes?: number;
+  /**
+   * Edge collapse (Glisse-Pritam) before the reduction: it replaces the filtered edges by far
+   * fewer with the same diagrams in every dimension (docs/edge-collapse.md). 'auto' (default):
+   * collapse when the cost model `shouldCollapse` expects it to pay off (dense low-dimensional
+   * clouds at large thresholds); true: always; false: never. Never applied with `cocycles`
+   * (representatives must live on the original complex) nor for maxDimension 0.
+   */
+  collapse?: 'auto' | boolean;
   /** Called with a fraction in [0, 1] and a stage name while the computation runs. */
   onProgress?: (fraction: number, stage: string) => void;
+}
+
+/** What edge collapse did in a run. */
+export interface RipsCollapseStats {
+  applied: boolean;
+  /** why it was or was not applied */
+  reason: string;
+  /** edges (<= threshold) before and after; equal when not applied */
+  inputEdges?: number;
+  keptEdges?: number;
 }
 
 export interface RipsStats {
@@ -68,6 +87,8 @@ export interface RipsStats {
   mode: 'dense' | 'sparse';
   /** the estimate checked against maxMemoryBytes, bytes */
   estimatedMemoryBytes: number;
+  /** edge collapse: applied or not, and why */
+  collapse: RipsCollapseStats;
 }
 
 export interface RipsResult {
@@ -500,6 +521,96 @@ function degreesDense(n: number, dist: Float32Array, threshold: number): [Int32A
   return [degree, edges];
 }
 
+interface CollapseOutcome {
+  stats: RipsCollapseStats;
+  /** the threshold and enclosing radius of the original input, when it was collapsed */
+  threshold?: number;
+  enclosingRadius?: number;
+}
+
+/**
+ * Decides on edge collapse (options.collapse), applies it when chosen, and prepares the engine's
+ * input: the collapsed edges as sparse input, or the original input.
+ */
+function prepareWithCollapse(
+  input: RipsInput,
+  opts: Resolved,
+  options: RipsOptions,
+): { prep: Prepared; collapse: CollapseOutcome } {
+  const mode = options.collapse ?? 'auto';
+  if (mode !== 'auto' && mode !== true && mode !== false) {
+    throw invalidOption(`collapse must be 'auto', true or false, got ${String(mode)}.`);
+  }
+  const skip = (reason: string): { prep: Prepared; collapse: CollapseOutcome } => ({
+    prep: prepare(input, opts, false),
+    collapse: { stats: { applied: false, reason } },
+  });
+  if (mode === false) return skip('collapse off');
+  if (opts.maxDimension === 0) return skip('H0 only: nothing to gain');
+  if (opts.cocycles) {
+    if (mode === true) {
+      throw invalidOption(
+        'representative cocycles need the full complex, so they cannot be combined with edge collapse.',
+        'Turn collapse off (--collapse off) or drop --cocycles.',
+      );
+    }
+    return skip('cocycles asked for: they must live on the full complex');
+  }
+  // the filtered edges, as the engine would see them (float32 values, as Ripser)
+  let base: CondensedDistances | SparseDistances;
+  let threshold: number;
+  let enc = NaN;
+  if (isSparse(input)) {
+    base = input;
+    threshold = opts.threshold === undefined ? Infinity : Math.fround(opts.threshold);
+  } else {
+    let n: number;
+    let dist: Float32Array;
+    if (isMatrix(input)) {
+      n = input.rows;
+      checkIndexBound(n, opts.maxDimension);
+      const distanceBytes = 2 * n * (n - 1);
+      if (distanceBytes > opts.maxMemoryBytes) refuse(distanceBytes, opts.maxMemoryBytes, n);
+      dist = pairwiseDistances(input, { precision: 'float32', name: 'the point cloud' })
+        .data as Float32Array;
+    } else {
+      const m = input as CondensedDistances;
+      n = m.n;
+      checkIndexBound(n, opts.maxDimension);
+      dist = toFloat32Condensed(m);
+    }
+    base = { n, data: dist };
+    enc = enclosingRadiusF32(n, dist);
+    threshold = opts.threshold === undefined ? enc : Math.min(Math.fround(opts.threshold), enc);
+  }
+  const decision =
+    mode === true
+      ? { collapse: true, reason: 'collapse on' }
+      : shouldCollapse(base, { threshold, maxDimension: opts.maxDimension });
+  if (!decision.collapse) {
+    return {
+      prep: prepare(base, opts, false),
+      collapse: { stats: { applied: false, reason: decision.reason } },
+    };
+  }
+  options.onProgress?.(0, 'edge collapse');
+  const collapsed = collapseEdges(base, { threshold });
+  const prep = prepare(collapsed.edges, { ...opts, threshold: undefined }, false);
+  return {
+    prep,
+    collapse: {
+      stats: {
+        applied: true,
+        reason: decision.reason,
+        inputEdges: collapsed.inputEdges,
+        keptEdges: collapsed.keptEdges,
+      },
+      threshold,
+      enclosingRadius: enc,
+    },
+  };
+}
+
 function prepare(input: RipsInput, opts: Resolved, forEstimateOnly: boolean): Prepared {
   if (isSparse(input)) {
     const threshold = opts.threshold === undefined ? Infinity : Math.fround(opts.threshold);
@@ -605,7 +716,7 @@ export function estimateRipsMemory(input: RipsInput, options: RipsOptions = {}):
  */
 export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): RipsResult {
   const opts = resolveOptions(options);
-  const prep = prepare(input, opts, false);
+  const { prep, collapse } = prepareWithCollapse(input, opts, options);
   if (prep.estimate > opts.maxMemoryBytes) refuse(prep.estimate, opts.maxMemoryBytes, prep.n);
   const out = runRipsEngine({
     n: prep.n,
@@ -645,14 +756,15 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Ri
   return {
     diagrams,
     n: prep.n,
-    threshold: prep.threshold,
-    enclosingRadius: prep.enclosingRadius,
+    threshold: collapse.threshold ?? prep.threshold,
+    enclosingRadius: collapse.enclosingRadius ?? prep.enclosingRadius,
     coefficient: opts.coefficient,
     maxDimension: opts.maxDimension,
     stats: {
       ...out.stats,
       mode: prep.dense !== null ? 'dense' : 'sparse',
       estimatedMemoryBytes: prep.estimate,
+      collapse: collapse.stats,
     },
   };
 }

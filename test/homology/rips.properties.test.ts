@@ -243,3 +243,57 @@ describe('representative cocycles', () => {
     expect(ripsPersistence(noisyCircles()).diagrams[1].cocycles).toBeUndefined();
   });
 });
+
+describe('edge collapse inside ripsPersistence', () => {
+  it('collapse on gives the diagrams of collapse off (every dimension, thresholds, Z/2 and Z/3)', () => {
+    fc.assert(
+      fc.property(
+        cloudArb,
+        fc.double({ min: 0.2, max: 1.2, noNaN: true }),
+        fc.constantFrom(2, 3),
+        (c, fraction, coefficient) => {
+          const cloud = cloudOf(c.n, c.d, c.coords);
+          const full = ripsPersistence(cloud, { maxDimension: c.maxDimension, coefficient });
+          for (const threshold of [undefined, full.enclosingRadius * fraction]) {
+            const common = { maxDimension: c.maxDimension, coefficient, threshold };
+            const off = ripsPersistence(cloud, { ...common, collapse: false });
+            const on = ripsPersistence(cloud, { ...common, collapse: true });
+            expect(off.stats.collapse.applied).toBe(false);
+            if (c.n > 1) expect(on.stats.collapse.applied).toBe(true);
+            expect(on.threshold).toBe(off.threshold);
+            for (let k = 0; k <= c.maxDimension; k++) {
+              expect(sorted(on.diagrams[k])).toEqual(sorted(off.diagrams[k]));
+            }
+          }
+        },
+      ),
+      { numRuns: 60, seed: 29 },
+    );
+  });
+
+  it('is chosen by the cost model on a dense low-dimensional cloud and gives the same bars', () => {
+    // 400 points on a noisy circle: dense at its enclosing radius, most edges dominated
+    const n = 400;
+    const data = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      const t = (2 * Math.PI * i) / n;
+      data[2 * i] = Math.cos(t) + 0.05 * Math.sin(7.3 * i);
+      data[2 * i + 1] = Math.sin(t) + 0.05 * Math.cos(5.1 * i);
+    }
+    const cloud = { data, rows: n, cols: 2 };
+    const auto = ripsPersistence(cloud, { maxDimension: 1 });
+    const off = ripsPersistence(cloud, { maxDimension: 1, collapse: false });
+    expect(auto.stats.collapse.applied).toBe(true);
+    expect(auto.stats.collapse.keptEdges!).toBeLessThan(auto.stats.collapse.inputEdges! / 5);
+    for (let k = 0; k <= 1; k++) expect(sorted(auto.diagrams[k])).toEqual(sorted(off.diagrams[k]));
+  });
+
+  it('is never applied with cocycles, and refused clearly when forced with them', () => {
+    const cloud = cloudOf(4, 2, [0, 0, 1, 0, 1, 1, 0, 1]);
+    const r = ripsPersistence(cloud, { cocycles: true });
+    expect(r.stats.collapse.applied).toBe(false);
+    expect(() => ripsPersistence(cloud, { cocycles: true, collapse: true })).toThrow(
+      /cocycles need the full complex/,
+    );
+  });
+});

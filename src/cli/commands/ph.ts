@@ -189,12 +189,11 @@ export function runPh(s: PhSettings): void {
       : pairwiseDistances(loaded as Matrix, { metric: s.metric });
   const t1 = performance.now();
   const bar = progressBar({ label: 'ph', enabled: !s.json });
-  const options: RipsOptions & { collapse: 'auto' | boolean } = {
+  const options: RipsOptions = {
     maxDimension: s.maxDimension,
     threshold: s.threshold,
     coefficient: s.coefficient,
     cocycles: s.cocycles,
-    // passed through; the engine takes it once edge collapse is wired in
     collapse: s.collapse,
     maxMemoryBytes: Math.floor(totalmem() * 0.75),
     onProgress: (fraction, stage) => bar.update(fraction, stage),
@@ -244,6 +243,12 @@ export function runPh(s: PhSettings): void {
   lines.push(`threshold:  ${thr}`);
   lines.push(
     `homology:   dimensions 0..${result.maxDimension}, coefficients Z/${result.coefficient}`,
+  );
+  const c = result.stats.collapse;
+  lines.push(
+    c.applied
+      ? `collapse:   ${c.inputEdges} edges -> ${c.keptEdges} (${c.reason})`
+      : `collapse:   not applied (${c.reason})`,
   );
   for (const d of summary) {
     lines.push(
