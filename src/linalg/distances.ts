@@ -75,7 +75,34 @@ function euclideanFloat32(cloud: Matrix, out: Float32Array | Float64Array): void
   let k = 0;
   for (let i = 1; i < n; i++) {
     const oi = i * d;
-    for (let j = 0; j < i; j++) {
+    let j = 0;
+    // four pairs at once (independent dependency chains), each summed in Ripser's order
+    for (; j + 4 <= i; j += 4) {
+      const o0 = j * d;
+      const o1 = o0 + d;
+      const o2 = o1 + d;
+      const o3 = o2 + d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let t = 0; t < d; t++) {
+        const a = data[oi + t];
+        const d0 = f(a - data[o0 + t]);
+        const d1 = f(a - data[o1 + t]);
+        const d2 = f(a - data[o2 + t]);
+        const d3 = f(a - data[o3 + t]);
+        s0 = f(s0 + f(d0 * d0));
+        s1 = f(s1 + f(d1 * d1));
+        s2 = f(s2 + f(d2 * d2));
+        s3 = f(s3 + f(d3 * d3));
+      }
+      out[k++] = f(Math.sqrt(s0));
+      out[k++] = f(Math.sqrt(s1));
+      out[k++] = f(Math.sqrt(s2));
+      out[k++] = f(Math.sqrt(s3));
+    }
+    for (; j < i; j++) {
       const oj = j * d;
       let s = 0;
       for (let t = 0; t < d; t++) {

@@ -57,3 +57,25 @@ describe('knn', () => {
     expect(() => knn(fromRows([[0], [1]]), 2)).toThrow(/k = 2 needs more than 2 points/);
   });
 });
+
+describe('pairwiseDistances in float32 (Ripser arithmetic)', () => {
+  it('equals a pair-by-pair float32 reference bit for bit, for every remainder of i mod 4', () => {
+    const f = Math.fround;
+    const n = 23;
+    const d = 7;
+    const data = new Float32Array(n * d);
+    for (let k = 0; k < data.length; k++) data[k] = f(Math.sin(k * 12.9898) * 43.758);
+    const D = pairwiseDistances({ data, rows: n, cols: d });
+    let k = 0;
+    for (let i = 1; i < n; i++) {
+      for (let j = 0; j < i; j++, k++) {
+        let s = 0;
+        for (let t = 0; t < d; t++) {
+          const diff = f(data[i * d + t] - data[j * d + t]);
+          s = f(s + f(diff * diff));
+        }
+        expect(D.data[k]).toBe(f(Math.sqrt(s)));
+      }
+    }
+  });
+});
