@@ -8,14 +8,27 @@ export default tseslint.config(
   {
     languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
   {
-    files: ['src/core/**', 'src/linalg/**', 'src/homology/**', 'src/geometry/**', 'src/similarity/**', 'src/mapper/**'],
+    files: [
+      'src/core/**',
+      'src/linalg/**',
+      'src/homology/**',
+      'src/geometry/**',
+      'src/similarity/**',
+      'src/mapper/**',
+    ],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads'] },
+      ],
     },
   },
 );
