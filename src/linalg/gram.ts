@@ -51,70 +51,174 @@ function f64Kernel(bytes: number): WasmDotKernel | null {
   return kernel;
 }
 
-/** Copies rows r0 .. r0 + rows - 1 of X (n x p) transposed into out (pPad x CHUNK, zero-padded). */
+/**
+ * Copies rows r0 .. r0 + rows - 1 of X (n x p), minus `mean` when given, transposed into out
+ * (pPad x CHUNK). Eight rows at a time, so that both the reads (eight row streams) and the
+ * writes (eight consecutive doubles, one cache line) are sequential. Entries past `rows` or
+ * past p are left as they are (zero: the caller clears the buffer for a short last chunk).
+ */
 function packChunk(
   X: ArrayLike<number>,
   p: number,
   r0: number,
   rows: number,
   out: Float64Array,
+  mean: Float64Array | null,
 ): void {
-  out.fill(0);
-  for (let t = 0; t < rows; t++) {
-    const base = (r0 + t) * p;
-    for (let a = 0; a < p; a++) out[a * CHUNK + t] = X[base + a];
+  for (let t0 = 0; t0 < rows; t0 += 8) {
+    const tEnd = Math.min(t0 + 8, rows);
+    for (let a = 0; a < p; a++) {
+      const m = mean ? mean[a] : 0;
+      const o = a * CHUNK;
+      for (let t = t0; t < tEnd; t++) out[o + t] = X[(r0 + t) * p + a] - m;
+    }
   }
 }
 
+/** A product computed by the SIMD path: C (rows of stride ld), of which a <= b is exact. */
+interface PaddedProduct {
+  C: Float64Array;
+  ld: number;
+}
+
 /**
- * C = X^T Y (p x q) with the SIMD kernel; with `symmetric` (Y is X) only entries C[a][b] with
- * a <= b are guaranteed (other entries of the returned array may be partial). Null when the
- * kernel is unavailable.
+ * X^T Y, X^T X and Y^T Y (whichever `want` names) with the SIMD kernel, from one pass over
+ * the rows: each chunk of X and Y is packed (minus the means when given) once and serves all
+ * products. For the symmetric X^T X and Y^T Y only entries C[a][b] with a <= b are exact (the
+ * others may be partial). Null when the kernel is unavailable.
  */
-function crossProductWasm(
+function wasmProducts(
   X: ArrayLike<number>,
   p: number,
   Y: ArrayLike<number>,
   q: number,
   n: number,
-  symmetric: boolean,
-): { C: Float64Array; ld: number } | null {
+  want: { xy: boolean; xx: boolean; yy: boolean },
+  meanX: Float64Array | null = null,
+  meanY: Float64Array | null = null,
+): { xy?: PaddedProduct; xx?: PaddedProduct; yy?: PaddedProduct } | null {
   const pPad = roundUp(p, KERNEL_ROWS);
-  const qPad = symmetric ? pPad : roundUp(q, KERNEL_COLS);
-  const cBytes = pPad * qPad * 8;
-  const xBytes = pPad * CHUNK * 8;
-  const yBytes = symmetric ? 0 : qPad * CHUNK * 8;
-  const kernel = f64Kernel(cBytes + xBytes + yBytes);
+  const needY = want.xy || want.yy;
+  const qPad = needY ? roundUp(q, KERNEL_ROWS) : 0;
+  const xPtr = 0;
+  const yPtr = xPtr + pPad * CHUNK * 8;
+  const xyPtr = yPtr + qPad * CHUNK * 8;
+  const xxPtr = xyPtr + (want.xy ? pPad * qPad * 8 : 0);
+  const yyPtr = xxPtr + (want.xx ? pPad * pPad * 8 : 0);
+  const total = yyPtr + (want.yy ? qPad * qPad * 8 : 0);
+  const kernel = f64Kernel(total);
   if (!kernel) return null;
   const { buffer } = kernel.memory;
-  const cPtr = 0;
-  const xPtr = cBytes;
-  const yPtr = symmetric ? xPtr : xPtr + xBytes;
-  new Float64Array(buffer, cPtr, pPad * qPad).fill(0);
+  new Float64Array(buffer, 0, total / 8).fill(0);
   const xPack = new Float64Array(buffer, xPtr, pPad * CHUNK);
-  const yPack = symmetric ? xPack : new Float64Array(buffer, yPtr, qPad * CHUNK);
+  const yPack = new Float64Array(buffer, yPtr, qPad * CHUNK);
   const rowBytes = CHUNK * 8;
-  const ldOut = qPad * 8;
+  /** C (aPad x bPad at cPtr) += A^T B for the packed chunks at aPtr, bPtr */
+  const accumulate = (
+    aPtr: number,
+    aPad: number,
+    bPtr: number,
+    bPad: number,
+    cPtr: number,
+    symmetric: boolean,
+  ): void => {
+    for (let j0 = 0; j0 < bPad; j0 += COL_BLOCK) {
+      const nj = Math.min(COL_BLOCK, bPad - j0);
+      // symmetric: rows a < j0 + nj cover every a <= b of this column block
+      const ni = symmetric ? Math.min(aPad, j0 + nj) : aPad;
+      kernel.dots(aPtr, bPtr + j0 * rowBytes, cPtr + j0 * 8, ni, nj, rowBytes, bPad * 8);
+    }
+  };
   for (let r0 = 0; r0 < n; r0 += CHUNK) {
     const rows = Math.min(CHUNK, n - r0);
-    packChunk(X, p, r0, rows, xPack);
-    if (!symmetric) packChunk(Y, q, r0, rows, yPack);
-    for (let j0 = 0; j0 < qPad; j0 += COL_BLOCK) {
-      const nj = Math.min(COL_BLOCK, qPad - j0);
-      // symmetric: rows a < j0 + nj cover every a <= b of this column block
-      const ni = symmetric ? Math.min(pPad, j0 + nj) : pPad;
-      kernel.dots(xPtr, yPtr + j0 * rowBytes, cPtr + j0 * 8, ni, nj, rowBytes, ldOut);
+    if (rows < CHUNK) {
+      xPack.fill(0);
+      yPack.fill(0);
     }
+    packChunk(X, p, r0, rows, xPack, meanX);
+    if (needY) packChunk(Y, q, r0, rows, yPack, meanY);
+    if (want.xy) accumulate(xPtr, pPad, yPtr, qPad, xyPtr, false);
+    if (want.xx) accumulate(xPtr, pPad, xPtr, pPad, xxPtr, true);
+    if (want.yy) accumulate(yPtr, qPad, yPtr, qPad, yyPtr, true);
   }
-  return { C: new Float64Array(buffer, cPtr, pPad * qPad), ld: qPad };
+  const product = (ptr: number, ld: number, rows: number): PaddedProduct => ({
+    C: new Float64Array(buffer, ptr, rows * ld),
+    ld,
+  });
+  return {
+    xy: want.xy ? product(xyPtr, qPad, pPad) : undefined,
+    xx: want.xx ? product(xxPtr, pPad, pPad) : undefined,
+    yy: want.yy ? product(yyPtr, qPad, qPad) : undefined,
+  };
+}
+
+/** The leading p x q block of a padded product, as a dense p x q array. */
+function unpad(P: PaddedProduct, p: number, q: number): Float64Array {
+  const C = new Float64Array(p * q);
+  for (let a = 0; a < p; a++) C.set(P.C.subarray(a * P.ld, a * P.ld + q), a * q);
+  return C;
+}
+
+function frobenius2(C: Float64Array): number {
+  let s = 0;
+  for (let t = 0; t < C.length; t++) s += C[t] * C[t];
+  return s;
+}
+
+/**
+ * The three squared Frobenius norms of linear CKA for column-centred X_c, Y_c:
+ * xy = ||X_c^T Y_c||_F^2, xx = ||X_c^T X_c||_F^2, yy = ||Y_c^T Y_c||_F^2. Centres on the fly
+ * while the SIMD path packs its chunks (no centred n x p copies) and reads X and Y once for
+ * all three products; the same values as the products of centredCopy(X), centredCopy(Y).
+ */
+export function centredCrossFrobenius2(
+  X: Matrix,
+  Y: Matrix,
+): { xy: number; xx: number; yy: number } {
+  const n = X.rows;
+  const p = X.cols;
+  const q = Y.cols;
+  const want = { xy: true, xx: true, yy: true };
+  const fast = wasmProducts(X.data, p, Y.data, q, n, want, columnMeans(X), columnMeans(Y));
+  if (fast && fast.xy && fast.xx && fast.yy) {
+    return {
+      xy: frobenius2(unpad(fast.xy, p, q)),
+      xx: upperFrobenius2(fast.xx.C, fast.xx.ld, p),
+      yy: upperFrobenius2(fast.yy.C, fast.yy.ld, q),
+    };
+  }
+  const Xc = centredCopy(X);
+  const Yc = centredCopy(Y);
+  return {
+    xy: frobenius2(crossProductJS(Xc, p, Yc, q, n)),
+    xx: selfCrossFrobenius2JS(Xc, p, n),
+    yy: selfCrossFrobenius2JS(Yc, q, n),
+  };
+}
+
+/** Column means of X (p values). */
+export function columnMeans(X: Matrix): Float64Array {
+  const { data, rows: n, cols: p } = X;
+  const mean = new Float64Array(p);
+  for (let i = 0; i < n; i++) for (let a = 0; a < p; a++) mean[a] += data[i * p + a];
+  for (let a = 0; a < p; a++) mean[a] /= n;
+  return mean;
+}
+
+/** Squared Frobenius norm of a symmetric p x p matrix from its upper triangle (stride ld). */
+function upperFrobenius2(C: Float64Array, ld: number, p: number): number {
+  let s = 0;
+  for (let a = 0; a < p; a++) {
+    s += C[a * ld + a] ** 2;
+    for (let b = a + 1; b < p; b++) s += 2 * C[a * ld + b] ** 2;
+  }
+  return s;
 }
 
 /** Column-centred Float64 copy (each feature minus its mean over the rows). */
 export function centredCopy(X: Matrix): Float64Array {
   const { data, rows: n, cols: p } = X;
-  const mean = new Float64Array(p);
-  for (let i = 0; i < n; i++) for (let a = 0; a < p; a++) mean[a] += data[i * p + a];
-  for (let a = 0; a < p; a++) mean[a] /= n;
+  const mean = columnMeans(X);
   const out = new Float64Array(n * p);
   for (let i = 0; i < n; i++)
     for (let a = 0; a < p; a++) out[i * p + a] = data[i * p + a] - mean[a];
@@ -129,13 +233,8 @@ export function crossProduct(
   q: number,
   n: number,
 ): Float64Array {
-  const fast = crossProductWasm(X, p, Y, q, n, false);
-  if (fast) {
-    const C = new Float64Array(p * q);
-    for (let a = 0; a < p; a++) C.set(fast.C.subarray(a * fast.ld, a * fast.ld + q), a * q);
-    return C;
-  }
-  return crossProductJS(X, p, Y, q, n);
+  const fast = wasmProducts(X, p, Y, q, n, { xy: true, xx: false, yy: false });
+  return fast?.xy ? unpad(fast.xy, p, q) : crossProductJS(X, p, Y, q, n);
 }
 
 /** The JavaScript fallback of crossProduct (also the reference in the tests). */
@@ -180,15 +279,8 @@ export function crossProductJS(
 
 /** Squared Frobenius norm of X^T X computed from its upper triangle only (X: n x p). */
 export function selfCrossFrobenius2(X: ArrayLike<number>, p: number, n: number): number {
-  const fast = crossProductWasm(X, p, X, p, n, true);
-  if (!fast) return selfCrossFrobenius2JS(X, p, n);
-  const { C, ld } = fast;
-  let s = 0;
-  for (let a = 0; a < p; a++) {
-    s += C[a * ld + a] ** 2;
-    for (let b = a + 1; b < p; b++) s += 2 * C[a * ld + b] ** 2;
-  }
-  return s;
+  const fast = wasmProducts(X, p, X, 0, n, { xy: false, xx: true, yy: false });
+  return fast?.xx ? upperFrobenius2(fast.xx.C, fast.xx.ld, p) : selfCrossFrobenius2JS(X, p, n);
 }
 
 /** The JavaScript fallback of selfCrossFrobenius2. */
