@@ -4,7 +4,8 @@
  *
  * 1. Kernel rate: one 256-row chunk, C (512 x 512) += A^T B, best of 3, GFLOP/s per CPU second.
  * 2. Feature space: two 10,000 x 512 clouds (the bench:graph case); X^T Y, X^T X, Y^T Y.
- * 3. Sample space: two 1,000 x 2,048 clouds (n < p + q: the n x n Gram matrices, rowGram).
+ * 3. Sample space: two 1,000 x 2,048 clouds (n < p + q: the n x n Gram matrices, rowGram, on
+ *    the same chunked kernel path as X^T X of the transposes).
  * Times: best of 3 for both sides, wall and CPU (NumPy's BLAS may use both cores).
  */
 import { execFileSync } from 'node:child_process';
@@ -110,12 +111,21 @@ console.log(
   `topolens bench:cka on ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, ${new Date().toISOString()}`,
 );
 kernelRate();
-// flops as computed: X^T Y in full (2 n p^2), X^T X and Y^T Y on the upper column blocks
-// (8 blocks of 64 columns: 36/64 of the square each)
+/** entries of a symmetric m x m product the kernel computes: upper parts of 64-column blocks */
+function symmetricEntries(m: number): number {
+  const m4 = Math.ceil(m / 4) * 4;
+  let e = 0;
+  for (let j0 = 0; j0 < m4; j0 += 64) {
+    const nj = Math.min(64, m4 - j0);
+    e += Math.min(m4, j0 + nj) * nj;
+  }
+  return e;
+}
+// flops as computed: X^T Y in full, X^T X and Y^T Y on the upper column blocks
 const n1 = 10000;
 const p1 = 512;
-compare('Feature space', n1, p1, 2 * n1 * p1 * p1 * (1 + 2 * (36 / 64)));
-// rowGram: the upper 128 x 128 tiles of two 1000 x 1000 Gram matrices over 2048 coordinates
+compare('Feature space', n1, p1, 2 * n1 * (p1 * p1 + 2 * symmetricEntries(p1)));
+// sample space: the two n x n Gram matrices over 2048 coordinates (rowGram), upper blocks
 const n2 = 1000;
-const tiles = Math.ceil(n2 / 128);
-compare('Sample space', n2, 2048, 2 * 2 * 2048 * 128 * 128 * ((tiles * (tiles + 1)) / 2));
+const p2 = 2048;
+compare('Sample space', n2, p2, 2 * p2 * 2 * symmetricEntries(n2));

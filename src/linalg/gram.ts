@@ -28,8 +28,6 @@ import {
 const CHUNK = 256;
 /** features of Y (columns of C) per kernel call, so that their packed rows stay in L2 */
 const COL_BLOCK = 64;
-/** rows and columns of one output tile of the row Gram matrix */
-const GRAM_TILE = 128;
 
 function roundUp(v: number, m: number): number {
   return Math.ceil(v / m) * m;
@@ -324,46 +322,24 @@ export function rowGram(X: ArrayLike<number>, n: number, p: number): Float64Arra
 }
 
 /**
- * rowGram with the SIMD kernel: rows padded to an even length (two doubles per lane step),
- * GRAM_TILE x GRAM_TILE tiles of the upper triangle, each mirrored. Null without the kernel.
+ * rowGram with the SIMD kernel: X X^T is (X^T)^T (X^T), the symmetric product of the p x n
+ * transpose, so it runs on the chunked path of wasmProducts (the p coordinates are the
+ * summation index, cut into cache-sized chunks); the upper triangle is mirrored. Null without
+ * the kernel.
  */
 function rowGramWasm(X: ArrayLike<number>, n: number, p: number): Float64Array | null {
-  const pPad = roundUp(Math.max(p, 1), 2);
-  const nPad = roundUp(n, GRAM_TILE);
-  const rowBytes = pPad * 8;
-  const dataBytes = nPad * rowBytes;
-  const tilePtr = dataBytes;
-  const kernel = f64Kernel(dataBytes + GRAM_TILE * GRAM_TILE * 8);
-  if (!kernel) return null;
-  const { buffer } = kernel.memory;
-  const rowsData = new Float64Array(buffer, 0, nPad * pPad);
-  rowsData.fill(0);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < p; a++) rowsData[i * pPad + a] = X[i * p + a];
-  }
-  const tile = new Float64Array(buffer, tilePtr, GRAM_TILE * GRAM_TILE);
+  const Xt = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) for (let a = 0; a < p; a++) Xt[a * n + i] = X[i * p + a];
+  const fast = wasmProducts(Xt, n, Xt, 0, p, { xy: false, xx: true, yy: false });
+  if (!fast?.xx) return null;
+  const { C, ld } = fast.xx;
   const K = new Float64Array(n * n);
-  for (let i0 = 0; i0 < n; i0 += GRAM_TILE) {
-    for (let j0 = i0; j0 < n; j0 += GRAM_TILE) {
-      tile.fill(0);
-      kernel.dots(
-        i0 * rowBytes,
-        j0 * rowBytes,
-        tilePtr,
-        GRAM_TILE,
-        GRAM_TILE,
-        rowBytes,
-        GRAM_TILE * 8,
-      );
-      const ni = Math.min(GRAM_TILE, n - i0);
-      const nj = Math.min(GRAM_TILE, n - j0);
-      for (let a = 0; a < ni; a++) {
-        for (let b = 0; b < nj; b++) {
-          const v = tile[a * GRAM_TILE + b];
-          K[(i0 + a) * n + j0 + b] = v;
-          K[(j0 + b) * n + i0 + a] = v;
-        }
-      }
+  for (let i = 0; i < n; i++) {
+    K[i * n + i] = C[i * ld + i];
+    for (let j = i + 1; j < n; j++) {
+      const v = C[i * ld + j];
+      K[i * n + j] = v;
+      K[j * n + i] = v;
     }
   }
   return K;
