@@ -11,7 +11,11 @@
  * upper part is computed, about half the work. Each entry is a sum of n products taken in
  * two interleaved double-precision partial sums (per chunk, then added chunk by chunk), so
  * the rounding error is of the same order as a sequential float64 loop (|error| <=
- * gamma_{n/2 + n/CHUNK + 1} sum_t |x_t y_t|, u = 2^-53).
+ * gamma_{n/2 + n/CHUNK + 1} sum_t |x_t y_t|, u = 2^-53). Linear CKA's three products share one
+ * pass (centredCrossFrobenius2: each chunk packed once, centred while packed). X X^T is the
+ * symmetric product of the transpose and takes the same path. Measured (bench/cka.ts): the
+ * kernel runs at about 20 GFLOP/s per core; CKA of two 10,000 x 512 clouds about 2-2.6x
+ * NumPy/OpenBLAS's CPU time. A float32 kernel would not meet the 1e-10 agreement with NumPy.
  *
  * Fallback (no WebAssembly SIMD, or a too-large heap): the JavaScript loops below, four rows
  * at a time so that each pass over the output row does four multiply-adds per load.
