@@ -13,6 +13,13 @@
  * error of one dot product is at most gamma_{rowBytes/16 + 3} * sum_t |x_t y_t| with
  * gamma_m = m u / (1 - m u), u = 2^-24 (the caller's candidate margin uses this bound).
  *
+ * A second variant (`precision: 'f64'`) works on float64 rows with f64x2 lanes: each lane sums
+ * every 2nd coordinate in double precision (rows padded to a multiple of 2 doubles; the error
+ * of one dot product is at most gamma_{rowBytes/16 + 1} * sum_t |x_t y_t|, u = 2^-53, the same
+ * order as a plain sequential float64 loop), and stores float64 results. With
+ * `accumulate: true` the kernel adds its sums to the output instead of overwriting it, so a
+ * caller can split the summation index into cache-sized chunks (linear CKA's X^T Y, gram.ts).
+ *
  * Runs wherever WebAssembly SIMD does (Node >= 16.4, current browsers); `createWasmDotKernel`
  * returns null where it does not, and callers fall back to the JavaScript kernel in gemm.ts.
  */
@@ -71,8 +78,12 @@ const op = {
   i32GeU: 0x4f,
   i32Add: 0x6a,
   i32Mul: 0x6c,
+  f32Load: 0x2a,
+  f64Load: 0x2b,
   f32Store: 0x38,
+  f64Store: 0x39,
   f32Add: 0x92,
+  f64Add: 0xa0,
   simd: 0xfd,
 };
 const simd = {
@@ -81,14 +92,42 @@ const simd = {
   f32x4ExtractLane: 0x1f,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
+  f64x2ExtractLane: 0x21,
+  f64x2Add: 0xf0,
+  f64x2Mul: 0xf2,
 };
+
+/** Element type of the rows and of the output. */
+export type KernelPrecision = 'f32' | 'f64';
+
+export interface KernelVariant {
+  /** 'f32' (default: f32x4 lanes, float32 rows and output) or 'f64' (f64x2, float64) */
+  precision?: KernelPrecision;
+  /** add the dot products to the output instead of overwriting it; default false */
+  accumulate?: boolean;
+}
 
 /**
  * Builds the kernel module's bytes for a ROWS x COLS register block: ROWS vectors of the first
  * block stay in registers, each vector of the second block is loaded once per step and
  * multiplied into ROWS accumulators.
  */
-function kernelBytes(ROWS = KERNEL_ROWS, COLS = KERNEL_COLS): Uint8Array {
+function kernelBytes(
+  ROWS = KERNEL_ROWS,
+  COLS = KERNEL_COLS,
+  precision: KernelPrecision = 'f32',
+  accumulate = false,
+): Uint8Array {
+  const f64 = precision === 'f64';
+  const lanes = f64 ? 2 : 4;
+  const esize = f64 ? 8 : 4;
+  const vMul = f64 ? simd.f64x2Mul : simd.f32x4Mul;
+  const vAdd = f64 ? simd.f64x2Add : simd.f32x4Add;
+  const extract = f64 ? simd.f64x2ExtractLane : simd.f32x4ExtractLane;
+  const scalarAdd = f64 ? op.f64Add : op.f32Add;
+  const scalarLoad = f64 ? op.f64Load : op.f32Load;
+  const scalarStore = f64 ? op.f64Store : op.f32Store;
+  const align = f64 ? 3 : 2;
   // parameters
   const xPtr = 0,
     yPtr = 1,
@@ -181,8 +220,8 @@ function kernelBytes(ROWS = KERNEL_ROWS, COLS = KERNEL_COLS): Uint8Array {
         get(acc(r, c));
         get(vx(r));
         get(vy);
-        f4(simd.f32x4Mul);
-        f4(simd.f32x4Add);
+        f4(vMul);
+        f4(vAdd);
         set(acc(r, c));
       }
     }
@@ -192,7 +231,7 @@ function kernelBytes(ROWS = KERNEL_ROWS, COLS = KERNEL_COLS): Uint8Array {
   add();
   set(t);
   closeLoop();
-  // store the horizontal sums: out row (a + r) at outPtr + (a + r) * ldOut + b * 4
+  // store the horizontal sums: out row (a + r) at outPtr + (a + r) * ldOut + b * esize
   for (let r = 0; r < ROWS; r++) {
     get(outPtr);
     get(a);
@@ -202,18 +241,23 @@ function kernelBytes(ROWS = KERNEL_ROWS, COLS = KERNEL_COLS): Uint8Array {
     code.push(op.i32Mul);
     add();
     get(b);
-    i32(4);
+    i32(esize);
     code.push(op.i32Mul);
     add();
     set(o);
     for (let c = 0; c < COLS; c++) {
       get(o);
-      for (let lane = 0; lane < 4; lane++) {
-        get(acc(r, c));
-        code.push(op.simd, ...uleb(simd.f32x4ExtractLane), lane);
-        if (lane > 0) code.push(op.f32Add);
+      if (accumulate) {
+        get(o);
+        code.push(scalarLoad, align, ...uleb(esize * c));
       }
-      code.push(op.f32Store, 2, ...uleb(4 * c)); // align 2^2, offset 4c
+      for (let lane = 0; lane < lanes; lane++) {
+        get(acc(r, c));
+        code.push(op.simd, ...uleb(extract), lane);
+        if (lane > 0) code.push(scalarAdd);
+      }
+      if (accumulate) code.push(scalarAdd);
+      code.push(scalarStore, align, ...uleb(esize * c)); // offset esize * c
     }
   }
   get(b);
@@ -278,10 +322,15 @@ export interface WasmDotKernel {
   ): void;
 }
 
-function compileKernel(rows: number, cols: number): object | null {
+function compileKernel(
+  rows: number,
+  cols: number,
+  precision: KernelPrecision = 'f32',
+  accumulate = false,
+): object | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (!wasm) return null;
-  const bytes = kernelBytes(rows, cols);
+  const bytes = kernelBytes(rows, cols, precision, accumulate);
   if (!wasm.validate(bytes)) return null;
   try {
     return new wasm.Module(bytes);
@@ -296,12 +345,28 @@ function compileKernel(rows: number, cols: number): object | null {
  * tiers the function up from its baseline compiler.
  */
 const DEFAULT_MODULE = compileKernel(KERNEL_ROWS, KERNEL_COLS);
+/** The float64 accumulating variant (gram.ts), compiled once likewise. */
+const F64_ACCUMULATE_MODULE = compileKernel(KERNEL_ROWS, KERNEL_COLS, 'f64', true);
 
-/** A fresh kernel instance with its own memory, or null where WebAssembly SIMD is missing. */
-export function createWasmDotKernel(rows = KERNEL_ROWS, cols = KERNEL_COLS): WasmDotKernel | null {
+/**
+ * A fresh kernel instance with its own memory, or null where WebAssembly SIMD is missing.
+ * `variant` picks the element type and whether results are added to the output.
+ */
+export function createWasmDotKernel(
+  rows = KERNEL_ROWS,
+  cols = KERNEL_COLS,
+  variant: KernelVariant = {},
+): WasmDotKernel | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const precision = variant.precision ?? 'f32';
+  const accumulate = variant.accumulate ?? false;
+  const standard = rows === KERNEL_ROWS && cols === KERNEL_COLS;
   const module =
-    rows === KERNEL_ROWS && cols === KERNEL_COLS ? DEFAULT_MODULE : compileKernel(rows, cols);
+    standard && precision === 'f32' && !accumulate
+      ? DEFAULT_MODULE
+      : standard && precision === 'f64' && accumulate
+        ? F64_ACCUMULATE_MODULE
+        : compileKernel(rows, cols, precision, accumulate);
   if (!wasm || !module) return null;
   try {
     const instance = new wasm.Instance(module, {});

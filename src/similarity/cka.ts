@@ -17,7 +17,13 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import { invalidInput, invalidOption } from '../core/errors.js';
-import { centredCopy, crossProduct, rowGram, selfCrossFrobenius2 } from '../linalg/gram.js';
+import {
+  centredCopy,
+  centredCrossFrobenius2,
+  crossProduct,
+  rowGram,
+  selfCrossFrobenius2,
+} from '../linalg/gram.js';
 import { checkPair, checkSampleSpaceSize, type SimilarityResult } from './types.js';
 
 function frob2(C: Float64Array): number {
@@ -42,12 +48,12 @@ export function linearCKA(X: Matrix, Y: Matrix): SimilarityResult {
   const n = X.rows;
   const p = X.cols;
   const q = Y.cols;
-  const Xc = centredCopy(X);
-  const Yc = centredCopy(Y);
   let xy: number;
   let xx: number;
   let yy: number;
   if (n * n <= (p + q) * (p + q) && n <= 6000) {
+    const Xc = centredCopy(X);
+    const Yc = centredCopy(Y);
     const K = rowGram(Xc, n, p);
     const L = rowGram(Yc, n, q);
     xy = 0;
@@ -55,9 +61,8 @@ export function linearCKA(X: Matrix, Y: Matrix): SimilarityResult {
     xx = frob2(K);
     yy = frob2(L);
   } else {
-    xy = frob2(crossProduct(Xc, p, Yc, q, n));
-    xx = selfCrossFrobenius2(Xc, p, n);
-    yy = selfCrossFrobenius2(Yc, q, n);
+    // centred on the fly inside the SIMD products (linalg/gram.ts): no n x p copies
+    ({ xy, xx, yy } = centredCrossFrobenius2(X, Y));
   }
   return { measure: 'cka-linear', kind: 'similarity', value: ratio(xy, xx, yy) };
 }
