@@ -564,21 +564,7 @@ function prepareWithCollapse(
     base = input;
     threshold = opts.threshold === undefined ? Infinity : Math.fround(opts.threshold);
   } else {
-    let n: number;
-    let dist: Float32Array;
-    if (isMatrix(input)) {
-      n = input.rows;
-      checkIndexBound(n, opts.maxDimension);
-      const distanceBytes = 2 * n * (n - 1);
-      if (distanceBytes > opts.maxMemoryBytes) refuse(distanceBytes, opts.maxMemoryBytes, n);
-      dist = pairwiseDistances(input, { precision: 'float32', name: 'the point cloud' })
-        .data as Float32Array;
-    } else {
-      const m = input as CondensedDistances;
-      n = m.n;
-      checkIndexBound(n, opts.maxDimension);
-      dist = toFloat32Condensed(m);
-    }
+    const { n, dist } = float32Distances(input, opts);
     base = { n, data: dist };
     enc = enclosingRadiusF32(n, dist);
     threshold = opts.threshold === undefined ? enc : Math.min(Math.fround(opts.threshold), enc);
@@ -611,6 +597,28 @@ function prepareWithCollapse(
   };
 }
 
+/**
+ * The float32 condensed distances of a dense input (a point cloud, computed with Ripser's
+ * arithmetic, or a condensed matrix, validated), after the index-bound and memory checks.
+ */
+function float32Distances(input: RipsInput, opts: Resolved): { n: number; dist: Float32Array } {
+  if (isMatrix(input)) {
+    const n = input.rows;
+    checkIndexBound(n, opts.maxDimension);
+    const distanceBytes = 2 * n * (n - 1);
+    if (distanceBytes > opts.maxMemoryBytes) refuse(distanceBytes, opts.maxMemoryBytes, n);
+    const d = pairwiseDistances(input, { precision: 'float32', name: 'the point cloud' });
+    return { n, dist: d.data as Float32Array };
+  }
+  if (typeof input === 'object' && input !== null && 'n' in input && 'data' in input) {
+    checkIndexBound(input.n, opts.maxDimension);
+    return { n: input.n, dist: toFloat32Condensed(input) };
+  }
+  throw invalidInput(
+    'ripsPersistence needs a point cloud (Matrix), CondensedDistances or SparseDistances.',
+  );
+}
+
 function prepare(input: RipsInput, opts: Resolved, forEstimateOnly: boolean): Prepared {
   if (isSparse(input)) {
     const threshold = opts.threshold === undefined ? Infinity : Math.fround(opts.threshold);
@@ -631,24 +639,7 @@ function prepare(input: RipsInput, opts: Resolved, forEstimateOnly: boolean): Pr
       estimate,
     };
   }
-  let n: number;
-  let dist: Float32Array;
-  if (isMatrix(input)) {
-    n = input.rows;
-    checkIndexBound(n, opts.maxDimension);
-    const distanceBytes = 2 * n * (n - 1);
-    if (distanceBytes > opts.maxMemoryBytes) refuse(distanceBytes, opts.maxMemoryBytes, n);
-    const d = pairwiseDistances(input, { precision: 'float32', name: 'the point cloud' });
-    dist = d.data as Float32Array;
-  } else if (typeof input === 'object' && input !== null && 'n' in input && 'data' in input) {
-    n = input.n;
-    checkIndexBound(n, opts.maxDimension);
-    dist = toFloat32Condensed(input);
-  } else {
-    throw invalidInput(
-      'ripsPersistence needs a point cloud (Matrix), CondensedDistances or SparseDistances.',
-    );
-  }
+  const { n, dist } = float32Distances(input, opts);
   const enc = enclosingRadiusF32(n, dist);
   let threshold = opts.threshold === undefined ? enc : Math.fround(opts.threshold);
   const useDense = threshold >= enc;
