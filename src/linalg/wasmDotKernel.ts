@@ -24,79 +24,25 @@
  * returns null where it does not, and callers fall back to the JavaScript kernel in gemm.ts.
  */
 
-const I32 = 0x7f;
+import {
+  I32,
+  V128,
+  assembleModule,
+  compileWasmModule,
+  instantiateWasm,
+  op,
+  simdOp as simd,
+  sleb,
+  uleb,
+  type ValueType,
+  type WasmMemory,
+} from './wasmAssembler.js';
+
 /** coordinates per row must be a multiple of 4 * UNROLL */
 export const UNROLL = 1;
 /** register block: rows of the first block (ni must be a multiple) x rows of the second (nj) */
 export const KERNEL_ROWS = 4;
 export const KERNEL_COLS = 2;
-const V128 = 0x7b;
-
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 (32-bit). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  while (true) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-// opcodes
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  br: 0x0c,
-  brIf: 0x0d,
-  end: 0x0b,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  i32Const: 0x41,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32Mul: 0x6c,
-  f32Load: 0x2a,
-  f64Load: 0x2b,
-  f32Store: 0x38,
-  f64Store: 0x39,
-  f32Add: 0x92,
-  f64Add: 0xa0,
-  simd: 0xfd,
-};
-const simd = {
-  load: 0x00,
-  const: 0x0c,
-  f32x4ExtractLane: 0x1f,
-  f32x4Add: 0xe4,
-  f32x4Mul: 0xe6,
-  f64x2ExtractLane: 0x21,
-  f64x2Add: 0xf0,
-  f64x2Mul: 0xf2,
-};
-
 /** Element type of the rows and of the output. */
 export type KernelPrecision = 'f32' | 'f64';
 
@@ -276,37 +222,9 @@ function kernelBytes(
   const body = [...locals, ...code];
   const funcBody = [...uleb(body.length), ...body];
 
-  const typeSec = section(1, [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0]);
-  const funcSec = section(3, [1, 0]);
-  const memSec = section(5, [1, 0x00, 1]); // one memory, min 1 page, no max
-  const exportSec = section(7, [2, ...str('dots'), 0x00, 0, ...str('memory'), 0x02, 0]);
-  const codeSec = section(10, [1, ...funcBody]);
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...typeSec,
-    ...funcSec,
-    ...memSec,
-    ...exportSec,
-    ...codeSec,
+  return assembleModule([
+    { name: 'dots', params: new Array<ValueType>(7).fill(I32), body: funcBody },
   ]);
-}
-
-/** The few WebAssembly JS-API members used here (lib ES2022 does not declare them). */
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
 export interface WasmDotKernel {
@@ -328,15 +246,7 @@ function compileKernel(
   precision: KernelPrecision = 'f32',
   accumulate = false,
 ): object | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!wasm) return null;
-  const bytes = kernelBytes(rows, cols, precision, accumulate);
-  if (!wasm.validate(bytes)) return null;
-  try {
-    return new wasm.Module(bytes);
-  } catch {
-    return null;
-  }
+  return compileWasmModule(kernelBytes(rows, cols, precision, accumulate));
 }
 
 /**
@@ -357,7 +267,6 @@ export function createWasmDotKernel(
   cols = KERNEL_COLS,
   variant: KernelVariant = {},
 ): WasmDotKernel | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   const precision = variant.precision ?? 'f32';
   const accumulate = variant.accumulate ?? false;
   const standard = rows === KERNEL_ROWS && cols === KERNEL_COLS;
@@ -367,12 +276,6 @@ export function createWasmDotKernel(
       : standard && precision === 'f64' && accumulate
         ? F64_ACCUMULATE_MODULE
         : compileKernel(rows, cols, precision, accumulate);
-  if (!wasm || !module) return null;
-  try {
-    const instance = new wasm.Instance(module, {});
-    const ex = instance.exports as unknown as WasmDotKernel;
-    return { memory: ex.memory, dots: ex.dots };
-  } catch {
-    return null;
-  }
+  const ex = instantiateWasm(module) as unknown as WasmDotKernel | null;
+  return ex ? { memory: ex.memory, dots: ex.dots } : null;
 }

@@ -2,7 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/nn/backend.js';
 import { denseNetwork } from '../../src/nn/architectures/index.js';
 import { trainClassifier, type LabelledData } from '../../src/nn/train.js';
-import { denseStackLayers } from '../../src/nn/fusedDense.js';
+import fc from 'fast-check';
+import {
+  createFusedDenseTrainer,
+  denseStackLayers,
+  type DenseLayerParams,
+} from '../../src/nn/fusedDense.js';
 import { vggNetwork } from '../../src/nn/architectures/index.js';
 import { mnistDigits, twoShells } from './helpers.js';
 
@@ -85,3 +90,81 @@ describe('fused dense training step equals the general tfjs path', () => {
     ).toBeNull();
   });
 });
+
+describe('the WebAssembly SIMD engine equals the JavaScript engine', () => {
+  /** a seeded stream of uniforms in [0, 1) */
+  function uniforms(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+  }
+
+  function randomStack(sizes: number[], rand: () => number): DenseLayerParams[] {
+    return sizes.slice(1).map((units, i) => ({
+      inputs: sizes[i],
+      units,
+      weights: Float32Array.from({ length: sizes[i] * units }, () => rand() - 0.5),
+      bias: Float32Array.from({ length: units }, () => rand() - 0.5),
+    }));
+  }
+
+  it('on random shapes, sparsities, batch sizes and all three optimisers', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 13 }), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.constantFrom('sgd', 'adam', 'rmsprop'),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.double({ min: 0, max: 0.9, noNaN: true }),
+        (hidden, inputs, classes, optimizer, seed, zeroFraction) => {
+          const rand = uniforms(seed);
+          const units = classes === 2 ? 1 : classes; // 2 classes: one sigmoid unit
+          const params = randomStack([inputs, ...hidden, units], rand);
+          const maxBatch = 7;
+          const make = (engine: 'wasm' | 'js') =>
+            createFusedDenseTrainer(params, { optimizer, learningRate: 0.05, maxBatch, engine });
+          const wasm = make('wasm');
+          const js = make('js');
+          for (let s = 0; s < 4; s++) {
+            const B = s === 3 ? 1 + Math.floor(rand() * maxBatch) : maxBatch;
+            const x = Float32Array.from({ length: B * inputs }, () =>
+              rand() < zeroFraction ? 0 : rand() * 2 - 1,
+            );
+            const y = Int32Array.from({ length: B }, () => Math.floor(rand() * classes));
+            const a = wasm.step(x, y, B);
+            const b = js.step(x, y, B);
+            expect(a.correct).toBe(b.correct);
+            expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5 * Math.max(1, b.loss));
+          }
+          const pw = wasm.params;
+          js.params.forEach((p, l) => {
+            expect(pw[l].weights.length).toBe(p.weights.length);
+            expect(maxAbsDiff(pw[l].weights, p.weights)).toBeLessThan(1e-5);
+            expect(maxAbsDiff(pw[l].bias, p.bias)).toBeLessThan(1e-5);
+          });
+        },
+      ),
+      { numRuns: 60, seed: 11 },
+    );
+  });
+
+  it('refuses a batch larger than maxBatch', () => {
+    const params = randomStack([3, 4, 1], uniforms(1));
+    const t = createFusedDenseTrainer(params, {
+      optimizer: 'sgd',
+      learningRate: 0.1,
+      maxBatch: 2,
+      engine: 'wasm',
+    });
+    expect(() => t.step(new Float32Array(9), new Int32Array(3), 3)).toThrow(/maxBatch 2/);
+  });
+});
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
