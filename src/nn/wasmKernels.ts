@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { createConv2dFilterGradient } from './convKernels.js';
 
 interface WasmLike {
   readSync(dataId: unknown): unknown;
@@ -147,24 +148,29 @@ export function depthwiseInputGradient(
   return Float32Array.from(dx);
 }
 
-function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
-  const backend = args.backend as WasmLike;
-  const { x, dy } = args.inputs;
-  const a = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  const format = tf.backend_util.convertConv2DDataFormat(a.dataFormat);
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    a.filterShape,
-    a.strides,
-    1,
-    a.pad,
-    a.dimRoundingMode,
-    false,
-    format,
-  );
-  const dw = conv2dFilterGradient(read(backend, x), read(backend, dy), info);
-  return backend.makeOutput(info.filterShape, 'float32', undefined, dw);
-}
+type FilterGradient = (x: Float32Array, dy: Float32Array, c: ConvInfo) => Float32Array;
+
+/** The Conv2DBackpropFilter kernel computing with `gradient`. */
+const conv2DBackpropFilter =
+  (gradient: FilterGradient) =>
+  (args: KernelArgs): TensorInfo => {
+    const backend = args.backend as WasmLike;
+    const { x, dy } = args.inputs;
+    const a = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+    const format = tf.backend_util.convertConv2DDataFormat(a.dataFormat);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      a.filterShape,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      format,
+    );
+    const dw = gradient(read(backend, x), read(backend, dy), info);
+    return backend.makeOutput(info.filterShape, 'float32', undefined, dw);
+  };
 
 function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
   const backend = args.backend as WasmLike;
@@ -220,15 +226,19 @@ function unsortedSegmentSum(args: KernelArgs): TensorInfo {
   return backend.makeOutput(outShape, x.dtype, undefined, values);
 }
 
-const missingKernels: Array<[string, (a: KernelArgs) => TensorInfo]> = [
-  ['Conv2DBackpropFilter', conv2DBackpropFilter],
-  ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter],
-  ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
-  ['UnsortedSegmentSum', unsortedSegmentSum],
-];
-
-/** Registers the kernels above for the wasm backend, skipping any already registered. */
-export function registerMissingWasmKernels(): void {
+/**
+ * Registers the kernels above for the wasm backend, skipping any already registered. The conv
+ * filter gradient runs on WebAssembly SIMD (./convKernels.ts) unless `options.simd` is false or
+ * SIMD is missing, then on the JavaScript loops above.
+ */
+export function registerMissingWasmKernels(options: { simd?: boolean } = {}): void {
+  const simd = options.simd !== false ? createConv2dFilterGradient() : null;
+  const missingKernels: Array<[string, (a: KernelArgs) => TensorInfo]> = [
+    ['Conv2DBackpropFilter', conv2DBackpropFilter(simd ?? conv2dFilterGradient)],
+    ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter],
+    ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
+    ['UnsortedSegmentSum', unsortedSegmentSum],
+  ];
   const registered = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
   for (const [kernelName, fn] of missingKernels) {
     if (registered.has(kernelName)) continue;

@@ -1,7 +1,10 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/nn/backend.js';
+import fc from 'fast-check';
 import { createRng } from '../../src/core/rng.js';
+import { conv2dFilterGradient } from '../../src/nn/wasmKernels.js';
+import { createConv2dFilterGradient } from '../../src/nn/convKernels.js';
 
 function randomArray(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -128,5 +131,73 @@ describe('wasm gradient kernels match the CPU backend', () => {
     expect(relErr(wasm, cpu)).toBeLessThan(1e-6);
     // rows never gathered get zero gradient
     expect(Array.from(cpu.slice(6, 9))).toEqual([0, 0, 0]);
+  });
+});
+
+describe('the WebAssembly SIMD conv filter gradient equals the JavaScript one', () => {
+  const simd = createConv2dFilterGradient();
+
+  it('is available on this runtime', () => {
+    expect(simd).not.toBeNull();
+  });
+
+  it('on random shapes, strides, dilations, paddings, both layouts and wide filters', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          b: fc.integer({ min: 1, max: 3 }),
+          h: fc.integer({ min: 3, max: 9 }),
+          w: fc.integer({ min: 3, max: 9 }),
+          ci: fc.integer({ min: 1, max: 5 }),
+          // 1..8 vectors take the unrolled kernel, more the looped one
+          co: fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 30, max: 40 })),
+          k: fc.integer({ min: 1, max: 3 }),
+          stride: fc.integer({ min: 1, max: 2 }),
+          dilation: fc.integer({ min: 1, max: 2 }),
+          pad: fc.constantFrom('same' as const, 'valid' as const),
+          format: fc.constantFrom('channelsLast' as const, 'channelsFirst' as const),
+          zeros: fc.double({ min: 0, max: 0.8, noNaN: true }),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        (c) => {
+          const span = (c.k - 1) * c.dilation + 1;
+          if (c.pad === 'valid' && (span > c.h || span > c.w)) return;
+          // tfjs allows dilation > 1 only with stride 1
+          const stride = c.dilation > 1 ? 1 : c.stride;
+          const inShape: [number, number, number, number] =
+            c.format === 'channelsLast' ? [c.b, c.h, c.w, c.ci] : [c.b, c.ci, c.h, c.w];
+          const info = tf.backend_util.computeConv2DInfo(
+            inShape,
+            [c.k, c.k, c.ci, c.co],
+            stride,
+            c.dilation,
+            c.pad,
+            undefined,
+            false,
+            c.format,
+          );
+          const rng = createRng(c.seed);
+          const x = Float32Array.from({ length: tf.util.sizeFromShape(inShape) }, () =>
+            rng.next() < c.zeros ? 0 : rng.normal(),
+          );
+          const dy = randomArray(tf.util.sizeFromShape(info.outShape), c.seed + 1);
+          const want = conv2dFilterGradient(x, dy, info);
+          const got = simd!(x, dy, info);
+          expect(got.length).toBe(want.length);
+          expect(relErr(got, want)).toBeLessThan(1e-5);
+        },
+      ),
+      { numRuns: 150, seed: 5 },
+    );
+  });
+
+  it('keeps float32 accuracy over a large batch (float64 total over per-image sums)', () => {
+    // 64 images of 28 x 28, 3 x 3 filter: 50,176 positions summed per weight
+    const inShape: [number, number, number, number] = [64, 28, 28, 2];
+    const info = tf.backend_util.computeConv2DInfo(inShape, [3, 3, 2, 8], 1, 1, 'same');
+    const x = randomArray(tf.util.sizeFromShape(inShape), 3);
+    const dy = randomArray(tf.util.sizeFromShape(info.outShape), 4);
+    const want = conv2dFilterGradient(x, dy, info); // float64 accumulation
+    expect(relErr(simd!(x, dy, info), want)).toBeLessThan(2e-6);
   });
 });
