@@ -2,7 +2,9 @@
  * Gradient kernels that the TensorFlow.js WebAssembly backend (4.22) lacks, written on typed
  * arrays: Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter,
  * DepthwiseConv2dNativeBackpropInput and UnsortedSegmentSum (the gradient of a gather, used by
- * embeddings). Inputs are read with `backend.readSync`, outputs written with `backend.makeOutput`.
+ * embeddings), and MaxPoolGrad in place of the backend's own. Inputs and outputs are used in place
+ * in the backend's heap (`typedArrayFromHeap`): large typed-array allocations cost more than
+ * these kernels' arithmetic.
  * Both channel layouts (NHWC, NCHW) are handled through strides.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -10,8 +12,8 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { createConv2dFilterGradient } from './convKernels.js';
 
 interface WasmLike {
-  readSync(dataId: unknown): unknown;
-  makeOutput(shape: number[], dtype: string, memoryOffset?: number, values?: unknown): TensorInfo;
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array;
 }
 
 interface KernelArgs {
@@ -22,9 +24,31 @@ interface KernelArgs {
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
 
-function read(backend: WasmLike, t: TensorInfo): Float32Array {
-  const v = backend.readSync(t.dataId) as ArrayLike<number>;
-  return v instanceof Float32Array ? v : Float32Array.from(v);
+/**
+ * Allocates an output in the backend's heap, then calls `fill` with views of it and of the
+ * inputs, taken after the allocation (growing the heap detaches earlier views).
+ */
+function compute(
+  backend: WasmLike,
+  shape: number[],
+  dtype: 'float32' | 'int32',
+  inputs: TensorInfo[],
+  fill: (out: Float32Array | Int32Array, ins: Array<Float32Array | Int32Array>) => void,
+): TensorInfo {
+  const out = backend.makeOutput(shape, dtype);
+  fill(
+    backend.typedArrayFromHeap(out),
+    inputs.map((t) => backend.typedArrayFromHeap(t)),
+  );
+  return out;
+}
+
+/** Rounds float64 sums to float32 (TypedArray.set converts natively; `Float32Array.from` goes
+ * through the iterator protocol, about ten times slower on large arrays). */
+function toFloat32(a: Float64Array): Float32Array {
+  const out = new Float32Array(a.length);
+  out.set(a);
+  return out;
 }
 
 /** Strides of the batch, row, column and channel axes of an activation tensor. */
@@ -69,7 +93,7 @@ export function conv2dFilterGradient(x: Float32Array, dy: Float32Array, c: ConvI
       }
     }
   }
-  return Float32Array.from(dw);
+  return toFloat32(dw);
 }
 
 /** Depthwise filter gradient: dW[fh,fw,d,q] = sum x[b,ih,iw,d] dy[b,oh,ow,d*mult+q]. */
@@ -107,7 +131,7 @@ export function depthwiseFilterGradient(
       }
     }
   }
-  return Float32Array.from(dw);
+  return toFloat32(dw);
 }
 
 /** Depthwise input gradient: dx[b,ih,iw,d] = sum dy[b,oh,ow,d*mult+q] W[fh,fw,d,q]. */
@@ -145,7 +169,7 @@ export function depthwiseInputGradient(
       }
     }
   }
-  return Float32Array.from(dx);
+  return toFloat32(dx);
 }
 
 type FilterGradient = (x: Float32Array, dy: Float32Array, c: ConvInfo) => Float32Array;
@@ -168,8 +192,9 @@ const conv2DBackpropFilter =
       false,
       format,
     );
-    const dw = gradient(read(backend, x), read(backend, dy), info);
-    return backend.makeOutput(info.filterShape, 'float32', undefined, dw);
+    return compute(backend, info.filterShape, 'float32', [x, dy], (out, [xv, dyv]) =>
+      out.set(gradient(xv as Float32Array, dyv as Float32Array, info)),
+    );
   };
 
 function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
@@ -185,8 +210,9 @@ function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
     a.dimRoundingMode,
     true,
   );
-  const dw = depthwiseFilterGradient(read(backend, x), read(backend, dy), info);
-  return backend.makeOutput(info.filterShape, 'float32', undefined, dw);
+  return compute(backend, info.filterShape, 'float32', [x, dy], (out, [xv, dyv]) =>
+    out.set(depthwiseFilterGradient(xv as Float32Array, dyv as Float32Array, info)),
+  );
 }
 
 function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
@@ -202,51 +228,138 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
     a.dimRoundingMode,
     true,
   );
-  const dx = depthwiseInputGradient(read(backend, dy), read(backend, filter), info);
-  return backend.makeOutput(info.inShape, 'float32', undefined, dx);
+  return compute(backend, info.inShape, 'float32', [dy, filter], (out, [dyv, wv]) =>
+    out.set(depthwiseInputGradient(dyv as Float32Array, wv as Float32Array, info)),
+  );
+}
+
+/**
+ * The gradient of max pooling (channels-last): each output's gradient goes to the first
+ * position of its window holding the window's maximum (scanning rows, then columns, with a
+ * strict comparison: TensorFlow.js's CPU kernel's tie rule; ReLU zeros make ties common).
+ * Windows with no value above -Infinity (all -Infinity or NaN) pass no gradient. Overlapping
+ * windows add their contributions (in float32, into `dx`).
+ */
+export function maxPoolGradient(
+  x: Float32Array,
+  dy: Float32Array,
+  c: tf.backend_util.Conv2DInfo,
+  dx: Float32Array = new Float32Array(c.batchSize * c.inHeight * c.inWidth * c.inChannels),
+): Float32Array {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = c;
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = c;
+  const eh = c.effectiveFilterHeight;
+  const ew = c.effectiveFilterWidth;
+  const top = c.padInfo.top;
+  const left = c.padInfo.left;
+  dx.fill(0);
+  for (let b = 0; b < B; b++) {
+    for (let yr = 0; yr < OH; yr++) {
+      const r0 = yr * sh - top;
+      let rMin = r0;
+      while (rMin < 0) rMin += dh;
+      const rMax = Math.min(H, r0 + eh);
+      for (let yc = 0; yc < OW; yc++) {
+        const c0 = yc * sw - left;
+        let cMin = c0;
+        while (cMin < 0) cMin += dw;
+        const cMax = Math.min(W, c0 + ew);
+        const yAt = ((b * OH + yr) * OW + yc) * C;
+        for (let d = 0; d < C; d++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let r = rMin; r < rMax; r += dh) {
+            const rowAt = (b * H + r) * W * C + d;
+            for (let q = cMin; q < cMax; q += dw) {
+              const v = x[rowAt + q * C];
+              if (v > best) {
+                best = v;
+                at = rowAt + q * C;
+              }
+            }
+          }
+          if (at >= 0) dx[at] += dy[yAt + d];
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+function maxPoolGrad(args: KernelArgs): TensorInfo {
+  const backend = args.backend as WasmLike;
+  const { dy, input } = args.inputs;
+  const a = args.attrs as unknown as tf.MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    a.filterSize,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
+  return compute(backend, input.shape, 'float32', [input, dy], (out, [xv, dyv]) =>
+    maxPoolGradient(xv as Float32Array, dyv as Float32Array, info, out as Float32Array),
+  );
 }
 
 function unsortedSegmentSum(args: KernelArgs): TensorInfo {
   const backend = args.backend as WasmLike;
   const { x, segmentIds } = args.inputs;
   const numSegments = (args.attrs as unknown as tf.UnsortedSegmentSumAttrs).numSegments;
-  const ids = backend.readSync(segmentIds.dataId) as ArrayLike<number>;
-  const xs = backend.readSync(x.dataId) as ArrayLike<number>;
   const inner = tf.util.sizeFromShape(x.shape.slice(segmentIds.shape.length));
   const outShape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
-  const out = new Float64Array(numSegments * inner);
-  for (let s = 0; s < ids.length; s++) {
-    const id = ids[s];
-    if (id < 0 || id >= numSegments) continue;
-    const src = s * inner;
-    const dst = id * inner;
-    for (let k = 0; k < inner; k++) out[dst + k] += xs[src + k];
-  }
-  const values = x.dtype === 'int32' ? Int32Array.from(out) : Float32Array.from(out);
-  return backend.makeOutput(outShape, x.dtype, undefined, values);
+  const dtype = x.dtype === 'int32' ? 'int32' : 'float32';
+  return compute(backend, outShape, dtype, [segmentIds, x], (result, [ids, xs]) => {
+    const out = new Float64Array(numSegments * inner);
+    for (let s = 0; s < ids.length; s++) {
+      const id = ids[s];
+      if (id < 0 || id >= numSegments) continue;
+      const src = s * inner;
+      const dst = id * inner;
+      for (let k = 0; k < inner; k++) out[dst + k] += xs[src + k];
+    }
+    result.set(out);
+  });
 }
 
+/** Marks the kernel functions registered here, so that a second registration leaves them. */
+const TOPOLENS_KERNEL = Symbol.for('topolens.kernel');
+
 /**
- * Registers the kernels above for the wasm backend, skipping any already registered. The conv
- * filter gradient runs on WebAssembly SIMD (./convKernels.ts) unless `options.simd` is false or
- * SIMD is missing, then on the JavaScript loops above.
+ * Registers the kernels above for the wasm backend: the ones it lacks (skipping any already
+ * registered), and replacements for two of its own that are an order of magnitude slower than
+ * they need to be in CNN training (MaxPoolGrad, Conv2DBackpropInput; same results as the CPU
+ * backend, tested). The conv gradients run on WebAssembly SIMD (./convKernels.ts) unless
+ * `options.simd` is false or SIMD is missing, then on the JavaScript loops above.
  */
 export function registerMissingWasmKernels(options: { simd?: boolean } = {}): void {
   const simd = options.simd !== false ? createConv2dFilterGradient() : null;
-  const missingKernels: Array<[string, (a: KernelArgs) => TensorInfo]> = [
+  const missing: Array<[string, (a: KernelArgs) => TensorInfo]> = [
     ['Conv2DBackpropFilter', conv2DBackpropFilter(simd ?? conv2dFilterGradient)],
     ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter],
     ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
     ['UnsortedSegmentSum', unsortedSegmentSum],
   ];
-  const registered = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
-  for (const [kernelName, fn] of missingKernels) {
-    if (registered.has(kernelName)) continue;
+  const replaced: Array<[string, (a: KernelArgs) => TensorInfo]> = [['MaxPoolGrad', maxPoolGrad]];
+  const register = (kernelName: string, fn: (a: KernelArgs) => TensorInfo): void => {
+    Object.defineProperty(fn, TOPOLENS_KERNEL, { value: true });
     const config: KernelConfig = {
       kernelName,
       backendName: 'wasm',
       kernelFunc: fn as unknown as KernelFunc,
     };
     tf.registerKernel(config);
+  };
+  const registered = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
+  for (const [kernelName, fn] of missing) {
+    if (!registered.has(kernelName)) register(kernelName, fn);
+  }
+  for (const [kernelName, fn] of replaced) {
+    const current = tf.getKernel(kernelName, 'wasm');
+    if (current && (current.kernelFunc as unknown as Record<symbol, unknown>)[TOPOLENS_KERNEL])
+      continue;
+    if (current) tf.unregisterKernel(kernelName, 'wasm');
+    register(kernelName, fn);
   }
 }

@@ -201,3 +201,62 @@ describe('the WebAssembly SIMD conv filter gradient equals the JavaScript one', 
     expect(relErr(simd!(x, dy, info), want)).toBeLessThan(2e-6);
   });
 });
+
+describe('MaxPoolGrad (replacing the wasm backend kernel) matches the CPU backend', () => {
+  async function poolGrad(
+    backend: 'cpu' | 'wasm',
+    x: Float32Array,
+    shape: [number, number, number, number],
+    k: number,
+    stride: number,
+    pad: 'same' | 'valid',
+    seed: number,
+  ): Promise<Float32Array> {
+    await initBackend({ backend });
+    return tf.tidy(() => {
+      const xt = tf.tensor4d(x, shape);
+      const outShape = tf.maxPool(xt, k, stride, pad).shape;
+      const r = tf.tensor(randomArray(tf.util.sizeFromShape(outShape), seed), outShape);
+      const g = tf.grad((a: tf.Tensor) =>
+        tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, k, stride, pad), r)),
+      );
+      return g(xt).dataSync() as Float32Array;
+    });
+  }
+
+  it('is registered in place of the backend kernel', async () => {
+    await initBackend({ backend: 'wasm' });
+    const fn = tf.getKernel('MaxPoolGrad', 'wasm')!.kernelFunc as unknown as Record<
+      symbol,
+      unknown
+    >;
+    expect(fn[Symbol.for('topolens.kernel')]).toBe(true);
+  });
+
+  const rng = createRng(21);
+  const cases = Array.from({ length: 10 }, (_, i) => ({
+    shape: [1 + rng.int(3), 3 + rng.int(8), 3 + rng.int(8), 1 + rng.int(5)] as [
+      number,
+      number,
+      number,
+      number,
+    ],
+    k: 1 + rng.int(3),
+    stride: 1 + rng.int(3),
+    pad: (i % 2 === 0 ? 'same' : 'valid') as 'same' | 'valid',
+    // half the cases are ReLU-like: many exact zeros, so ties decide where the gradient goes
+    zeros: i % 4 < 2 ? 0.6 : 0,
+    seed: 300 + i,
+  }));
+
+  it.each(cases)('maxPool gradient %o', async (c) => {
+    if (c.pad === 'valid' && (c.k > c.shape[1] || c.k > c.shape[2])) return;
+    const r = createRng(c.seed);
+    const x = Float32Array.from({ length: tf.util.sizeFromShape(c.shape) }, () =>
+      r.next() < c.zeros ? 0 : r.normal(),
+    );
+    const cpu = await poolGrad('cpu', x, c.shape, c.k, c.stride, c.pad, c.seed + 1);
+    const wasm = await poolGrad('wasm', x, c.shape, c.k, c.stride, c.pad, c.seed + 1);
+    expect(relErr(wasm, cpu)).toBeLessThan(1e-6);
+  });
+});
