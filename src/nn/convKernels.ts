@@ -1,15 +1,20 @@
 /**
- * The filter gradient of a 2-D convolution on WebAssembly SIMD:
+ * The two gradients of a 2-D convolution on WebAssembly SIMD (Conv2DBackpropFilter, which the
+ * TensorFlow.js wasm backend lacks, and Conv2DBackpropInput, which it has but computes several
+ * times slower):
  *
- *   dW[fh, fw, ci, co] = sum over b, oh, ow of x[b, ih, iw, ci] dy[b, oh, ow, co],
- *   ih = oh sh + fh dh - top, iw = ow sw + fw dw - left (positions outside the input skipped).
+ *   dW[i, j, ci, co] = sum over b, oh, ow of x[b, ih, iw, ci] dy[b, oh, ow, co]
+ *   dx[b, ih, iw, ci] = sum over oh, ow, i, j, co of dy[b, oh, ow, co] W[i, j, ci, co]
+ *   with ih = oh sh + i dh - top, iw = ow sw + j dw - left (taps outside the input skipped).
  *
- * Inputs are copied into the kernel's memory channels-last, with the output channels padded to
- * a multiple of 4 (one f32x4 vector per 4 channels; `conv2dFilterGradientWasm` does the copy for
- * either layout). For each output position the kernel keeps dy's channel vectors in registers
- * and adds x * dy into the rows of dW the position touches, skipping zero inputs (ReLU outputs
- * and MNIST pixels are mostly zero). Each image's sums are accumulated in float32 and then
- * added into a float64 total, so the rounding error does not grow with the batch size.
+ * Both kernels walk the same loops (images, output positions, filter taps). Tensors are copied
+ * into the kernel's memory channels-last, the vectorised channel axis padded to a multiple of
+ * 4 (one f32x4 vector per 4 channels): the output channels for dW (dy's vectors stay in
+ * registers per position), the input channels for dx (the dx row stays in registers per tap,
+ * the filter transposed to [fh, fw, co, ci]). Zero inputs are skipped (ReLU outputs and MNIST
+ * pixels are mostly zero). dW is summed per image in float32 and then added into a float64
+ * total, so its rounding error does not grow with the batch size; dx sums at most
+ * fh fw co / (sh sw) terms per value, in float32.
  */
 import type * as tf from '@tensorflow/tfjs';
 import {
@@ -21,6 +26,7 @@ import {
   op,
   simdOp,
   V128,
+  type FunctionEmitter,
   type ValueType,
   type WasmMemory,
 } from '../linalg/wasmAssembler.js';
@@ -30,18 +36,23 @@ const F64_STORE = 0x39;
 const F64_ADD = 0xa0;
 const F64_PROMOTE_F32 = 0xbb;
 
+/**
+ * Parameters shared by both kernels: `x` is the input-side tensor (x, or dx being written),
+ * channels-last with `xRowBytes` per pixel; `dy` has `dyRowBytes` per output position; `block`
+ * holds one `blockBytes` block per filter tap (i, j): dW's rows (filter gradient) or the
+ * filter's transposed rows (input gradient). `extra` is the kernel's own last parameter.
+ */
 const PARAMS = [
   'x',
   'dy',
-  'acc',
-  'scratch',
+  'block',
   'batch',
   'inH',
   'inW',
-  'inCBytes',
+  'xRowBytes',
   'outH',
   'outW',
-  'coBytes',
+  'dyRowBytes',
   'fh',
   'fw',
   'sh',
@@ -51,270 +62,433 @@ const PARAMS = [
   'top',
   'left',
   'blockBytes',
-  'kBytes',
+  'acc',
+  'extra',
 ] as const;
+type Params = Record<(typeof PARAMS)[number], number>;
 
 /**
- * The kernel for `coVecs` output-channel vectors (1..8: dy's vectors live in registers and the
- * inner loop is unrolled), or any number (0: a loop over the vectors).
+ * Emits the loops over images, output positions and filter taps common to both kernels; for
+ * each tap inside the input, `tap()` runs with `xp` (the input pixel's row), `dyp` (the output
+ * position's row) and `wp` (the tap's block) set. `image(before)` runs around each image.
  */
-function filterGradientBytes(coVecs: number): Uint8Array {
-  const types: ValueType[] = PARAMS.map(() => I32);
-  const e = functionEmitter(types);
-  const P = Object.fromEntries(PARAMS.map((n, i) => [n, i])) as Record<
-    (typeof PARAMS)[number],
-    number
-  >;
-  const L = (): number => e.local(I32);
-  const [zero, b, oh, ow, i, j, c, v, t, ih, iw, dyp, xp, wp, addr] = Array.from({ length: 15 }, L);
-  const coef = e.local(V128);
-  const dyv = Array.from({ length: coVecs }, () => e.local(V128));
-  const mulAdd = (...xs: number[]): void => {
-    // leaves sum of products of locals pairs? (helper for index arithmetic: a*b + c)
-    e.get(xs[0]);
-    e.get(xs[1]);
+function emitConvLoops(
+  e: FunctionEmitter,
+  P: Params,
+  l: { zero: number; b: number; xp: number; dyp: number; wp: number },
+  hooks: {
+    beforeImage?: () => void;
+    afterImage?: () => void;
+    position?: () => void;
+    tap: () => void;
+  },
+): void {
+  const [oh, ow, i, j, ih, iw] = Array.from({ length: 6 }, () => e.local(I32));
+  /** pushes a * b + c (locals) */
+  const mulAdd = (a: number, b: number, c: number): void => {
+    e.get(a);
+    e.get(b);
     e.ops(op.i32Mul);
-    e.get(xs[2]);
+    e.get(c);
     e.ops(op.i32Add);
   };
-
-  e.forRange(b, zero, P.batch, 1, () => {
-    // scratch = 0
-    e.forRange(t, zero, P.kBytes, 16, () => {
-      e.get(P.scratch);
-      e.get(t);
-      e.ops(op.i32Add);
-      e.v128Zero();
-      e.v128Store();
-    });
-    e.forRange(oh, zero, P.outH, 1, () => {
-      e.forRange(ow, zero, P.outW, 1, () => {
-        // dyp = dy + ((b outH + oh) outW + ow) coBytes
-        mulAdd(b, P.outH, oh);
-        e.get(P.outW);
-        e.ops(op.i32Mul);
-        e.get(ow);
-        e.ops(op.i32Add);
-        e.get(P.coBytes);
-        e.ops(op.i32Mul);
-        e.get(P.dy);
-        e.ops(op.i32Add);
-        e.set(dyp);
-        dyv.forEach((l, k) => {
-          e.get(dyp);
-          e.v128Load(16 * k);
-          e.set(l);
-        });
-        e.forRange(i, zero, P.fh, 1, () => {
-          // ih = oh sh + i dh - top; unsigned ih < inH also rejects negative ih
-          mulAdd(oh, P.sh, zero);
-          e.get(i);
-          e.get(P.dh);
-          e.ops(op.i32Mul, op.i32Add);
-          e.get(P.top);
-          e.ops(op.i32Sub);
-          e.tee(ih);
-          e.get(P.inH);
-          e.ops(op.i32LtU);
+  /** pushes base + ((b rows + r) cols + c) rowBytes */
+  const pixel = (base: number, rows: number, r: number, cols: number, c: number, bytes: number) => {
+    mulAdd(l.b, rows, r);
+    e.get(cols);
+    e.ops(op.i32Mul);
+    e.get(c);
+    e.ops(op.i32Add);
+    e.get(bytes);
+    e.ops(op.i32Mul);
+    e.get(base);
+    e.ops(op.i32Add);
+  };
+  /** pushes (u < limit) for u = o s + k d - pad, unsigned (rejects negative u); tees u */
+  const inside = (
+    o: number,
+    s: number,
+    k: number,
+    d: number,
+    pad: number,
+    u: number,
+    limit: number,
+  ) => {
+    mulAdd(o, s, l.zero);
+    e.get(k);
+    e.get(d);
+    e.ops(op.i32Mul, op.i32Add);
+    e.get(pad);
+    e.ops(op.i32Sub);
+    e.tee(u);
+    e.get(limit);
+    e.ops(op.i32LtU);
+  };
+  e.forRange(l.b, l.zero, P.batch, 1, () => {
+    hooks.beforeImage?.();
+    e.forRange(oh, l.zero, P.outH, 1, () => {
+      e.forRange(ow, l.zero, P.outW, 1, () => {
+        pixel(P.dy, P.outH, oh, P.outW, ow, P.dyRowBytes);
+        e.set(l.dyp);
+        hooks.position?.();
+        e.forRange(i, l.zero, P.fh, 1, () => {
+          inside(oh, P.sh, i, P.dh, P.top, ih, P.inH);
           e.ifElse(() => {
-            e.forRange(j, zero, P.fw, 1, () => {
-              mulAdd(ow, P.sw, zero);
-              e.get(j);
-              e.get(P.dw);
-              e.ops(op.i32Mul, op.i32Add);
-              e.get(P.left);
-              e.ops(op.i32Sub);
-              e.tee(iw);
-              e.get(P.inW);
-              e.ops(op.i32LtU);
+            e.forRange(j, l.zero, P.fw, 1, () => {
+              inside(ow, P.sw, j, P.dw, P.left, iw, P.inW);
               e.ifElse(() => {
-                // xp = x + ((b inH + ih) inW + iw) inCBytes
-                mulAdd(b, P.inH, ih);
-                e.get(P.inW);
-                e.ops(op.i32Mul);
-                e.get(iw);
-                e.ops(op.i32Add);
-                e.get(P.inCBytes);
-                e.ops(op.i32Mul);
-                e.get(P.x);
-                e.ops(op.i32Add);
-                e.set(xp);
-                // wp = scratch + (i fw + j) blockBytes
+                pixel(P.x, P.inH, ih, P.inW, iw, P.xRowBytes);
+                e.set(l.xp);
                 mulAdd(i, P.fw, j);
                 e.get(P.blockBytes);
                 e.ops(op.i32Mul);
-                e.get(P.scratch);
+                e.get(P.block);
                 e.ops(op.i32Add);
-                e.set(wp);
-                e.forRange(c, zero, P.inCBytes, 4, () => {
-                  e.get(xp);
-                  e.get(c);
-                  e.ops(op.i32Add);
-                  e.f32Load();
-                  e.simd(simdOp.f32x4Splat);
-                  e.tee(coef);
-                  // skip zero inputs: any lane of the splat is the value
-                  e.simd(simdOp.f32x4ExtractLane, 0);
-                  e.f32(0);
-                  e.ops(op.f32Ne);
-                  e.ifElse(() => {
-                    if (coVecs > 0) {
-                      dyv.forEach((l, k) => {
-                        e.get(wp);
-                        e.get(wp);
-                        e.v128Load(16 * k);
-                        e.get(coef);
-                        e.get(l);
-                        e.simd(simdOp.f32x4Mul);
-                        e.simd(simdOp.f32x4Add);
-                        e.v128Store(16 * k);
-                      });
-                    } else {
-                      e.forRange(v, zero, P.coBytes, 16, () => {
-                        e.get(wp);
-                        e.get(v);
-                        e.ops(op.i32Add);
-                        e.tee(addr);
-                        e.get(addr);
-                        e.v128Load();
-                        e.get(coef);
-                        e.get(dyp);
-                        e.get(v);
-                        e.ops(op.i32Add);
-                        e.v128Load();
-                        e.simd(simdOp.f32x4Mul);
-                        e.simd(simdOp.f32x4Add);
-                        e.v128Store();
-                      });
-                    }
-                  });
-                  e.get(wp);
-                  e.get(P.coBytes);
-                  e.ops(op.i32Add);
-                  e.set(wp);
-                });
+                e.set(l.wp);
+                hooks.tap();
               });
             });
           });
         });
       });
     });
-    // acc (float64) += scratch (float32)
-    e.forRange(t, zero, P.kBytes, 4, () => {
-      e.get(P.acc);
-      e.get(t);
-      e.get(t);
-      e.ops(op.i32Add, op.i32Add);
-      e.tee(addr);
-      e.get(addr);
-      e.ops(F64_LOAD, 3, 0);
-      e.get(P.scratch);
-      e.get(t);
-      e.ops(op.i32Add);
-      e.f32Load();
-      e.ops(F64_PROMOTE_F32, F64_ADD, F64_STORE, 3, 0);
-    });
+    hooks.afterImage?.();
   });
-  return assembleModule([{ name: 'filterGradient', params: types, body: e.finish() }]);
 }
 
-interface FilterGradientExports {
-  memory: WasmMemory;
-  filterGradient(...args: number[]): void;
+function kernelSetup() {
+  const types: ValueType[] = PARAMS.map(() => I32);
+  const e = functionEmitter(types);
+  const P = Object.fromEntries(PARAMS.map((n, i) => [n, i])) as Params;
+  const [zero, b, xp, dyp, wp, c, v, t, addr] = Array.from({ length: 9 }, () => e.local(I32));
+  return { types, e, P, l: { zero, b, xp, dyp, wp }, c, v, t, addr };
 }
 
 /**
- * A filter-gradient function with its own kernel instances (one per number of output-channel
- * vectors, compiled on first use), or null where WebAssembly SIMD is unavailable.
+ * The filter gradient for `coVecs` output-channel vectors (1..8: dy's vectors live in
+ * registers and the inner loop is unrolled; 0: any number, looped). `block` is a float32
+ * scratch dW, zeroed per image and then added into the float64 total at `acc`; `extra` is the
+ * byte size of dW (fh fw ci coPad 4); `xRowBytes` = ci 4, `dyRowBytes` = coPad 4.
  */
-export function createConv2dFilterGradient():
-  ((x: Float32Array, dy: Float32Array, c: tf.backend_util.Conv2DInfo) => Float32Array) | null {
-  const instances = new Map<number, FilterGradientExports>();
-  const instance = (coVecs: number): FilterGradientExports | null => {
-    const key = coVecs <= 8 ? coVecs : 0;
+function filterGradientBytes(coVecs: number): Uint8Array {
+  const { types, e, P, l, c, v, t, addr } = kernelSetup();
+  const coef = e.local(V128);
+  const dyv = Array.from({ length: coVecs }, () => e.local(V128));
+  emitConvLoops(e, P, l, {
+    beforeImage: () =>
+      e.forRange(t, l.zero, P.extra, 16, () => {
+        e.get(P.block);
+        e.get(t);
+        e.ops(op.i32Add);
+        e.v128Zero();
+        e.v128Store();
+      }),
+    position: () =>
+      dyv.forEach((d, k) => {
+        e.get(l.dyp);
+        e.v128Load(16 * k);
+        e.set(d);
+      }),
+    tap: () =>
+      e.forRange(c, l.zero, P.xRowBytes, 4, () => {
+        e.get(l.xp);
+        e.get(c);
+        e.ops(op.i32Add);
+        e.f32Load();
+        e.simd(simdOp.f32x4Splat);
+        e.tee(coef);
+        // skip zero inputs: any lane of the splat is the value
+        e.simd(simdOp.f32x4ExtractLane, 0);
+        e.f32(0);
+        e.ops(op.f32Ne);
+        e.ifElse(() => {
+          if (coVecs > 0) {
+            dyv.forEach((d, k) => {
+              e.get(l.wp);
+              e.get(l.wp);
+              e.v128Load(16 * k);
+              e.get(coef);
+              e.get(d);
+              e.simd(simdOp.f32x4Mul);
+              e.simd(simdOp.f32x4Add);
+              e.v128Store(16 * k);
+            });
+          } else {
+            e.forRange(v, l.zero, P.dyRowBytes, 16, () => {
+              e.get(l.wp);
+              e.get(v);
+              e.ops(op.i32Add);
+              e.tee(addr);
+              e.get(addr);
+              e.v128Load();
+              e.get(coef);
+              e.get(l.dyp);
+              e.get(v);
+              e.ops(op.i32Add);
+              e.v128Load();
+              e.simd(simdOp.f32x4Mul);
+              e.simd(simdOp.f32x4Add);
+              e.v128Store();
+            });
+          }
+        });
+        e.get(l.wp);
+        e.get(P.dyRowBytes);
+        e.ops(op.i32Add);
+        e.set(l.wp);
+      }),
+    // acc (float64) += scratch (float32)
+    afterImage: () =>
+      e.forRange(t, l.zero, P.extra, 4, () => {
+        e.get(P.acc);
+        e.get(t);
+        e.get(t);
+        e.ops(op.i32Add, op.i32Add);
+        e.tee(addr);
+        e.get(addr);
+        e.ops(F64_LOAD, 3, 0);
+        e.get(P.block);
+        e.get(t);
+        e.ops(op.i32Add);
+        e.f32Load();
+        e.ops(F64_PROMOTE_F32, F64_ADD, F64_STORE, 3, 0);
+      }),
+  });
+  return assembleModule([{ name: 'run', params: types, body: e.finish() }]);
+}
+
+/**
+ * The input gradient dx[b, ih, iw, :] += sum over taps and output channels q of
+ * dy[b, oh, ow, q] Wt[i, j, q, :], for `ciVecs` input-channel vectors (1..8: the dx row stays in
+ * registers over the channel loop; 0: any number, looped). `x` is dx (zeroed by the caller,
+ * `xRowBytes` = ciPad 4), `block` the filter transposed to [fh, fw, co, ciPad], `dyRowBytes`
+ * = co 4 and `extra` = co 4 (the byte length of one dy row to walk).
+ */
+function inputGradientBytes(ciVecs: number): Uint8Array {
+  const { types, e, P, l, c, v, addr } = kernelSetup();
+  const coef = e.local(V128);
+  const acc = Array.from({ length: ciVecs }, () => e.local(V128));
+  const w = e.local(I32);
+  emitConvLoops(e, P, l, {
+    tap: () => {
+      acc.forEach((a, k) => {
+        e.get(l.xp);
+        e.v128Load(16 * k);
+        e.set(a);
+      });
+      e.get(l.wp);
+      e.set(w);
+      e.forRange(c, l.zero, P.extra, 4, () => {
+        e.get(l.dyp);
+        e.get(c);
+        e.ops(op.i32Add);
+        e.f32Load();
+        e.simd(simdOp.f32x4Splat);
+        e.tee(coef);
+        e.simd(simdOp.f32x4ExtractLane, 0);
+        e.f32(0);
+        e.ops(op.f32Ne);
+        e.ifElse(() => {
+          if (ciVecs > 0) {
+            acc.forEach((a, k) => {
+              e.get(a);
+              e.get(coef);
+              e.get(w);
+              e.v128Load(16 * k);
+              e.simd(simdOp.f32x4Mul);
+              e.simd(simdOp.f32x4Add);
+              e.set(a);
+            });
+          } else {
+            e.forRange(v, l.zero, P.xRowBytes, 16, () => {
+              e.get(l.xp);
+              e.get(v);
+              e.ops(op.i32Add);
+              e.tee(addr);
+              e.get(addr);
+              e.v128Load();
+              e.get(coef);
+              e.get(w);
+              e.get(v);
+              e.ops(op.i32Add);
+              e.v128Load();
+              e.simd(simdOp.f32x4Mul);
+              e.simd(simdOp.f32x4Add);
+              e.v128Store();
+            });
+          }
+        });
+        e.get(w);
+        e.get(P.xRowBytes);
+        e.ops(op.i32Add);
+        e.set(w);
+      });
+      acc.forEach((a, k) => {
+        e.get(l.xp);
+        e.get(a);
+        e.v128Store(16 * k);
+      });
+    },
+  });
+  return assembleModule([{ name: 'run', params: types, body: e.finish() }]);
+}
+
+interface KernelExports {
+  memory: WasmMemory;
+  run(...args: number[]): void;
+}
+
+type ConvInfo = tf.backend_util.Conv2DInfo;
+
+export interface ConvGradients {
+  /** dW [fh, fw, ci, co] of a convolution from its input x and output gradient dy (either
+   * layout, as `c.dataFormat` says), written into `out` (allocated when omitted). */
+  filterGradient(x: Float32Array, dy: Float32Array, c: ConvInfo, out?: Float32Array): Float32Array;
+  /** dx (the input's shape and layout) from dy and the filter W [fh, fw, ci, co]. */
+  inputGradient(dy: Float32Array, w: Float32Array, c: ConvInfo, out?: Float32Array): Float32Array;
+}
+
+/**
+ * Both conv gradients on WebAssembly SIMD, with their own kernel instances (one per kernel and
+ * channel-vector count, compiled on first use), or null where WebAssembly SIMD is unavailable.
+ */
+export function createConvGradients(): ConvGradients | null {
+  const instances = new Map<string, KernelExports>();
+  const instance = (kind: 'filter' | 'input', vecs: number): KernelExports | null => {
+    const n = vecs <= 8 ? vecs : 0;
+    const key = `${kind}${n}`;
     let ex = instances.get(key);
     if (!ex) {
-      ex = instantiateWasm(compileWasmModule(filterGradientBytes(key))) as unknown as
-        FilterGradientExports | undefined;
+      const bytes = kind === 'filter' ? filterGradientBytes(n) : inputGradientBytes(n);
+      ex = instantiateWasm(compileWasmModule(bytes)) as unknown as KernelExports | undefined;
       if (!ex) return null;
       instances.set(key, ex);
     }
     return ex;
   };
-  if (!instance(1)) return null;
+  if (!instance('filter', 1) || !instance('input', 1)) return null;
 
-  return (x, dy, c) => {
+  /** byte offsets of consecutive 16-byte aligned regions, after the kernel memory is grown */
+  const layout = (ex: KernelExports, sizes: number[]): number[] => {
+    const at: number[] = [];
+    let top = 64;
+    for (const n of sizes) {
+      at.push(top);
+      top += Math.ceil(n / 16) * 16;
+    }
+    const have = ex.memory.buffer.byteLength;
+    if (top > have) ex.memory.grow(Math.ceil((top - have) / 65536));
+    return at;
+  };
+
+  /**
+   * Copies an activation tensor [B, rows, cols, ch] (channels-last, or [B, ch, rows, cols])
+   * into `dst` at float index `at`, channels-last with each pixel padded to `pad` floats.
+   */
+  const copyIn = (
+    dst: Float32Array,
+    at: number,
+    src: Float32Array,
+    cl: boolean,
+    [B, R, C, ch]: number[],
+    pad: number,
+  ): void => {
+    if (cl && pad === ch) {
+      dst.set(src, at);
+      return;
+    }
+    let k = at;
+    for (let b = 0; b < B; b++)
+      for (let r = 0; r < R; r++)
+        for (let c = 0; c < C; c++) {
+          for (let q = 0; q < ch; q++)
+            dst[k + q] = cl
+              ? src[((b * R + r) * C + c) * ch + q]
+              : src[((b * ch + q) * R + r) * C + c];
+          for (let q = ch; q < pad; q++) dst[k + q] = 0;
+          k += pad;
+        }
+  };
+
+  const geometry = (c: ConvInfo): number[] => [
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    c.padInfo.top,
+    c.padInfo.left,
+  ];
+
+  function filterGradient(x: Float32Array, dy: Float32Array, c: ConvInfo, out?: Float32Array) {
     const cl = c.dataFormat === 'channelsLast';
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: ci, outChannels: co } = c;
     const { outHeight: OH, outWidth: OW, filterHeight: fh, filterWidth: fw } = c;
     const coPad = Math.ceil(co / 4) * 4;
-    const coVecs = coPad / 4;
-    const ex = instance(coVecs)!;
-    const xBytes = B * H * W * ci * 4;
-    const dyBytes = B * OH * OW * coPad * 4;
+    const ex = instance('filter', coPad / 4)!;
     const blockBytes = ci * coPad * 4;
     const kBytes = fh * fw * blockBytes;
-    const at = (n: number): number => Math.ceil(n / 16) * 16;
-    const xAt = 64;
-    const dyAt = xAt + at(xBytes);
-    const scratchAt = dyAt + at(dyBytes);
-    const accAt = scratchAt + at(kBytes);
-    const end = accAt + 2 * kBytes;
-    const have = ex.memory.buffer.byteLength;
-    if (end > have) ex.memory.grow(Math.ceil((end - have) / 65536));
+    const [xAt, dyAt, scratchAt, accAt] = layout(ex, [
+      B * H * W * ci * 4,
+      B * OH * OW * coPad * 4,
+      kBytes,
+      2 * kBytes,
+    ]);
     const f32 = new Float32Array(ex.memory.buffer);
-    // x, channels-last
-    if (cl) f32.set(x, xAt / 4);
-    else {
-      let k = xAt / 4;
-      for (let b = 0; b < B; b++)
-        for (let h = 0; h < H; h++)
-          for (let w = 0; w < W; w++)
-            for (let q = 0; q < ci; q++) f32[k++] = x[((b * ci + q) * H + h) * W + w];
-    }
-    // dy, channels-last with padded channels
-    if (cl && coPad === co) f32.set(dy, dyAt / 4);
-    else {
-      let k = dyAt / 4;
-      for (let b = 0; b < B; b++)
-        for (let h = 0; h < OH; h++)
-          for (let w = 0; w < OW; w++) {
-            for (let q = 0; q < co; q++)
-              f32[k + q] = cl
-                ? dy[((b * OH + h) * OW + w) * co + q]
-                : dy[((b * co + q) * OH + h) * OW + w];
-            for (let q = co; q < coPad; q++) f32[k + q] = 0;
-            k += coPad;
-          }
-    }
+    copyIn(f32, xAt / 4, x, cl, [B, H, W, ci], ci);
+    copyIn(f32, dyAt / 4, dy, cl, [B, OH, OW, co], coPad);
     const f64 = new Float64Array(ex.memory.buffer, accAt, kBytes / 4);
     f64.fill(0);
-    ex.filterGradient(
-      xAt,
-      dyAt,
-      accAt,
-      scratchAt,
-      B,
-      H,
-      W,
-      ci * 4,
-      OH,
-      OW,
-      coPad * 4,
-      fh,
-      fw,
-      c.strideHeight,
-      c.strideWidth,
-      c.dilationHeight,
-      c.dilationWidth,
-      c.padInfo.top,
-      c.padInfo.left,
-      blockBytes,
-      kBytes,
-    );
-    const out = new Float32Array(fh * fw * ci * co);
+    // prettier-ignore
+    ex.run(xAt, dyAt, scratchAt, B, H, W, ci * 4, OH, OW, coPad * 4, ...geometry(c), blockBytes,
+      accAt, kBytes);
+    const dw = out ?? new Float32Array(fh * fw * ci * co);
     for (let r = 0, n = fh * fw * ci; r < n; r++)
-      for (let q = 0; q < co; q++) out[r * co + q] = f64[r * coPad + q];
-    return out;
-  };
+      for (let q = 0; q < co; q++) dw[r * co + q] = f64[r * coPad + q];
+    return dw;
+  }
+
+  function inputGradient(dy: Float32Array, w: Float32Array, c: ConvInfo, out?: Float32Array) {
+    const cl = c.dataFormat === 'channelsLast';
+    const { batchSize: B, inHeight: H, inWidth: W, inChannels: ci, outChannels: co } = c;
+    const { outHeight: OH, outWidth: OW, filterHeight: fh, filterWidth: fw } = c;
+    const ciPad = Math.ceil(ci / 4) * 4;
+    const ex = instance('input', ciPad / 4)!;
+    const blockBytes = co * ciPad * 4;
+    const [dxAt, dyAt, wtAt] = layout(ex, [
+      B * H * W * ciPad * 4,
+      B * OH * OW * co * 4,
+      fh * fw * blockBytes,
+    ]);
+    const f32 = new Float32Array(ex.memory.buffer);
+    copyIn(f32, dyAt / 4, dy, cl, [B, OH, OW, co], co);
+    // the filter transposed to [fh, fw, co, ciPad]
+    const wt = wtAt / 4;
+    for (let tap = 0; tap < fh * fw; tap++)
+      for (let q = 0; q < co; q++) {
+        const row = wt + (tap * co + q) * ciPad;
+        for (let k = 0; k < ci; k++) f32[row + k] = w[(tap * ci + k) * co + q];
+        for (let k = ci; k < ciPad; k++) f32[row + k] = 0;
+      }
+    const dxView = f32.subarray(dxAt / 4, dxAt / 4 + B * H * W * ciPad);
+    dxView.fill(0);
+    // prettier-ignore
+    ex.run(dxAt, dyAt, wtAt, B, H, W, ciPad * 4, OH, OW, co * 4, ...geometry(c), blockBytes, 0,
+      co * 4);
+    const dx = out ?? new Float32Array(B * H * W * ci);
+    if (cl && ciPad === ci) dx.set(dxView);
+    else {
+      let k = 0;
+      for (let b = 0; b < B; b++)
+        for (let r = 0; r < H; r++)
+          for (let col = 0; col < W; col++, k += ciPad)
+            for (let q = 0; q < ci; q++)
+              dx[cl ? ((b * H + r) * W + col) * ci + q : ((b * ci + q) * H + r) * W + col] =
+                dxView[k + q];
+    }
+    return dx;
+  }
+
+  return { filterGradient, inputGradient };
 }

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { createConv2dFilterGradient } from './convKernels.js';
+import { createConvGradients, type ConvGradients } from './convKernels.js';
 
 interface WasmLike {
   makeOutput(shape: number[], dtype: string): TensorInfo;
@@ -172,11 +172,9 @@ export function depthwiseInputGradient(
   return toFloat32(dx);
 }
 
-type FilterGradient = (x: Float32Array, dy: Float32Array, c: ConvInfo) => Float32Array;
-
-/** The Conv2DBackpropFilter kernel computing with `gradient`. */
+/** The Conv2DBackpropFilter kernel: on WebAssembly SIMD when `simd` is given, else in JS. */
 const conv2DBackpropFilter =
-  (gradient: FilterGradient) =>
+  (simd: ConvGradients | null) =>
   (args: KernelArgs): TensorInfo => {
     const backend = args.backend as WasmLike;
     const { x, dy } = args.inputs;
@@ -192,8 +190,33 @@ const conv2DBackpropFilter =
       false,
       format,
     );
-    return compute(backend, info.filterShape, 'float32', [x, dy], (out, [xv, dyv]) =>
-      out.set(gradient(xv as Float32Array, dyv as Float32Array, info)),
+    return compute(backend, info.filterShape, 'float32', [x, dy], (out, [xv, dyv]) => {
+      if (simd)
+        simd.filterGradient(xv as Float32Array, dyv as Float32Array, info, out as Float32Array);
+      else out.set(conv2dFilterGradient(xv as Float32Array, dyv as Float32Array, info));
+    });
+  };
+
+/** Conv2DBackpropInput on WebAssembly SIMD (replaces the backend's own). */
+const conv2DBackpropInput =
+  (simd: ConvGradients) =>
+  (args: KernelArgs): TensorInfo => {
+    const backend = args.backend as WasmLike;
+    const { dy, filter } = args.inputs;
+    const a = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    const format = tf.backend_util.convertConv2DDataFormat(a.dataFormat);
+    const info = tf.backend_util.computeConv2DInfo(
+      a.inputShape,
+      filter.shape as [number, number, number, number],
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      format,
+    );
+    return compute(backend, a.inputShape, 'float32', [dy, filter], (out, [dyv, wv]) =>
+      simd.inputGradient(dyv as Float32Array, wv as Float32Array, info, out as Float32Array),
     );
   };
 
@@ -334,14 +357,15 @@ const TOPOLENS_KERNEL = Symbol.for('topolens.kernel');
  * `options.simd` is false or SIMD is missing, then on the JavaScript loops above.
  */
 export function registerMissingWasmKernels(options: { simd?: boolean } = {}): void {
-  const simd = options.simd !== false ? createConv2dFilterGradient() : null;
+  const simd = options.simd !== false ? createConvGradients() : null;
   const missing: Array<[string, (a: KernelArgs) => TensorInfo]> = [
-    ['Conv2DBackpropFilter', conv2DBackpropFilter(simd ?? conv2dFilterGradient)],
+    ['Conv2DBackpropFilter', conv2DBackpropFilter(simd)],
     ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter],
     ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
     ['UnsortedSegmentSum', unsortedSegmentSum],
   ];
   const replaced: Array<[string, (a: KernelArgs) => TensorInfo]> = [['MaxPoolGrad', maxPoolGrad]];
+  if (simd) replaced.push(['Conv2DBackpropInput', conv2DBackpropInput(simd)]);
   const register = (kernelName: string, fn: (a: KernelArgs) => TensorInfo): void => {
     Object.defineProperty(fn, TOPOLENS_KERNEL, { value: true });
     const config: KernelConfig = {

@@ -4,7 +4,7 @@ import { initBackend } from '../../src/nn/backend.js';
 import fc from 'fast-check';
 import { createRng } from '../../src/core/rng.js';
 import { conv2dFilterGradient } from '../../src/nn/wasmKernels.js';
-import { createConv2dFilterGradient } from '../../src/nn/convKernels.js';
+import { createConvGradients } from '../../src/nn/convKernels.js';
 
 function randomArray(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -134,8 +134,36 @@ describe('wasm gradient kernels match the CPU backend', () => {
   });
 });
 
-describe('the WebAssembly SIMD conv filter gradient equals the JavaScript one', () => {
-  const simd = createConv2dFilterGradient();
+/** dx[b, ih, iw, c] = sum dy[b, oh, ow, q] W[i, j, c, q] over the taps that reach (ih, iw). */
+function naiveInputGradient(
+  dy: Float32Array,
+  w: Float32Array,
+  c: tf.backend_util.Conv2DInfo,
+): Float32Array {
+  const cl = c.dataFormat === 'channelsLast';
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: ci, outChannels: co } = c;
+  const at = (b: number, r: number, col: number, q: number, R: number, C: number, ch: number) =>
+    cl ? ((b * R + r) * C + col) * ch + q : ((b * ch + q) * R + r) * C + col;
+  const dx = new Float64Array(B * H * W * ci);
+  for (let b = 0; b < B; b++)
+    for (let oh = 0; oh < c.outHeight; oh++)
+      for (let ow = 0; ow < c.outWidth; ow++)
+        for (let i = 0; i < c.filterHeight; i++)
+          for (let j = 0; j < c.filterWidth; j++) {
+            const ih = oh * c.strideHeight + i * c.dilationHeight - c.padInfo.top;
+            const iw = ow * c.strideWidth + j * c.dilationWidth - c.padInfo.left;
+            if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+            for (let k = 0; k < ci; k++)
+              for (let q = 0; q < co; q++)
+                dx[at(b, ih, iw, k, H, W, ci)] +=
+                  dy[at(b, oh, ow, q, c.outHeight, c.outWidth, co)] *
+                  w[((i * c.filterWidth + j) * ci + k) * co + q];
+          }
+  return Float32Array.from(dx);
+}
+
+describe('the WebAssembly SIMD conv gradients equal the JavaScript and naive ones', () => {
+  const simd = createConvGradients();
 
   it('is available on this runtime', () => {
     expect(simd).not.toBeNull();
@@ -148,7 +176,8 @@ describe('the WebAssembly SIMD conv filter gradient equals the JavaScript one', 
           b: fc.integer({ min: 1, max: 3 }),
           h: fc.integer({ min: 3, max: 9 }),
           w: fc.integer({ min: 3, max: 9 }),
-          ci: fc.integer({ min: 1, max: 5 }),
+          // up to 8 vectors take the unrolled input-gradient kernel, more the looped one
+          ci: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 33, max: 37 })),
           // 1..8 vectors take the unrolled kernel, more the looped one
           co: fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 30, max: 40 })),
           k: fc.integer({ min: 1, max: 3 }),
@@ -182,9 +211,14 @@ describe('the WebAssembly SIMD conv filter gradient equals the JavaScript one', 
           );
           const dy = randomArray(tf.util.sizeFromShape(info.outShape), c.seed + 1);
           const want = conv2dFilterGradient(x, dy, info);
-          const got = simd!(x, dy, info);
+          const got = simd!.filterGradient(x, dy, info);
           expect(got.length).toBe(want.length);
           expect(relErr(got, want)).toBeLessThan(1e-5);
+          // the input gradient, against the definition
+          const w = randomArray(c.k * c.k * c.ci * c.co, c.seed + 2);
+          const dx = simd!.inputGradient(dy, w, info);
+          expect(dx.length).toBe(x.length);
+          expect(relErr(dx, naiveInputGradient(dy, w, info))).toBeLessThan(1e-5);
         },
       ),
       { numRuns: 150, seed: 5 },
@@ -198,7 +232,7 @@ describe('the WebAssembly SIMD conv filter gradient equals the JavaScript one', 
     const x = randomArray(tf.util.sizeFromShape(inShape), 3);
     const dy = randomArray(tf.util.sizeFromShape(info.outShape), 4);
     const want = conv2dFilterGradient(x, dy, info); // float64 accumulation
-    expect(relErr(simd!(x, dy, info), want)).toBeLessThan(2e-6);
+    expect(relErr(simd!.filterGradient(x, dy, info), want)).toBeLessThan(2e-6);
   });
 });
 
