@@ -3,7 +3,7 @@
  * run. Three workloads:
  * 1. one training step of the [B24] dense network 784-50x5-1, batch 32, RMSprop (MNIST 1 vs 7);
  *    tfjs layers `trainOnBatch` on wasm, topolens' fused typed-array step, PyTorch;
- * 2. one epoch of a small MNIST CNN (VGG-like, widths 8 and 16, flatten head, Adam, batch 32) on
+ * 2. one epoch (the faster of two) of a small MNIST CNN (VGG-like, widths 8 and 16, flatten head, Adam, batch 32) on
  *    up to 10,000 digits (all the `mnist` package holds: ~9,900);
  * 3. capturing every block output of that CNN on 2,000 inputs (batch 256).
  */
@@ -89,15 +89,18 @@ class Vgg(torch.nn.Module):
 cnn = Vgg()
 copt = torch.optim.Adam(cnn.parameters(), lr=1e-3, eps=1e-7)
 ce = torch.nn.CrossEntropyLoss()
-perm = torch.randperm(cx.shape[0])
-t = time.perf_counter()
-for s in range(0, cx.shape[0], 32):
-    idx = perm[s:s+32]
-    copt.zero_grad()
-    l = ce(cnn(cx[idx]), cy[idx])
-    l.backward()
-    copt.step()
-out['cnn_epoch_s'] = time.perf_counter() - t
+best = float('inf')
+for epoch in range(2):
+    perm = torch.randperm(cx.shape[0])
+    t = time.perf_counter()
+    for s in range(0, cx.shape[0], 32):
+        idx = perm[s:s+32]
+        copt.zero_grad()
+        l = ce(cnn(cx[idx]), cy[idx])
+        l.backward()
+        copt.step()
+    best = min(best, time.perf_counter() - t)
+out['cnn_epoch_s'] = best
 # 3. capture block outputs on 2000 inputs
 got = []
 cnn.block1.register_forward_hook(lambda m, i, o: got.append(o.numpy().copy()))
@@ -198,13 +201,23 @@ async function main(): Promise<void> {
       seed: 1,
     });
     const nc = cnnData.y.length;
+    // two epochs on both sides, the faster one counts (the first warms up JITs and caches)
+    let cnnEpoch = Infinity;
     t0 = performance.now();
     await trainClassifier(
       cnn,
       { inputs: { data: cnnData.x, shape: [nc, 28, 28, 1] }, labels: cnnData.y },
-      { optimizer: 'adam', epochs: 1, batchSize: 32, validationSplit: 0 },
+      {
+        optimizer: 'adam',
+        epochs: 2,
+        batchSize: 32,
+        validationSplit: 0,
+        onProgress: () => {
+          cnnEpoch = Math.min(cnnEpoch, ms(t0) / 1000);
+          t0 = performance.now();
+        },
+      },
     );
-    const cnnEpoch = ms(t0) / 1000;
 
     // 3. capture every block output on 2,000 inputs
     t0 = performance.now();
