@@ -137,6 +137,54 @@ export function functionEmitter(params: ValueType[]) {
     f32Load: (offset = 0) => void code.push(op.f32Load, 2, ...uleb(offset)),
     f32Store: (offset = 0) => void code.push(op.f32Store, 2, ...uleb(offset)),
     i32Load: (offset = 0) => void code.push(op.i32Load, 2, ...uleb(offset)),
+    /** pushes a + b (i32 locals) */
+    sum: (a: number, b: number) => {
+      e.get(a);
+      e.get(b);
+      code.push(op.i32Add);
+    },
+    /**
+     * `for (counter = 0; counter < bytes; counter += 16)
+     *    dst[counter] += coef * src[counter]` on f32x4 vectors; `dst`, `src`, `bytes`, `zero`
+     * (a local holding 0), `counter` and `scratch` are i32 locals, `coef` a v128 local.
+     */
+    addScaledRow: (
+      dst: number,
+      src: number,
+      coef: number,
+      bytes: number,
+      zero: number,
+      counter: number,
+      scratch: number,
+    ) => {
+      e.forRange(counter, zero, bytes, 16, () => {
+        e.sum(dst, counter);
+        e.tee(scratch);
+        e.get(scratch);
+        e.v128Load();
+        e.get(coef);
+        e.sum(src, counter);
+        e.v128Load();
+        e.simd(simdOp.f32x4Mul);
+        e.simd(simdOp.f32x4Add);
+        e.v128Store();
+      });
+    },
+    /**
+     * Loads the f32 at a + b (i32 locals), splats it into the v128 local `coef`, and runs
+     * `body` when it is nonzero (zero coefficients contribute nothing: skipping them is where
+     * sparse inputs save their time).
+     */
+    ifNonzeroCoefficient: (a: number, b: number, coef: number, body: () => void) => {
+      e.sum(a, b);
+      e.f32Load();
+      e.simd(simdOp.f32x4Splat);
+      e.tee(coef);
+      e.simd(simdOp.f32x4ExtractLane, 0);
+      e.f32(0);
+      code.push(op.f32Ne);
+      e.ifElse(body);
+    },
     /** local = a + b (locals). */
     addTo: (dst: number, a: number, b: number) => {
       e.get(a);

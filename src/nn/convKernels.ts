@@ -191,17 +191,7 @@ function filterGradientBytes(coVecs: number): Uint8Array {
       }),
     tap: () =>
       e.forRange(c, l.zero, P.xRowBytes, 4, () => {
-        e.get(l.xp);
-        e.get(c);
-        e.ops(op.i32Add);
-        e.f32Load();
-        e.simd(simdOp.f32x4Splat);
-        e.tee(coef);
-        // skip zero inputs: any lane of the splat is the value
-        e.simd(simdOp.f32x4ExtractLane, 0);
-        e.f32(0);
-        e.ops(op.f32Ne);
-        e.ifElse(() => {
+        e.ifNonzeroCoefficient(l.xp, c, coef, () => {
           if (coVecs > 0) {
             dyv.forEach((d, k) => {
               e.get(l.wp);
@@ -214,22 +204,7 @@ function filterGradientBytes(coVecs: number): Uint8Array {
               e.v128Store(16 * k);
             });
           } else {
-            e.forRange(v, l.zero, P.dyRowBytes, 16, () => {
-              e.get(l.wp);
-              e.get(v);
-              e.ops(op.i32Add);
-              e.tee(addr);
-              e.get(addr);
-              e.v128Load();
-              e.get(coef);
-              e.get(l.dyp);
-              e.get(v);
-              e.ops(op.i32Add);
-              e.v128Load();
-              e.simd(simdOp.f32x4Mul);
-              e.simd(simdOp.f32x4Add);
-              e.v128Store();
-            });
+            e.addScaledRow(l.wp, l.dyp, coef, P.dyRowBytes, l.zero, v, addr);
           }
         });
         e.get(l.wp);
@@ -279,16 +254,7 @@ function inputGradientBytes(ciVecs: number): Uint8Array {
       e.get(l.wp);
       e.set(w);
       e.forRange(c, l.zero, P.extra, 4, () => {
-        e.get(l.dyp);
-        e.get(c);
-        e.ops(op.i32Add);
-        e.f32Load();
-        e.simd(simdOp.f32x4Splat);
-        e.tee(coef);
-        e.simd(simdOp.f32x4ExtractLane, 0);
-        e.f32(0);
-        e.ops(op.f32Ne);
-        e.ifElse(() => {
+        e.ifNonzeroCoefficient(l.dyp, c, coef, () => {
           if (ciVecs > 0) {
             acc.forEach((a, k) => {
               e.get(a);
@@ -300,22 +266,7 @@ function inputGradientBytes(ciVecs: number): Uint8Array {
               e.set(a);
             });
           } else {
-            e.forRange(v, l.zero, P.xRowBytes, 16, () => {
-              e.get(l.xp);
-              e.get(v);
-              e.ops(op.i32Add);
-              e.tee(addr);
-              e.get(addr);
-              e.v128Load();
-              e.get(coef);
-              e.get(w);
-              e.get(v);
-              e.ops(op.i32Add);
-              e.v128Load();
-              e.simd(simdOp.f32x4Mul);
-              e.simd(simdOp.f32x4Add);
-              e.v128Store();
-            });
+            e.addScaledRow(l.xp, w, coef, P.xRowBytes, l.zero, v, addr);
           }
         });
         e.get(w);

@@ -96,22 +96,7 @@ function combineFunction(): AssembledFunction {
       e.f32Load(4);
       e.simd(simdOp.f32x4Splat);
       e.set(coef);
-      e.forRange(v, zero, rowBytes, 16, () => {
-        e.get(o);
-        e.get(v);
-        e.ops(op.i32Add);
-        e.tee(p);
-        e.get(p);
-        e.v128Load();
-        e.get(coef);
-        e.get(src);
-        e.get(v);
-        e.ops(op.i32Add);
-        e.v128Load();
-        e.simd(simdOp.f32x4Mul);
-        e.simd(simdOp.f32x4Add);
-        e.v128Store();
-      });
+      e.addScaledRow(o, src, coef, rowBytes, zero, v, p);
     });
     e.get(relu);
     e.ifElse(() => {
@@ -273,25 +258,46 @@ function sgdFunction(): AssembledFunction {
   });
 }
 
+/**
+ * The optimisers' moving averages, in tfjs's order of operations:
+ * out = state * decay + term * (1 - decay), stored back into the state at `ptr` + t.
+ */
+function movingAverage(
+  e: ReturnType<typeof functionEmitter>,
+  ptr: number,
+  t: number,
+  decay: number,
+  oneMinusDecay: number,
+  term: () => void,
+  out: number,
+): void {
+  loadAt(e, ptr, t);
+  e.get(decay);
+  e.simd(simdOp.f32x4Mul);
+  term();
+  e.get(oneMinusDecay);
+  e.simd(simdOp.f32x4Mul);
+  e.simd(simdOp.f32x4Add);
+  e.set(out);
+  addressAt(e, ptr, t);
+  e.get(out);
+  e.v128Store();
+}
+
+/** pushes g * g */
+const square = (e: ReturnType<typeof functionEmitter>, g: number) => (): void => {
+  e.get(g);
+  e.get(g);
+  e.simd(simdOp.f32x4Mul);
+};
+
 function rmspropFunction(): AssembledFunction {
   // ms = ms rho + g^2 (1 - rho); w = w - (g lr) / sqrt(ms + eps)
   const MS = 2;
   return elementwise('rmsprop', 3, 4, (e, t, [lr, rho, oneMinusRho, eps], [g, ms]) => {
     loadAt(e, G, t);
     e.set(g);
-    loadAt(e, MS, t);
-    e.get(rho);
-    e.simd(simdOp.f32x4Mul);
-    e.get(g);
-    e.get(g);
-    e.simd(simdOp.f32x4Mul);
-    e.get(oneMinusRho);
-    e.simd(simdOp.f32x4Mul);
-    e.simd(simdOp.f32x4Add);
-    e.set(ms);
-    addressAt(e, MS, t);
-    e.get(ms);
-    e.v128Store();
+    movingAverage(e, MS, t, rho, oneMinusRho, square(e, g), ms);
     addressAt(e, W, t);
     loadAt(e, W, t);
     e.get(g);
@@ -319,30 +325,8 @@ function adamFunction(): AssembledFunction {
     (e, t, [negLr, b1, oneMinusB1, b2, oneMinusB2, c1, c2, eps], [g, m, v]) => {
       loadAt(e, G, t);
       e.set(g);
-      loadAt(e, M, t);
-      e.get(b1);
-      e.simd(simdOp.f32x4Mul);
-      e.get(g);
-      e.get(oneMinusB1);
-      e.simd(simdOp.f32x4Mul);
-      e.simd(simdOp.f32x4Add);
-      e.set(m);
-      loadAt(e, V, t);
-      e.get(b2);
-      e.simd(simdOp.f32x4Mul);
-      e.get(g);
-      e.get(g);
-      e.simd(simdOp.f32x4Mul);
-      e.get(oneMinusB2);
-      e.simd(simdOp.f32x4Mul);
-      e.simd(simdOp.f32x4Add);
-      e.set(v);
-      addressAt(e, M, t);
-      e.get(m);
-      e.v128Store();
-      addressAt(e, V, t);
-      e.get(v);
-      e.v128Store();
+      movingAverage(e, M, t, b1, oneMinusB1, () => e.get(g), m);
+      movingAverage(e, V, t, b2, oneMinusB2, square(e, g), v);
       addressAt(e, W, t);
       e.get(m);
       e.get(c1);
