@@ -24,6 +24,8 @@
  * C(n, maxDimension + 2) < 2^53).
  */
 
+import { findRoot, singletonSets } from '../core/disjointSets.js';
+
 /** Neighbour lists of a thresholded (sparse) distance matrix, CSR, neighbours ascending. */
 export interface SparseGraph {
   /** length n + 1 */
@@ -917,16 +919,9 @@ class RipsReducer {
     const perm = sortColumns(eDiam, eIdx, count);
 
     this.progress(0.05, 'dimension 0');
-    const parent = new Int32Array(n);
+    const parent = singletonSets(n);
     const rank = new Uint8Array(n);
-    for (let i = 0; i < n; i++) parent[i] = i;
-    const find = (x: number): number => {
-      while (parent[x] !== x) {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
-      }
-      return x;
-    };
+    const find = (x: number): number => findRoot(parent, x);
     const h0 = this.diagrams[0];
     const cols = new Uint32Array(count);
     let nCols = 0;

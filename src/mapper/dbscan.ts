@@ -19,6 +19,7 @@
  *     cluster (no distance needed);
  *  3. border points pick the nearest core point among the neighbours kept in step 1.
  */
+import { findRoot, singletonSets } from '../core/disjointSets.js';
 import { invalidOption } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import {
@@ -45,14 +46,6 @@ export interface DbscanResult {
   noise: number;
   /** Pair distances evaluated (the brute-force search would do m(m-1)/2). */
   distanceEvaluations: number;
-}
-
-function find(parent: Int32Array, x: number): number {
-  while (parent[x] !== x) {
-    parent[x] = parent[parent[x]];
-    x = parent[x];
-  }
-  return x;
 }
 
 export function dbscan(
@@ -102,15 +95,14 @@ export function dbscanOnIndex(
     if (count >= keep) isCore[p] = 1;
   }
   // 2. union-find over core points
-  const parent = new Int32Array(m);
-  for (let p = 0; p < m; p++) parent[p] = p;
+  const parent = singletonSets(m);
   for (let p = 0; p < m; p++) {
     if (!isCore[p]) continue;
     for (let t = 0; t < nbCount[p]; t++) {
       const q = nbIdx[p * keep + t];
       if (!isCore[q]) continue;
-      const a = find(parent, p);
-      const b = find(parent, q);
+      const a = findRoot(parent, p);
+      const b = findRoot(parent, q);
       if (a !== b) parent[a] = b;
     }
   }
@@ -136,10 +128,10 @@ export function dbscanOnIndex(
       }
       q = lo;
       const hiKey = dxc + eps + slack;
-      let rp = find(parent, p);
+      let rp = findRoot(parent, p);
       for (; q < end && keys[q] <= hiKey; q++) {
         if (!isCore[q]) continue;
-        const rq = find(parent, q);
+        const rq = findRoot(parent, q);
         if (rq === rp) continue;
         index.work.pairs++;
         let s = norms2[p] + norms2[q];
@@ -155,7 +147,7 @@ export function dbscanOnIndex(
         }
         if (s <= eps2) {
           parent[rq] = rp;
-          rp = find(parent, p);
+          rp = findRoot(parent, p);
         }
       }
     }
@@ -169,7 +161,7 @@ export function dbscanOnIndex(
     const p = index.positionOf[i];
     if (!isCore[p]) continue;
     core[i] = 1;
-    const r = find(parent, p);
+    const r = findRoot(parent, p);
     if (rootLabel[r] < 0) rootLabel[r] = clusters++;
     labelsByPos[p] = rootLabel[r];
   }

@@ -3,6 +3,7 @@
  * classes stop sharing nodes along the lens, and a similarity between two Mapper graphs of the
  * same cloud (used by ./stability.ts).
  */
+import { findRoot, labelSets, singletonSets } from '../core/disjointSets.js';
 import { invalidOption } from '../core/errors.js';
 import type { MapperGraph } from './graph.js';
 
@@ -11,30 +12,16 @@ export function graphComponents(
   nodeCount: number,
   edges: ArrayLike<{ source: number; target: number } | readonly [number, number, ...number[]]>,
 ): { count: number; componentOf: Int32Array } {
-  const parent = new Int32Array(nodeCount);
-  for (let v = 0; v < nodeCount; v++) parent[v] = v;
-  const find = (v: number): number => {
-    while (parent[v] !== v) {
-      parent[v] = parent[parent[v]];
-      v = parent[v];
-    }
-    return v;
-  };
+  const parent = singletonSets(nodeCount);
   for (let e = 0; e < edges.length; e++) {
     const edge = edges[e];
     const [a, b] = Array.isArray(edge)
       ? [edge[0], edge[1]]
       : [(edge as { source: number }).source, (edge as { target: number }).target];
-    parent[find(a)] = find(b);
+    parent[findRoot(parent, a)] = findRoot(parent, b);
   }
-  const componentOf = new Int32Array(nodeCount).fill(-1);
-  const label = new Int32Array(nodeCount).fill(-1);
-  let count = 0;
-  for (let v = 0; v < nodeCount; v++) {
-    const r = find(v);
-    if (label[r] < 0) label[r] = count++;
-    componentOf[v] = label[r];
-  }
+  const componentOf = new Int32Array(nodeCount);
+  const count = labelSets(parent, componentOf);
   return { count, componentOf };
 }
 

@@ -10,6 +10,7 @@
  * (one cluster). Clusters with fewer than `minClusterSize` points (default 1) are noise (-1).
  * Clusters are numbered in the order of their first point in `indices`.
  */
+import { findRoot, singletonSets } from '../core/disjointSets.js';
 import { invalidOption } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 
@@ -103,15 +104,8 @@ export function singleLinkage(
       threshold = sorted[gi];
     }
   }
-  const parent = new Int32Array(m);
-  for (let i = 0; i < m; i++) parent[i] = i;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  };
+  const parent = singletonSets(m);
+  const find = (x: number): number => findRoot(parent, x);
   for (let e = 0; e < edgeW.length; e++) {
     if (edgeW[e] <= threshold) parent[find(edgeA[e])] = find(edgeB[e]);
   }
