@@ -1,52 +1,12 @@
 /**
  * Small dense symmetric eigenproblems for local PCA: eigenvalues by Householder reduction to
- * tridiagonal form and the implicit QL algorithm (O(n^3), as EISPACK tred2/tql1), the cyclic
- * Jacobi method as an independent check, and the covariance
- * spectrum of a set of points computed through whichever of the covariance (D x D) or Gram
- * (m x m) matrix is smaller -- their nonzero eigenvalues coincide.
+ * tridiagonal form and the implicit QL algorithm (O(n^3), as EISPACK tred2/tql1; the cyclic
+ * Jacobi method of ./symmetricEigen.ts, which also gives eigenvectors, is its independent check
+ * in the tests), and the covariance spectrum of a set of points computed through whichever of
+ * the covariance (D x D) or Gram (m x m) matrix is smaller -- their nonzero eigenvalues
+ * coincide.
  */
 import type { FloatArray } from '../core/matrix.js';
-
-/**
- * Eigenvalues of the symmetric n x n matrix `a` (row-major, overwritten), descending.
- * Cyclic Jacobi rotations until the off-diagonal mass is below 1e-22 of the total.
- */
-export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
-  let total = 0;
-  for (let i = 0; i < n * n; i++) total += a[i] * a[i];
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q] * a[p * n + q];
-    if (off <= 1e-22 * total || off === 0) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (apq === 0) continue;
-        const app = a[p * n + p];
-        const aqq = a[q * n + q];
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  const ev = new Float64Array(n);
-  for (let i = 0; i < n; i++) ev[i] = a[i * n + i];
-  return ev.sort().reverse();
-}
 
 /**
  * Eigenvalues of the symmetric n x n matrix `a` (row-major, overwritten), descending:
