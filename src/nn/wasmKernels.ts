@@ -58,41 +58,57 @@ function layoutStrides(shape: number[], channelsLast: boolean): [number, number,
   return [d1 * d2 * d3, d3, 1, d2 * d3];
 }
 
-/** dW[fh,fw,ci,co] = sum over b,oh,ow of x[b, oh*sh+fh*dh-top, ow*sw+fw*dw-left, ci] dy[b,oh,ow,co].
- * Loops over output positions outermost so that the small dW block stays in cache; accumulates
- * in float64. */
-export function conv2dFilterGradient(x: Float32Array, dy: Float32Array, c: ConvInfo): Float32Array {
+/**
+ * Calls `visit(yo, xo, tap)` for every output position and every filter tap (i, j) that falls
+ * inside the input: `yo` and `xo` are the offsets of the output position and of the input pixel
+ * in their tensors (channel 0; channels are `ych` and `xch` apart), `tap` = i fw + j.
+ */
+function forEachConvTap(c: ConvInfo, visit: (yo: number, xo: number, tap: number) => void): void {
   const cl = c.dataFormat === 'channelsLast';
-  const [xb, xr, xc, xch] = layoutStrides(c.inShape as number[], cl);
-  const [yb, yr, yc, ych] = layoutStrides(c.outShape as number[], cl);
-  const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co } = c;
-  const dw = new Float64Array(fh * fw * ci * co);
-  const dyRow = new Float64Array(co);
-  const top = c.padInfo.top;
-  const left = c.padInfo.left;
+  const [xb, xr, xc] = layoutStrides(c.inShape as number[], cl);
+  const [yb, yr, yc] = layoutStrides(c.outShape as number[], cl);
+  const { filterHeight: fh, filterWidth: fw } = c;
   for (let b = 0; b < c.batchSize; b++) {
     for (let oh = 0; oh < c.outHeight; oh++) {
       for (let ow = 0; ow < c.outWidth; ow++) {
         const yo = b * yb + oh * yr + ow * yc;
-        for (let o = 0; o < co; o++) dyRow[o] = dy[yo + o * ych];
         for (let i = 0; i < fh; i++) {
-          const ih = oh * c.strideHeight + i * c.dilationHeight - top;
+          const ih = oh * c.strideHeight + i * c.dilationHeight - c.padInfo.top;
           if (ih < 0 || ih >= c.inHeight) continue;
           for (let j = 0; j < fw; j++) {
-            const iw = ow * c.strideWidth + j * c.dilationWidth - left;
+            const iw = ow * c.strideWidth + j * c.dilationWidth - c.padInfo.left;
             if (iw < 0 || iw >= c.inWidth) continue;
-            const xo = b * xb + ih * xr + iw * xc;
-            let base = (i * fw + j) * ci * co;
-            for (let k = 0; k < ci; k++, base += co) {
-              const xv = x[xo + k * xch];
-              if (xv === 0) continue;
-              for (let o = 0; o < co; o++) dw[base + o] += xv * dyRow[o];
-            }
+            visit(yo, b * xb + ih * xr + iw * xc, i * fw + j);
           }
         }
       }
     }
   }
+}
+
+/** Channel strides of the input and output tensors of a convolution. */
+function channelStrides(c: ConvInfo): { xch: number; ych: number } {
+  const cl = c.dataFormat === 'channelsLast';
+  return {
+    xch: layoutStrides(c.inShape as number[], cl)[3],
+    ych: layoutStrides(c.outShape as number[], cl)[3],
+  };
+}
+
+/** dW[fh,fw,ci,co] = sum over b,oh,ow of x[b, oh*sh+fh*dh-top, ow*sw+fw*dw-left, ci] dy[b,oh,ow,co],
+ * in float64 (the portable fallback of ./convKernels.ts, and its reference in the tests). */
+export function conv2dFilterGradient(x: Float32Array, dy: Float32Array, c: ConvInfo): Float32Array {
+  const { inChannels: ci, outChannels: co } = c;
+  const { xch, ych } = channelStrides(c);
+  const dw = new Float64Array(c.filterHeight * c.filterWidth * ci * co);
+  forEachConvTap(c, (yo, xo, tap) => {
+    let base = tap * ci * co;
+    for (let k = 0; k < ci; k++, base += co) {
+      const xv = x[xo + k * xch];
+      if (xv === 0) continue;
+      for (let o = 0; o < co; o++) dw[base + o] += xv * dy[yo + o * ych];
+    }
+  });
   return toFloat32(dw);
 }
 
@@ -102,35 +118,17 @@ export function depthwiseFilterGradient(
   dy: Float32Array,
   c: ConvInfo,
 ): Float32Array {
-  const cl = c.dataFormat === 'channelsLast';
-  const [xb, xr, xc, xch] = layoutStrides(c.inShape as number[], cl);
-  const [yb, yr, yc, ych] = layoutStrides(c.outShape as number[], cl);
-  const { filterHeight: fh, filterWidth: fw, inChannels: ci } = c;
+  const ci = c.inChannels;
   const mult = c.outChannels / ci;
-  const dw = new Float64Array(fh * fw * ci * mult);
-  for (let b = 0; b < c.batchSize; b++) {
-    for (let oh = 0; oh < c.outHeight; oh++) {
-      for (let ow = 0; ow < c.outWidth; ow++) {
-        const yo = b * yb + oh * yr + ow * yc;
-        for (let i = 0; i < fh; i++) {
-          const ih = oh * c.strideHeight + i * c.dilationHeight - c.padInfo.top;
-          if (ih < 0 || ih >= c.inHeight) continue;
-          for (let j = 0; j < fw; j++) {
-            const iw = ow * c.strideWidth + j * c.dilationWidth - c.padInfo.left;
-            if (iw < 0 || iw >= c.inWidth) continue;
-            const xo = b * xb + ih * xr + iw * xc;
-            const wo = (i * fw + j) * ci * mult;
-            for (let d = 0; d < ci; d++) {
-              const xv = x[xo + d * xch];
-              for (let q = 0; q < mult; q++) {
-                dw[wo + d * mult + q] += xv * dy[yo + (d * mult + q) * ych];
-              }
-            }
-          }
-        }
-      }
+  const { xch, ych } = channelStrides(c);
+  const dw = new Float64Array(c.filterHeight * c.filterWidth * ci * mult);
+  forEachConvTap(c, (yo, xo, tap) => {
+    const wo = tap * ci * mult;
+    for (let d = 0; d < ci; d++) {
+      const xv = x[xo + d * xch];
+      for (let q = 0; q < mult; q++) dw[wo + d * mult + q] += xv * dy[yo + (d * mult + q) * ych];
     }
-  }
+  });
   return toFloat32(dw);
 }
 
@@ -140,35 +138,18 @@ export function depthwiseInputGradient(
   w: Float32Array,
   c: ConvInfo,
 ): Float32Array {
-  const cl = c.dataFormat === 'channelsLast';
-  const [xb, xr, xc, xch] = layoutStrides(c.inShape as number[], cl);
-  const [yb, yr, yc, ych] = layoutStrides(c.outShape as number[], cl);
-  const { filterHeight: fh, filterWidth: fw, inChannels: ci } = c;
+  const ci = c.inChannels;
   const mult = c.outChannels / ci;
+  const { xch, ych } = channelStrides(c);
   const dx = new Float64Array(c.batchSize * c.inHeight * c.inWidth * ci);
-  for (let b = 0; b < c.batchSize; b++) {
-    for (let oh = 0; oh < c.outHeight; oh++) {
-      for (let ow = 0; ow < c.outWidth; ow++) {
-        const yo = b * yb + oh * yr + ow * yc;
-        for (let i = 0; i < fh; i++) {
-          const ih = oh * c.strideHeight + i * c.dilationHeight - c.padInfo.top;
-          if (ih < 0 || ih >= c.inHeight) continue;
-          for (let j = 0; j < fw; j++) {
-            const iw = ow * c.strideWidth + j * c.dilationWidth - c.padInfo.left;
-            if (iw < 0 || iw >= c.inWidth) continue;
-            const xo = b * xb + ih * xr + iw * xc;
-            const wo = (i * fw + j) * ci * mult;
-            for (let d = 0; d < ci; d++) {
-              let s = 0;
-              for (let q = 0; q < mult; q++)
-                s += dy[yo + (d * mult + q) * ych] * w[wo + d * mult + q];
-              dx[xo + d * xch] += s;
-            }
-          }
-        }
-      }
+  forEachConvTap(c, (yo, xo, tap) => {
+    const wo = tap * ci * mult;
+    for (let d = 0; d < ci; d++) {
+      let s = 0;
+      for (let q = 0; q < mult; q++) s += dy[yo + (d * mult + q) * ych] * w[wo + d * mult + q];
+      dx[xo + d * xch] += s;
     }
-  }
+  });
   return toFloat32(dx);
 }
 
