@@ -16,6 +16,7 @@
  * Positions: everything here works on positions 0..m-1 of the reordered buffer; `order[p]` is
  * the caller's local index (0..m-1 in the caller's `indices` order) of position p.
  */
+import { squaredDistanceRows } from '../linalg/knnNaive.js';
 import type { Matrix } from '../core/matrix.js';
 import { createRng } from '../core/rng.js';
 
@@ -68,15 +69,6 @@ export function dotRows(X: Float64Array, a: number, b: number, d: number): numbe
   return s0 + s1 + s2 + s3;
 }
 
-function exactSquared(X: Float64Array, a: number, b: number, d: number): number {
-  let s = 0;
-  for (let t = 0; t < d; t++) {
-    const diff = X[a + t] - X[b + t];
-    s += diff * diff;
-  }
-  return s;
-}
-
 /**
  * Squared distance between positions p and q, exact near `threshold2` (an eps^2): returns the
  * norm-based value unless it lies within 1e-9 (relative to the norms) of the threshold.
@@ -92,8 +84,7 @@ export function squaredDistance(
   const np = norms2[p];
   const nq = norms2[q];
   let s = np + nq - 2 * dotRows(rows, p * d, q * d, d);
-  if (Math.abs(s - threshold2) <= 1e-9 * (np + nq) + 1e-300)
-    s = exactSquared(rows, p * d, q * d, d);
+  if (Math.abs(s - threshold2) <= 1e-9 * (np + nq) + 1e-300) s = squaredDistanceRows(rows, d, p, q);
   return s < 0 ? 0 : s;
 }
 
