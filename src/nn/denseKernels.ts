@@ -3,6 +3,9 @@
  * float32 rows padded to a multiple of 4 (one f32x4 vector per 4 units) inside the module's own
  * memory; pointers and strides are in bytes.
  *
+ *   listNonzeros(src, inStride, nRows, nUnits, w, wRowBytes, delta, deltaRowBytes, ...)
+ *     the entry lists below for one layer's input, by row and by unit (see the function).
+ *
  *   combine(out, outStride, init, initStride, nRows, starts, entries, rowBytes, relu)
  *     for each row r: out_r = init_r + sum over entries e in [starts[r], starts[r+1]) of
  *     value_e * row(address_e), then max(., 0) if relu. An entry is 8 bytes: an i32 byte address
@@ -35,6 +38,9 @@ import {
   type ValueType,
   type WasmMemory,
 } from '../linalg/wasmAssembler.js';
+
+const I32_LE_U = 0x4d;
+const V128_ANY_TRUE = 0x53;
 
 function combineFunction(): AssembledFunction {
   const e = functionEmitter([I32, I32, I32, I32, I32, I32, I32, I32, I32]);
@@ -118,6 +124,183 @@ function combineFunction(): AssembledFunction {
     params: [I32, I32, I32, I32, I32, I32, I32, I32, I32],
     body: e.finish(),
   };
+}
+
+/**
+ * listNonzeros(src, inStride, nRows, nUnits, w, wRowBytes, delta, deltaRowBytes, rowStarts,
+ *              rowEntries, colStarts, colEntries, colCount, entryUnit)
+ * Lists the nonzero values of an nRows x nUnits input (rows `inStride` bytes apart) twice:
+ * by row, as entries (w + u wRowBytes, value) for the forward product, and by unit, as entries
+ * (delta + row deltaRowBytes, value) for the weight gradient (a counting sort of the first
+ * list: `colCount` and `entryUnit` are i32 scratch of nUnits + 1 and nRows nUnits). Runs of four
+ * zeros are skipped with one vector test.
+ */
+function listNonzerosFunction(): AssembledFunction {
+  const params = new Array<ValueType>(14).fill(I32);
+  const e = functionEmitter(params);
+  const [src, inStride, nRows, nUnits, w, wRowBytes, delta, deltaRowBytes] = [
+    0, 1, 2, 3, 4, 5, 6, 7,
+  ];
+  const [rowStarts, rowEntries, colStarts, colEntries, colCount, entryUnit] = [
+    8, 9, 10, 11, 12, 13,
+  ];
+  const zero = e.local(I32);
+  const i = e.local(I32);
+  const u = e.local(I32);
+  const nz = e.local(I32);
+  const r0 = e.local(I32);
+  const a = e.local(I32);
+  const k = e.local(I32);
+  const kEnd = e.local(I32);
+  const slot = e.local(I32);
+  const units1 = e.local(I32);
+  const value = e.local(F32);
+  /** pushes base + 4 index (i32 array element address) */
+  const at4 = (base: number, index: number): void => {
+    e.get(base);
+    e.get(index);
+    e.i32(4);
+    e.ops(op.i32Mul, op.i32Add);
+  };
+  /** pushes base + 8 index (entry address) */
+  const at8 = (base: number, index: number): void => {
+    e.get(base);
+    e.get(index);
+    e.i32(8);
+    e.ops(op.i32Mul, op.i32Add);
+  };
+  e.get(nUnits);
+  e.i32(1);
+  e.ops(op.i32Add);
+  e.set(units1);
+  // colCount[0..nUnits] = 0
+  e.forRange(u, zero, units1, 1, () => {
+    at4(colCount, u);
+    e.i32(0);
+    e.ops(op.i32Store, 2, 0);
+  });
+  e.i32(0);
+  e.set(nz);
+  e.forRange(i, zero, nRows, 1, () => {
+    at4(rowStarts, i);
+    e.get(nz);
+    e.ops(op.i32Store, 2, 0);
+    e.get(src);
+    e.get(i);
+    e.get(inStride);
+    e.ops(op.i32Mul, op.i32Add);
+    e.set(r0);
+    e.i32(0);
+    e.set(u);
+    e.ops(op.block, 0x40, op.loop, 0x40);
+    e.get(u);
+    e.get(nUnits);
+    e.ops(op.i32GeU, op.brIf, 1);
+    // four zeros at once: if u + 4 <= nUnits and no bit of the next 16 bytes is set, skip them
+    e.get(u);
+    e.i32(4);
+    e.ops(op.i32Add);
+    e.get(nUnits);
+    e.ops(I32_LE_U);
+    e.ifElse(() => {
+      at4(r0, u);
+      e.v128Load();
+      e.simd(V128_ANY_TRUE);
+      e.ops(op.i32Eqz);
+      e.ifElse(() => {
+        e.inc(u, 4);
+        e.ops(op.br, 2);
+      });
+    });
+    at4(r0, u);
+    e.f32Load();
+    e.tee(value);
+    e.f32(0);
+    e.ops(op.f32Ne);
+    e.ifElse(() => {
+      at8(rowEntries, nz);
+      e.tee(a);
+      e.get(w);
+      e.get(u);
+      e.get(wRowBytes);
+      e.ops(op.i32Mul, op.i32Add);
+      e.ops(op.i32Store, 2, 0);
+      e.get(a);
+      e.get(value);
+      e.f32Store(4);
+      at4(entryUnit, nz);
+      e.get(u);
+      e.ops(op.i32Store, 2, 0);
+      at4(colCount, u);
+      e.tee(a);
+      e.get(a);
+      e.i32Load(4);
+      e.i32(1);
+      e.ops(op.i32Add);
+      e.ops(op.i32Store, 2, 4);
+      e.inc(nz, 1);
+    });
+    e.inc(u, 1);
+    e.ops(op.br, 0, op.end, op.end);
+  });
+  at4(rowStarts, nRows);
+  e.get(nz);
+  e.ops(op.i32Store, 2, 0);
+  // prefix sums of the counts: colCount[u] = first slot of unit u; colStarts = a copy
+  e.forRange(u, zero, nUnits, 1, () => {
+    at4(colCount, u);
+    e.tee(a);
+    e.get(a);
+    e.i32Load(4);
+    e.get(a);
+    e.i32Load(0);
+    e.ops(op.i32Add);
+    e.ops(op.i32Store, 2, 4);
+  });
+  e.forRange(u, zero, units1, 1, () => {
+    at4(colStarts, u);
+    at4(colCount, u);
+    e.i32Load(0);
+    e.ops(op.i32Store, 2, 0);
+  });
+  // by unit: each row's entries go to the next free slot of their unit
+  e.forRange(i, zero, nRows, 1, () => {
+    at4(rowStarts, i);
+    e.tee(a);
+    e.i32Load(0);
+    e.set(k);
+    e.get(a);
+    e.i32Load(4);
+    e.set(kEnd);
+    e.forRange(k, k, kEnd, 1, () => {
+      // slot = colCount[entryUnit[k]]++
+      e.get(colCount);
+      at4(entryUnit, k);
+      e.i32Load(0);
+      e.i32(4);
+      e.ops(op.i32Mul, op.i32Add);
+      e.tee(a);
+      e.i32Load(0);
+      e.set(slot);
+      e.get(a);
+      e.get(slot);
+      e.i32(1);
+      e.ops(op.i32Add);
+      e.ops(op.i32Store, 2, 0);
+      at8(colEntries, slot);
+      e.tee(a);
+      e.get(delta);
+      e.get(i);
+      e.get(deltaRowBytes);
+      e.ops(op.i32Mul, op.i32Add);
+      e.ops(op.i32Store, 2, 0);
+      e.get(a);
+      at8(rowEntries, k);
+      e.f32Load(4);
+      e.f32Store(4);
+    });
+  });
+  return { name: 'listNonzeros', params, body: e.finish() };
 }
 
 function dotsFunction(): AssembledFunction {
@@ -349,6 +532,7 @@ function adamFunction(): AssembledFunction {
 
 const MODULE = compileWasmModule(
   assembleModule([
+    listNonzerosFunction(),
     combineFunction(),
     dotsFunction(),
     sgdFunction(),
@@ -359,6 +543,22 @@ const MODULE = compileWasmModule(
 
 export interface DenseKernels {
   memory: WasmMemory;
+  listNonzeros(
+    src: number,
+    inStride: number,
+    nRows: number,
+    nUnits: number,
+    w: number,
+    wRowBytes: number,
+    delta: number,
+    deltaRowBytes: number,
+    rowStarts: number,
+    rowEntries: number,
+    colStarts: number,
+    colEntries: number,
+    colCount: number,
+    entryUnit: number,
+  ): void;
   combine(
     out: number,
     outStride: number,

@@ -54,6 +54,10 @@ export function createWasmFusedDenseTrainer(
   };
   const maxStride = Math.max(...params.map((q) => Math.ceil(q.units / 4) * 4));
   const zeros = alloc(maxStride * 4);
+  const maxInputs = Math.max(...params.map((q) => q.inputs));
+  const input = alloc(maxB * params[0].inputs * 4);
+  const colCount = alloc((maxInputs + 1) * 4);
+  const entryUnit = alloc(maxB * maxInputs * 4);
   const layers: LayerBuffers[] = params.map((q) => {
     const stride = Math.ceil(q.units / 4) * 4;
     const rowBytes = stride * 4;
@@ -86,9 +90,6 @@ export function createWasmFusedDenseTrainer(
   const k = kernels;
   const f32 = new Float32Array(k.memory.buffer);
   const i32 = new Int32Array(k.memory.buffer);
-  const maxInputs = Math.max(...params.map((q) => q.inputs));
-  const colCount = new Int32Array(maxInputs + 1);
-  const entryUnit = new Int32Array(maxB * maxInputs);
 
   layers.forEach((l, n) => {
     const q = params[n];
@@ -101,50 +102,12 @@ export function createWasmFusedDenseTrainer(
     }
   });
 
-  /**
-   * Lists the nonzero entries of a layer's input (`B` rows of `l.inputs` values, `inStride`
-   * floats apart, from `src` at float index `inAt`): by row, pointing at rows of W, and by unit,
-   * pointing at rows of the layer's output gradient.
-   */
-  function listNonzeros(
-    l: LayerBuffers,
-    src: Float32Array,
-    inAt: number,
-    inStride: number,
-    B: number,
-  ): void {
-    const I = l.inputs;
-    const rs = l.rowStarts / 4;
-    const re = l.rowEntries / 4;
-    colCount.fill(0, 0, I + 1);
-    let nz = 0;
-    for (let i = 0; i < B; i++) {
-      i32[rs + i] = nz;
-      const r0 = inAt + i * inStride;
-      for (let u = 0; u < I; u++) {
-        const v = src[r0 + u];
-        if (v === 0) continue;
-        i32[re + 2 * nz] = l.w + u * l.rowBytes;
-        f32[re + 2 * nz + 1] = v;
-        entryUnit[nz] = u;
-        colCount[u + 1]++;
-        nz++;
-      }
-    }
-    i32[rs + B] = nz;
-    // by unit: counting sort of the row entries
-    const cs = l.colStarts / 4;
-    const ce = l.colEntries / 4;
-    for (let u = 0; u < I; u++) colCount[u + 1] += colCount[u];
-    for (let u = 0; u <= I; u++) i32[cs + u] = colCount[u];
-    for (let i = 0; i < B; i++) {
-      const rowDelta = l.delta + i * l.rowBytes;
-      for (let e = i32[rs + i], end = i32[rs + i + 1]; e < end; e++) {
-        const slot = colCount[entryUnit[e]]++;
-        i32[ce + 2 * slot] = rowDelta;
-        f32[ce + 2 * slot + 1] = f32[re + 2 * e + 1];
-      }
-    }
+  /** Lists the nonzero entries of a layer's input (`B` rows from byte `src`, `inStride` bytes
+   * apart): by row, pointing at rows of W, and by unit, pointing at rows of the output gradient. */
+  function listNonzeros(l: LayerBuffers, src: number, inStride: number, B: number): void {
+    // prettier-ignore
+    k.listNonzeros(src, inStride, B, l.inputs, l.w, l.rowBytes, l.delta, l.rowBytes, l.rowStarts,
+      l.rowEntries, l.colStarts, l.colEntries, colCount, entryUnit);
   }
 
   const L = layers.length;
@@ -178,8 +141,10 @@ export function createWasmFusedDenseTrainer(
     if (B > maxB) throw new RangeError(`batch of ${B} rows exceeds maxBatch ${maxB}`);
     for (let n = 0; n < L; n++) {
       const l = layers[n];
-      if (n === 0) listNonzeros(l, x, 0, l.inputs, B);
-      else listNonzeros(l, f32, layers[n - 1].act / 4, layers[n - 1].stride, B);
+      if (n === 0) {
+        f32.set(x.subarray(0, B * l.inputs), input / 4);
+        listNonzeros(l, input, l.inputs * 4, B);
+      } else listNonzeros(l, layers[n - 1].act, layers[n - 1].rowBytes, B);
       k.combine(
         l.act,
         l.rowBytes,
