@@ -95,6 +95,24 @@ describe('wasm gradient kernels match the CPU backend', () => {
     expect(relErr(wasm[1], cpu[1])).toBeLessThan(1e-5);
   });
 
+  // stride 1 takes the route through the backend's Conv2D (flipped, transposed filter):
+  // odd and even filter sizes (even 'same' pads asymmetrically), rectangular filters
+  it.each([
+    { b: 2, h: 7, w: 6, ci: 3, co: 5, kh: 3, kw: 3, pad: 'same' as const, seed: 401 },
+    { b: 1, h: 8, w: 8, ci: 2, co: 4, kh: 2, kw: 2, pad: 'same' as const, seed: 402 },
+    { b: 2, h: 9, w: 7, ci: 4, co: 3, kh: 4, kw: 2, pad: 'same' as const, seed: 403 },
+    { b: 1, h: 6, w: 9, ci: 1, co: 6, kh: 3, kw: 5, pad: 'valid' as const, seed: 404 },
+    { b: 3, h: 5, w: 5, ci: 5, co: 2, kh: 1, kw: 1, pad: 'valid' as const, seed: 405 },
+  ])('conv2d stride-1 input gradient through Conv2D %o', async (c) => {
+    const f = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.conv2d(x, w, 1, c.pad);
+    const xs = [c.b, c.h, c.w, c.ci];
+    const ws = [c.kh, c.kw, c.ci, c.co];
+    const cpu = await gradsOn('cpu', f, xs, ws, c.seed);
+    const wasm = await gradsOn('wasm', f, xs, ws, c.seed);
+    expect(relErr(wasm[0], cpu[0])).toBeLessThan(1e-5);
+    expect(relErr(wasm[1], cpu[1])).toBeLessThan(1e-5);
+  });
+
   it.each(cases)('depthwiseConv2d %o', async (c) => {
     const f = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.depthwiseConv2d(x, w, c.stride, c.pad);
     const xs = [c.b, c.h, c.w, c.ci];
