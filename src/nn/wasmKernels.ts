@@ -178,6 +178,37 @@ const conv2DBackpropFilter =
     });
   };
 
+type BackendWithDispose = WasmLike & { disposeData(dataId: unknown): void };
+
+/** Runs one of the backend's own kernels. */
+function backendKernel(
+  name: string,
+  backend: BackendWithDispose,
+  inputs: Record<string, TensorInfo>,
+  attrs: Record<string, unknown>,
+): TensorInfo {
+  const fn = tf.getKernel(name, 'wasm')!.kernelFunc as unknown as (a: KernelArgs) => TensorInfo;
+  return fn({ inputs, backend, attrs });
+}
+
+/** Whether a convolution's input gradient can run as the backend's own Conv2D (see below). The
+ * filter gradient can too (x with batch and channels swapped, convolved with dy as the filter),
+ * but XNNPACK was 1.5x slower on those large filters than ./convKernels.ts. */
+function stride1ChannelsLast(c: ConvInfo): boolean {
+  const p = c.padInfo;
+  return (
+    c.dataFormat === 'channelsLast' &&
+    c.strideHeight === 1 &&
+    c.strideWidth === 1 &&
+    c.dilationHeight === 1 &&
+    c.dilationWidth === 1 &&
+    p.top < c.filterHeight &&
+    p.bottom < c.filterHeight &&
+    p.left < c.filterWidth &&
+    p.right < c.filterWidth
+  );
+}
+
 /**
  * The input gradient of a stride-1 convolution is itself a convolution: of dy with the filter
  * flipped in space and transposed in channels, W'[i, j, co, ci] = W[fh-1-i, fw-1-j, ci, co],
@@ -185,7 +216,7 @@ const conv2DBackpropFilter =
  * backend's own Conv2D (XNNPACK), several times faster than a direct kernel.
  */
 function inputGradientByConv(
-  backend: WasmLike & { disposeData(dataId: unknown): void },
+  backend: BackendWithDispose,
   dy: TensorInfo,
   filter: TensorInfo,
   c: ConvInfo,
@@ -202,13 +233,11 @@ function inputGradientByConv(
         for (let q = 0; q < co; q++) t[dst + q * ci + k] = w[src + k * co + q];
     }
   const p = c.padInfo;
-  const conv2d = tf.getKernel('Conv2D', 'wasm')!.kernelFunc as unknown as (
-    a: KernelArgs,
-  ) => TensorInfo;
-  const out = conv2d({
-    inputs: { x: dy, filter: flipped },
+  const out = backendKernel(
+    'Conv2D',
     backend,
-    attrs: {
+    { x: dy, filter: flipped },
+    {
       strides: [1, 1],
       pad: [
         [0, 0],
@@ -219,7 +248,7 @@ function inputGradientByConv(
       dilations: [1, 1],
       dataFormat: 'NHWC',
     },
-  });
+  );
   backend.disposeData(flipped.dataId);
   return out;
 }
@@ -229,7 +258,7 @@ function inputGradientByConv(
 const conv2DBackpropInput =
   (simd: ConvGradients) =>
   (args: KernelArgs): TensorInfo => {
-    const backend = args.backend as WasmLike & { disposeData(dataId: unknown): void };
+    const backend = args.backend as BackendWithDispose;
     const { dy, filter } = args.inputs;
     const a = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
     const format = tf.backend_util.convertConv2DDataFormat(a.dataFormat);
@@ -243,16 +272,7 @@ const conv2DBackpropInput =
       false,
       format,
     );
-    if (
-      info.dataFormat === 'channelsLast' &&
-      info.strideHeight === 1 &&
-      info.strideWidth === 1 &&
-      info.padInfo.top < info.filterHeight &&
-      info.padInfo.bottom < info.filterHeight &&
-      info.padInfo.left < info.filterWidth &&
-      info.padInfo.right < info.filterWidth
-    )
-      return inputGradientByConv(backend, dy, filter, info);
+    if (stride1ChannelsLast(info)) return inputGradientByConv(backend, dy, filter, info);
     return compute(backend, a.inputShape, 'float32', [dy, filter], (out, [dyv, wv]) =>
       simd.inputGradient(dyv as Float32Array, wv as Float32Array, info, out as Float32Array),
     );
