@@ -1,7 +1,7 @@
 /**
  * The two gradients of a 2-D convolution on WebAssembly SIMD (Conv2DBackpropFilter, which the
  * TensorFlow.js wasm backend lacks, and Conv2DBackpropInput, which it has but computes several
- * times slower):
+ * times slower), and the max-pooling gradient (`maxPoolGradientBytes`, same loops):
  *
  *   dW[i, j, ci, co] = sum over b, oh, ow of x[b, ih, iw, ci] dy[b, oh, ow, co]
  *   dx[b, ih, iw, ci] = sum over oh, ow, i, j, co of dy[b, oh, ow, co] W[i, j, ci, co]
@@ -80,6 +80,7 @@ function emitConvLoops(
     beforeImage?: () => void;
     afterImage?: () => void;
     position?: () => void;
+    afterPosition?: () => void;
     tap: () => void;
   },
 ): void {
@@ -150,6 +151,7 @@ function emitConvLoops(
             });
           });
         });
+        hooks.afterPosition?.();
       });
     });
     hooks.afterImage?.();
@@ -284,6 +286,116 @@ function inputGradientBytes(ciVecs: number): Uint8Array {
   return assembleModule([{ name: 'run', params: types, body: e.finish() }]);
 }
 
+const F32X4_GT = 0x44;
+const V128_BITSELECT = 0x52;
+const I32X4_SPLAT = 0x11;
+const I32X4_ADD = 0xae;
+const I32_GE_S = 0x4e;
+
+/**
+ * The max-pooling gradient (channels-last, channels a multiple of 4): for each output position
+ * the kernel keeps, per channel, the window's largest value so far and its byte offset in x
+ * (`block`: C floats, then C i32), updating both with a vector compare-and-select at each
+ * window position in row-major order (a strict comparison: the first maximum wins, as in the
+ * CPU backend; NaN never wins); then dx[offset] += dy for each channel that found a value
+ * above -Infinity. `acc` is dx (zeroed by the caller, the layout of x); `xRowBytes` =
+ * `dyRowBytes` = C 4.
+ */
+function maxPoolGradientBytes(): Uint8Array {
+  const { types, e, P, l, c, v, t, addr } = kernelSetup();
+  const xv = e.local(V128);
+  const bv = e.local(V128);
+  const mask = e.local(V128);
+  const lanes = e.local(V128); // byte offsets 0, 4, 8, 12
+  e.i32(0);
+  e.simd(I32X4_SPLAT);
+  for (let k = 1; k < 4; k++) {
+    e.i32(4 * k);
+    e.simd(0x1c, k); // i32x4.replace_lane k
+  }
+  e.set(lanes);
+  /** pushes the address of the per-channel offsets, `at`, at byte t of the channel row */
+  const atAddress = (): void => {
+    e.sum(P.block, v);
+    e.get(P.xRowBytes);
+    e.ops(op.i32Add);
+  };
+  emitConvLoops(e, P, l, {
+    position: () =>
+      e.forRange(v, l.zero, P.xRowBytes, 16, () => {
+        e.sum(P.block, v);
+        e.f32(-Infinity);
+        e.simd(simdOp.f32x4Splat);
+        e.v128Store();
+        atAddress();
+        e.i32(-1);
+        e.simd(I32X4_SPLAT);
+        e.v128Store();
+      }),
+    tap: () => {
+      // t = byte offset of this pixel in x
+      e.get(l.xp);
+      e.get(P.x);
+      e.ops(op.i32Sub);
+      e.set(t);
+      e.forRange(v, l.zero, P.xRowBytes, 16, () => {
+        e.sum(l.xp, v);
+        e.v128Load();
+        e.set(xv);
+        e.sum(P.block, v);
+        e.v128Load();
+        e.set(bv);
+        e.get(xv);
+        e.get(bv);
+        e.simd(F32X4_GT);
+        e.set(mask);
+        e.sum(P.block, v);
+        e.get(xv);
+        e.get(bv);
+        e.get(mask);
+        e.simd(V128_BITSELECT);
+        e.v128Store();
+        atAddress();
+        e.tee(addr);
+        // new offsets: t + v + lanes where the value won
+        e.sum(t, v);
+        e.simd(I32X4_SPLAT);
+        e.get(lanes);
+        e.simd(I32X4_ADD);
+        e.get(addr);
+        e.v128Load();
+        e.get(mask);
+        e.simd(V128_BITSELECT);
+        e.v128Store();
+      });
+    },
+    afterPosition: () =>
+      e.forRange(c, l.zero, P.xRowBytes, 4, () => {
+        // v = offset of the winner of channel c, or -1
+        e.get(P.block);
+        e.get(P.xRowBytes);
+        e.ops(op.i32Add);
+        e.get(c);
+        e.ops(op.i32Add);
+        e.i32Load();
+        e.tee(v);
+        e.i32(0);
+        e.ops(I32_GE_S);
+        e.ifElse(() => {
+          e.sum(P.acc, v);
+          e.tee(addr);
+          e.get(addr);
+          e.f32Load();
+          e.sum(l.dyp, c);
+          e.f32Load();
+          e.ops(op.f32Add);
+          e.f32Store();
+        });
+      }),
+  });
+  return assembleModule([{ name: 'run', params: types, body: e.finish() }]);
+}
+
 interface KernelExports {
   memory: WasmMemory;
   run(...args: number[]): void;
@@ -297,6 +409,13 @@ export interface ConvGradients {
   filterGradient(x: Float32Array, dy: Float32Array, c: ConvInfo, out?: Float32Array): Float32Array;
   /** dx (the input's shape and layout) from dy and the filter W [fh, fw, ci, co]. */
   inputGradient(dy: Float32Array, w: Float32Array, c: ConvInfo, out?: Float32Array): Float32Array;
+  /** The max-pooling gradient (channels-last, channels a multiple of 4: null otherwise). */
+  maxPoolGradient(
+    x: Float32Array,
+    dy: Float32Array,
+    c: ConvInfo,
+    out?: Float32Array,
+  ): Float32Array | null;
 }
 
 /**
@@ -305,19 +424,24 @@ export interface ConvGradients {
  */
 export function createConvGradients(): ConvGradients | null {
   const instances = new Map<string, KernelExports>();
-  const instance = (kind: 'filter' | 'input', vecs: number): KernelExports | null => {
+  const instance = (kind: 'filter' | 'input' | 'pool', vecs: number): KernelExports | null => {
     const n = vecs <= 8 ? vecs : 0;
     const key = `${kind}${n}`;
     let ex = instances.get(key);
     if (!ex) {
-      const bytes = kind === 'filter' ? filterGradientBytes(n) : inputGradientBytes(n);
+      const bytes =
+        kind === 'filter'
+          ? filterGradientBytes(n)
+          : kind === 'input'
+            ? inputGradientBytes(n)
+            : maxPoolGradientBytes();
       ex = instantiateWasm(compileWasmModule(bytes)) as unknown as KernelExports | undefined;
       if (!ex) return null;
       instances.set(key, ex);
     }
     return ex;
   };
-  if (!instance('filter', 1) || !instance('input', 1)) return null;
+  if (!instance('filter', 1) || !instance('input', 1) || !instance('pool', 0)) return null;
 
   /** byte offsets of consecutive 16-byte aligned regions, after the kernel memory is grown */
   const layout = (ex: KernelExports, sizes: number[]): number[] => {
@@ -441,5 +565,29 @@ export function createConvGradients(): ConvGradients | null {
     return dx;
   }
 
-  return { filterGradient, inputGradient };
+  function maxPoolGradient(x: Float32Array, dy: Float32Array, c: ConvInfo, out?: Float32Array) {
+    const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = c;
+    if (c.dataFormat !== 'channelsLast' || C % 4 !== 0) return null;
+    const ex = instance('pool', 0)!;
+    const [xAt, dyAt, dxAt, scratchAt] = layout(ex, [
+      B * H * W * C * 4,
+      B * OH * OW * C * 4,
+      B * H * W * C * 4,
+      C * 8,
+    ]);
+    const f32 = new Float32Array(ex.memory.buffer);
+    f32.set(x, xAt / 4);
+    f32.set(dy, dyAt / 4);
+    const dxView = f32.subarray(dxAt / 4, dxAt / 4 + B * H * W * C);
+    dxView.fill(0);
+    // prettier-ignore
+    ex.run(xAt, dyAt, scratchAt, B, H, W, C * 4, OH, OW, C * 4, c.filterHeight, c.filterWidth,
+      c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top,
+      c.padInfo.left, 0, dxAt, 0);
+    const dx = out ?? new Float32Array(B * H * W * C);
+    dx.set(dxView);
+    return dx;
+  }
+
+  return { filterGradient, inputGradient, maxPoolGradient };
 }

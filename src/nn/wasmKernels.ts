@@ -367,22 +367,29 @@ export function maxPoolGradient(
   return dx;
 }
 
-function maxPoolGrad(args: KernelArgs): TensorInfo {
-  const backend = args.backend as WasmLike;
-  const { dy, input } = args.inputs;
-  const a = args.attrs as unknown as tf.MaxPoolGradAttrs;
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    a.filterSize,
-    a.strides,
-    1,
-    a.pad,
-    a.dimRoundingMode,
-  );
-  return compute(backend, input.shape, 'float32', [input, dy], (out, [xv, dyv]) =>
-    maxPoolGradient(xv as Float32Array, dyv as Float32Array, info, out as Float32Array),
-  );
-}
+/** MaxPoolGrad in place of the backend's own: WebAssembly SIMD when `simd` is given and the
+ * channels are a multiple of 4, else the JavaScript loops above. */
+const maxPoolGrad =
+  (simd: ConvGradients | null) =>
+  (args: KernelArgs): TensorInfo => {
+    const backend = args.backend as WasmLike;
+    const { dy, input } = args.inputs;
+    const a = args.attrs as unknown as tf.MaxPoolGradAttrs;
+    const info = tf.backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      a.filterSize,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+    );
+    return compute(backend, input.shape, 'float32', [input, dy], (out, [xv, dyv]) => {
+      const x = xv as Float32Array;
+      const g = dyv as Float32Array;
+      if (!simd?.maxPoolGradient(x, g, info, out as Float32Array))
+        maxPoolGradient(x, g, info, out as Float32Array);
+    });
+  };
 
 function unsortedSegmentSum(args: KernelArgs): TensorInfo {
   const backend = args.backend as WasmLike;
@@ -422,7 +429,9 @@ export function registerMissingWasmKernels(options: { simd?: boolean } = {}): vo
     ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
     ['UnsortedSegmentSum', unsortedSegmentSum],
   ];
-  const replaced: Array<[string, (a: KernelArgs) => TensorInfo]> = [['MaxPoolGrad', maxPoolGrad]];
+  const replaced: Array<[string, (a: KernelArgs) => TensorInfo]> = [
+    ['MaxPoolGrad', maxPoolGrad(simd)],
+  ];
   if (simd) replaced.push(['Conv2DBackpropInput', conv2DBackpropInput(simd)]);
   const register = (kernelName: string, fn: (a: KernelArgs) => TensorInfo): void => {
     Object.defineProperty(fn, TOPOLENS_KERNEL, { value: true });

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/nn/backend.js';
 import fc from 'fast-check';
 import { createRng } from '../../src/core/rng.js';
-import { conv2dFilterGradient } from '../../src/nn/wasmKernels.js';
+import { conv2dFilterGradient, maxPoolGradient } from '../../src/nn/wasmKernels.js';
 import { createConvGradients } from '../../src/nn/convKernels.js';
 
 function randomArray(n: number, seed: number): Float32Array {
@@ -310,5 +310,51 @@ describe('MaxPoolGrad (replacing the wasm backend kernel) matches the CPU backen
     const cpu = await poolGrad('cpu', x, c.shape, c.k, c.stride, c.pad, c.seed + 1);
     const wasm = await poolGrad('wasm', x, c.shape, c.k, c.stride, c.pad, c.seed + 1);
     expect(relErr(wasm, cpu)).toBeLessThan(1e-6);
+  });
+});
+
+describe('the WebAssembly SIMD max-pool gradient equals the JavaScript one', () => {
+  const simd = createConvGradients()!;
+
+  it('on random shapes, windows, strides, paddings, ties, -Infinity and NaN', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          b: fc.integer({ min: 1, max: 3 }),
+          h: fc.integer({ min: 2, max: 9 }),
+          w: fc.integer({ min: 2, max: 9 }),
+          c: fc.constantFrom(4, 8, 12, 16),
+          k: fc.integer({ min: 1, max: 3 }),
+          stride: fc.integer({ min: 1, max: 3 }),
+          pad: fc.constantFrom('same' as const, 'valid' as const),
+          zeros: fc.double({ min: 0, max: 0.7, noNaN: true }),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        (p) => {
+          if (p.pad === 'valid' && (p.k > p.h || p.k > p.w)) return;
+          const shape: [number, number, number, number] = [p.b, p.h, p.w, p.c];
+          const info = tf.backend_util.computePool2DInfo(shape, p.k, p.stride, 1, p.pad);
+          const rng = createRng(p.seed);
+          const x = Float32Array.from({ length: tf.util.sizeFromShape(shape) }, () => {
+            const u = rng.next();
+            // ties (ReLU zeros), and rarely -Infinity or NaN, which must never win
+            if (u < p.zeros) return 0;
+            if (u < p.zeros + 0.02) return -Infinity;
+            if (u < p.zeros + 0.04) return NaN;
+            return rng.normal();
+          });
+          const dy = randomArray(tf.util.sizeFromShape(info.outShape), p.seed + 1);
+          const got = simd.maxPoolGradient(x, dy, info)!;
+          expect(got).not.toBeNull();
+          expect(Array.from(got)).toEqual(Array.from(maxPoolGradient(x, dy, info)));
+        },
+      ),
+      { numRuns: 150, seed: 9 },
+    );
+  });
+
+  it('declines channel counts that are not a multiple of 4', () => {
+    const info = tf.backend_util.computePool2DInfo([1, 4, 4, 3], 2, 2, 1, 'valid');
+    expect(simd.maxPoolGradient(new Float32Array(48), new Float32Array(12), info)).toBeNull();
   });
 });
