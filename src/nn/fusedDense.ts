@@ -68,7 +68,41 @@ export interface FusedTrainer {
   /** One optimiser step on a batch (`x` is batch x inputs row-major); returns the mean loss and
    * the number of correct predictions before the update. */
   step(x: Float32Array, labels: Int32Array, batch: number): { loss: number; correct: number };
+  /** The forward pass alone over `n` rows of `x` (in batches of at most maxBatch): the mean
+   * loss and the number of correct predictions, as `evaluateClassifier` computes them. */
+  evaluate(x: Float32Array, labels: Int32Array, n: number): { loss: number; correct: number };
   params: DenseLayerParams[];
+}
+
+/**
+ * Runs `forwardLoss` on consecutive chunks of at most `maxBatch` rows and combines the chunks'
+ * mean losses into the mean over all `n` rows.
+ */
+export function evaluateInBatches(
+  x: Float32Array,
+  labels: Int32Array,
+  n: number,
+  inputs: number,
+  maxBatch: number,
+  forwardLoss: (
+    x: Float32Array,
+    labels: Int32Array,
+    B: number,
+  ) => { loss: number; correct: number },
+): { loss: number; correct: number } {
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < n; start += maxBatch) {
+    const B = Math.min(maxBatch, n - start);
+    const r = forwardLoss(
+      x.subarray(start * inputs, (start + B) * inputs),
+      labels.subarray(start, start + B),
+      B,
+    );
+    lossSum += r.loss * B;
+    correct += r.correct;
+  }
+  return { loss: n > 0 ? lossSum / n : 0, correct };
 }
 
 export interface FusedTrainerOptions {

@@ -5,7 +5,12 @@
  * dispatch, no allocation per step and no autodiff tape; zero inputs are skipped in every
  * layer's products (MNIST pixels are ~80% zero, ReLU outputs about half).
  */
-import type { DenseLayerParams, FusedTrainer, FusedTrainerOptions } from './fusedDense.js';
+import {
+  evaluateInBatches,
+  type DenseLayerParams,
+  type FusedTrainer,
+  type FusedTrainerOptions,
+} from './fusedDense.js';
 
 /** TensorFlow.js's backend epsilon (optimisers and the clipping of probabilities). */
 export const EPS = 1e-7;
@@ -106,8 +111,12 @@ export function createJsFusedDenseTrainer(
     }
   }
 
-  function step(x: Float32Array, labels: Int32Array, B: number): { loss: number; correct: number } {
-    // forward
+  /** The forward pass, the output layer's loss, and its delta (`delta[L - 1]`). */
+  function forwardLoss(
+    x: Float32Array,
+    labels: Int32Array,
+    B: number,
+  ): { loss: number; correct: number } {
     for (let l = 0; l < L; l++) {
       const { weights: W, bias, inputs: I, units: U } = p[l];
       const out = act[l];
@@ -140,7 +149,11 @@ export function createJsFusedDenseTrainer(
     }
     // output activation, loss, and delta of the output layer
     const U = p[L - 1].units;
-    const { loss, correct } = outputLayerLoss(act[L - 1], U, delta[L - 1], U, labels, B, U);
+    return outputLayerLoss(act[L - 1], U, delta[L - 1], U, labels, B, U);
+  }
+
+  function step(x: Float32Array, labels: Int32Array, B: number): { loss: number; correct: number } {
+    const { loss, correct } = forwardLoss(x, labels, B);
     // backward
     for (let l = L - 1; l >= 0; l--) {
       const { weights: W, inputs: I, units: Ul } = p[l];
@@ -193,5 +206,10 @@ export function createJsFusedDenseTrainer(
     return { loss, correct };
   }
 
-  return { step, params: p };
+  return {
+    step,
+    evaluate: (x, labels, n) =>
+      evaluateInBatches(x, labels, n, p[0].inputs, o.maxBatch, forwardLoss),
+    params: p,
+  };
 }

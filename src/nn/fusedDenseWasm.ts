@@ -12,7 +12,12 @@
  */
 import { createDenseKernels } from './denseKernels.js';
 import { EPS, outputLayerLoss } from './fusedDenseJs.js';
-import type { DenseLayerParams, FusedTrainer, FusedTrainerOptions } from './fusedDense.js';
+import {
+  evaluateInBatches,
+  type DenseLayerParams,
+  type FusedTrainer,
+  type FusedTrainerOptions,
+} from './fusedDense.js';
 
 interface LayerBuffers {
   inputs: number;
@@ -137,7 +142,12 @@ export function createWasmFusedDenseTrainer(
       );
   }
 
-  function step(x: Float32Array, labels: Int32Array, B: number): { loss: number; correct: number } {
+  /** The forward pass, the output layer's loss, and its delta. */
+  function forwardLoss(
+    x: Float32Array,
+    labels: Int32Array,
+    B: number,
+  ): { loss: number; correct: number } {
     if (B > maxB) throw new RangeError(`batch of ${B} rows exceeds maxBatch ${maxB}`);
     for (let n = 0; n < L; n++) {
       const l = layers[n];
@@ -157,7 +167,7 @@ export function createWasmFusedDenseTrainer(
         n < L - 1 ? 1 : 0,
       );
     }
-    const { loss, correct } = outputLayerLoss(
+    return outputLayerLoss(
       f32.subarray(last.act / 4),
       last.stride,
       f32.subarray(last.delta / 4),
@@ -166,6 +176,10 @@ export function createWasmFusedDenseTrainer(
       B,
       last.units,
     );
+  }
+
+  function step(x: Float32Array, labels: Int32Array, B: number): { loss: number; correct: number } {
+    const { loss, correct } = forwardLoss(x, labels, B);
     for (let n = L - 1; n >= 0; n--) {
       const l = layers[n];
       i32[l.onesStarts / 4] = 0;
@@ -199,6 +213,8 @@ export function createWasmFusedDenseTrainer(
 
   return {
     step,
+    evaluate: (x, labels, n) =>
+      evaluateInBatches(x, labels, n, layers[0].inputs, maxB, forwardLoss),
     /** unpadded copies of the current weights and biases */
     get params(): DenseLayerParams[] {
       return layers.map((l) => {

@@ -276,9 +276,13 @@ export async function trainClassifier(
       accuracy: accSum / nTrain,
     };
     if (val) {
-      const v = await evaluateClassifier(model, val);
+      // the fused trainer evaluates with its own forward pass (no tfjs dispatch)
+      const v = fused
+        ? fused.evaluate(val.inputs.data as Float32Array, val.labels, val.labels.length)
+        : await evaluateClassifier(model, val);
+      const nVal = val.labels.length;
       progress.valLoss = v.loss;
-      progress.valAccuracy = v.accuracy;
+      progress.valAccuracy = 'correct' in v ? v.correct / nVal : v.accuracy;
     }
     history.push(progress);
     options.onProgress?.(progress);

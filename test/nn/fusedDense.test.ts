@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/nn/backend.js';
 import { denseNetwork } from '../../src/nn/architectures/index.js';
-import { trainClassifier, type LabelledData } from '../../src/nn/train.js';
+import { evaluateClassifier, trainClassifier, type LabelledData } from '../../src/nn/train.js';
 import fc from 'fast-check';
 import {
   createFusedDenseTrainer,
   denseStackLayers,
+  readDenseParams,
   type DenseLayerParams,
 } from '../../src/nn/fusedDense.js';
 import { vggNetwork } from '../../src/nn/architectures/index.js';
@@ -168,3 +169,46 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+describe('the fused trainers evaluate like evaluateClassifier', () => {
+  it('mean loss and correct count on held-out data, both engines, partial last batch', async () => {
+    const shells = twoShells(230, 4);
+    const model = denseNetwork({ inputDim: 3, widths: [12, 9], seed: 7 });
+    // train a little so the predictions are not trivial
+    await trainClassifier(model, shells, { epochs: 2, batchSize: 16, validationSplit: 0, seed: 1 });
+    const reference = await evaluateClassifier(model, shells);
+    const params = readDenseParams(denseStackLayers(model)!);
+    for (const engine of ['wasm', 'js'] as const) {
+      const t = createFusedDenseTrainer(params, {
+        optimizer: 'sgd',
+        learningRate: 0.1,
+        maxBatch: 32, // 230 rows: 7 full batches and one of 6
+        engine,
+      });
+      const got = t.evaluate(shells.inputs.data as Float32Array, shells.labels, 230);
+      expect(got.correct / 230).toBe(reference.accuracy);
+      expect(Math.abs(got.loss - reference.loss)).toBeLessThan(1e-6);
+    }
+    model.dispose();
+  });
+
+  it('the validation history of a fused run matches tfjs evaluation of its weights', async () => {
+    const shells = twoShells(200, 9);
+    const model = denseNetwork({ inputDim: 3, widths: [10, 10], seed: 3 });
+    const r = await trainClassifier(model, shells, {
+      epochs: 3,
+      batchSize: 16,
+      validationSplit: 0.25,
+      seed: 2,
+    });
+    const val = {
+      inputs: { data: (shells.inputs.data as Float32Array).slice(150 * 3), shape: [50, 3] },
+      labels: shells.labels.slice(150),
+    };
+    const v = await evaluateClassifier(model, val);
+    const lastEpoch = r.history[r.history.length - 1];
+    expect(lastEpoch.valAccuracy).toBe(v.accuracy);
+    expect(lastEpoch.valLoss!).toBeCloseTo(v.loss, 6);
+    model.dispose();
+  });
+});
