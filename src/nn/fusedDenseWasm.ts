@@ -2,9 +2,10 @@
  * The fused dense training step on WebAssembly SIMD (kernels in ./denseKernels.ts). Every
  * buffer the step touches (weights, biases, activations, output gradients, weight gradients,
  * optimiser state, the sparse lists below) lives in the kernels' own memory, allocated once;
- * a step copies nothing but the batch's nonzero inputs.
+ * a step copies in only the batch's inputs.
  *
- * Each layer's input is scanned once per step into two lists of its nonzero entries: by batch
+ * Each layer's input is scanned once per step (by the kernel `listNonzeros`, which tests four
+ * values at a time) into two lists of its nonzero entries: by batch
  * row (the forward product sums those rows of W) and by input unit (the weight gradient sums
  * those rows of the output gradient). MNIST pixels are ~80% zero and ReLU outputs about half,
  * so both products do a fraction of the dense arithmetic. Rows are padded to a multiple of 4
