@@ -16,6 +16,7 @@
  * (Mendelsohn-Dulmage construction) for the `matching` output.
  */
 import type { PersistenceDiagram } from '../core/diagram.js';
+import { lowerBound } from '../core/sortedSearch.js';
 import { checkInfinite, diagramParts, type InfiniteBars } from './diagramParts.js';
 import { matchEssential, newMatchArrays, type DiagramMatching } from './matching.js';
 
@@ -80,17 +81,6 @@ function makeSide(b: Float64Array, d: Float64Array): Side {
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => b[x] - b[y]);
   const sortedB = Float64Array.from(order, (i) => b[i]);
   return { n, b, d, half, order, sortedB };
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 class ThresholdMatcher {
@@ -315,15 +305,36 @@ class ThresholdMatcher {
 
   /** Number of candidate values in (lo, hi], stopping early past `stop`. */
   private countCandidates(lo: number, hi: number, stop: number): number {
+    return this.candidates(lo, hi, stop, null);
+  }
+
+  /** The candidate values in (lo, hi]. */
+  private collectCandidates(lo: number, hi: number): Float64Array {
+    const out: number[] = [];
+    this.candidates(lo, hi, Infinity, out);
+    return Float64Array.from(out);
+  }
+
+  /**
+   * Walks the candidate values in (lo, hi]: every point's distance to the diagonal, and the
+   * distances of the pairs within hi (from the prepared pair list when it reaches hi). Appends
+   * them to `out` when given; counts them, stopping early once the count passes `stop`.
+   */
+  private candidates(lo: number, hi: number, stop: number, out: number[] | null): number {
     const { A, B } = this;
     let c = 0;
-    for (let i = 0; i < A.n; i++) if (A.half[i] > lo && A.half[i] <= hi) c++;
-    for (let j = 0; j < B.n; j++) if (B.half[j] > lo && B.half[j] <= hi) c++;
-    if (c > stop) return c;
+    const take = (v: number): boolean => {
+      if (out !== null) out.push(v);
+      return ++c > stop;
+    };
+    for (let i = 0; i < A.n; i++)
+      if (A.half[i] > lo && A.half[i] <= hi && take(A.half[i])) return c;
+    for (let j = 0; j < B.n; j++)
+      if (B.half[j] > lo && B.half[j] <= hi && take(B.half[j])) return c;
     if (hi <= this.preparedR) {
       const dist = this.prepared[0].dist;
       for (let k = 0, e = this.prepared[0].start[A.n]; k < e; k++)
-        if (dist[k] > lo && dist[k] <= hi && ++c > stop) return c;
+        if (dist[k] > lo && dist[k] <= hi && take(dist[k])) return c;
       return c;
     }
     for (let i = 0; i < A.n; i++) {
@@ -334,35 +345,10 @@ class ThresholdMatcher {
         const dx = Math.abs(x - B.b[j]);
         const dy = Math.abs(y - B.d[j]);
         const dist = dx > dy ? dx : dy;
-        if (dist > lo && dist <= hi && ++c > stop) return c;
+        if (dist > lo && dist <= hi && take(dist)) return c;
       }
     }
     return c;
-  }
-
-  private collectCandidates(lo: number, hi: number): Float64Array {
-    const { A, B } = this;
-    const out: number[] = [];
-    for (let i = 0; i < A.n; i++) if (A.half[i] > lo && A.half[i] <= hi) out.push(A.half[i]);
-    for (let j = 0; j < B.n; j++) if (B.half[j] > lo && B.half[j] <= hi) out.push(B.half[j]);
-    if (hi <= this.preparedR) {
-      const dist = this.prepared[0].dist;
-      for (let k = 0, e = this.prepared[0].start[A.n]; k < e; k++)
-        if (dist[k] > lo && dist[k] <= hi) out.push(dist[k]);
-      return Float64Array.from(out);
-    }
-    for (let i = 0; i < A.n; i++) {
-      const x = A.b[i];
-      const y = A.d[i];
-      for (let k = lowerBound(B.sortedB, x - hi); k < B.n && B.sortedB[k] <= x + hi; k++) {
-        const j = B.order[k];
-        const dx = Math.abs(x - B.b[j]);
-        const dy = Math.abs(y - B.d[j]);
-        const dist = dx > dy ? dx : dy;
-        if (dist > lo && dist <= hi) out.push(dist);
-      }
-    }
-    return Float64Array.from(out);
   }
 
   private feasible(r: number): boolean {

@@ -21,6 +21,7 @@
  */
 import type { PersistenceDiagram } from '../core/diagram.js';
 import { invalidOption } from '../core/errors.js';
+import { lowerBound } from '../core/sortedSearch.js';
 import { checkInfinite, checkP, diagramParts, type InfiniteBars } from './diagramParts.js';
 import { matchEssential, newMatchArrays, type DiagramMatching } from './matching.js';
 import { bottleneckMatching } from './bottleneck.js';
@@ -222,17 +223,6 @@ function identicalPoints(
     out[r[k]] = c[k];
   }
   return out;
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

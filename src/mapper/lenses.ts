@@ -17,6 +17,7 @@
 import { invalidInput, invalidOption } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { createRng, sampleWithoutReplacement } from '../core/rng.js';
+import { squaredDistanceRows } from '../linalg/knnNaive.js';
 
 export interface Lens {
   /** Lens values, row-major n x dims. */
@@ -51,15 +52,6 @@ export function coordinateLens(cloud: Matrix, coordinate: number): Lens {
   return { values, dims: 1, name: `coordinate:${coordinate}` };
 }
 
-function squaredDistance(data: ArrayLike<number>, oi: number, oj: number, d: number): number {
-  let s = 0;
-  for (let t = 0; t < d; t++) {
-    const diff = data[oi + t] - data[oj + t];
-    s += diff * diff;
-  }
-  return s;
-}
-
 /** Median pairwise distance of a seeded sample of at most `sample` points. */
 export function medianPairwiseDistance(cloud: Matrix, sample = 200, seed = 0): number {
   const n = cloud.rows;
@@ -68,11 +60,7 @@ export function medianPairwiseDistance(cloud: Matrix, sample = 200, seed = 0): n
   const ds: number[] = [];
   for (let a = 1; a < m; a++)
     for (let b = 0; b < a; b++)
-      ds.push(
-        Math.sqrt(
-          squaredDistance(cloud.data, idx[a] * cloud.cols, idx[b] * cloud.cols, cloud.cols),
-        ),
-      );
+      ds.push(Math.sqrt(squaredDistanceRows(cloud.data, cloud.cols, idx[a], idx[b])));
   if (ds.length === 0) return 0;
   ds.sort((x, y) => x - y);
   const h = ds.length >> 1;
@@ -103,7 +91,7 @@ export function densityLens(cloud: Matrix, options: DensityLensOptions = {}): Le
   for (let i = 0; i < n; i++) {
     values[i] += 1;
     for (let j = 0; j < i; j++) {
-      const k = Math.exp(-squaredDistance(data, i * d, j * d, d) * inv);
+      const k = Math.exp(-squaredDistanceRows(data, d, i, j) * inv);
       values[i] += k;
       values[j] += k;
     }
@@ -124,7 +112,7 @@ export function eccentricityLens(cloud: Matrix, options: EccentricityOptions = {
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
-      const dist = Math.pow(Math.sqrt(squaredDistance(data, i * d, j * d, d)), p);
+      const dist = Math.pow(Math.sqrt(squaredDistanceRows(data, d, i, j)), p);
       values[i] += dist;
       values[j] += dist;
     }

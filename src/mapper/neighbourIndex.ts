@@ -16,6 +16,7 @@
  * Positions: everything here works on positions 0..m-1 of the reordered buffer; `order[p]` is
  * the caller's local index (0..m-1 in the caller's `indices` order) of position p.
  */
+import { lowerBound } from '../core/sortedSearch.js';
 import { squaredDistanceRows } from '../linalg/knnNaive.js';
 import type { Matrix } from '../core/matrix.js';
 import { createRng } from '../core/rng.js';
@@ -202,16 +203,6 @@ export function buildNeighbourIndex(
   };
 }
 
-/** First position in [lo, hi) whose key is >= value. */
-function lowerBound(keys: Float64Array, lo: number, hi: number, value: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The groups in order of their centre's distance to position p (nearest first). */
 export function groupsByDistance(index: NeighbourIndex, p: number, out: Int32Array): Int32Array {
   const g = index.groups;
@@ -254,7 +245,7 @@ export function radiusScan(
     if (dxc - radius[c] > eps + slack) continue;
     const end = groupStart[c + 1];
     if (end <= minPosition) continue;
-    let q = lowerBound(keys, Math.max(groupStart[c], minPosition), end, dxc - eps - slack);
+    let q = lowerBound(keys, dxc - eps - slack, Math.max(groupStart[c], minPosition), end);
     const hiKey = dxc + eps + slack;
     for (; q < end && keys[q] <= hiKey; q++) {
       if (q === p) continue;
@@ -299,7 +290,7 @@ export function kthNeighbourDistance(
     if (dxc - radius[c] > kthDist + slack) continue;
     const start = groupStart[c];
     const end = groupStart[c + 1];
-    const mid = lowerBound(keys, start, end, dxc);
+    const mid = lowerBound(keys, dxc, start, end);
     let up = mid;
     let down = mid - 1;
     while (up < end || down >= start) {

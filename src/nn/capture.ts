@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { invalidInput, invalidOption } from '../core/errors.js';
 import {
   checkTensorData,
-  sizeOf,
+  concatBatches,
   takeRows,
   type FloatTensorData,
   type TensorData,
@@ -133,15 +133,6 @@ export async function captureActivations(
     // the probe shares its layers (and weights) with `model`; nothing of its own to dispose
   }
   const result: Record<string, FloatTensorData> = {};
-  options.layers.forEach((name, k) => {
-    const rowShape = parts[k].length > 0 ? parts[k][0].shape.slice(1) : [];
-    const data = new Float32Array(n * sizeOf(rowShape));
-    let offset = 0;
-    for (const p of parts[k]) {
-      data.set(p.data, offset);
-      offset += p.data.length;
-    }
-    result[name] = { data, shape: [n, ...rowShape] };
-  });
+  options.layers.forEach((name, k) => (result[name] = concatBatches(parts[k], n)));
   return result;
 }

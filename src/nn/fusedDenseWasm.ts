@@ -118,6 +118,9 @@ export function createWasmFusedDenseTrainer(
 
   const L = layers.length;
   const last = layers[L - 1];
+  // views of the output layer's activations and gradient (the memory never grows after set-up)
+  const lastAct = f32.subarray(last.act / 4);
+  const lastDelta = f32.subarray(last.delta / 4);
   let beta1t = 1;
   let beta2t = 1;
 
@@ -168,15 +171,7 @@ export function createWasmFusedDenseTrainer(
         n < L - 1 ? 1 : 0,
       );
     }
-    return outputLayerLoss(
-      f32.subarray(last.act / 4),
-      last.stride,
-      f32.subarray(last.delta / 4),
-      last.stride,
-      labels,
-      B,
-      last.units,
-    );
+    return outputLayerLoss(lastAct, last.stride, lastDelta, last.stride, labels, B, last.units);
   }
 
   function step(x: Float32Array, labels: Int32Array, B: number): { loss: number; correct: number } {

@@ -10,6 +10,7 @@ import onnxProto from 'onnx-proto';
 import { TopolensError, invalidInput, invalidOption } from '../core/errors.js';
 import {
   checkTensorData,
+  concatBatches,
   sizeOf,
   takeRows,
   type FloatTensorData,
@@ -298,16 +299,7 @@ export async function captureOnnx(
     await session.release();
   }
   const out: Record<string, FloatTensorData> = {};
-  options.tensors.forEach((name, k) => {
-    const rowShape = parts[k][0].shape.slice(1);
-    const data = new Float32Array(n * sizeOf(rowShape));
-    let offset = 0;
-    for (const p of parts[k]) {
-      data.set(p.data, offset);
-      offset += p.data.length;
-    }
-    out[name] = { data, shape: [n, ...rowShape] };
-  });
+  options.tensors.forEach((name, k) => (out[name] = concatBatches(parts[k], n)));
   return out;
 }
 

@@ -41,3 +41,18 @@ export function takeRows<T extends TensorData>(t: T, indices: ArrayLike<number>)
   }
   return { data: out, shape: [indices.length, ...t.shape.slice(1)] } as T;
 }
+
+/**
+ * The batches of one captured tensor joined along the first axis: `n` rows in all, each of the
+ * shape the batches share (that of the first batch; [] when there is none).
+ */
+export function concatBatches(batches: FloatTensorData[], n: number): FloatTensorData {
+  const rowShape = batches.length > 0 ? batches[0].shape.slice(1) : [];
+  const data = new Float32Array(n * sizeOf(rowShape));
+  let offset = 0;
+  for (const b of batches) {
+    data.set(b.data, offset);
+    offset += b.data.length;
+  }
+  return { data, shape: [n, ...rowShape] };
+}

@@ -5,6 +5,7 @@
  * is global average pooling (`gap`) and a dense softmax layer (`output`). Channels last (NHWC).
  */
 import * as tf from '@tensorflow/tfjs';
+import { seedCounter } from './seeds.js';
 import { invalidOption } from '../../core/errors.js';
 
 export interface CnnOptions {
@@ -36,11 +37,6 @@ function check(options: CnnOptions): void {
   if (!Number.isInteger(classes) || classes < 2) {
     throw invalidOption(`classes must be an integer >= 2, got ${classes}`);
   }
-}
-
-function counter(seed: number): () => number {
-  let k = seed;
-  return () => k++;
 }
 
 function conv(
@@ -88,7 +84,7 @@ function head(
  * `blockK`; the last block is not pooled when the image is already 1 pixel wide). */
 export function vggNetwork(options: CnnOptions): tf.LayersModel {
   check(options);
-  const nextSeed = counter(options.seed ?? 0);
+  const nextSeed = seedCounter(options.seed ?? 0);
   const convs = options.convsPerBlock ?? 2;
   const input = tf.input({ shape: options.inputShape, name: 'input' });
   let x: tf.SymbolicTensor = input;
@@ -122,7 +118,7 @@ export function vggNetwork(options: CnnOptions): tf.LayersModel {
  * (stride 2) and a 1x1 projection shortcut matches the shape. The block output is `blockK`. */
 export function resnetNetwork(options: CnnOptions): tf.LayersModel {
   check(options);
-  const nextSeed = counter(options.seed ?? 0);
+  const nextSeed = seedCounter(options.seed ?? 0);
   const input = tf.input({ shape: options.inputShape, name: 'input' });
   let x = conv(options.widths[0], 1, 'relu', nextSeed, 'stem').apply(input) as tf.SymbolicTensor;
   let channels = options.widths[0];

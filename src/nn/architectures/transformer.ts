@@ -6,6 +6,7 @@
  * The head reads the class token (`cls`) through a final layer norm and a softmax (`output`).
  */
 import * as tf from '@tensorflow/tfjs';
+import { seedCounter } from './seeds.js';
 import { invalidOption } from '../../core/errors.js';
 import {
   ClassToken,
@@ -106,11 +107,6 @@ function blocksAndHead(
     .apply(cls) as tf.SymbolicTensor;
 }
 
-function counter(seed: number): () => number {
-  let k = seed;
-  return () => k++;
-}
-
 /** A small Vision Transformer on NHWC images. */
 export function vitNetwork(o: VitOptions): tf.LayersModel {
   checkBlocks(o);
@@ -118,7 +114,7 @@ export function vitNetwork(o: VitOptions): tf.LayersModel {
   if (!Number.isInteger(o.patchSize) || o.patchSize < 1 || h % o.patchSize || w % o.patchSize) {
     throw invalidOption(`patchSize ${o.patchSize} must divide the image size ${h}x${w}`);
   }
-  const nextSeed = counter(o.seed ?? 0);
+  const nextSeed = seedCounter(o.seed ?? 0);
   const input = tf.input({ shape: [h, w, c], name: 'input' });
   const patches = tf.layers
     .conv2d({
@@ -143,7 +139,7 @@ export function textTransformerNetwork(o: TextTransformerOptions): tf.LayersMode
   if (!Number.isInteger(o.vocabSize) || o.vocabSize < 2) {
     throw invalidOption(`vocabSize must be an integer >= 2, got ${o.vocabSize}`);
   }
-  const nextSeed = counter(o.seed ?? 0);
+  const nextSeed = seedCounter(o.seed ?? 0);
   const input = tf.input({ shape: [o.sequenceLength], name: 'input', dtype: 'int32' });
   const tokens = tf.layers
     .embedding({
