@@ -323,18 +323,23 @@ class ThresholdMatcher {
   private candidates(lo: number, hi: number, stop: number, out: number[] | null): number {
     const { A, B } = this;
     let c = 0;
-    const take = (v: number): boolean => {
-      if (out !== null) out.push(v);
-      return ++c > stop;
-    };
     for (let i = 0; i < A.n; i++)
-      if (A.half[i] > lo && A.half[i] <= hi && take(A.half[i])) return c;
+      if (A.half[i] > lo && A.half[i] <= hi) {
+        if (out !== null) out.push(A.half[i]);
+        if (++c > stop) return c;
+      }
     for (let j = 0; j < B.n; j++)
-      if (B.half[j] > lo && B.half[j] <= hi && take(B.half[j])) return c;
+      if (B.half[j] > lo && B.half[j] <= hi) {
+        if (out !== null) out.push(B.half[j]);
+        if (++c > stop) return c;
+      }
     if (hi <= this.preparedR) {
       const dist = this.prepared[0].dist;
       for (let k = 0, e = this.prepared[0].start[A.n]; k < e; k++)
-        if (dist[k] > lo && dist[k] <= hi && take(dist[k])) return c;
+        if (dist[k] > lo && dist[k] <= hi) {
+          if (out !== null) out.push(dist[k]);
+          if (++c > stop) return c;
+        }
       return c;
     }
     for (let i = 0; i < A.n; i++) {
@@ -345,7 +350,10 @@ class ThresholdMatcher {
         const dx = Math.abs(x - B.b[j]);
         const dy = Math.abs(y - B.d[j]);
         const dist = dx > dy ? dx : dy;
-        if (dist > lo && dist <= hi && take(dist)) return c;
+        if (dist > lo && dist <= hi) {
+          if (out !== null) out.push(dist);
+          if (++c > stop) return c;
+        }
       }
     }
     return c;
