@@ -4,3 +4,4 @@ export * from './rng.js';
 export * from './validate.js';
 export * from './diagram.js';
 export * from './distances.js';
+export * from './labelledMatrix.js';
