@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**', '.worktrees/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -23,6 +23,7 @@ export default tseslint.config(
       'src/geometry/**',
       'src/similarity/**',
       'src/mapper/**',
+      'src/study/**',
     ],
     rules: {
       'no-restricted-imports': [
