@@ -23,7 +23,7 @@ export interface MapperNode {
   columns?: Record<string, number>;
   /** Connected component of the node (numbered from 0 by first node). */
   component: number;
-  /** Seeded Fruchterman-Reingold layout, in [-1, 1]. */
+  /** Seeded layout in [-1, 1]: each component by Fruchterman-Reingold, components packed (./layout.ts). */
   x: number;
   y: number;
 }
