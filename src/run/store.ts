@@ -43,7 +43,7 @@ import {
   type StoreRows,
   type StudyResultRow,
 } from './storeRows.js';
-import { prepareSchema } from './storeMigrate.js';
+import { prepareSchema, rollback } from './storeMigrate.js';
 import {
   DEFAULT_STORE_PATH,
   MIGRATIONS,
@@ -189,7 +189,6 @@ function appendValue(appender: DuckDBAppender, column: ColumnSpec, value: Encode
 }
 
 class DuckDBResultStore implements ResultStore {
-  private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -199,14 +198,18 @@ class DuckDBResultStore implements ResultStore {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  /** Runs fn after every earlier call on this store has finished. */
+  /**
+   * Runs fn after every earlier call on this store, and on any other store of this process on
+   * the same file, has finished.
+   */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(() => {
+    const queue = this.opened.queue;
+    const next = queue.tail.then(() => {
       if (this.closed)
         throw invalidOption(`the store ${this.path} is closed`, 'open it again with openStore');
       return fn();
     });
-    this.queue = next.catch(() => undefined);
+    queue.tail = next.catch(() => undefined);
     return next;
   }
 
@@ -225,7 +228,7 @@ class DuckDBResultStore implements ResultStore {
       await fn();
       await this.connection.run('COMMIT');
     } catch (err) {
-      await this.connection.run('ROLLBACK');
+      await rollback(this.connection);
       throw err;
     }
   }

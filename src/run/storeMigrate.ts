@@ -8,6 +8,18 @@ import { DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
 import { invalidInput, TopolensError } from '../core/errors.js';
 import { SCHEMA_VERSION_TABLE_SQL, type Migration } from './storeSchema.js';
 
+/**
+ * Ends a failed transaction. DuckDB has already rolled back one whose COMMIT failed, and then
+ * ROLLBACK itself fails; the error worth reporting is the one that made the transaction fail.
+ */
+export async function rollback(connection: DuckDBConnection): Promise<void> {
+  try {
+    await connection.run('ROLLBACK');
+  } catch {
+    // no transaction is active any more
+  }
+}
+
 async function tableNames(connection: DuckDBConnection): Promise<string[]> {
   const reader = await connection.runAndReadAll(
     `SELECT table_name FROM information_schema.tables
@@ -72,7 +84,7 @@ export async function prepareSchema(
       ]);
       await connection.run('COMMIT');
     } catch (err) {
-      await connection.run('ROLLBACK');
+      await rollback(connection);
       throw err;
     }
   }

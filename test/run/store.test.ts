@@ -631,6 +631,27 @@ describe('results store: opening', () => {
     await ro.close();
   });
 
+  it('in one process, two writers on one file take turns (no write conflicts)', async () => {
+    const path = freshPath();
+    const a = await openStore(path);
+    const b = await openStore(path);
+    const rowsOf = (k: number): MeasureRow[] =>
+      Array.from({ length: 200 }, (_, i) => ({ ...measures[0], id: `m${(i + 50 * k) % 400}` }));
+    const calls: Promise<void>[] = [];
+    for (let k = 0; k < 6; k++) {
+      const store = k % 2 === 0 ? a : b;
+      calls.push(store.commitJob({ ...job, id: `job-${k}` }, { measures: rowsOf(k) }));
+      calls.push(store.putRun({ ...run, status: k === 5 ? 'done' : 'running' }));
+    }
+    const results = await Promise.allSettled(calls);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect((await a.doneJobs()).size).toBe(6);
+    expect(await count(b, 'measures')).toBe(400);
+    expect((await b.readRows('runs'))[0].status).toBe('done');
+    await a.close();
+    await b.close();
+  });
+
   it('reports SQL errors on one line', async () => {
     const store = await openStore(':memory:');
     const err = await expectThrows(
