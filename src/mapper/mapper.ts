@@ -1,5 +1,5 @@
 /**
- * The Mapper pipeline (Singh, Memoli, Carlsson 2007; METHODS.md section 7): lens -> cover ->
+ * The Mapper pipeline (Singh, Memoli, Carlsson 2007; docs/mapper.md): lens -> cover ->
  * clusters inside each cover element, in the full space -> nerve -> node statistics, measures
  * and a seeded layout. Each step is its own module; this file only wires them together.
  *

@@ -19,11 +19,11 @@ import { requireTool, runPython } from '../helpers/oracles.js';
  * Tolerances. At N = 3000 the sampling spread of TwoNN and of the MLE aggregate is about
  * d / sqrt(N) ~ 0.02 d (Facco et al.; Levina-Bickel), so +-0.1 d is about 5 standard deviations.
  * All these estimators are biased DOWN on a cube for d >= 5 (points near the faces see fewer
- * neighbours; the MLE at k = 20 also has the known finite-k bias), which METHODS.md expects
- * ("slightly under for d >= 5"): the lower limit allows 15% (MLE 20%, PH-dim 20%), the upper
- * limit only 5% (PH-dim 15%: one subsample per size makes its slope noisier; its regression band
- * at d = 8 is +-0.7). Linear estimators on a cube see the exact isotropic covariance, so lPCA and
- * PR must be within 10% / 2% of d.
+ * neighbours; the MLE at k = 20 also has the known finite-k bias), which
+ * docs/intrinsic-dimension.md expects ("slightly under for d >= 5"): the lower limit allows 15%
+ * (MLE 20%, PH-dim 20%), the upper limit only 5% (PH-dim 15%: one subsample per size makes its
+ * slope noisier; its regression band at d = 8 is +-0.7). Linear estimators on a cube see the exact
+ * isotropic covariance, so lPCA and PR must be within 10% / 2% of d.
  */
 const limits = {
   twoNN: [0.85, 1.05],

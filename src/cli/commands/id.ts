@@ -1,6 +1,6 @@
 /**
  * `topolens id <cloud> --method twonn|mle|phdim|lpca|pr`: intrinsic dimension of a point cloud
- * (METHODS.md section 3).
+ * (docs/intrinsic-dimension.md).
  *
  * Input: any point-cloud file that `loadPointCloud` (src/data/load.ts) reads: .npy, .npz, .csv,
  * .tsv, .txt, .json, .safetensors.
