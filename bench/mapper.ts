@@ -82,7 +82,7 @@ console.log(
 );
 const at = (stage: string): number => (stageAt[stage] ?? 0) / 1000;
 console.log(
-  `  ${fmt(oursWall)} s wall, ${fmt(oursCpu)} s CPU; stages (wall): lens+cover ${fmt(at('neighbour index'))} s, search groups ${fmt(at('knee') - at('neighbour index'))} s, knee eps ${fmt(at('dbscan') - at('knee'))} s, DBSCAN+nerve+layout ${fmt(oursWall - at('dbscan'))} s`,
+  `  ${fmt(oursWall)} s wall, ${fmt(oursCpu)} s CPU; stages (wall): lens+cover ${fmt(at('neighbour index'))} s, search groups ${fmt(at('eps') - at('neighbour index'))} s, knee eps ${fmt(at('dbscan') - at('eps'))} s, DBSCAN+nerve+layout ${fmt(oursWall - at('dbscan'))} s`,
 );
 console.log(
   `  graph: ${graph.summary.nodes} nodes, ${graph.summary.edges} edges, ${graph.summary.components} components, ${graph.summary.noiseAssignments} noise assignments`,

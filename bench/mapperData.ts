@@ -1,9 +1,9 @@
 /**
  * The benchmark cloud: a seeded Gaussian mixture in R^512 whose components lie near
- * low-dimensional subspaces, as activations do (METHODS.md section 3: intrinsic dimension far
- * below the ambient one). Component c: mean mu_c ~ N(0, s^2 I), points mu_c + B_c z + noise,
- * z ~ N(0, I_8), B_c a random 512 x 8 matrix with N(0, 1/8) entries (so ||B_c z|| ~ sqrt(512 / 8)...),
- * isotropic noise N(0, sigma^2 I).
+ * low-dimensional subspaces, as activations do (docs/intrinsic-dimension.md: intrinsic dimension
+ * far below the ambient one). Component c: mean mu_c ~ N(0, s^2 I), points mu_c + B_c z + noise,
+ * z ~ N(0, I_8), B_c a random 512 x 8 matrix with N(0, 1/8) entries (so
+ * ||B_c z|| ~ sqrt(512 / 8)...), isotropic noise N(0, sigma^2 I).
  */
 import { createRng } from '../src/core/rng.js';
 import type { Matrix } from '../src/core/matrix.js';

@@ -207,7 +207,7 @@ export function spirals(o: BaseOptions & { classes?: number; turns?: number }): 
   return finish(data, o.n, 2, o, rng, labels);
 }
 
-// ---- [B24]'s three 3-D two-class sets (METHODS.md section 8) ----
+// ---- [B24]'s three 3-D two-class sets (docs/datasets.md) ----
 // Labels alternate 0, 1, 0, 1, ... so the classes are balanced for every n.
 
 /**

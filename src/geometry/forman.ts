@@ -1,5 +1,5 @@
 /**
- * Forman-Ricci curvature of unweighted graphs (METHODS.md section 8).
+ * Forman-Ricci curvature of unweighted graphs (docs/curvature-and-ricci-flow.md).
  *
  * - plain: R(i, j) = 4 - deg(i) - deg(j);
  * - augmented: plain + 3 x (number of triangles on the edge).

@@ -1,5 +1,5 @@
 /**
- * k-nearest-neighbour graphs of a point cloud (Euclidean), METHODS.md section 8.
+ * k-nearest-neighbour graphs of a point cloud (Euclidean), docs/curvature-and-ricci-flow.md.
  *
  * - `undirected` (the paper's graph, [B24] text): an edge {i, j} when either point is among the
  *   other's k nearest.

@@ -1,5 +1,5 @@
 /**
- * Ollivier-Ricci curvature of an unweighted graph (METHODS.md section 8):
+ * Ollivier-Ricci curvature of an unweighted graph (docs/curvature-and-ricci-flow.md):
  * kappa(x, y) = 1 - W1(m_x, m_y) / d(x, y), with m_x = alpha at x and (1 - alpha) / deg(x) on
  * every neighbour of x (the "lazy random walk" of GraphRicciCurvature with unit weights), and
  * the hop distance as ground cost. For an edge d(x, y) = 1 and every cost between the two

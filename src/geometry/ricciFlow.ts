@@ -1,5 +1,5 @@
 /**
- * Ricci-flow coefficients of a network ([B24], METHODS.md section 8).
+ * Ricci-flow coefficients of a network ([B24], docs/curvature-and-ricci-flow.md).
  *
  * Given the layer clouds X_0 (the input), X_1, ..., X_{m-1} (hidden layers; the caller leaves the
  * output layer out), on the same inputs in the same order:
@@ -7,7 +7,7 @@
  * - g_l = sum over unordered pairs of hop distance in that graph (Infinity if disconnected);
  * - eta_l = g_{l+1} - g_l for l = 0..m-2;
  * - rho = Pearson(Ric_l, eta_l) over l = 0..L-1 with L = m - 1 pairs (the last cloud's
- *   curvature enters no pair, exactly as METHODS.md aligns them);
+ *   curvature enters no pair, as docs/curvature-and-ricci-flow.md aligns them);
  * - the Fisher-z depth adjustment arctanh(rho) x sqrt(L - 4) ('multiply', default: the
  *   form of a Fisher test statistic, which grows with the number of layers that support the
  *   correlation) or arctanh(rho) / sqrt(L - 4) ('divide', the other published form). It is NaN

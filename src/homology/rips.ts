@@ -1,5 +1,5 @@
 /**
- * Vietoris-Rips persistent homology (METHODS.md section 1): public API, input checks, the
+ * Vietoris-Rips persistent homology (docs/persistent-homology.md): public API, input checks, the
  * index bound and the memory estimate. The algorithm lives in ./ripsEngine.ts.
  *
  * Conventions (as Ripser):

@@ -1,6 +1,6 @@
 /**
  * Sliced Wasserstein distance between persistence diagrams in the variant [P23] used, that of
- * persim's `sliced_wasserstein(PD1, PD2, M=50)` (METHODS.md section 2):
+ * persim's `sliced_wasserstein(PD1, PD2, M=50)` (docs/diagrams.md):
  *   - M directions theta_i = (0.5 + i/M) * pi, i = 0..M-1, l_i = (cos theta_i, sin theta_i);
  *   - V1 = the points of diagram 1 plus the diagonal projections ((b+d)/2, (b+d)/2) of the
  *     points of diagram 2, V2 likewise;

@@ -1,5 +1,5 @@
 /**
- * Covers of the lens range, with KeplerMapper's formulas (METHODS.md section 7).
+ * Covers of the lens range, with KeplerMapper's formulas (docs/mapper.md).
  *
  * Uniform 1-D cover with n intervals and overlap fraction p:
  *   range = max - min,

@@ -37,14 +37,29 @@ export interface MapperEdge {
 
 export interface EpsChoice {
   eps: number;
-  /** 'given', 'knee' or 'median' (no knee in the k-distance curve). */
-  method: 'given' | 'knee' | 'median';
+  /**
+   * 'given'; 'quantile' (factor x a quantile of the k-distance curve, the default rule); 'knee' or
+   * 'median' (the knee rule, median when the curve has no knee). docs/mapper.md, "Choosing eps".
+   */
+  method: 'given' | 'quantile' | 'knee' | 'median';
   /** k of the k-distance curve (minPoints - 1, at least 1). */
   k?: number;
   /** How many points the curve was estimated from. */
   sampleSize?: number;
-  /** Kneedle's max normalised gap below the chord. */
+  /**
+   * The quantile rule: q, the multiple applied (eps = factor x quantileValue), the multiple F
+   * asked for (`epsFactor`), the curve's q-quantile, and the local dimension estimated from the
+   * same neighbours (factor = F^(3/dimension) when it exceeds 3).
+   */
+  quantile?: number;
+  factor?: number;
+  baseFactor?: number;
+  quantileValue?: number;
+  dimension?: number;
+  /** Kneedle's max normalised gap below the chord (knee rule). */
   strength?: number;
+  /** How eps was chosen, in words (also in the summary). */
+  description?: string;
 }
 
 export interface MapperSummary {
@@ -59,6 +74,10 @@ export interface MapperSummary {
   pointsInNoNode: number;
   /** Points in at least one node. */
   pointsCovered: number;
+  /** DBSCAN's eps (null for other clusterers). */
+  eps: number | null;
+  /** How eps was chosen, in words (null for other clusterers). */
+  epsChoice: string | null;
 }
 
 export interface MapperGraph {

@@ -1,6 +1,6 @@
 /**
  * The knee of a sorted k-distance curve, to choose DBSCAN's eps (Ester et al. 1996's
- * "sorted k-dist graph"; METHODS.md section 7: "eps from the knee ..., median if no knee").
+ * "sorted k-dist graph"; docs/mapper.md, "eps from the knee").
  *
  * Method (Kneedle, Satopaa et al. 2011, for an increasing convex curve): sort the values
  * ascending y_0 <= ... <= y_{s-1}, normalise x_i = i / (s - 1) and

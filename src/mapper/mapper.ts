@@ -1,5 +1,5 @@
 /**
- * The Mapper pipeline (Singh, Memoli, Carlsson 2007; METHODS.md section 7): lens -> cover ->
+ * The Mapper pipeline (Singh, Memoli, Carlsson 2007; docs/mapper.md): lens -> cover ->
  * clusters inside each cover element, in the full space -> nerve -> node statistics, measures
  * and a seeded layout. Each step is its own module; this file only wires them together.
  *
@@ -12,7 +12,8 @@ import type { Matrix } from '../core/matrix.js';
 import { assertFiniteMatrix } from '../core/validate.js';
 import { buildCover, type CoverKind, type Cover } from './cover.js';
 import { dbscanOnIndex } from './dbscan.js';
-import { epsFromKnee } from './epsFromKnee.js';
+import { describeEps, epsFromCurve, validateEpsOptions, type EpsRule } from './chooseEps.js';
+import { kDistanceCurve } from './kDistanceCurve.js';
 import type { EpsChoice, MapperGraph, MapperNode } from './graph.js';
 import { l2NormLens, type Lens } from './lenses.js';
 import { fruchtermanReingold } from './layout.js';
@@ -38,13 +39,26 @@ export interface MapperOptions {
   cover?: CoverKind;
   /** 'dbscan' (default), 'single-linkage' (gap rule) or your own function. */
   clusterer?: 'dbscan' | 'single-linkage' | Clusterer;
-  /** DBSCAN eps; default: the knee of the sorted k-distance curve (./epsFromKnee.ts). */
+  /** DBSCAN eps; default: chosen from the sorted k-distance curve by `epsRule`. */
   eps?: number;
   /** DBSCAN min points (self included), default 5. */
   minPoints?: number;
+  /**
+   * How eps is chosen when not given: 'quantile' (default: `epsFactor` x the `epsQuantile`-
+   * quantile of the k-distance curve) or 'knee' (Kneedle, median without a knee). ./chooseEps.ts
+   */
+  epsRule?: EpsRule;
+  /** Quantile of the k-distance curve, default 0.75. */
+  epsQuantile?: number;
+  /** Multiple F of that quantile, default 4 (F^(3/d) when the local dimension d exceeds 3). */
+  epsFactor?: number;
+  /** Lower the multiple for local dimensions above 3, default true. */
+  epsDimensionAdjust?: boolean;
   /** Points on the k-distance curve, default 1000. */
+  epsSampleSize?: number;
+  /** Old name of `epsSampleSize` (used when that is not given). */
   kneeSampleSize?: number;
-  /** Kneedle threshold, default 0.1. */
+  /** Kneedle threshold of the knee rule, default 0.1. */
   kneeThreshold?: number;
   /** Single linkage: smallest cluster kept, default 1. */
   minClusterSize?: number;
@@ -134,29 +148,38 @@ export function mapperOnCover(
     if (options.eps !== undefined && !(options.eps >= 0 && Number.isFinite(options.eps))) {
       throw invalidOption(`DBSCAN: eps must be a finite number >= 0, got ${options.eps}.`);
     }
+    const epsOptions = {
+      rule: options.epsRule,
+      quantile: options.epsQuantile,
+      factor: options.epsFactor,
+      dimensionAdjust: options.epsDimensionAdjust,
+      kneeThreshold: options.kneeThreshold,
+    };
+    if (options.eps === undefined) validateEpsOptions(epsOptions);
     const indexes: NeighbourIndex[] = [];
     progress(0, 'neighbour index');
     elements.forEach((e, t) => {
       indexes.push(buildNeighbourIndex(cloud, e.members, { seed: seed + t }));
       progress((0.3 * (t + 1)) / elements.length, 'neighbour index');
     });
-    if (options.eps !== undefined) epsChoice = { eps: options.eps, method: 'given' };
-    else {
-      progress(0.3, 'knee');
+    if (options.eps !== undefined) {
+      epsChoice = { eps: options.eps, method: 'given', description: 'given' };
+    } else {
+      progress(0.3, 'eps');
       const k = Math.max(1, minPoints - 1);
-      const { curve: _curve, ...choice } = epsFromKnee(indexes, {
+      const curve = kDistanceCurve(indexes, {
         k,
-        sampleSize: options.kneeSampleSize,
-        threshold: options.kneeThreshold,
+        sampleSize: options.epsSampleSize ?? options.kneeSampleSize,
         seed,
       });
-      epsChoice = choice;
-      if (!Number.isFinite(choice.eps)) {
+      if (curve.sorted.length === 0) {
         throw invalidInput(
           `DBSCAN: no cover element has more than ${k} points, so eps cannot be chosen from the k-distance curve.`,
           'Give eps, use fewer intervals, or a smaller min points.',
         );
       }
+      epsChoice = epsFromCurve(curve.sorted, k, { ...epsOptions, dimension: curve.dimension });
+      epsChoice.description = describeEps(epsChoice);
     }
     progress(0.4, 'dbscan');
     indexes.forEach((ix, t) => {
@@ -320,6 +343,8 @@ export function mapperOnCover(
       noiseAssignments,
       pointsInNoNode: cloud.rows - pointsCovered,
       pointsCovered,
+      eps: epsChoice ? epsChoice.eps : null,
+      epsChoice: epsChoice ? (epsChoice.description ?? null) : null,
     },
   };
   graph.summary.purity = weightedPurity(graph);

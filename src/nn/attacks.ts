@@ -1,6 +1,6 @@
 /**
- * Adversarial attacks on tfjs classifiers ([M22], METHODS.md section 10): FGSM (Goodfellow et al.
- * 2015), targeted or not, and PGD (Madry et al. 2018), both in the L-infinity ball, over a list
+ * Adversarial attacks on tfjs classifiers ([M22], docs/networks.md, "Attacks"): FGSM (Goodfellow et
+ * al. 2015), targeted or not, and PGD (Madry et al. 2018), both in the L-infinity ball, over a list
  * of eps. Per eps: accuracy and macro-F1 against the true labels, and the attacked inputs.
  */
 import * as tf from '@tensorflow/tfjs';

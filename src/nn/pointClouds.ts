@@ -1,8 +1,8 @@
 /**
- * From a layer's output tensor to a point cloud (METHODS.md section 4). Every strategy takes a
- * plain tensor `{data, shape}` whose first axis is the input index and returns a Matrix (one
- * point per row, Float32). Convolutional outputs are channels last: [n, height, width, channels];
- * Transformer outputs are [n, tokens, dim].
+ * From a layer's output tensor to a point cloud (docs/networks.md, "Point clouds"). Every strategy
+ * takes a plain tensor `{data, shape}` whose first axis is the input index and returns a Matrix
+ * (one point per row, Float32). Convolutional outputs are channels last: [n, height, width,
+ * channels]; Transformer outputs are [n, tokens, dim].
  */
 import { invalidInput, invalidOption } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';

@@ -1,5 +1,5 @@
 /**
- * Centred kernel alignment (Kornblith et al. 2019), METHODS.md section 6. A similarity in
+ * Centred kernel alignment (Kornblith et al. 2019), docs/similarity.md. A similarity in
  * [0, 1] (the debiased form can be slightly negative).
  *
  * - Linear CKA with column-centred X, Y: ||Y^T X||_F^2 / (||X^T X||_F ||Y^T Y||_F), computed in

@@ -1,5 +1,5 @@
 /**
- * Persistence-based layer distance ([P23], METHODS.md sections 2 and 6): the sliced Wasserstein
+ * Persistence-based layer distance ([P23], docs/similarity.md): the sliced Wasserstein
  * distance (persim's variant, M = 50 directions) between the H1 Vietoris-Rips diagrams of two
  * layers' point clouds. A distance (0 for clouds with equal diagrams, e.g. isometric copies).
  * [P23] uses top-l2 clouds of 1,000 inputs; the clouds are taken as given (no scaling).

@@ -1,4 +1,4 @@
-/** Results of representational similarity measures, METHODS.md section 6. */
+/** Results of representational similarity measures, docs/similarity.md. */
 import type { Matrix } from '../core/matrix.js';
 import { invalidInput, TopolensError } from '../core/errors.js';
 import { assertFiniteMatrix } from '../core/validate.js';

@@ -19,11 +19,11 @@ import { requireTool, runPython } from '../helpers/oracles.js';
  * Tolerances. At N = 3000 the sampling spread of TwoNN and of the MLE aggregate is about
  * d / sqrt(N) ~ 0.02 d (Facco et al.; Levina-Bickel), so +-0.1 d is about 5 standard deviations.
  * All these estimators are biased DOWN on a cube for d >= 5 (points near the faces see fewer
- * neighbours; the MLE at k = 20 also has the known finite-k bias), which METHODS.md expects
- * ("slightly under for d >= 5"): the lower limit allows 15% (MLE 20%, PH-dim 20%), the upper
- * limit only 5% (PH-dim 15%: one subsample per size makes its slope noisier; its regression band
- * at d = 8 is +-0.7). Linear estimators on a cube see the exact isotropic covariance, so lPCA and
- * PR must be within 10% / 2% of d.
+ * neighbours; the MLE at k = 20 also has the known finite-k bias), which
+ * docs/intrinsic-dimension.md expects ("slightly under for d >= 5"): the lower limit allows 15%
+ * (MLE 20%, PH-dim 20%), the upper limit only 5% (PH-dim 15%: one subsample per size makes its
+ * slope noisier; its regression band at d = 8 is +-0.7). Linear estimators on a cube see the exact
+ * isotropic covariance, so lPCA and PR must be within 10% / 2% of d.
  */
 const limits = {
   twoNN: [0.85, 1.05],
@@ -210,8 +210,94 @@ describe('estimator details', () => {
     expect(spectrumDimension(ev, 'ratio', 0.95)).toBe(3);
     expect(spectrumDimension(ev, 'ratio', 0.5)).toBe(2);
     expect(spectrumDimension(ev, 'fo')).toBe(3);
-    expect(spectrumDimension(ev, 'fan')).toBe(3);
+    // Fan: cumulative fractions .366 .696 .989: r = 2, so sigma = mean(8, .1, .1, .1) = 2.075
+    // swallows the third signal eigenvalue; mu = 7.925 6.925 5.925 -1.975 x3, sum 14.85;
+    // cumulative mu / 14.85 = .534, .998: scikit-dimension's rule says 2 (no gap > 10 before);
+    // the gap-first variant stops where mu changes sign, after the third value: 3
+    expect(spectrumDimension(ev, 'fan')).toBe(2);
+    expect(spectrumDimension(ev, 'fan-gap')).toBe(3);
     expect(spectrumDimension(Float64Array.from([1, 1, 1, 1]), 'ratio', 0.95)).toBe(4);
+  });
+
+  it("Fan: scikit-dimension's rule and the gap-first variant, by hand", () => {
+    // sum 11.2; cumulative fractions .357 .625 .804 .893 .9375 .973 1: r = 5 (first > 0.95),
+    // sigma = (0.4 + 0.3) / 2 = 0.35, mu = 3.65 2.65 1.65 0.65 0.15 0.05 -0.05 (sum 8.75).
+    // No gap ratio exceeds 10; cumulative mu / 8.75 = .417 .720 .909: first > 0.8 at m = 3.
+    // The gap-first variant stops where mu changes sign (mu_6 > 0 >= mu_7): 6.
+    const ev = Float64Array.from([4, 3, 2, 1, 0.5, 0.4, 0.3]);
+    expect(spectrumDimension(ev, 'fan')).toBe(3);
+    expect(spectrumDimension(ev, 'fan-gap')).toBe(6);
+    // the gap test deciding: sum 10.7, fractions .467 .935 .981: r = 2, sigma = 0.7 / 3;
+    // mu = 4.767 4.767 0.267 -0.133 -0.133 (sum 9.533); at m = 1 the gap is 1 and the cumulative
+    // fraction .5; at m = 2 the gap 4.767 / 0.267 = 17.9 > 10
+    expect(spectrumDimension(Float64Array.from([5, 5, 0.5, 0.1, 0.1]), 'fan')).toBe(2);
+    // isotropic: every mu is zero, neither test holds: the full dimension
+    expect(spectrumDimension(Float64Array.from([2, 2, 2]), 'fan')).toBe(3);
+    expect(() => localPca(uniformCube(100, 2, 1), { rule: 'fan2' as never })).toThrow(
+      /unknown lPCA rule 'fan2'[\s\S]*fan-gap/,
+    );
+  });
+
+  it("Fan agrees with a NumPy transcription of scikit-dimension's lPCA._fan on 400 spectra", (ctx) => {
+    requireTool(ctx, 'numpy');
+    const rng = createRng(11);
+    const spectra: number[][] = [];
+    for (let s = 0; s < 400; s++) {
+      const n = 2 + rng.int(19);
+      // a mix of shapes: random decreasing, a planted block of large values over a noise floor,
+      // exact zeros at the end (rank-deficient neighbourhoods), and one large value over many
+      // moderate ones with a random step ratio (where the gap test decides before the cumulative)
+      const kind = s % 4;
+      const planted = 1 + rng.int(n);
+      const step = 1 + rng.next() * 25;
+      const v = Array.from({ length: n }, (_, i) =>
+        kind === 0
+          ? rng.next() * 10
+          : kind === 1
+            ? (i < planted ? 5 + rng.next() * 20 : 0) + rng.next() * 0.5
+            : kind === 2
+              ? i < planted
+                ? rng.next() * 10
+                : 0
+              : (i < planted ? step : 1) + rng.next() * 0.2,
+      );
+      v.sort((a, b) => b - a);
+      if (v[0] === 0) v[0] = 1;
+      spectra.push(v);
+    }
+    // the rule of skdim.id.lPCA(ver='Fan') with its defaults (alphaFan 10, betaFan 0.8, PFan 0.95),
+    // written out from its definition: the first index where either test holds, plus one. With
+    // r = 0 the shifted values sum to zero in exact arithmetic and scikit-dimension's answer
+    // depends on how that zero rounds (1 or the full length); topolens documents 1, and so does
+    // the transcription.
+    const ref = JSON.parse(
+      runPython(
+        `import sys, json, numpy as np
+np.seterr(all='ignore')
+out = []
+for spec in json.loads(sys.stdin.read()):
+    ev = np.array(spec, dtype=float)
+    r = np.nonzero(np.cumsum(ev) / ev.sum() > 0.95)[0][0]
+    if r == 0:
+        out.append(1)
+        continue
+    mu = ev - ev[r:].mean()
+    gap_hits = np.nonzero(mu[:-1] / mu[1:] > 10)[0]
+    beta_hits = np.nonzero(np.cumsum(mu) / mu.sum() > 0.8)[0]
+    hits = np.concatenate((gap_hits, beta_hits))
+    out.append(int(hits.min()) + 1 if hits.size else len(ev))
+print(json.dumps(out))`,
+        JSON.stringify(spectra),
+      ),
+    ) as number[];
+    let differFromGap = 0;
+    spectra.forEach((v, i) => {
+      const ev = Float64Array.from(v);
+      expect(spectrumDimension(ev, 'fan'), JSON.stringify(v)).toBe(ref[i]);
+      if (spectrumDimension(ev, 'fan-gap') !== ref[i]) differFromGap++;
+    });
+    // the two rules really are different rules
+    expect(differFromGap).toBeGreaterThan(30);
   });
 });
 

@@ -353,7 +353,7 @@ describe('brute force over all partial matchings (no external tool)', () => {
   });
 });
 
-/** METHODS.md section 2, written out independently: exact float64 directions and (b+d)/2. */
+/** docs/diagrams.md's formula, written out independently: exact float64 directions and (b+d)/2. */
 function slicedReference(a: [number, number][], b: [number, number][], M = 50): number {
   const proj = (x: [number, number][]) =>
     x.map(([u, v]) => [(u + v) / 2, (u + v) / 2] as [number, number]);
@@ -411,7 +411,7 @@ describe('sliced Wasserstein ([P23], persim variant)', () => {
       14,
     );
   });
-  it('float64 arithmetic matches the METHODS.md formula written out independently', () => {
+  it('float64 arithmetic matches the documented formula written out independently', () => {
     for (let s = 0; s < 5; s++) {
       const a = uniformDiagram(10 + s * 7, 100 + s);
       const b = nearDiagonalDiagram(5 + s * 11, 200 + s);

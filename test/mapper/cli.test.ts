@@ -104,10 +104,37 @@ describe('topolens mapper', () => {
   it('--json prints the summary as JSON; two runs give the same file', async () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
-    const summary = JSON.parse(await run([cloudPath, '--out', a, '--json'])) as { nodes: number };
+    const summary = JSON.parse(await run([cloudPath, '--out', a, '--json'])) as {
+      nodes: number;
+      eps: { eps: number; method: string };
+      epsChoice: string;
+    };
     await run([cloudPath, '--out', b, '--json']);
     expect(summary.nodes).toBeGreaterThan(0);
+    expect(summary.eps.method).toBe('quantile');
+    expect(summary.epsChoice).toMatch(/^4 x the 0\.75-quantile/);
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+  });
+
+  it('says how eps was chosen: the quantile rule by default, the knee on request, or given', async () => {
+    const out = join(dir, 'e.json');
+    const lens = ['--lens', 'coordinate:0', '--intervals', '8', '--overlap', '0.3', '--out', out];
+    const byDefault = await run([cloudPath, ...lens]);
+    const g = JSON.parse(readFileSync(out, 'utf8')) as MapperGraph;
+    expect(g.summary.epsChoice).toMatch(/^4 x the 0\.75-quantile/);
+    expect(byDefault).toContain(
+      `eps ${g.summary.eps!.toPrecision(6)}, min points 5; eps: 4 x the 0.75-quantile`,
+    );
+    expect(byDefault).toContain('nodes 14, edges 14, components 1'); // the circle's cycle
+    const custom = await run([cloudPath, ...lens, '--eps-quantile', '0.5', '--eps-factor', '3']);
+    expect(custom).toContain('eps: 3 x the 0.5-quantile');
+    const knee = await run([cloudPath, ...lens, '--eps-rule', 'knee']);
+    expect(knee).toMatch(/eps: (knee|median) of the sorted 4-distance curve/);
+    const given = await run([cloudPath, ...lens, '--eps', '0.2']);
+    expect(given).toContain('eps 0.200000, min points 5; eps: given');
+    await expect(run([cloudPath, ...lens, '--eps-rule', 'gap'])).rejects.toThrow(
+      /unknown eps rule 'gap'/,
+    );
   });
 
   it('takes lens values from a file, a balanced cover, single linkage and a PCA lens', async () => {

@@ -33,7 +33,7 @@ function rotate(X: Matrix, angle: number): Matrix {
   return matrix(out, X.rows, 2);
 }
 
-/** METHODS.md section 2's sliced Wasserstein, written out directly in double precision. */
+/** The sliced Wasserstein of docs/diagrams.md, written out directly in double precision. */
 function referenceSW(a: [number, number][], b: [number, number][], M = 50): number {
   const proj = (p: [number, number]): [number, number] => [(p[0] + p[1]) / 2, (p[0] + p[1]) / 2];
   const V1 = [...a, ...b.map(proj)];
@@ -78,7 +78,7 @@ describe('persistence-based layer distance', () => {
     expect(same.value).toBeLessThan(1e-5);
     expect(persistenceLayerDistance(one, two).value).toBeGreaterThan(0.1);
   });
-  it('equals the METHODS.md formula on diagrams from the ripser program', (ctx) => {
+  it('equals the documented formula on diagrams from the ripser program', (ctx) => {
     requireTool(ctx, 'ripser');
     const ref = referenceSW(ripserH1(one), ripserH1(two));
     const ours = persistenceLayerDistance(one, two, {

@@ -1,7 +1,8 @@
 /**
  * `topolens capture <model> --layers a,b --inputs x.npy --strategy gap --out dir/`: runs the
  * network on the inputs and writes one point cloud per layer as `<dir>/<layer>.npy` (float32,
- * points x features). Strategies are those of METHODS.md section 4 (src/nn/pointClouds.ts).
+ * points x features). Strategies are those of docs/networks.md, "Point clouds"
+ * (src/nn/pointClouds.ts).
  */
 import { join } from 'node:path';
 import { invalidOption } from '../../core/errors.js';

@@ -1,6 +1,6 @@
 /**
  * `topolens id <cloud> --method twonn|mle|phdim|lpca|pr`: intrinsic dimension of a point cloud
- * (METHODS.md section 3).
+ * (docs/intrinsic-dimension.md).
  *
  * Input: any point-cloud file that `loadPointCloud` (src/data/load.ts) reads: .npy, .npz, .csv,
  * .tsv, .txt, .json, .safetensors.
@@ -94,7 +94,7 @@ export function runIdCommand(file: string, options: IdCommandOptions): Intrinsic
         result = localPca(cloud, {
           ...common,
           k: k ?? 50,
-          rule: options.rule as 'ratio' | 'fan' | 'fo',
+          rule: options.rule as 'ratio' | 'fan' | 'fan-gap' | 'fo',
           threshold: num(options.threshold, '--threshold'),
         });
         break;
@@ -173,7 +173,7 @@ export function registerIdCommand(program: Command): void {
     .option('--seed <seed>', 'random seed (PH-dim subsamples, TwoNN blocks)', '0')
     .option('--variant <v>', 'TwoNN: fit (Ansuini, default) | mle', 'fit')
     .option('--blocks <n>', 'TwoNN block analysis with 1..n blocks (0 = off)', '0')
-    .option('--rule <rule>', 'lPCA: ratio | fan | fo', 'ratio')
+    .option('--rule <rule>', 'lPCA: ratio | fan (scikit-dimension) | fan-gap | fo', 'ratio')
     .option('--threshold <t>', 'lPCA ratio rule: explained-variance threshold', '0.95')
     .option('--approximate', 'approximate neighbours (NN-descent) for very large clouds')
     .option('--pointwise <file>', 'write the pointwise values, one per line (mle, lpca, pr)')

@@ -74,6 +74,10 @@ export interface MapperCommandOptions {
   cover: string;
   clusterer: string;
   eps?: string;
+  epsRule: string;
+  epsQuantile?: string;
+  epsFactor?: string;
+  epsDimensionAdjust: boolean;
   minPoints: string;
   seed: string;
   out: string;
@@ -105,6 +109,10 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
   if (clusterer !== 'dbscan' && clusterer !== 'single-linkage') {
     throw invalidOption(`unknown clusterer '${clusterer}'.`, 'Use dbscan or single-linkage.');
   }
+  const epsRule = opts.epsRule;
+  if (epsRule !== 'quantile' && epsRule !== 'knee') {
+    throw invalidOption(`unknown eps rule '${epsRule}'.`, 'Use quantile (default) or knee.');
+  }
   const bar = progressBar({ label: 'mapper', enabled: !opts.json });
   const lens = chooseLens(opts.lens, cloud, seed);
   const options = {
@@ -115,6 +123,10 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
     cover: cover as 'uniform' | 'balanced',
     clusterer: clusterer as 'dbscan' | 'single-linkage',
     eps: numberOption(opts.eps, '--eps'),
+    epsRule: epsRule as 'quantile' | 'knee',
+    epsQuantile: numberOption(opts.epsQuantile, '--eps-quantile'),
+    epsFactor: numberOption(opts.epsFactor, '--eps-factor'),
+    epsDimensionAdjust: opts.epsDimensionAdjust,
     minPoints: numberOption(opts.minPoints, '--min-points'),
     seed,
     onProgress: (f: number, stage: string) => bar.update(f, stage),
@@ -140,6 +152,7 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
     noiseAssignments: s.noiseAssignments,
     pointsInNoNode: s.pointsInNoNode,
     eps: eps ?? null,
+    epsChoice: s.epsChoice,
     stability: stability?.score ?? null,
     out: opts.out,
   };
@@ -155,7 +168,7 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
   ];
   if (eps) {
     lines.push(
-      `  eps ${eps.eps.toPrecision(6)} (${eps.method}${eps.k !== undefined ? `, k = ${eps.k}, curve of ${eps.sampleSize} points` : ''}), min points ${graph.clusterer.minPoints}`,
+      `  eps ${eps.eps.toPrecision(6)}, min points ${graph.clusterer.minPoints}; eps: ${s.epsChoice}`,
     );
   }
   if (stability)
@@ -179,7 +192,18 @@ export function registerMapper(program: Command): void {
     .option('--overlap <p>', 'overlap fraction in [0, 1)', '0.5')
     .option('--cover <kind>', 'uniform (KeplerMapper) | balanced (equal counts)', 'uniform')
     .option('--clusterer <name>', 'dbscan | single-linkage', 'dbscan')
-    .option('--eps <x>', 'DBSCAN eps (default: knee of the k-distance curve)')
+    .option('--eps <x>', 'DBSCAN eps (default: chosen by --eps-rule)')
+    .option(
+      '--eps-rule <rule>',
+      'quantile (eps = factor x a quantile of the k-distance curve) | knee (Kneedle)',
+      'quantile',
+    )
+    .option('--eps-quantile <q>', 'quantile rule: quantile of the k-distance curve (0.75)')
+    .option(
+      '--eps-factor <f>',
+      'quantile rule: multiple F of that quantile (4; F^(3/d) above local dimension d = 3)',
+    )
+    .option('--no-eps-dimension-adjust', 'quantile rule: use F whatever the local dimension')
     .option('--min-points <n>', 'DBSCAN min points, self included', '5')
     .option('--seed <n>', 'seed of the knee sample, search groups and layout', '0')
     .option(

@@ -1,4 +1,4 @@
-/** Intrinsic-dimension estimators (METHODS.md section 3). */
+/** Intrinsic-dimension estimators (docs/intrinsic-dimension.md). */
 export * from './base.js';
 export * from './twoNN.js';
 export * from './mle.js';

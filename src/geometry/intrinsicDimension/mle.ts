@@ -1,6 +1,6 @@
 /**
  * Levina-Bickel maximum-likelihood intrinsic dimension (NeurIPS 2004) with the MacKay-
- * Ghahramani aggregation (2005); METHODS.md section 3.
+ * Ghahramani aggregation (2005); docs/intrinsic-dimension.md.
  *
  * Per point, with T_j the distance to the j-th nearest neighbour (self excluded):
  *   m_k(x) = [ (1 / (k - 1)) sum_{j=1}^{k-1} log(T_k(x) / T_j(x)) ]^-1

@@ -1,6 +1,6 @@
 /**
  * Persistent-homology fractal dimension (Schweinhart 2020; Adams et al. 2020; Birdal et al.,
- * NeurIPS 2021); METHODS.md section 3.
+ * NeurIPS 2021); docs/intrinsic-dimension.md.
  *
  * For a sample of n points, E_alpha^0(n) = sum over the finite H0 bars of (death - birth)^alpha
  * = sum of MST edge lengths^alpha. For points on a d-dimensional set it grows like

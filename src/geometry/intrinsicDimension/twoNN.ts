@@ -1,6 +1,6 @@
 /**
  * TwoNN (Facco, d'Errico, Rodriguez, Laio, Sci. Rep. 2017), in the variant of Ansuini et al.
- * (NeurIPS 2019) used by [M22] and [M23]; METHODS.md section 3.
+ * (NeurIPS 2019) used by [M22] and [M23]; docs/intrinsic-dimension.md.
  *
  * mu_i = r2(i) / r1(i), the ratio of the distances to the second and first nearest neighbours.
  * Points with r1 = 0 (a duplicate) or r1 = r2 (mu = 1, a tie) are dropped and counted. With N

@@ -1,7 +1,8 @@
 /**
- * Dense (fully connected) networks, among them the Ricci-flow paper's ([B24], METHODS.md
- * section 8): Dense(width, ReLU) x depth, then one sigmoid unit. Hidden layers are named
- * `block1`, `block2`, ... and the output layer `output`, so every layer can be captured.
+ * Dense (fully connected) networks, among them the Ricci-flow paper's ([B24],
+ * docs/curvature-and-ricci-flow.md): Dense(width, ReLU) x depth, then one sigmoid unit. Hidden
+ * layers are named `block1`, `block2`, ... and the output layer `output`, so every layer can be
+ * captured.
  */
 import * as tf from '@tensorflow/tfjs';
 import { invalidOption } from '../../core/errors.js';
