@@ -313,7 +313,35 @@ describe('graph models (tensorflowjs_converter format)', () => {
       }
       // the quantisation did change the activations, and the bound is not vacuous
       expect(largest).toBeGreaterThan(0);
-      expect(worst).toBeGreaterThan(0.02);
+      expect(worst).toBeGreaterThan(0.2);
+      model.dispose();
+    },
+  );
+
+  it.each(['float16', 'uint16', 'uint8'] as const)(
+    '%s: each weight as tfjs dequantises it is within quantizationErrorBound, and the bound is reached',
+    async (encoding) => {
+      const model = await graphModel(encoding, 64);
+      const loaded = model.weights;
+      const originals: [string, Float32Array][] = [
+        ['conv1/kernel', params.conv],
+        ['dense1/kernel', params.dense],
+        ['logits/kernel', params.logits],
+      ];
+      let worst = 0;
+      for (const [name, values] of originals) {
+        const got = loaded[name][0].dataSync();
+        const eps = epsilons(values, encoding);
+        for (let i = 0; i < values.length; i++) {
+          const err = Math.abs(got[i] - values[i]);
+          expect(err).toBeLessThanOrEqual(eps[i]);
+          worst = Math.max(worst, err / eps[i]);
+        }
+      }
+      // rounding to the nearest code comes within 10% of half a step somewhere
+      expect(worst).toBeGreaterThan(0.9);
+      // the int32 Reshape target is stored unquantised
+      expect(Array.from(loaded['flatten/shape'][0].dataSync())).toEqual([-1, 36]);
       model.dispose();
     },
   );
