@@ -85,6 +85,12 @@ export async function captureActivations(
   options: CaptureOptions,
 ): Promise<Record<string, FloatTensorData>> {
   checkLayerNames(model, options.layers);
+  if (model.inputs.length !== 1) {
+    throw invalidInput(
+      `the model has ${model.inputs.length} inputs (${model.inputs.map((i) => `${i.name} [${i.shape.map((d) => d ?? '?').join(', ')}]`).join(', ')}); topolens feeds one input array to a layers model`,
+      'capture a one-input sub-model (tf.model with one input), or convert the model to a graph model and use captureGraphModel with one array per input',
+    );
+  }
   checkModelInputs(model.inputs[0].shape, inputs);
   const batchSize = options.batchSize ?? 128;
   if (!Number.isInteger(batchSize) || batchSize < 1)

@@ -319,3 +319,73 @@ export function requantiseLayersModel(
   const { manifest, files } = shard(enc.specs, enc.bytes, shardBytes);
   return { modelJson: JSON.stringify({ ...json, weightsManifest: manifest }), files };
 }
+
+/**
+ * Token ids [?, length] (int32) -> GatherV2 from an embedding [vocab, dim] (`embed`) -> Mean over
+ * the tokens (`pooled`) -> Relu (`out`).
+ */
+export function tokenGraphDef(length: number, vocab: number, dim: number) {
+  const weights: NamedWeight[] = [
+    {
+      name: 'embedding',
+      shape: [vocab, dim],
+      dtype: 'float32',
+      values: Float32Array.from({ length: vocab * dim }, (_, i) => Math.sin(i + 1)),
+    },
+    { name: 'gather/axis', shape: [], dtype: 'int32', values: [0] },
+    { name: 'mean/axis', shape: [1], dtype: 'int32', values: [1] },
+  ];
+  const topology = {
+    node: [
+      {
+        name: 'ids',
+        op: 'Placeholder',
+        attr: { dtype: { type: 'DT_INT32' }, shape: { shape: dims([-1, length]) } },
+      },
+      ...weights.map(constNode),
+      {
+        name: 'embed',
+        op: 'GatherV2',
+        input: ['embedding', 'ids', 'gather/axis'],
+        attr: {
+          Tparams: T,
+          Tindices: { type: 'DT_INT32' },
+          Taxis: { type: 'DT_INT32' },
+          batch_dims: { i: '0' },
+        },
+      },
+      {
+        name: 'pooled',
+        op: 'Mean',
+        input: ['embed', 'mean/axis'],
+        attr: { T, Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } },
+      },
+      { name: 'out', op: 'Relu', input: ['pooled'], attr: { T } },
+    ],
+    library: {},
+    versions: { producer: 1482 },
+  };
+  return { topology, weights };
+}
+
+/** Two float inputs a, b [?, 3] -> AddV2 (`sum`) -> Relu (`out`); one weight-free graph. */
+export function twoInputGraphDef() {
+  const input = (name: string) => ({
+    name,
+    op: 'Placeholder',
+    attr: { dtype: T, shape: { shape: dims([-1, 3]) } },
+  });
+  return {
+    topology: {
+      node: [
+        input('a'),
+        input('b'),
+        { name: 'sum', op: 'AddV2', input: ['a', 'b'], attr: { T } },
+        { name: 'out', op: 'Relu', input: ['sum'], attr: { T } },
+      ],
+      library: {},
+      versions: { producer: 1482 },
+    },
+    weights: [] as NamedWeight[],
+  };
+}

@@ -18,6 +18,8 @@ import {
   cnnWeights,
   graphModelFiles,
   savedFrom,
+  tokenGraphDef,
+  twoInputGraphDef,
   type CnnWeights,
   type Encoding,
 } from './graphFixtures.js';
@@ -361,6 +363,96 @@ describe('graph models (tensorflowjs_converter format)', () => {
     const ref = handForward('float32')['dense1/Relu'];
     expect(got['dense1/Relu'].shape).toEqual([N, 5]);
     got['dense1/Relu'].data.forEach((v, i) => expect(v).toBeCloseTo(ref.v[i], 5));
+    model.dispose();
+  });
+
+  it('token ids (int32 input): embedding lookup and mean pooling captured as computed by hand', async () => {
+    const { topology, weights } = tokenGraphDef(4, 10, 3);
+    const g = graphModelFiles(topology, weights, 'float32');
+    const model = await loadGraphModel(savedFrom(g.modelJson, g.files));
+    expect(graphModelInputs(model)).toEqual([{ name: 'ids', shape: [null, 4], dtype: 'int32' }]);
+    const ids = Int32Array.from([0, 1, 2, 3, 9, 9, 9, 9, 5, 0, 5, 0]);
+    const table = weights[0].values;
+    // float ids are accepted when they are integers (the .npy reader gives floats)
+    for (const data of [ids, Float32Array.from(ids)]) {
+      const got = await captureGraphModel(
+        model,
+        { data, shape: [3, 4] },
+        { nodes: ['pooled', 'out'] },
+      );
+      expect(got.pooled.shape).toEqual([3, 3]);
+      for (let n = 0; n < 3; n++)
+        for (let d = 0; d < 3; d++) {
+          let mean = 0;
+          for (let t = 0; t < 4; t++) mean += table[ids[n * 4 + t] * 3 + d] / 4;
+          expect(got.pooled.data[n * 3 + d]).toBeCloseTo(mean, 6);
+          expect(got.out.data[n * 3 + d]).toBeCloseTo(Math.max(0, mean), 6);
+        }
+    }
+    await expect(
+      captureGraphModel(
+        model,
+        { data: Float32Array.from({ length: 12 }, () => 0.5), shape: [3, 4] },
+        { nodes: ['out'] },
+      ),
+    ).rejects.toThrow(/holds 0.5 but the model's input is int32/);
+    const shapes = await probeGraphShapes(model);
+    expect(shapes.map((n) => [n.name, n.shape])).toEqual([
+      ['ids', [null, 4]],
+      ['embed', [null, 4, 3]],
+      ['pooled', [null, 3]],
+      ['out', [null, 3]],
+    ]);
+    model.dispose();
+  });
+
+  it('several inputs: one array per input name; one array for two inputs is a clear error', async () => {
+    const { topology, weights } = twoInputGraphDef();
+    const g = graphModelFiles(topology, weights, 'float32');
+    const model = await loadGraphModel(savedFrom(g.modelJson, g.files));
+    const a = { data: Float32Array.from([1, -2, 3, 0, 0, 1]), shape: [2, 3] };
+    const b = { data: Float32Array.from([1, 1, -4, 2, -1, 0]), shape: [2, 3] };
+    const got = await captureGraphModel(model, { a, b }, { nodes: ['sum', 'out'], batchSize: 1 });
+    expect(Array.from(got.sum.data)).toEqual([2, -1, -1, 2, -1, 1]);
+    expect(Array.from(got.out.data)).toEqual([2, 0, 0, 2, 0, 1]);
+    await expect(captureGraphModel(model, a, { nodes: ['out'] })).rejects.toThrow(
+      /has 2 inputs \(a \[\?, 3\] float32, b \[\?, 3\] float32\) but one array was given/,
+    );
+    await expect(
+      captureGraphModel(
+        model,
+        { a, b: { data: b.data.subarray(0, 3), shape: [1, 3] } },
+        { nodes: ['out'] },
+      ),
+    ).rejects.toThrow(/different numbers of rows \(a: 2, b: 1\)/);
+    await expect(captureGraphModel(model, { a, b, c: a }, { nodes: ['out'] })).rejects.toThrow(
+      /no input named 'c'/,
+    );
+    model.dispose();
+  });
+
+  it('a graph with a dynamic op runs through executeAsync', async () => {
+    const { topology, weights } = twoInputGraphDef();
+    topology.node.push({
+      name: 'where',
+      op: 'Where',
+      input: ['out'],
+      attr: { T: { type: 'DT_FLOAT' } },
+    } as never);
+    const g = graphModelFiles(topology, weights, 'float32');
+    const model = await loadGraphModel(savedFrom(g.modelJson, g.files));
+    expect(() => model.execute({ a: tf.zeros([1, 3]), b: tf.zeros([1, 3]) }, ['where'])).toThrow(
+      /executeAsync/,
+    );
+    const probed = await probeGraphShapes(model);
+    // zero inputs: no true element, so Where gives [0, 2] (not a batch axis: kept whole)
+    expect(probed.find((n) => n.name === 'where')?.shape).toEqual([0, 2]);
+    const a = { data: Float32Array.from([1, 0, 3]), shape: [1, 3] };
+    const b = { data: Float32Array.from([0, 0, 0]), shape: [1, 3] };
+    // one input row, two non-zero positions: [2, 2] is not one row per input
+    await expect(captureGraphModel(model, { a, b }, { nodes: ['where'] })).rejects.toThrow(
+      /node 'where' has shape \[2, 2\], whose first axis is not the batch of 1 inputs/,
+    );
     model.dispose();
   });
 

@@ -1,19 +1,24 @@
 /**
  * Shared by `topolens layers` and `topolens capture`: reads a network from disk (an ONNX file, or
- * a tfjs model.json with its weights file beside it) and reads input arrays (.npy).
+ * a tfjs model.json, layers or graph model, with its weight shards beside it) and reads input
+ * arrays (.npy).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { TopolensError } from '../../core/errors.js';
 import { initBackend, type BackendName } from '../../nn/backend.js';
-import { loadModel } from '../../nn/modelIO.js';
+import { loadGraphModel } from '../../nn/graphModel.js';
+import { loadModel, parseModelJson, type ModelFormat, type SavedModel } from '../../nn/modelIO.js';
+import { joinShards, shardPaths } from '../../nn/weightsManifest.js';
 import { parseOnnx } from '../../nn/onnx.js';
 import { parseNpy } from '../../data/npy.js';
 import type { TensorData } from '../../nn/tensorData.js';
 
 export type LoadedNetwork =
-  { kind: 'onnx'; model: ReturnType<typeof parseOnnx> } | { kind: 'tfjs'; model: tf.LayersModel };
+  | { kind: 'onnx'; model: ReturnType<typeof parseOnnx> }
+  | { kind: 'tfjs'; model: tf.LayersModel }
+  | { kind: 'graph'; model: tf.GraphModel };
 
 function readOrFail(path: string, what: string): Uint8Array {
   if (!existsSync(path)) {
@@ -22,7 +27,30 @@ function readOrFail(path: string, what: string): Uint8Array {
   return readFileSync(path);
 }
 
-/** Loads `path` (.onnx, or a tfjs model.json whose weights file sits beside it). */
+/**
+ * Reads a tfjs model.json and every weight shard its manifest names (files beside it, joined in
+ * manifest order); a missing shard is named.
+ */
+export function readTfjsModel(path: string): { saved: SavedModel; format: ModelFormat } {
+  const modelJson = new TextDecoder().decode(readOrFail(path, 'the model'));
+  const parsed = parseModelJson(modelJson, path);
+  const files = shardPaths(parsed.manifest);
+  const missing = files.filter((f) => !existsSync(join(dirname(path), f)));
+  if (missing.length > 0) {
+    throw new TopolensError(
+      'missing-file',
+      `the weights file${missing.length > 1 ? 's' : ''} ${missing.map((f) => join(dirname(path), f)).join(', ')} named by ${path} ${missing.length > 1 ? 'do' : 'does'} not exist`,
+      'keep model.json and every weight shard its weightsManifest names in the same folder',
+    );
+  }
+  const weights = joinShards(files.map((f) => readFileSync(join(dirname(path), f))));
+  return { saved: { modelJson, weights, weightFiles: files }, format: parsed.format };
+}
+
+/**
+ * Loads `path`: an .onnx file, or a tfjs model.json (layers model, or graph model as
+ * tensorflowjs_converter writes it) whose weight shards sit beside it.
+ */
 export async function loadNetwork(
   path: string,
   backend: BackendName = 'wasm',
@@ -31,32 +59,27 @@ export async function loadNetwork(
   if (ext === '.onnx')
     return { kind: 'onnx', model: parseOnnx(readOrFail(path, 'the model'), path) };
   if (ext === '.json') {
-    const modelJson = new TextDecoder().decode(readOrFail(path, 'the model'));
-    let weightsPath = join(dirname(path), 'weights.bin');
-    try {
-      const manifest = (JSON.parse(modelJson) as { weightsManifest?: Array<{ paths?: string[] }> })
-        .weightsManifest;
-      const first = manifest?.[0]?.paths?.[0];
-      if (first) weightsPath = join(dirname(path), first);
-    } catch {
-      // loadModel reports the JSON error
-    }
-    const weights = existsSync(weightsPath) ? readFileSync(weightsPath) : new Uint8Array(0);
-    if (!existsSync(weightsPath) && modelJson.trim().startsWith('{')) {
-      throw new TopolensError(
-        'missing-file',
-        `the weights file ${weightsPath} named by ${path} does not exist`,
-        'keep model.json and its weights file in the same folder',
-      );
-    }
+    const { saved, format } = readTfjsModel(path);
     await initBackend({ backend });
-    return { kind: 'tfjs', model: await loadModel({ modelJson, weights }, path) };
+    if (format === 'graph-model')
+      return { kind: 'graph', model: await loadGraphModel(saved, path) };
+    return { kind: 'tfjs', model: await loadModel(saved, path) };
   }
   throw new TopolensError(
     'unsupported',
     `cannot read a model from ${path}`,
-    'pass an ONNX file (.onnx) or a TensorFlow.js model.json',
+    'pass an ONNX file (.onnx) or a TensorFlow.js model.json (layers or graph model)',
   );
+}
+
+/** Whether the network's (first) input takes integers (token ids) rather than floats. */
+export function inputsAreInt(net: LoadedNetwork): boolean {
+  if (net.kind === 'tfjs') return net.model.inputs[0]?.dtype === 'int32';
+  if (net.kind === 'graph') return net.model.inputs[0]?.dtype === 'int32';
+  const weights = new Set(net.model.graph?.initializer?.map((t) => t.name) ?? []);
+  const input = net.model.graph?.input?.find((v) => !weights.has(v.name ?? ''));
+  const type = (input?.type as { tensorType?: { elemType?: number } } | null)?.tensorType?.elemType;
+  return type === 7; // INT64: token ids (topolens feeds them as int64)
 }
 
 /** Reads a .npy array as float32, or as int32 when `asInt` (token ids). */
