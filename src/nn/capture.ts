@@ -88,7 +88,7 @@ export async function captureActivations(
   if (model.inputs.length !== 1) {
     throw invalidInput(
       `the model has ${model.inputs.length} inputs (${model.inputs.map((i) => `${i.name} [${i.shape.map((d) => d ?? '?').join(', ')}]`).join(', ')}); topolens feeds one input array to a layers model`,
-      'capture a one-input sub-model (tf.model with one input), or convert the model to a graph model and use captureGraphModel with one array per input',
+      'capture from a one-input part of it (tf.model with one of its inputs), or from a graph model of it (tensorflowjs_converter; captureGraphModel takes one array per input)',
     );
   }
   checkModelInputs(model.inputs[0].shape, inputs);
