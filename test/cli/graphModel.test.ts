@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { initBackend } from '../../src/nn/backend.js';
 import { vggNetwork } from '../../src/nn/architectures/index.js';
 import { saveModel } from '../../src/nn/modelIO.js';
@@ -158,6 +159,40 @@ describe('topolens layers / capture on graph models and quantised layers models'
     // row 1: ids 0, 0, 9, 9 -> mean of embedding rows 0 and 9 (uint8-quantised table sin(i + 1))
     const table = (i: number, d: number) => Math.sin(i * 3 + d + 1);
     for (let d = 0; d < 3; d++) expect(got[3 + d]).toBeCloseTo((table(0, d) + table(9, d)) / 2, 2);
+  });
+
+  it('several inputs from an .npz with one array per input name', async () => {
+    const a = encodeNpyFloat32(Float32Array.from([1, -2, 3, 0, 0, 1]), [2, 3]);
+    const b = encodeNpyFloat32(Float32Array.from([1, 1, -4, 2, -1, 0]), [2, 3]);
+    writeFileSync(join(dir, 'ab.npz'), zipSync({ 'a.npy': a, 'b.npy': b }));
+    const out = join(dir, 'ab-out');
+    await runCapture(
+      join(dir, 'two', 'model.json'),
+      { ...base, strategy: 'dense', layers: 'sum,out', inputs: join(dir, 'ab.npz'), out },
+      false,
+    );
+    expect(Array.from(parseNpy(readFileSync(join(out, 'sum.npy'))).data)).toEqual([
+      2, -1, -1, 2, -1, 1,
+    ]);
+    expect(Array.from(parseNpy(readFileSync(join(out, 'out.npy'))).data)).toEqual([
+      2, 0, 0, 2, 0, 1,
+    ]);
+    // a one-input model given two arrays; token ids that are not integers
+    const opts = { ...base, layers: 'conv1/Relu', out: join(dir, 'bad-npz') };
+    await expect(
+      runCapture(join(dir, 'cnn', 'model.json'), { ...opts, inputs: join(dir, 'ab.npz') }, false),
+    ).rejects.toThrow(/holds 2 arrays \(a, b\) but the model takes one input/);
+    writeFileSync(
+      join(dir, 'half.npy'),
+      encodeNpyFloat32(Float32Array.from([1, 2, 3, 0.5]), [1, 4]),
+    );
+    await expect(
+      runCapture(
+        join(dir, 'tokens', 'model.json'),
+        { ...opts, layers: 'pooled', inputs: join(dir, 'half.npy') },
+        false,
+      ),
+    ).rejects.toThrow(/holds 0.5 at flat index 3 but the model takes integers/);
   });
 
   it('clear errors: a missing shard is named; two inputs from one array; unknown node', async () => {

@@ -19,7 +19,7 @@ import type { FloatTensorData } from '../../nn/tensorData.js';
 import { takeRows } from '../../nn/tensorData.js';
 import { writeFileAtomic } from '../output.js';
 import { progressBar } from '../progress.js';
-import { inputsAreInt, loadNetwork, readInputs } from './nnModel.js';
+import { loadNetwork, readInputs, readNetworkInputs } from './nnModel.js';
 
 export interface CaptureCommandOptions {
   layers: string;
@@ -91,7 +91,7 @@ export async function runCapture(
   const backend = o.backend === 'cpu' ? 'cpu' : o.backend === 'wasm' ? 'wasm' : undefined;
   if (!backend) throw invalidOption(`--backend must be wasm or cpu, got '${o.backend}'`);
   const net = await loadNetwork(model, backend);
-  const inputs = readInputs(o.inputs, inputsAreInt(net));
+  const { first: inputs, all: allInputs } = readNetworkInputs(net, o.inputs);
   const bar = progressBar({ label: 'capture', enabled: showProgress });
   // all-positions subsamples over the whole set, so it runs after capture; the others per batch
   const perBatch = strategy !== 'all-positions';
@@ -124,7 +124,7 @@ export async function runCapture(
     net.model.dispose();
   } else if (net.kind === 'graph') {
     try {
-      captured = await captureGraphModel(net.model, inputs, {
+      captured = await captureGraphModel(net.model, allInputs, {
         nodes: layers,
         batchSize,
         reduce: perBatch ? reduce : undefined,

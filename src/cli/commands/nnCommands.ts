@@ -55,8 +55,8 @@ export function registerCapture(program: Command): void {
       'comma-separated layer (tfjs layers model), node (graph model) or tensor (ONNX) names; see topolens layers',
     )
     .requiredOption(
-      '--inputs <file.npy>',
-      'inputs, first axis = samples (images NHWC for tfjs, NCHW for ONNX by default)',
+      '--inputs <file.npy|file.npz>',
+      'inputs, first axis = samples (images NHWC for tfjs, NCHW for ONNX by default); a graph model with several inputs: an .npz with one array per input name',
     )
     .requiredOption('--out <dir>', 'output folder; one <layer>.npy per layer')
     .option(

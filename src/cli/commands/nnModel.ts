@@ -1,18 +1,20 @@
 /**
  * Shared by `topolens layers` and `topolens capture`: reads a network from disk (an ONNX file, or
  * a tfjs model.json, layers or graph model, with its weight shards beside it) and reads input
- * arrays (.npy).
+ * arrays (.npy, or .npz with one array per input of a graph model).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { TopolensError } from '../../core/errors.js';
+import { TopolensError, invalidInput } from '../../core/errors.js';
 import { initBackend, type BackendName } from '../../nn/backend.js';
 import { loadGraphModel } from '../../nn/graphModel.js';
 import { loadModel, parseModelJson, type ModelFormat, type SavedModel } from '../../nn/modelIO.js';
 import { joinShards, shardPaths } from '../../nn/weightsManifest.js';
 import { parseOnnx } from '../../nn/onnx.js';
 import { parseNpy } from '../../data/npy.js';
+import { parseNpz } from '../../data/npz.js';
+import type { NdArray } from '../../data/ndarray.js';
 import type { TensorData } from '../../nn/tensorData.js';
 
 export type LoadedNetwork =
@@ -82,8 +84,56 @@ export function inputsAreInt(net: LoadedNetwork): boolean {
   return type === 7; // INT64: token ids (topolens feeds them as int64)
 }
 
+function toTensorData(a: NdArray, asInt: boolean, what: string): TensorData {
+  if (!asInt) return { data: Float32Array.from(a.data), shape: a.shape };
+  const bad = Array.prototype.findIndex.call(a.data, (v: number) => !Number.isInteger(v));
+  if (bad >= 0) {
+    throw invalidInput(
+      `${what} holds ${a.data[bad]} at flat index ${bad} but the model takes integers (token ids)`,
+      'save the token ids as integers',
+    );
+  }
+  return { data: Int32Array.from(a.data), shape: a.shape };
+}
+
 /** Reads a .npy array as float32, or as int32 when `asInt` (token ids). */
 export function readInputs(path: string, asInt = false): TensorData {
-  const a = parseNpy(readOrFail(path, 'the inputs file'), path);
-  return { data: asInt ? Int32Array.from(a.data) : Float32Array.from(a.data), shape: a.shape };
+  return toTensorData(parseNpy(readOrFail(path, 'the inputs file'), path), asInt, path);
+}
+
+/**
+ * The inputs of `net` from `path`: a .npy array (a one-input network), or an .npz holding one
+ * array per input of a graph model, named after the input (numpy.savez(path, ids=..., mask=...)).
+ * `first` is the array of the first input (the rows every input shares); `all` what the capture
+ * takes.
+ */
+export function readNetworkInputs(
+  net: LoadedNetwork,
+  path: string,
+): { first: TensorData; all: TensorData | Record<string, TensorData> } {
+  if (extname(path).toLowerCase() !== '.npz') {
+    const t = readInputs(path, inputsAreInt(net));
+    return { first: t, all: t };
+  }
+  const arrays = parseNpz(readOrFail(path, 'the inputs file'), path);
+  const names = [...arrays.keys()];
+  if (net.kind !== 'graph' || net.model.inputs.length === 1) {
+    if (arrays.size !== 1) {
+      throw invalidInput(
+        `${path} holds ${arrays.size} arrays (${names.join(', ')}) but the model takes one input`,
+        'save the one input array (.npy, or an .npz with one array)',
+      );
+    }
+    const t = toTensorData(arrays.get(names[0])!, inputsAreInt(net), `${path}:${names[0]}`);
+    return { first: t, all: t };
+  }
+  const inputs = net.model.inputs;
+  const keys = net.model.inputNodes;
+  const all: Record<string, TensorData> = {};
+  for (const name of names) {
+    const k = inputs.findIndex((info, i) => info.name === name || keys[i] === name);
+    all[name] = toTensorData(arrays.get(name)!, inputs[k]?.dtype === 'int32', `${path}:${name}`);
+  }
+  const first = all[inputs[0].name] ?? all[keys[0]] ?? all[names[0]];
+  return { first, all };
 }
