@@ -274,6 +274,7 @@ export function graphModelFiles(
   encoding: Encoding,
   shardBytes = 1 << 22,
   groupSizes: number[] = [],
+  extra: Record<string, unknown> = {},
 ): { modelJson: string; files: Record<string, Uint8Array> } {
   const { specs, bytes } = encodeWeights(weights, encoding);
   const { manifest, files } = shard(specs, bytes, shardBytes, groupSizes);
@@ -283,6 +284,7 @@ export function graphModelFiles(
     convertedBy: 'TensorFlow.js Converter v4.22.0',
     modelTopology: topology,
     weightsManifest: manifest,
+    ...extra,
   });
   return { modelJson, files };
 }
@@ -388,4 +390,93 @@ export function twoInputGraphDef() {
     },
     weights: [] as NamedWeight[],
   };
+}
+
+/**
+ * The same CNN as `cnnGraphDef` as tensorflowjs_converter writes a converted Keras model: conv,
+ * bias and ReLU fused into one `_FusedConv2D`, dense layers as `_FusedMatMul`, node names under
+ * `StatefulPartitionedCall/`, the input node `input_1` and a serving signature naming it `image`.
+ */
+export function fusedCnnModelJson(
+  weights: NamedWeight[],
+  h: number,
+  w: number,
+  cin: number,
+): { topology: object; signature: object; weights: NamedWeight[] } {
+  const p = 'StatefulPartitionedCall/sequential/';
+  const renamed = weights.map((x) => ({ ...x, name: p + x.name }));
+  const fused = (ops: string[]) => ({
+    fused_ops: { list: { s: ops.map(b64) } },
+    num_args: { i: '1' },
+    epsilon: { f: 0 },
+  });
+  const topology = {
+    node: [
+      {
+        name: 'input_1',
+        op: 'Placeholder',
+        attr: { dtype: T, shape: { shape: dims([-1, h, w, cin]) } },
+      },
+      ...renamed.map(constNode),
+      {
+        name: p + 'conv1/Relu',
+        op: '_FusedConv2D',
+        input: ['input_1', p + 'conv1/kernel', p + 'conv1/bias'],
+        attr: {
+          T,
+          strides: ints([1, 1, 1, 1]),
+          padding: { s: b64('SAME') },
+          data_format: { s: b64('NHWC') },
+          dilations: ints([1, 1, 1, 1]),
+          ...fused(['BiasAdd', 'Relu']),
+        },
+      },
+      {
+        name: p + 'pool1/MaxPool',
+        op: 'MaxPool',
+        input: [p + 'conv1/Relu'],
+        attr: {
+          T,
+          ksize: ints([1, 2, 2, 1]),
+          strides: ints([1, 2, 2, 1]),
+          padding: { s: b64('VALID') },
+          data_format: { s: b64('NHWC') },
+        },
+      },
+      {
+        name: p + 'flatten/Reshape',
+        op: 'Reshape',
+        input: [p + 'pool1/MaxPool', p + 'flatten/shape'],
+        attr: { T, Tshape: { type: 'DT_INT32' } },
+      },
+      {
+        name: p + 'dense1/Relu',
+        op: '_FusedMatMul',
+        input: [p + 'flatten/Reshape', p + 'dense1/kernel', p + 'dense1/bias'],
+        attr: {
+          T,
+          transpose_a: { b: false },
+          transpose_b: { b: false },
+          ...fused(['BiasAdd', 'Relu']),
+        },
+      },
+      {
+        name: p + 'logits/BiasAdd',
+        op: '_FusedMatMul',
+        input: [p + 'dense1/Relu', p + 'logits/kernel', p + 'logits/bias'],
+        attr: { T, transpose_a: { b: false }, transpose_b: { b: false }, ...fused(['BiasAdd']) },
+      },
+      { name: p + 'probs', op: 'Softmax', input: [p + 'logits/BiasAdd'], attr: { T } },
+      { name: 'Identity', op: 'Identity', input: [p + 'probs'], attr: { T } },
+    ],
+    library: {},
+    versions: { producer: 1482 },
+  };
+  const signature = {
+    inputs: {
+      image: { name: 'input_1:0', dtype: 'DT_FLOAT', tensorShape: dims([-1, h, w, cin]) },
+    },
+    outputs: { probs: { name: 'Identity:0', dtype: 'DT_FLOAT', tensorShape: dims([-1, 3]) } },
+  };
+  return { topology, signature, weights: renamed };
 }

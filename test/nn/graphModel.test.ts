@@ -16,6 +16,7 @@ import {
   cnnGraphDef,
   cnnNamedWeights,
   cnnWeights,
+  fusedCnnModelJson,
   graphModelFiles,
   savedFrom,
   tokenGraphDef,
@@ -347,6 +348,37 @@ describe('graph models (tensorflowjs_converter format)', () => {
       model.dispose();
     },
   );
+
+  it('a converter-style model (fused ops, signature, StatefulPartitionedCall names) captures as by hand', async () => {
+    const f = fusedCnnModelJson(named, H, W, C);
+    const g = graphModelFiles(f.topology, f.weights, 'float32', 1 << 22, [], {
+      signature: f.signature,
+    });
+    const model = await loadGraphModel(savedFrom(g.modelJson, g.files));
+    expect(graphModelInputs(model)).toEqual([
+      { name: 'input_1', shape: [null, H, W, C], dtype: 'float32' },
+    ]);
+    const p = 'StatefulPartitionedCall/sequential/';
+    const ops = Object.fromEntries(listGraphNodes(model).map((n) => [n.name, n.op]));
+    expect(ops[p + 'conv1/Relu']).toBe('_FusedConv2D');
+    const ref = handForward('float32');
+    const inputs = { data: x, shape: [N, H, W, C] };
+    expect(model.inputNodes).toEqual(['image']);
+    // one array, or a record keyed by the node name or the signature's key
+    for (const given of [inputs, { input_1: inputs }, { image: inputs }]) {
+      const got = await captureGraphModel(model, given, {
+        nodes: [p + 'conv1/Relu', p + 'dense1/Relu', p + 'logits/BiasAdd'],
+      });
+      for (const name of ['conv1/Relu', 'dense1/Relu', 'logits/BiasAdd']) {
+        const data = got[p + name].data;
+        for (let i = 0; i < data.length; i++)
+          expect(Math.abs(data[i] - ref[name].v[i])).toBeLessThanOrEqual(ROUNDING * ref[name].m[i]);
+      }
+    }
+    const probed = await probeGraphShapes(model);
+    expect(probed.find((n) => n.name === p + 'dense1/Relu')?.shape).toEqual([null, 5]);
+    model.dispose();
+  });
 
   it('a fixed batch axis runs in batches of that size (the last padded) and keeps every row', async () => {
     const fixed = cnnGraphDef(named, H, W, C, 4);
