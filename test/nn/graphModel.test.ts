@@ -12,6 +12,7 @@ import { loadModel } from '../../src/nn/modelIO.js';
 import { captureActivations } from '../../src/nn/capture.js';
 import { quantizationErrorBound } from '../../src/nn/weightsManifest.js';
 import { createRng } from '../../src/core/rng.js';
+import type { TensorData } from '../../src/nn/tensorData.js';
 import {
   cnnGraphDef,
   cnnNamedWeights,
@@ -365,7 +366,12 @@ describe('graph models (tensorflowjs_converter format)', () => {
     const inputs = { data: x, shape: [N, H, W, C] };
     expect(model.inputNodes).toEqual(['image']);
     // one array, or a record keyed by the node name or the signature's key
-    for (const given of [inputs, { input_1: inputs }, { image: inputs }]) {
+    const givens: (TensorData | Record<string, TensorData>)[] = [
+      inputs,
+      { input_1: inputs },
+      { image: inputs },
+    ];
+    for (const given of givens) {
       const got = await captureGraphModel(model, given, {
         nodes: [p + 'conv1/Relu', p + 'dense1/Relu', p + 'logits/BiasAdd'],
       });
