@@ -97,6 +97,35 @@ describe('topolens layers / capture on graph models and quantised layers models'
     expect(byName['x']).toEqual({ name: 'x', type: 'Placeholder', shape: [6, 6, 2] });
   });
 
+  it('layers on a graph input with open dimensions: no shapes, or shapes for --input-shape', async () => {
+    // x [?, ?, 3] -> Relu: the probe cannot run without a length
+    const single = {
+      node: [
+        {
+          name: 'a',
+          op: 'Placeholder',
+          attr: {
+            dtype: { type: 'DT_FLOAT' },
+            shape: { shape: { dim: [{ size: '-1' }, { size: '-1' }, { size: '3' }] } },
+          },
+        },
+        { name: 'r', op: 'Relu', input: ['a'], attr: { T: { type: 'DT_FLOAT' } } },
+      ],
+      versions: {},
+    };
+    const path = writeModel(join(dir, 'open'), graphModelFiles(single, [], 'float32'));
+    expect(await layersOf(path)).toEqual([
+      { name: 'a', type: 'Placeholder', shape: null },
+      { name: 'r', type: 'Relu', shape: null },
+    ]);
+    expect((await layersOf(path, [1, 7, 3]))[1]).toEqual({
+      name: 'r',
+      type: 'Relu',
+      shape: [7, 3],
+    });
+    expect((await layersOf(path, [7, 3]))[1]).toEqual({ name: 'r', type: 'Relu', shape: [7, 3] });
+  });
+
   it('capture writes GAP and dense clouds equal to the library capture', async () => {
     const out = join(dir, 'out');
     const summary = await runCapture(

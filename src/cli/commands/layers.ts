@@ -40,9 +40,14 @@ async function graphRows(model: tf.GraphModel, inputShape?: number[]): Promise<L
   const canProbe =
     inputShape !== undefined ||
     inputs.every((i) => i.shape !== null && i.shape.slice(1).every((d) => d !== null));
-  const nodes = canProbe
-    ? await probeGraphShapes(model, inputShape ? { [inputs[0].name]: inputShape } : {})
-    : listGraphNodes(model);
+  let nodes = listGraphNodes(model);
+  if (inputShape !== undefined) {
+    nodes = await probeGraphShapes(model, { [inputs[0].name]: inputShape });
+  } else if (canProbe) {
+    // the listing matters more than the shapes: a graph that zeros cannot run is listed without
+    // them ('?'), and --input-shape makes the probe's error visible
+    nodes = await probeGraphShapes(model).catch(() => nodes);
+  }
   return nodes.map((n) => ({
     name: n.name,
     type: n.op,
