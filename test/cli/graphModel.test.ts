@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
+import onnxProto from 'onnx-proto';
 import { initBackend } from '../../src/nn/backend.js';
 import { vggNetwork } from '../../src/nn/architectures/index.js';
 import { saveModel } from '../../src/nn/modelIO.js';
@@ -222,6 +223,51 @@ describe('topolens layers / capture on graph models and quantised layers models'
         false,
       ),
     ).rejects.toThrow(/holds 0.5 at flat index 3 but the model takes integers/);
+  });
+
+  it('an ONNX model with an int64 input (token ids) is fed integers', async () => {
+    const { onnx } = onnxProto;
+    const vi = (name: string, elemType: number) =>
+      onnx.ValueInfoProto.create({
+        name,
+        type: {
+          tensorType: { elemType, shape: { dim: [{ dimParam: 'batch' }, { dimValue: 3 }] } },
+        },
+      });
+    const T = onnx.TensorProto.DataType;
+    const model = onnx.ModelProto.create({
+      irVersion: 7,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'ids',
+        node: [
+          {
+            name: 'cast',
+            opType: 'Cast',
+            input: ['ids'],
+            output: ['f'],
+            attribute: [{ name: 'to', type: 2, i: T.FLOAT }],
+          },
+          { name: 'neg', opType: 'Neg', input: ['f'], output: ['y'] },
+        ],
+        input: [vi('ids', T.INT64)],
+        output: [vi('y', T.FLOAT)],
+      },
+    });
+    writeFileSync(join(dir, 'ids.onnx'), onnx.ModelProto.encode(model).finish());
+    writeFileSync(
+      join(dir, 'ids3.npy'),
+      encodeNpyFloat32(Float32Array.from([1, 2, 3, 7, 8, 9]), [2, 3]),
+    );
+    const out = join(dir, 'ids-out');
+    await runCapture(
+      join(dir, 'ids.onnx'),
+      { ...base, strategy: 'dense', layers: 'y', inputs: join(dir, 'ids3.npy'), out },
+      false,
+    );
+    expect(Array.from(parseNpy(readFileSync(join(out, 'y.npy'))).data)).toEqual([
+      -1, -2, -3, -7, -8, -9,
+    ]);
   });
 
   it('clear errors: a missing shard is named; two inputs from one array; unknown node', async () => {
