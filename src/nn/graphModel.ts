@@ -228,6 +228,24 @@ export interface GraphCaptureOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** A failed run, with the way out: a kernel the backend lacks, or inputs that do not fit. */
+function runFailure(err: Error, what: string): TopolensError {
+  const missingKernel = /not registered for backend '([^']+)'/.exec(err.message);
+  if (missingKernel) {
+    return new TopolensError(
+      'unsupported',
+      `the graph model failed on ${what}: ${err.message}`,
+      missingKernel[1] === 'wasm'
+        ? 'run it on the CPU backend (--backend cpu; initBackend({backend: "cpu"})), which has every kernel'
+        : 'TensorFlow.js does not implement this op on this backend',
+    );
+  }
+  return invalidInput(
+    `the graph model failed on ${what}: ${err.message}`,
+    'check the input shapes and types against topolens layers <model> (--input-shape for open dimensions)',
+  );
+}
+
 /** Runs the graph on one batch; `execute` where it can, `executeAsync` for dynamic graphs. */
 async function runGraph(
   model: tf.GraphModel,
@@ -325,10 +343,7 @@ export async function captureGraphModel(
         outs = await runGraph(model, feed, names, state);
       } catch (err) {
         if (err instanceof TopolensError) throw err;
-        throw invalidInput(
-          `the graph model failed on a batch of ${size} inputs: ${(err as Error).message}`,
-          'check the input shapes and types against topolens layers <model>',
-        );
+        throw runFailure(err as Error, `a batch of ${size} inputs`);
       }
       for (let k = 0; k < names.length; k++) {
         const t = outs[k];
@@ -406,10 +421,7 @@ export async function probeGraphShapes(
     try {
       outs = await runGraph(model, feed, names, { async: false });
     } catch (err) {
-      throw invalidInput(
-        `the shape probe (a zero batch of ${batch}) failed: ${(err as Error).message}`,
-        'give the input shape (--input-shape), or capture the nodes without listing shapes',
-      );
+      throw runFailure(err as Error, `the shape probe (a zero batch of ${batch})`);
     }
     return nodes.map((node, k) => {
       const s = outs[k]?.shape;

@@ -494,6 +494,60 @@ describe('graph models (tensorflowjs_converter format)', () => {
     model.dispose();
   });
 
+  it('an op the wasm backend lacks (Einsum, as converted attention layers use) names --backend cpu; it runs on cpu', async () => {
+    const w = { name: 'w', shape: [3, 2], dtype: 'float32' as const, values: [1, 2, 3, 4, 5, 6] };
+    const topology = {
+      node: [
+        {
+          name: 'a',
+          op: 'Placeholder',
+          attr: {
+            dtype: { type: 'DT_FLOAT' },
+            shape: { shape: { dim: [{ size: '-1' }, { size: '3' }] } },
+          },
+        },
+        {
+          name: 'w',
+          op: 'Const',
+          attr: {
+            value: {
+              tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: '3' }, { size: '2' }] } },
+            },
+            dtype: { type: 'DT_FLOAT' },
+          },
+        },
+        {
+          name: 'proj',
+          op: 'Einsum',
+          input: ['a', 'w'],
+          attr: {
+            equation: { s: Buffer.from('ij,jk->ik').toString('base64') },
+            N: { i: '2' },
+            T: { type: 'DT_FLOAT' },
+          },
+        },
+      ],
+      versions: {},
+    };
+    const g = graphModelFiles(topology, [w], 'float32');
+    const a = { data: Float32Array.from([1, 0, -1, 2, 1, 0]), shape: [2, 3] };
+    const onWasm = await loadGraphModel(savedFrom(g.modelJson, g.files));
+    await expect(captureGraphModel(onWasm, a, { nodes: ['proj'] })).rejects.toThrow(
+      /Kernel 'Einsum' not registered for backend 'wasm'[\s\S]*--backend cpu/,
+    );
+    onWasm.dispose();
+    await initBackend({ backend: 'cpu' });
+    try {
+      const onCpu = await loadGraphModel(savedFrom(g.modelJson, g.files));
+      const got = await captureGraphModel(onCpu, a, { nodes: ['proj'] });
+      // [1, 0, -1] w = [1 - 5, 2 - 6]; [2, 1, 0] w = [2 + 3, 4 + 4]
+      expect(Array.from(got.proj.data)).toEqual([-4, -4, 5, 8]);
+      onCpu.dispose();
+    } finally {
+      await initBackend({ backend: 'wasm' });
+    }
+  });
+
   it('bad input: unknown node lists valid ones; wrong shape; layers/graph loaders refuse the other format; truncated shards', async () => {
     const model = await graphModel('float32');
     const inputs = { data: x, shape: [N, H, W, C] };
