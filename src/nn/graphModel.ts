@@ -67,7 +67,7 @@ export async function loadGraphModel(
     );
   }
   const specs = weightSpecs(parsed.manifest);
-  checkWeightBytes(specs, saved.weights, source, weightFilesName(saved));
+  checkWeightBytes(specs, saved.weights, source, weightFilesName(saved.weightFiles));
   const { json } = parsed;
   const artifacts: tf.io.ModelArtifacts = {
     // tfjs reads versions.producer; old files may lack the record

@@ -135,9 +135,8 @@ export function weightBuffer(weights: Uint8Array): ArrayBuffer {
   ) as ArrayBuffer;
 }
 
-/** How the weights files are named in messages. */
-export function weightFilesName(saved: SavedModel): string {
-  const files = saved.weightFiles ?? [WEIGHTS_FILE];
+/** How weight files are named in messages (default `weights.bin`). */
+export function weightFilesName(files: string[] = [WEIGHTS_FILE]): string {
   return files.length === 1 ? files[0] : `the ${files.length} weight shards (${files.join(', ')})`;
 }
 
@@ -156,7 +155,7 @@ export async function loadModel(saved: SavedModel, source = 'model.json'): Promi
     );
   }
   const specs = weightSpecs(parsed.manifest);
-  checkWeightBytes(specs, saved.weights, source, weightFilesName(saved));
+  checkWeightBytes(specs, saved.weights, source, weightFilesName(saved.weightFiles));
   try {
     return await tf.loadLayersModel(
       tf.io.fromMemory({

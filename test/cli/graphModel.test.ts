@@ -278,6 +278,32 @@ describe('topolens layers / capture on graph models and quantised layers models'
     await expect(
       runCapture(join(dir, 'cnn', 'model.json'), { ...opts, layers: 'conv2/Relu' }, false),
     ).rejects.toThrow(/no node named 'conv2\/Relu'/);
+    // shards outside the folder, not files, or of the wrong size are refused before reading
+    const tiny = twoInputGraphDef();
+    const files = graphModelFiles(tiny.topology, [], 'float32');
+    const json = JSON.parse(files.modelJson) as { weightsManifest: { paths: string[] }[] };
+    json.weightsManifest = [{ paths: ['../x.npy'], weights: [] } as never];
+    const outside = writeModel(join(dir, 'outside'), {
+      modelJson: JSON.stringify(json),
+      files: {},
+    });
+    await expect(layersOf(outside)).rejects.toThrow(
+      /names the weights file '..\/x.npy', which is outside its folder/,
+    );
+    json.weightsManifest = [{ paths: ['sub'], weights: [] } as never];
+    const folder = writeModel(join(dir, 'folder'), { modelJson: JSON.stringify(json), files: {} });
+    mkdirSync(join(dir, 'folder', 'sub'));
+    await expect(layersOf(folder)).rejects.toThrow(
+      /weights file .*sub named by .* is not a regular file/,
+    );
+    const vggJson = JSON.parse(readFileSync(join(dir, 'vgg', 'model.json'), 'utf8')) as {
+      weightsManifest: { paths: string[] }[];
+    };
+    const shard1 = vggJson.weightsManifest[0].paths[0];
+    writeFileSync(join(dir, 'vgg', shard1), new Uint8Array(1 << 20));
+    await expect(layersOf(join(dir, 'vgg', 'model.json'))).rejects.toThrow(
+      /weight shards \(.*\) hold \d+ bytes but .*model.json describes \d+ \(\d+ weights \(\d+ uint8-quantised\)\)/,
+    );
     const second = readdirSync(join(dir, 'vgg')).find((f) => f.startsWith('group1-shard2of'))!;
     unlinkSync(join(dir, 'vgg', second));
     await expect(layersOf(join(dir, 'vgg', 'model.json'))).rejects.toThrow(

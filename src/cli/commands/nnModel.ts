@@ -3,14 +3,26 @@
  * a tfjs model.json, layers or graph model, with its weight shards beside it) and reads input
  * arrays (.npy, or .npz with one array per input of a graph model).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, isAbsolute, resolve, sep } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { TopolensError, invalidInput } from '../../core/errors.js';
 import { initBackend, type BackendName } from '../../nn/backend.js';
 import { loadGraphModel } from '../../nn/graphModel.js';
-import { loadModel, parseModelJson, type ModelFormat, type SavedModel } from '../../nn/modelIO.js';
-import { joinShards, shardPaths } from '../../nn/weightsManifest.js';
+import {
+  loadModel,
+  parseModelJson,
+  weightFilesName,
+  type ModelFormat,
+  type SavedModel,
+} from '../../nn/modelIO.js';
+import {
+  checkWeightBytes,
+  joinShards,
+  shardPaths,
+  storedByteLength,
+  weightSpecs,
+} from '../../nn/weightsManifest.js';
 import { parseOnnx } from '../../nn/onnx.js';
 import { parseNpy } from '../../data/npy.js';
 import { parseNpz } from '../../data/npz.js';
@@ -36,16 +48,48 @@ function readOrFail(path: string, what: string): Uint8Array {
 export function readTfjsModel(path: string): { saved: SavedModel; format: ModelFormat } {
   const modelJson = new TextDecoder().decode(readOrFail(path, 'the model'));
   const parsed = parseModelJson(modelJson, path);
+  const folder = resolve(dirname(path));
   const files = shardPaths(parsed.manifest);
-  const missing = files.filter((f) => !existsSync(join(dirname(path), f)));
+  const located = files.map((f) => {
+    const full = resolve(folder, f);
+    // shards sit beside model.json (or below it); a manifest cannot point elsewhere
+    if (isAbsolute(f) || !full.startsWith(folder + sep)) {
+      throw new TopolensError(
+        'parse-error',
+        `${path} names the weights file '${f}', which is outside its folder`,
+        'weight shards are named relative to model.json, in its folder',
+      );
+    }
+    return full;
+  });
+  const missing = located.filter((f) => !existsSync(f));
   if (missing.length > 0) {
     throw new TopolensError(
       'missing-file',
-      `the weights file${missing.length > 1 ? 's' : ''} ${missing.map((f) => join(dirname(path), f)).join(', ')} named by ${path} ${missing.length > 1 ? 'do' : 'does'} not exist`,
+      `the weights file${missing.length > 1 ? 's' : ''} ${missing.join(', ')} named by ${path} ${missing.length > 1 ? 'do' : 'does'} not exist`,
       'keep model.json and every weight shard its weightsManifest names in the same folder',
     );
   }
-  const weights = joinShards(files.map((f) => readFileSync(join(dirname(path), f))));
+  const sizes = located.map((f) => {
+    const st = statSync(f);
+    if (!st.isFile()) {
+      throw new TopolensError(
+        'parse-error',
+        `the weights file ${f} named by ${path} is not a regular file`,
+        'weight shards are the .bin files written beside model.json',
+      );
+    }
+    return st.size;
+  });
+  // sizes first: a wrong shard is reported without reading it (string weights excepted)
+  const specs = weightSpecs(parsed.manifest);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (specs.every((w) => w.dtype !== 'string')) {
+    const expected = specs.reduce((sum, w) => sum + storedByteLength(w), 0);
+    if (total !== expected)
+      checkWeightBytes(specs, new Uint8Array(total), path, weightFilesName(files));
+  }
+  const weights = joinShards(located.map((f) => readFileSync(f)));
   return { saved: { modelJson, weights, weightFiles: files }, format: parsed.format };
 }
 
