@@ -13,6 +13,8 @@ import { captureActivations } from '../../src/nn/capture.js';
 import { quantizationErrorBound } from '../../src/nn/weightsManifest.js';
 import { createRng } from '../../src/core/rng.js';
 import type { TensorData } from '../../src/nn/tensorData.js';
+// a graph model written by tensorflowjs_converter (converted Keras model), shipped in tfjs-converter
+import { STRUCTURED_OUTPUTS_MODEL } from '@tensorflow/tfjs-converter/dist/executor/test_data/structured_outputs_model_loader.js';
 import {
   cnnGraphDef,
   cnnNamedWeights,
@@ -383,6 +385,61 @@ describe('graph models (tensorflowjs_converter format)', () => {
     }
     const probed = await probeGraphShapes(model);
     expect(probed.find((n) => n.name === p + 'dense1/Relu')?.shape).toEqual([null, 5]);
+    model.dispose();
+  });
+
+  it("a model tensorflowjs_converter wrote (tfjs-converter's own test data: Keras, three inputs, a signature)", async () => {
+    const M = STRUCTURED_OUTPUTS_MODEL;
+    const modelJson = JSON.stringify({
+      format: M.format,
+      generatedBy: M.generatedBy,
+      convertedBy: M.convertedBy,
+      modelTopology: M.modelTopology,
+      signature: M.signature,
+      userDefinedMetadata: M.userDefinedMetadata,
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: M.weightSpecs }],
+    });
+    const bytes = new Uint8Array(M.weightData);
+    const model = await loadGraphModel({
+      modelJson,
+      weights: bytes,
+      weightFiles: ['group1-shard1of1.bin'],
+    });
+    expect(
+      graphModelInputs(model)
+        .map((i) => [i.name, i.shape])
+        .sort(),
+    ).toEqual([
+      ['input1', [null, 1]],
+      ['input2', [null, 1]],
+      ['input3', [null, 1]],
+    ]);
+    const wa = new Float32Array(bytes.buffer.slice(4, 12)); // a: Dense(1) on concat(input1, input3)
+    const wb = new Float32Array(bytes.buffer.slice(12, 16)); // b: Dense(1) on input2
+    const n = 4;
+    const col = (k: number) => ({
+      data: Float32Array.from({ length: n }, (_, i) => i + k / 10),
+      shape: [n, 1],
+    });
+    const inputs = { input1: col(1), input2: col(2), input3: col(3) };
+    const p = 'StatefulPartitionedCall/model/';
+    const got = await captureGraphModel(model, inputs, {
+      nodes: [p + 'concatenate/concat', p + 'a/MatMul', p + 'b/MatMul', p + 'c/mul'],
+      batchSize: 3,
+    });
+    expect(got[p + 'concatenate/concat'].shape).toEqual([n, 2]);
+    for (let i = 0; i < n; i++) {
+      const [x1, x2, x3] = [inputs.input1.data[i], inputs.input2.data[i], inputs.input3.data[i]];
+      const a = x1 * wa[0] + x3 * wa[1];
+      const b = x2 * wb[0];
+      expect(Array.from(got[p + 'concatenate/concat'].data.subarray(2 * i, 2 * i + 2))).toEqual([
+        Math.fround(x1),
+        Math.fround(x3),
+      ]);
+      expect(got[p + 'a/MatMul'].data[i]).toBeCloseTo(a, 6);
+      expect(got[p + 'b/MatMul'].data[i]).toBeCloseTo(b, 6);
+      expect(got[p + 'c/mul'].data[i]).toBeCloseTo(a * b, 6);
+    }
     model.dispose();
   });
 
