@@ -61,6 +61,16 @@ function checkLayerNames(model: tf.LayersModel, layers: string[]): void {
   }
 }
 
+/** A layers model takes one input array here; several inputs are refused with their names. */
+function checkOneInput(model: tf.LayersModel): void {
+  if (model.inputs.length !== 1) {
+    throw invalidInput(
+      `the model has ${model.inputs.length} inputs (${model.inputs.map((i) => `${i.name} [${i.shape.map((d) => d ?? '?').join(', ')}]`).join(', ')}); topolens feeds one input array to a layers model`,
+      'capture from a one-input part of it (tf.model with one of its inputs), or from a graph model of it (tensorflowjs_converter; captureGraphModel takes one array per input)',
+    );
+  }
+}
+
 /** Checks inputs against the model's input shape (batch axis free). */
 export function checkModelInputs(
   expected: (number | null)[],
@@ -89,6 +99,7 @@ export async function captureActivations(
   const batchSize = options.batchSize ?? 128;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw invalidOption(`batchSize must be >= 1, got ${batchSize}`);
+  checkOneInput(model);
   const outputs = options.layers.map((l) => model.getLayer(l).output as tf.SymbolicTensor);
   const probe = tf.model({ inputs: model.inputs, outputs });
   const n = inputs.shape[0];

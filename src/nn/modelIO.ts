@@ -1,18 +1,28 @@
 /**
  * Saving and loading tfjs LayersModels as the two files of the tfjs format, model.json and
  * weights.bin, through in-memory IO handlers (no tfjs-node): `saveModel` returns the bytes and the
- * CLI writes them; `loadModel` takes the bytes the CLI read. Importing this module also registers
+ * CLI writes them; `loadModel` takes the bytes the CLI read (one or several shards, quantised or
+ * not; see ./weightsManifest.ts). `parseModelJson` tells layers models from graph models
+ * (./graphModel.ts). Importing this module also registers
  * topolens' custom Transformer layers, so saved Transformers load again.
  */
 import * as tf from '@tensorflow/tfjs';
 import { TopolensError } from '../core/errors.js';
+import {
+  checkWeightBytes,
+  parseWeightsManifest,
+  weightSpecs,
+  type WeightsManifestGroup,
+} from './weightsManifest.js';
 import './architectures/transformerLayers.js';
 
 export interface SavedModel {
   /** The model.json text; its weights manifest points at `weights.bin`. */
   modelJson: string;
-  /** The weights.bin bytes. */
+  /** The weights bytes: weights.bin, or all shards named in the manifest joined in its order. */
   weights: Uint8Array;
+  /** Names of the files the weights were read from (for messages; default `weights.bin`). */
+  weightFiles?: string[];
 }
 
 /** Name of the weights file that model.json refers to. */
@@ -53,59 +63,105 @@ export async function saveModel(model: tf.LayersModel): Promise<SavedModel> {
   return saved!;
 }
 
-interface ModelJson {
-  modelTopology?: unknown;
-  weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
+/** The two formats of a tfjs model.json. */
+export type ModelFormat = 'layers-model' | 'graph-model';
+
+/** A parsed model.json: its format, topology and checked weights manifest. */
+export interface ParsedModelJson {
+  format: ModelFormat;
+  modelTopology: object;
+  manifest: WeightsManifestGroup[];
+  /** The whole file, for the fields a loader passes on (signature, modelInitializer, ...). */
+  json: Record<string, unknown>;
 }
 
-/** Loads a model from the model.json text and weights.bin bytes. Errors name what is wrong. */
-export async function loadModel(saved: SavedModel, source = 'model.json'): Promise<tf.LayersModel> {
-  let json: ModelJson;
+/**
+ * The format of a model.json: its `format` field where present ('layers-model', 'graph-model');
+ * older files without one are told apart by their topology (a GraphDef has a `node` list, a
+ * Keras topology a `class_name` or `model_config`).
+ */
+function formatOf(json: Record<string, unknown>, source: string): ModelFormat {
+  const declared = json.format;
+  if (declared === 'layers-model' || declared === 'graph-model') return declared;
+  if (declared !== undefined && declared !== null) {
+    throw new TopolensError(
+      'unsupported',
+      `${source} has format '${String(declared)}', which topolens does not read`,
+      "pass a TensorFlow.js model.json of format 'layers-model' or 'graph-model'",
+    );
+  }
+  const topology = json.modelTopology as Record<string, unknown>;
+  return Array.isArray(topology.node) ? 'graph-model' : 'layers-model';
+}
+
+/** Parses a model.json text; errors name what is missing. */
+export function parseModelJson(text: string, source = 'model.json'): ParsedModelJson {
+  let json: Record<string, unknown>;
   try {
-    json = JSON.parse(saved.modelJson) as ModelJson;
+    json = JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
     throw new TopolensError(
       'parse-error',
       `${source} is not valid JSON (${(err as Error).message})`,
-      'pass a model.json written by topolens or by tfjs model.save',
+      'pass a model.json written by topolens, by tfjs model.save or by tensorflowjs_converter',
     );
   }
   if (
     !json ||
     typeof json !== 'object' ||
     !json.modelTopology ||
+    typeof json.modelTopology !== 'object' ||
     !Array.isArray(json.weightsManifest)
   ) {
     throw new TopolensError(
       'parse-error',
-      `${source} is not a tfjs layers model (no modelTopology or weightsManifest)`,
-      'pass a model.json written by topolens or by tfjs model.save (a graph model is not supported)',
+      `${source} is not a TensorFlow.js model (no modelTopology or weightsManifest)`,
+      'pass a model.json written by topolens, by tfjs model.save or by tensorflowjs_converter',
     );
   }
-  const specs = json.weightsManifest.flatMap((g) => g.weights);
-  const expected = specs.reduce(
-    (s, w) =>
-      s +
-      w.shape.reduce((a, b) => a * b, 1) * (w.dtype === 'float32' || w.dtype === 'int32' ? 4 : 1),
-    0,
-  );
-  if (saved.weights.byteLength !== expected) {
-    throw new TopolensError(
-      'parse-error',
-      `${WEIGHTS_FILE} has ${saved.weights.byteLength} bytes but ${source} describes ${expected}`,
-      `the weights file does not belong to this model.json or is truncated`,
-    );
-  }
-  const weightData = saved.weights.buffer.slice(
-    saved.weights.byteOffset,
-    saved.weights.byteOffset + saved.weights.byteLength,
+  return {
+    format: formatOf(json, source),
+    modelTopology: json.modelTopology,
+    manifest: parseWeightsManifest(json.weightsManifest, source),
+    json,
+  };
+}
+
+/** The weights bytes as an ArrayBuffer of their own (what tfjs' IO handlers take). */
+export function weightBuffer(weights: Uint8Array): ArrayBuffer {
+  return weights.buffer.slice(
+    weights.byteOffset,
+    weights.byteOffset + weights.byteLength,
   ) as ArrayBuffer;
+}
+
+/** How weight files are named in messages (default `weights.bin`). */
+export function weightFilesName(files: string[] = [WEIGHTS_FILE]): string {
+  return files.length === 1 ? files[0] : `the ${files.length} weight shards (${files.join(', ')})`;
+}
+
+/**
+ * Loads a layers model from the model.json text and its weights (all shards joined, in manifest
+ * order). Quantised weights (float16, uint8, uint16) are dequantised by tfjs while loading.
+ * Errors name what is wrong.
+ */
+export async function loadModel(saved: SavedModel, source = 'model.json'): Promise<tf.LayersModel> {
+  const parsed = parseModelJson(saved.modelJson, source);
+  if (parsed.format !== 'layers-model') {
+    throw new TopolensError(
+      'unsupported',
+      `${source} is a graph model (tensorflowjs_converter output), not a layers model`,
+      'load it with loadGraphModel (topolens layers and capture read both)',
+    );
+  }
+  const specs = weightSpecs(parsed.manifest);
+  checkWeightBytes(specs, saved.weights, source, weightFilesName(saved.weightFiles));
   try {
     return await tf.loadLayersModel(
       tf.io.fromMemory({
-        modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
-        weightSpecs: specs,
-        weightData,
+        modelTopology: parsed.modelTopology,
+        weightSpecs: specs as tf.io.WeightsManifestEntry[],
+        weightData: weightBuffer(saved.weights),
       }),
     );
   } catch (err) {

@@ -89,4 +89,14 @@ describe('activation capture', () => {
     ).rejects.toThrow(/shape \[2, 3\] but the model expects \[n, 4\]/);
     m.dispose();
   });
+  it('a layers model with two inputs is refused with the inputs named', async () => {
+    const a = tf.input({ shape: [3], name: 'a' });
+    const b = tf.input({ shape: [2], name: 'b' });
+    const joined = tf.layers.concatenate({ name: 'joined' }).apply([a, b]) as tf.SymbolicTensor;
+    const m = tf.model({ inputs: [a, b], outputs: joined });
+    await expect(
+      captureActivations(m, { data: new Float32Array(6), shape: [2, 3] }, { layers: ['joined'] }),
+    ).rejects.toThrow(/the model has 2 inputs \(a \[\?, 3\], b \[\?, 2\]\)/);
+    m.dispose();
+  });
 });

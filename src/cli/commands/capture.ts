@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { invalidOption } from '../../core/errors.js';
 import { captureActivations } from '../../nn/capture.js';
+import { captureGraphModel } from '../../nn/graphModel.js';
 import { captureOnnx, type Layout } from '../../nn/onnx.js';
 import {
   POINT_CLOUD_STRATEGIES,
@@ -19,7 +20,7 @@ import type { FloatTensorData } from '../../nn/tensorData.js';
 import { takeRows } from '../../nn/tensorData.js';
 import { writeFileAtomic } from '../output.js';
 import { progressBar } from '../progress.js';
-import { loadNetwork, readInputs } from './nnModel.js';
+import { loadNetwork, readInputs, readNetworkInputs } from './nnModel.js';
 
 export interface CaptureCommandOptions {
   layers: string;
@@ -91,8 +92,7 @@ export async function runCapture(
   const backend = o.backend === 'cpu' ? 'cpu' : o.backend === 'wasm' ? 'wasm' : undefined;
   if (!backend) throw invalidOption(`--backend must be wasm or cpu, got '${o.backend}'`);
   const net = await loadNetwork(model, backend);
-  const intInputs = net.kind === 'tfjs' && net.model.inputs[0].dtype === 'int32';
-  const inputs = readInputs(o.inputs, intInputs);
+  const { first: inputs, all: allInputs } = readNetworkInputs(net, o.inputs);
   const bar = progressBar({ label: 'capture', enabled: showProgress });
   // all-positions subsamples over the whole set, so it runs after capture; the others per batch
   const perBatch = strategy !== 'all-positions';
@@ -123,6 +123,17 @@ export async function runCapture(
       onProgress,
     });
     net.model.dispose();
+  } else if (net.kind === 'graph') {
+    try {
+      captured = await captureGraphModel(net.model, allInputs, {
+        nodes: layers,
+        batchSize,
+        reduce: perBatch ? reduce : undefined,
+        onProgress,
+      });
+    } finally {
+      net.model.dispose();
+    }
   } else {
     captured = await captureOnnx(net.model, inputs, {
       tensors: layers,

@@ -1,10 +1,13 @@
 /**
  * `topolens layers <model>`: the capturable layers of a network and their output shapes. For a
  * tfjs model.json: every layer (block outputs of topolens' built-in networks are `block1`, ...).
- * For an ONNX file: every node output, with shapes from one probe run on a zero input.
+ * For an ONNX file: every node output, with shapes from one probe run on a zero input. For a tfjs
+ * graph model: every node but the weights, with shapes from one probe run on zero inputs.
  */
 import { invalidOption } from '../../core/errors.js';
 import { listLayers } from '../../nn/capture.js';
+import type * as tf from '@tensorflow/tfjs';
+import { graphModelInputs, listGraphNodes, probeGraphShapes } from '../../nn/graphModel.js';
 import { listOnnxTensors, onnxInputs, probeOnnxShapes } from '../../nn/onnx.js';
 import { loadNetwork } from './nnModel.js';
 
@@ -26,6 +29,32 @@ export function parseShape(text: string | undefined): number[] | undefined {
   return dims;
 }
 
+/** Graph model nodes (weights left out), with shapes from a probe where the inputs allow one. */
+async function graphRows(model: tf.GraphModel, inputShape?: number[]): Promise<LayerRow[]> {
+  const inputs = graphModelInputs(model);
+  if (inputShape !== undefined && inputs.length !== 1) {
+    throw invalidOption(
+      `--input-shape gives one shape but the graph model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')})`,
+    );
+  }
+  const canProbe =
+    inputShape !== undefined ||
+    inputs.every((i) => i.shape !== null && i.shape.slice(1).every((d) => d !== null));
+  let nodes = listGraphNodes(model);
+  if (inputShape !== undefined) {
+    nodes = await probeGraphShapes(model, { [inputs[0].name]: inputShape });
+  } else if (canProbe) {
+    // the listing matters more than the shapes: a graph that zeros cannot run is listed without
+    // them ('?'), and --input-shape makes the probe's error visible
+    nodes = await probeGraphShapes(model).catch(() => nodes);
+  }
+  return nodes.map((n) => ({
+    name: n.name,
+    type: n.op,
+    shape: n.shape && n.shape[0] === null ? n.shape.slice(1) : n.shape,
+  }));
+}
+
 export async function layersOf(path: string, inputShape?: number[]): Promise<LayerRow[]> {
   const net = await loadNetwork(path);
   if (net.kind === 'tfjs') {
@@ -36,6 +65,13 @@ export async function layersOf(path: string, inputShape?: number[]): Promise<Lay
     }));
     net.model.dispose();
     return rows;
+  }
+  if (net.kind === 'graph') {
+    try {
+      return await graphRows(net.model, inputShape);
+    } finally {
+      net.model.dispose();
+    }
   }
   const input = onnxInputs(net.model)[0];
   const canProbe =

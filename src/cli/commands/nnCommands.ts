@@ -12,10 +12,16 @@ export function registerLayers(program: Command): void {
   program
     .command('layers')
     .description(
-      'list the capturable layers of a network (model.onnx or tfjs model.json) and their shapes',
+      'list the capturable layers of a network (model.onnx, or a tfjs layers or graph model.json) and their shapes',
     )
-    .argument('<model>', 'an .onnx file or a TensorFlow.js model.json (weights file beside it)')
-    .option('--input-shape <dims>', 'ONNX: input shape for the shape probe, e.g. 1,3,224,224')
+    .argument(
+      '<model>',
+      'an .onnx file or a TensorFlow.js model.json, layers or graph model (weight shards beside it)',
+    )
+    .option(
+      '--input-shape <dims>',
+      'ONNX or graph model: input shape for the shape probe, e.g. 1,3,224,224',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (model: string, opts: { inputShape?: string; json?: boolean }) => {
       const { layersOf, parseShape } = await import('./layers.js');
@@ -40,14 +46,17 @@ export function registerCapture(program: Command): void {
     .description(
       'capture layer activations of a network on inputs and write one point cloud (.npy) per layer',
     )
-    .argument('<model>', 'an .onnx file or a TensorFlow.js model.json (weights file beside it)')
-    .requiredOption(
-      '--layers <names>',
-      'comma-separated layer (tfjs) or tensor (ONNX) names; see topolens layers',
+    .argument(
+      '<model>',
+      'an .onnx file or a TensorFlow.js model.json, layers or graph model (weight shards beside it)',
     )
     .requiredOption(
-      '--inputs <file.npy>',
-      'inputs, first axis = samples (images NHWC for tfjs, NCHW for ONNX by default)',
+      '--layers <names>',
+      'comma-separated layer (tfjs layers model), node (graph model) or tensor (ONNX) names; see topolens layers',
+    )
+    .requiredOption(
+      '--inputs <file.npy|file.npz>',
+      'inputs, first axis = samples (images NHWC for tfjs, NCHW for ONNX by default); a graph model with several inputs: an .npz with one array per input name',
     )
     .requiredOption('--out <dir>', 'output folder; one <layer>.npy per layer')
     .option(
