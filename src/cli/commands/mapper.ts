@@ -1,5 +1,6 @@
 /**
- * `topolens mapper cloud.npy --out graph.json`: a Mapper graph of a point cloud.
+ * `topolens mapper cloud.npy [--out graph.json]`: a Mapper graph of a point cloud. Without
+ * --out the graph goes to `<cloud name>.mapper.json` in the current folder (defaultMapperOut).
  *
  * Files (the cloud, labels, lens values) are read by `loadPointCloud` (src/data/load.ts): .npy,
  * .npz, .csv, .tsv, .txt, .json, .safetensors.
@@ -76,14 +77,24 @@ export interface MapperCommandOptions {
   eps?: string;
   minPoints: string;
   seed: string;
-  out: string;
+  /** Default: defaultMapperOut(cloud). */
+  out?: string;
   graphml?: string;
   dot?: string;
   stability?: boolean;
   json?: boolean;
 }
 
+/** Where the graph goes without --out: `<cloud file name without extension>.mapper.json` in
+ * the current folder (`data/circle.npy` -> `circle.mapper.json`). */
+export function defaultMapperOut(cloudPath: string): string {
+  const base = cloudPath.replace(/\\/g, '/').split('/').pop() ?? 'cloud';
+  const stem = base.replace(/\.[^.]*$/, '') || 'cloud';
+  return `${stem}.mapper.json`;
+}
+
 export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions): void {
+  const out = opts.out ?? defaultMapperOut(cloudPath);
   const cloud = readMatrixFile(cloudPath);
   const seed = numberOption(opts.seed, '--seed') ?? 0;
   let labels: number[] | undefined;
@@ -127,7 +138,7 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
     stability = { score: s.score, neighbours: s.neighbours };
   } else graph = mapper(cloud, options);
   bar.done();
-  writeFileAtomic(opts.out, toJSONText(stability ? { ...graph, stability } : graph));
+  writeFileAtomic(out, toJSONText(stability ? { ...graph, stability } : graph));
   if (opts.graphml) writeFileAtomic(opts.graphml, toGraphML(graph));
   if (opts.dot) writeFileAtomic(opts.dot, toDOT(graph));
   const s = graph.summary;
@@ -141,7 +152,7 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
     pointsInNoNode: s.pointsInNoNode,
     eps: eps ?? null,
     stability: stability?.score ?? null,
-    out: opts.out,
+    out,
   };
   if (opts.json) {
     printJSON(result);
@@ -160,7 +171,7 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
   }
   if (stability)
     lines.push(`  stability ${stability.score.toFixed(4)} (intervals +-1, overlap +-0.05)`);
-  lines.push(`  wrote ${[opts.out, opts.graphml, opts.dot].filter(Boolean).join(', ')}`);
+  lines.push(`  wrote ${[out, opts.graphml, opts.dot].filter(Boolean).join(', ')}`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -186,7 +197,7 @@ export function registerMapper(program: Command): void {
       '--stability',
       'also rebuild with intervals +-1 and overlap +-0.05 and score the similarity',
     )
-    .requiredOption('--out <file>', 'graph JSON output')
+    .option('--out <file>', 'graph JSON output (default: <cloud name>.mapper.json, here)')
     .option('--graphml <file>', 'also write GraphML')
     .option('--dot <file>', 'also write Graphviz DOT')
     .option('--json', 'print the summary as JSON')
