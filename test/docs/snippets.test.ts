@@ -1,0 +1,211 @@
+/**
+ * Every example in README.md and docs/*.md runs (issue 10). The rules, also in docs/README.md:
+ *
+ * - ```ts / ```js blocks are complete programs. Each runs as an ES module (top-level await
+ *   allowed) with `'topolens'` and `'topolens/<entry>'` mapped to the package's source through
+ *   package.json's `exports`, in the repository root (so `examples/data/...` resolves).
+ * - A comment that starts with a value is a claim and is checked: `expr; // 1.0118`,
+ *   `console.log(a, b); // 33 dense`, or the value on the `//` lines right below the statement.
+ *   Numbers hold to the precision written (1.0118: within 0.00005; ~1: within 0.5; an integer
+ *   written plainly exactly; 0.9552...: within one unit of the last digit); arrays, typed arrays
+ *   (`Int32Array [1, 0]`), strings, true/false/null; an object lists the fields it checks. A
+ *   comment that starts with words is prose.
+ * - ```sh blocks and transcripts (an untagged block with `$ ` lines) run their commands with
+ *   bash in a scratch folder per page (it holds `examples/`; files one block writes are there
+ *   for the next), `topolens` being this checkout's CLI. Only topolens and a few harmless
+ *   programs (head, cat, ...) may be called. A transcript's output lines must appear in order in
+ *   what the command prints (numbers to the digits shown; time lines skipped); a transcript that
+ *   shows a `topolens:` error line must exit with code 2, others with 0.
+ * - A block that cannot run (npm install, apt-get, a model file that is not bundled) says so on
+ *   its first line: `# not run: <reason>` (`// not run: <reason>` in code). `# needs: numpy`
+ *   (or `// needs: fashionmnist`) names a reference tool (test/helpers/oracles.ts): the block is
+ *   skipped outside CI without it. Untagged blocks without `$ ` lines (output, usage) and other
+ *   languages (python, json) are not run.
+ *
+ * Failures name the page and line of the block, claim or command.
+ */
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { hasTool, requireTool } from '../helpers/oracles.js';
+import {
+  blockKind,
+  commandsOf,
+  disallowedPrograms,
+  extractBlocks,
+  instrument,
+  mismatch,
+  printedMismatch,
+  missingOutput,
+  neededTools,
+  notRunReason,
+  type Block,
+} from './snippetHarness.js';
+
+const root = resolve(__dirname, '..', '..');
+const scratch = mkdtempSync(join(tmpdir(), 'topolens-docs-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** 'topolens' -> src/index.ts, 'topolens/nn' -> src/nn/index.ts, from package.json exports. */
+function entryPoints(): Map<string, string> {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    name: string;
+    exports: Record<string, string>;
+  };
+  const map = new Map<string, string>();
+  for (const [key, target] of Object.entries(pkg.exports)) {
+    const source = target.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts');
+    map.set(key === '.' ? pkg.name : `${pkg.name}/${key.replace(/^\.\//, '')}`, join(root, source));
+  }
+  return map;
+}
+const entries = entryPoints();
+
+function rewriteImports(code: string): string {
+  return code.replace(/(['"])(topolens(?:\/[\w-]+)?)\1/g, (whole, quote: string, spec: string) => {
+    const path = entries.get(spec);
+    return path ? `${quote}${path}${quote}` : whole;
+  });
+}
+
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
+
+/** A bin folder whose `topolens` runs this checkout's CLI through tsx. */
+const bin = join(scratch, 'bin');
+mkdirSync(bin);
+writeFileSync(
+  join(bin, 'topolens'),
+  `#!/bin/sh\nexec "${join(root, 'node_modules', '.bin', 'tsx')}" "${join(root, 'src', 'cli', 'main.ts')}" "$@"\n`,
+);
+chmodSync(join(bin, 'topolens'), 0o755);
+
+function pageScratch(page: string): string {
+  const dir = join(scratch, page.replace(/[^\w.-]+/g, '_'));
+  mkdirSync(dir, { recursive: true });
+  try {
+    symlinkSync(join(root, 'examples'), join(dir, 'examples'));
+  } catch {
+    // already linked by an earlier block of the page
+  }
+  return dir;
+}
+
+let counter = 0;
+
+async function runCode(b: Block): Promise<void> {
+  const where = (line: number) => `${b.file}:${b.line + line - 1}`;
+  const { code, claims, problems } = instrument(rewriteImports(b.text));
+  if (problems.length)
+    throw new Error(problems.map((p) => `${where(p.line)}: ${p.message}`).join('\n'));
+  const failures: string[] = [];
+  const reached = new Set<number>();
+  (globalThis as { __docClaim?: unknown }).__docClaim = (id: number, values: unknown[]) => {
+    reached.add(id);
+    const c = claims[id];
+    c.expected.forEach((e, k) => {
+      const path = c.expected.length > 1 ? `value ${k + 1}` : 'value';
+      const m = c.log ? printedMismatch(values[k], e, path) : mismatch(values[k], e, path);
+      if (m) failures.push(`${where(c.line)}: the comment says ${c.comment}; ${m}`);
+    });
+    return values[0];
+  };
+  const file = join(scratch, `snippet-${++counter}.ts`);
+  writeFileSync(file, code);
+  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    await import(/* @vite-ignore */ pathToFileURL(file).href);
+  } catch (err) {
+    const e = err as Error;
+    const at = new RegExp(`snippet-${counter}\\.ts:(\\d+)`).exec(e.stack ?? '');
+    const place = at ? where(Number(at[1])) : `${b.file}:${b.line} (the block)`;
+    throw new Error(`${place}: the example threw ${e.name}: ${e.message}`, { cause: err });
+  } finally {
+    log.mockRestore();
+  }
+  if (failures.length) throw new Error(failures.join('\n'));
+  const missed = claims.filter((_, id) => !reached.has(id));
+  if (missed.length)
+    throw new Error(missed.map((c) => `${where(c.line)}: claim never reached`).join('\n'));
+}
+
+function runCommands(b: Block): void {
+  const cwd = pageScratch(b.file);
+  for (const c of commandsOf(b)) {
+    const where = `${b.file}:${b.line + c.line - 1}`;
+    const bad = disallowedPrograms(c.command);
+    if (bad.length)
+      throw new Error(
+        `${where}: \`${c.command}\` calls ${bad.join(', ')}, which the docs test does not run; ` +
+          'mark the block "# not run: <reason>" or use topolens commands on bundled data',
+      );
+    const r = spawnSync('bash', ['-c', c.command], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+      timeout: 60_000,
+    });
+    const printed = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+    const wantsError = c.expected.some((l) => /^topolens: /.test(l));
+    expect(r.status, `${where}: \`${c.command}\` exited with ${r.status}:\n${printed}`).toBe(
+      wantsError ? 2 : 0,
+    );
+    const missing = missingOutput(c.expected, printed);
+    expect(
+      missing,
+      `${where}: \`${c.command}\` did not print the line the docs show:\n  ${missing}\nit printed:\n${printed}`,
+    ).toBeUndefined();
+  }
+}
+
+for (const page of pages) {
+  const blocks = extractBlocks(readFileSync(join(root, page), 'utf8'), page).filter(
+    (b) => blockKind(b) !== 'text' && blockKind(b) !== 'other',
+  );
+  if (blocks.length === 0) continue;
+  describe(page, () => {
+    for (const b of blocks) {
+      const kind = blockKind(b);
+      const name = `${b.file}:${b.line} (${b.lang || 'transcript'})`;
+      const reason = notRunReason(b);
+      if (reason !== undefined) {
+        it(`${name}: marked not run with a reason`, () => {
+          expect(reason, `${name}: "not run" needs a reason after the colon`).not.toBe('');
+        });
+        continue;
+      }
+      it(name, async (ctx) => {
+        for (const tool of neededTools(b)) {
+          type Tool = Parameters<typeof requireTool>[1];
+          try {
+            hasTool(tool as Tool);
+          } catch {
+            throw new Error(
+              `${name}: unknown tool '${tool}' in "needs:" (see test/helpers/oracles.ts)`,
+            );
+          }
+          requireTool(ctx, tool as Tool);
+        }
+        if (kind === 'code') await runCode(b);
+        else runCommands(b);
+      });
+    }
+  });
+}
