@@ -276,7 +276,7 @@ export function mismatch(actual: unknown, expected: Expected, path = 'value'): s
       const ok = Math.abs(a - expected.value) <= expected.tolerance * (1 + 1e-9);
       return ok
         ? undefined
-        : `${path}: expected ${expected.text}${expected.tolerance ? ` (+- ${expected.tolerance})` : ''}, got ${a}`;
+        : `${path}: expected ${expected.text}${expected.tolerance ? ` (+- ${expected.tolerance.toPrecision(1)})` : ''}, got ${a}`;
     }
     case 'string':
       return actual === expected.value
@@ -461,8 +461,8 @@ function tokens(line: string): string[] {
   return out.map((t) => t.trim());
 }
 
-/** Printed numbers agree to the last digit written (integers exactly); text exactly, with
- * runs of spaces counted as one. */
+/** Printed numbers agree to the precision written in the docs (within half a unit of the last
+ * digit; integers exactly); text exactly, with runs of spaces counted as one. */
 export function linesAgree(expected: string, actual: string): boolean {
   const e = tokens(expected);
   const a = tokens(actual);
@@ -476,7 +476,7 @@ export function linesAgree(expected: string, actual: string): boolean {
     const decimals = (mantissa.split('.')[1] ?? '').length - Number(exponent);
     const exact = !mantissa.includes('.') && Number(exponent) >= 0;
     const diff = Math.abs(Number(e[k]) - Number(a[k]));
-    if (exact ? diff !== 0 : diff > 10 ** -decimals * (1 + 1e-9)) return false;
+    if (exact ? diff !== 0 : diff > (10 ** -decimals / 2) * (1 + 1e-9)) return false;
   }
   return true;
 }
