@@ -1,8 +1,7 @@
 /**
  * `topolens capture <model> --layers a,b --inputs x.npy [--strategy auto] --out dir/`: runs the
  * network on the inputs and writes one point cloud per layer as `<dir>/<layer>.npy` (float32,
- * points x features). Strategies are those of docs/networks.md (src/nn/pointClouds.ts); the
- * default, auto, chooses per layer by its rank (gap, class-token or dense).
+ * points x features). Strategies are those of METHODS.md section 4 (src/nn/pointClouds.ts).
  */
 import { join } from 'node:path';
 import { invalidOption } from '../../core/errors.js';

@@ -77,8 +77,7 @@ export interface MapperCommandOptions {
   eps?: string;
   minPoints: string;
   seed: string;
-  /** Default: defaultMapperOut(cloud). */
-  out?: string;
+  out: string;
   graphml?: string;
   dot?: string;
   stability?: boolean;
@@ -94,7 +93,6 @@ export function defaultMapperOut(cloudPath: string): string {
 }
 
 export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions): void {
-  const out = opts.out ?? defaultMapperOut(cloudPath);
   const cloud = readMatrixFile(cloudPath);
   const seed = numberOption(opts.seed, '--seed') ?? 0;
   let labels: number[] | undefined;
@@ -138,7 +136,7 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
     stability = { score: s.score, neighbours: s.neighbours };
   } else graph = mapper(cloud, options);
   bar.done();
-  writeFileAtomic(out, toJSONText(stability ? { ...graph, stability } : graph));
+  writeFileAtomic(opts.out, toJSONText(stability ? { ...graph, stability } : graph));
   if (opts.graphml) writeFileAtomic(opts.graphml, toGraphML(graph));
   if (opts.dot) writeFileAtomic(opts.dot, toDOT(graph));
   const s = graph.summary;
@@ -152,7 +150,7 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
     pointsInNoNode: s.pointsInNoNode,
     eps: eps ?? null,
     stability: stability?.score ?? null,
-    out,
+    out: opts.out,
   };
   if (opts.json) {
     printJSON(result);
@@ -171,7 +169,7 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
   }
   if (stability)
     lines.push(`  stability ${stability.score.toFixed(4)} (intervals +-1, overlap +-0.05)`);
-  lines.push(`  wrote ${[out, opts.graphml, opts.dot].filter(Boolean).join(', ')}`);
+  lines.push(`  wrote ${[opts.out, opts.graphml, opts.dot].filter(Boolean).join(', ')}`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -201,5 +199,7 @@ export function registerMapper(program: Command): void {
     .option('--graphml <file>', 'also write GraphML')
     .option('--dot <file>', 'also write Graphviz DOT')
     .option('--json', 'print the summary as JSON')
-    .action((cloud: string, opts: MapperCommandOptions) => runMapperCommand(cloud, opts));
+    .action((cloud: string, opts: Omit<MapperCommandOptions, 'out'> & { out?: string }) =>
+      runMapperCommand(cloud, { ...opts, out: opts.out ?? defaultMapperOut(cloud) }),
+    );
 }
