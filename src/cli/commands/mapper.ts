@@ -25,6 +25,14 @@ import { printJSON, toJSONText, writeFileAtomic } from '../output.js';
 import { progressBar } from '../progress.js';
 import { loadPointCloud } from '../../data/load.js';
 
+/** Where the graph goes without --out: `<cloud file name without extension>.mapper.json` in
+ * the current folder (`data/circle.npy` -> `circle.mapper.json`). */
+export function defaultMapperOut(cloudPath: string): string {
+  const base = cloudPath.replace(/\\/g, '/').split('/').pop() ?? 'cloud';
+  const stem = base.replace(/\.[^.]*$/, '') || 'cloud';
+  return `${stem}.mapper.json`;
+}
+
 /** Parses a .npy file's bytes (see the file comment for what is supported). */
 export function readMatrixFile(path: string): Matrix {
   return loadPointCloud(path);
@@ -82,14 +90,6 @@ export interface MapperCommandOptions {
   dot?: string;
   stability?: boolean;
   json?: boolean;
-}
-
-/** Where the graph goes without --out: `<cloud file name without extension>.mapper.json` in
- * the current folder (`data/circle.npy` -> `circle.mapper.json`). */
-export function defaultMapperOut(cloudPath: string): string {
-  const base = cloudPath.replace(/\\/g, '/').split('/').pop() ?? 'cloud';
-  const stem = base.replace(/\.[^.]*$/, '') || 'cloud';
-  return `${stem}.mapper.json`;
 }
 
 export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions): void {
