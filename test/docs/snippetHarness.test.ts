@@ -15,6 +15,7 @@ import {
   neededTools,
   notRunReason,
   parseClaim,
+  plainTopolens,
   printedMismatch,
   type Expected,
 } from './snippetHarness.js';
@@ -166,6 +167,20 @@ describe('blocks, commands and transcripts', () => {
       { line: 1, command: 'topolens a', expected: [] },
       { line: 4, command: 'topolens b', expected: [] },
     ]);
+  });
+
+  it('a plain topolens line runs in process; anything shell-like goes through bash', () => {
+    expect(plainTopolens(`topolens distance a.json "my file.csv" --p ''`)).toEqual([
+      'distance',
+      'a.json',
+      'my file.csv',
+      '--p',
+      '',
+    ]);
+    expect(plainTopolens('topolens ph x.csv > out.txt')).toBeUndefined();
+    expect(plainTopolens('topolens ricci layer*.npy')).toBeUndefined();
+    expect(plainTopolens('topolens ph $FILE')).toBeUndefined();
+    expect(plainTopolens('echo hi')).toBeUndefined();
   });
 
   it('only topolens and a few harmless programs may run', () => {

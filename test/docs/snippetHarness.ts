@@ -500,3 +500,30 @@ export function missingOutput(expected: string[], actual: string): string | unde
   }
   return undefined;
 }
+
+/** The words of a plain `topolens ...` line (quotes honoured), or undefined when the line
+ * needs a shell (pipes, redirection, variables, globs, several commands, comments). */
+export function plainTopolens(command: string): string[] | undefined {
+  const words: string[] = [];
+  let word = '';
+  let quote = '';
+  let started = false;
+  for (const ch of command) {
+    if (quote) {
+      if (ch === quote) quote = '';
+      else word += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      started = true;
+    } else if (/\s/.test(ch)) {
+      if (started || word) words.push(word);
+      word = '';
+      started = false;
+    } else if (/[|&;<>`$*?(){}#\\~]/.test(ch)) {
+      return undefined;
+    } else word += ch;
+  }
+  if (quote) return undefined;
+  if (started || word) words.push(word);
+  return words[0] === 'topolens' ? words.slice(1) : undefined;
+}

@@ -12,7 +12,8 @@
  *   comment that starts with words is prose.
  * - ```sh blocks and transcripts (an untagged block with `$ ` lines) run their commands with
  *   bash in a scratch folder per page (it holds `examples/`; files one block writes are there
- *   for the next), `topolens` being this checkout's CLI. Only topolens and a few harmless
+ *   for the next), `topolens` being this checkout's CLI (a plain `topolens ...` line runs in
+ *   this process, through the same program and error report as the binary). Only topolens and a few harmless
  *   programs (head, cat, ...) may be called. A transcript's output lines must appear in order in
  *   what the command prints (numbers to the digits shown; time lines skipped); a transcript that
  *   shows a `topolens:` error line must exit with code 2, others with 0.
@@ -40,6 +41,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hasTool, requireTool } from '../helpers/oracles.js';
+import { buildProgram } from '../../src/cli/main.js';
+import { reportError } from '../../src/cli/output.js';
 import {
   blockKind,
   commandsOf,
@@ -47,6 +50,7 @@ import {
   extractBlocks,
   instrument,
   mismatch,
+  plainTopolens,
   printedMismatch,
   missingOutput,
   neededTools,
@@ -146,7 +150,40 @@ async function runCode(b: Block): Promise<void> {
     throw new Error(missed.map((c) => `${where(c.line)}: claim never reached`).join('\n'));
 }
 
-function runCommands(b: Block): void {
+/** Runs the CLI in this process (as `topolens` would: same program, same error report), in
+ * `cwd`, with what it prints captured. Much faster than a process per command. */
+async function runInProcess(
+  args: string[],
+  cwd: string,
+): Promise<{ status: number; printed: string }> {
+  let printed = '';
+  const capture = ((chunk: unknown) => {
+    printed += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  const before = process.cwd();
+  process.chdir(cwd);
+  let status = 0;
+  try {
+    await buildProgram()
+      .exitOverride()
+      .configureOutput({ writeOut: (t) => (printed += t), writeErr: (t) => (printed += t) })
+      .parseAsync(['node', 'topolens', ...args]);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    status =
+      code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : reportError(e);
+  } finally {
+    process.chdir(before);
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return { status, printed };
+}
+
+async function runCommands(b: Block): Promise<void> {
   const cwd = pageScratch(b.file);
   for (const c of commandsOf(b)) {
     const where = `${b.file}:${b.line + c.line - 1}`;
@@ -156,15 +193,22 @@ function runCommands(b: Block): void {
         `${where}: \`${c.command}\` calls ${bad.join(', ')}, which the docs test does not run; ` +
           'mark the block "# not run: <reason>" or use topolens commands on bundled data',
       );
-    const r = spawnSync('bash', ['-c', c.command], {
-      cwd,
-      encoding: 'utf8',
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
-      timeout: 60_000,
-    });
-    const printed = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+    const args = plainTopolens(c.command);
+    let status: number | null;
+    let printed: string;
+    if (args) ({ status, printed } = await runInProcess(args, cwd));
+    else {
+      const r = spawnSync('bash', ['-c', c.command], {
+        cwd,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+        timeout: 60_000,
+      });
+      status = r.status;
+      printed = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+    }
     const wantsError = c.expected.some((l) => /^topolens: /.test(l));
-    expect(r.status, `${where}: \`${c.command}\` exited with ${r.status}:\n${printed}`).toBe(
+    expect(status, `${where}: \`${c.command}\` exited with ${status}:\n${printed}`).toBe(
       wantsError ? 2 : 0,
     );
     const missing = missingOutput(c.expected, printed);
@@ -204,7 +248,7 @@ for (const page of pages) {
           requireTool(ctx, tool as Tool);
         }
         if (kind === 'code') await runCode(b);
-        else runCommands(b);
+        else await runCommands(b);
       });
     }
   });
