@@ -4,6 +4,7 @@
  * - ```ts / ```js blocks are complete programs. Each runs as an ES module (top-level await
  *   allowed) with `'topolens'` and `'topolens/<entry>'` mapped to the package's source through
  *   package.json's `exports`, in the repository root (so `examples/data/...` resolves).
+ *   The ```ts blocks must also type-check under strict NodeNext settings (one program at the end).
  * - A comment that starts with a value is a claim and is checked: `expr; // 1.0118`,
  *   `console.log(a, b); // 33 dense`, or the value on the `//` lines right below the statement.
  *   Numbers hold to the precision written (1.0118: within 0.00005; ~1: within 0.5; an integer
@@ -40,6 +41,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { hasTool, requireTool } from '../helpers/oracles.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { reportError } from '../../src/cli/output.js';
@@ -219,6 +221,9 @@ async function runCommands(b: Block): Promise<void> {
   }
 }
 
+/** Every runnable ts block, for the type check at the end. */
+const typescriptBlocks: Block[] = [];
+
 for (const page of pages) {
   const blocks = extractBlocks(readFileSync(join(root, page), 'utf8'), page).filter(
     (b) => blockKind(b) !== 'text' && blockKind(b) !== 'other',
@@ -227,6 +232,8 @@ for (const page of pages) {
   describe(page, () => {
     for (const b of blocks) {
       const kind = blockKind(b);
+      if (['ts', 'typescript', 'mts'].includes(b.lang) && notRunReason(b) === undefined)
+        typescriptBlocks.push(b);
       const name = `${b.file}:${b.line} (${b.lang || 'transcript'})`;
       const reason = notRunReason(b);
       if (reason !== undefined) {
@@ -253,3 +260,55 @@ for (const page of pages) {
     }
   });
 }
+
+/**
+ * The TypeScript examples also compile under the project's strict settings, as a reader's
+ * copy would (one program for all of them; imports resolved to the source as above).
+ */
+describe('TypeScript examples', () => {
+  it('type-check (strict, NodeNext)', () => {
+    const dir = join(scratch, 'typecheck');
+    mkdirSync(dir, { recursive: true });
+    const files = typescriptBlocks.map((b, k) => {
+      const file = join(dir, `example-${k}.mts`);
+      writeFileSync(
+        file,
+        b.text.replace(/(['"])(topolens(?:\/[\w-]+)?)\1/g, (whole, q: string, spec: string) => {
+          const path = entries.get(spec);
+          return path ? `${q}${path.replace(/\.ts$/, '.js')}${q}` : whole;
+        }),
+      );
+      return { file, block: b };
+    });
+    const program = ts.createProgram(
+      files.map((f) => f.file),
+      {
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        lib: ['lib.es2022.d.ts'],
+        types: ['node'],
+        typeRoots: [join(root, 'node_modules', '@types')],
+        esModuleInterop: true,
+      },
+    );
+    const errors: string[] = [];
+    for (const { file, block } of files) {
+      const sf = program.getSourceFile(file);
+      if (!sf) throw new Error(`${block.file}:${block.line}: not compiled`);
+      for (const d of [
+        ...program.getSyntacticDiagnostics(sf),
+        ...program.getSemanticDiagnostics(sf),
+      ]) {
+        const line = d.start === undefined ? 0 : sf.getLineAndCharacterOfPosition(d.start).line;
+        errors.push(
+          `${block.file}:${block.line + line}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+        );
+      }
+    }
+    if (errors.length) throw new Error(errors.join('\n'));
+  });
+});
