@@ -10,6 +10,7 @@ import { createRng, permutation, sampleWithoutReplacement } from '../core/rng.js
 import { checkTensorData, type FloatTensorData } from './tensorData.js';
 
 export type PointCloudStrategy =
+  | 'auto'
   | 'dense'
   | 'gap'
   | 'flatten'
@@ -21,6 +22,7 @@ export type PointCloudStrategy =
   | 'mean-token';
 
 export const POINT_CLOUD_STRATEGIES: PointCloudStrategy[] = [
+  'auto',
   'dense',
   'gap',
   'flatten',
@@ -32,18 +34,54 @@ export const POINT_CLOUD_STRATEGIES: PointCloudStrategy[] = [
   'mean-token',
 ];
 
+/** `[50]`, `[8, 8, 64]`: a layer's shape per input (the tensor's shape without the batch axis). */
+function perInputShape(t: FloatTensorData): string {
+  return `[${t.shape.slice(1).join(', ')}]`;
+}
+
+function layerLabel(name: string): string {
+  return name === 'layer' ? 'the layer' : `layer '${name}'`;
+}
+
+const NEEDS: Record<number, string> = {
+  2: 'a dense output ([channels] per input)',
+  3: 'a Transformer output ([tokens, dim] per input)',
+  4: 'a convolutional output ([height, width, channels] per input)',
+};
+
 function rank(t: FloatTensorData, r: number, what: string, name: string): void {
   checkTensorData(t, name);
   if (t.shape.length !== r) {
     throw invalidInput(
-      `${what} needs a rank-${r} tensor but ${name} has shape [${t.shape.join(', ')}]`,
-      r === 4
-        ? 'use it on a convolutional output [n, height, width, channels] (or use dense/flatten)'
-        : r === 3
-          ? 'use it on a Transformer block output [n, tokens, dim]'
-          : 'use flatten or gap for higher-rank outputs',
+      `${what} needs ${NEEDS[r]} but ${layerLabel(name)} outputs ${perInputShape(t)} per input`,
+      `use the auto strategy (CLI: --strategy auto), which chooses by the layer's rank: ` +
+        'gap for [height, width, channels], class-token for [tokens, dim], dense for [channels]; ' +
+        'or flatten for any shape',
     );
   }
+}
+
+/**
+ * The strategy `'auto'` uses for a tensor of the given rank (batch axis included): 4 (conv
+ * output, [n, height, width, channels]) -> global average pooling; 3 (Transformer tokens,
+ * [n, tokens, dim]) -> the class token; 2 (dense, [n, channels]) -> the output as is. Any
+ * other rank is an error that names the layer's shape and suggests flatten.
+ */
+export function strategyForRank(
+  t: FloatTensorData,
+  name = 'layer',
+): Exclude<PointCloudStrategy, 'auto'> {
+  checkTensorData(t, name);
+  const r = t.shape.length;
+  if (r === 4) return 'gap';
+  if (r === 3) return 'class-token';
+  if (r === 2) return 'dense';
+  throw invalidInput(
+    `no automatic point-cloud strategy for ${layerLabel(name)}, which outputs ` +
+      `${perInputShape(t)} per input (auto knows [channels], [tokens, dim] and ` +
+      '[height, width, channels])',
+    'use the flatten strategy (CLI: --strategy flatten): one point of all its values per input',
+  );
 }
 
 /** Dense output: one point per input, [n, c] as is. */
@@ -61,7 +99,7 @@ export function flattenOutput(t: FloatTensorData, name = 'layer'): Matrix<Float3
 
 /** Global average pooling ([M22], [M23]): per input, the mean over positions of each channel. */
 export function globalAveragePooling(t: FloatTensorData, name = 'layer'): Matrix<Float32Array> {
-  rank(t, 4, 'global average pooling', name);
+  rank(t, 4, 'the gap strategy (global average pooling)', name);
   const [n, h, w, c] = t.shape;
   const p = h * w;
   const out = new Float32Array(n * c);
@@ -248,7 +286,8 @@ export interface PointCloudOptions extends RandomPositionOptions, AllPositionsOp
   skipClassToken?: boolean;
 }
 
-/** Applies a strategy by name (the CLI's `--strategy`). */
+/** Applies a strategy by name (the CLI's `--strategy`); `'auto'` picks one by the tensor's rank
+ * (strategyForRank). */
 export function pointCloud(
   t: FloatTensorData,
   strategy: PointCloudStrategy,
@@ -256,6 +295,8 @@ export function pointCloud(
   name = 'layer',
 ): Matrix<Float32Array> {
   switch (strategy) {
+    case 'auto':
+      return pointCloud(t, strategyForRank(t, name), options, name);
     case 'dense':
       return denseOutput(t, name);
     case 'gap':

@@ -1,9 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDiagramsJSON } from '../../src/cli/commands/distance.js';
+import {
+  diagramFileFormat,
+  parseDiagramsFile,
+  parseDiagramsJSON,
+} from '../../src/cli/commands/distance.js';
+import { formatDiagrams } from '../../src/homology/diagramFormats.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-distance-'));
 const a = join(dir, 'a.json');
@@ -95,5 +100,46 @@ describe('topolens distance', () => {
       /diagram 0/,
     );
     expect(() => parseDiagramsJSON('nope', 'f.json')).toThrow(/not valid JSON/);
+  });
+
+  it('reads the CSV and Ripser text that ph --out writes, by extension or by content', () => {
+    // b written by the same writer as `topolens ph --out b.csv` / `--out b.txt`
+    const db = parseDiagramsJSON(readFileSync(b, 'utf8'), 'b.json');
+    const csv = join(dir, 'b.csv');
+    const txt = join(dir, 'b.txt');
+    const bare = join(dir, 'b-ripser');
+    writeFileSync(csv, formatDiagrams(db, 'csv'));
+    writeFileSync(txt, formatDiagrams(db, 'ripser'));
+    writeFileSync(bare, formatDiagrams(db, 'ripser'));
+    expect(formatDiagrams(db, 'csv')).toContain('0,0,inf');
+    expect(diagramFileFormat(formatDiagrams(db, 'csv'), 'x')).toBe('csv');
+    expect(diagramFileFormat(formatDiagrams(db, 'ripser'), 'x')).toBe('ripser');
+    expect(diagramFileFormat('  [{"dimension":0,"bars":[]}]', 'x')).toBe('json');
+    for (const file of [csv, txt, bare]) {
+      const back = parseDiagramsFile(readFileSync(file, 'utf8'), file);
+      expect(back.map((d) => [d.dimension, Array.from(d.births), Array.from(d.deaths)])).toEqual(
+        db.map((d) => [d.dimension, Array.from(d.births), Array.from(d.deaths)]),
+      );
+    }
+    // the same distances as from the JSON files, and 0 between a file and its other formats
+    const r = cli([a, csv]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^H0 {2}bottleneck: 0\.6 {2}\(3 vs 2 bars\)$/m);
+    expect(r.stdout).toMatch(/^H1 {2}bottleneck: 0\.0999999999999999\d* /m);
+    const same = cli([txt, csv, '--metric', 'wasserstein', '--json']);
+    expect(JSON.parse(same.stdout).distances.map((d: { distance: number }) => d.distance)).toEqual([
+      0, 0,
+    ]);
+  });
+  it('names the file when a diagram file is in no known format or malformed', () => {
+    expect(() => parseDiagramsFile('hello world\n', 'notes.dat')).toThrow(
+      /notes\.dat is not a persistence diagram file[\s\S]*ph --out/,
+    );
+    expect(() => parseDiagramsFile('dimension,birth,death\n0,zero,1\n', 'd.csv')).toThrow(
+      /d\.csv: Line 2 of the diagram CSV/,
+    );
+    expect(() => parseDiagramsFile(' [0.1,0.2)\n', 'r.txt')).toThrow(
+      /r\.txt: Line 1 of the Ripser output has an interval before any "persistence intervals/,
+    );
   });
 });

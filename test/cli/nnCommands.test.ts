@@ -174,6 +174,42 @@ describe('topolens layers / capture', () => {
     expect(Array.from(got.data)).toEqual([3.5, 0, 0, 2]);
   });
 
+  it('capture by default (auto) chooses per layer: gap for conv outputs, dense for 2-D', async () => {
+    const out = join(dir, 'auto');
+    const opts = { ...base, strategy: 'auto', inputs: join(dir, 'x.npy'), out };
+    const summary = await runCapture(
+      join(dir, 'model.json'),
+      { ...opts, layers: 'block2,output' },
+      false,
+    );
+    expect(summary.map((s) => [s.layer, s.strategy, s.points, s.features])).toEqual([
+      ['block2', 'gap', 6, 5],
+      ['output', 'dense', 6, 2],
+    ]);
+    const dense = await runCapture(
+      join(dir, 'tiny.onnx'),
+      { ...opts, layers: 'y', inputs: join(dir, 'pairs.npy'), out: join(dir, 'auto-onnx') },
+      false,
+    );
+    expect(dense[0].strategy).toBe('dense');
+    expect(Array.from(parseNpy(readFileSync(join(dir, 'auto-onnx', 'y.npy'))).data)).toEqual([
+      0, 2, 0, 4,
+    ]);
+  });
+
+  it("a strategy that does not fit names the layer's own shape, not the batch's", async () => {
+    // y is [batch, 2]; with --batch-size 4 and 2 inputs the batch tensor is [2, 2]
+    await expect(
+      runCapture(
+        join(dir, 'tiny.onnx'),
+        { ...base, layers: 'y', inputs: join(dir, 'pairs.npy'), out: join(dir, 'no') },
+        false,
+      ),
+    ).rejects.toThrow(
+      /gap strategy .*needs a convolutional output .*layer 'y' outputs \[2\] per input[\s\S]*auto/,
+    );
+  });
+
   it('bad input: unknown layer lists valid names; wrong input shape; missing and corrupt model files', async () => {
     const opts = { ...base, inputs: join(dir, 'x.npy'), out: join(dir, 'bad') };
     await expect(

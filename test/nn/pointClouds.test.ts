@@ -12,6 +12,7 @@ import {
   perClassSample,
   pointCloud,
   randomInteriorPosition,
+  strategyForRank,
   topL2Position,
 } from '../../src/nn/pointClouds.js';
 
@@ -40,7 +41,8 @@ describe('point-cloud strategies (hand-computed)', () => {
     const f = flattenOutput(t);
     expect([f.rows, f.cols]).toEqual([2, 12]);
     expect(f.data[12]).toBe(1000);
-    expect(() => denseOutput(t)).toThrow(/rank-2 tensor.*\[2, 2, 3, 2\]/);
+    // the layer's own shape per input, [2, 3, 2], not the batch's [2, 2, 3, 2]
+    expect(() => denseOutput(t)).toThrow(/dense output .*outputs \[2, 3, 2\] per input/);
     expect(denseOutput({ data: new Float32Array(6), shape: [3, 2] }).rows).toBe(3);
   });
 
@@ -102,7 +104,28 @@ describe('point-cloud strategies (hand-computed)', () => {
     expect(Array.from(classToken(tok).data)).toEqual([1, 2, 7, 8]);
     expect(Array.from(meanToken(tok).data)).toEqual([3, 4, 9, 10]);
     expect(Array.from(meanToken(tok, { skipClassToken: true }).data)).toEqual([4, 5, 10, 11]);
-    expect(() => classToken(t)).toThrow(/Transformer block output/);
+    expect(() => classToken(t, 'block3')).toThrow(
+      /class-token strategy needs a Transformer output .*layer 'block3' outputs \[2, 3, 2\] per input/,
+    );
+  });
+
+  it('auto chooses by rank: 4-D gap, 3-D class token, 2-D dense; other ranks name the layer shape', () => {
+    const tok = { data: Float32Array.from({ length: 12 }, (_, i) => i), shape: [2, 3, 2] };
+    const flat = { data: Float32Array.from([1, 2, 3, 4, 5, 6]), shape: [3, 2] };
+    expect(strategyForRank(t)).toBe('gap');
+    expect(strategyForRank(tok)).toBe('class-token');
+    expect(strategyForRank(flat)).toBe('dense');
+    expect(Array.from(pointCloud(t, 'auto').data)).toEqual([60, 61, 1060, 1061]);
+    expect(Array.from(pointCloud(tok, 'auto').data)).toEqual([0, 1, 6, 7]);
+    expect(pointCloud(flat, 'auto').data).toBe(flat.data);
+    const five = { data: new Float32Array(2 * 2 * 2 * 2 * 2), shape: [2, 2, 2, 2, 2] };
+    expect(() => pointCloud(five, 'auto', {}, 'conv3d')).toThrow(
+      /layer 'conv3d', which outputs \[2, 2, 2, 2\] per input[\s\S]*flatten/,
+    );
+    const one = { data: new Float32Array(3), shape: [3] };
+    expect(() => strategyForRank(one, 'logit')).toThrow(
+      /layer 'logit', which outputs \[\] per input/,
+    );
   });
 
   it('pointCloud dispatches by name and rejects unknown strategies', () => {

@@ -1,5 +1,5 @@
 /**
- * `topolens capture <model> --layers a,b --inputs x.npy --strategy gap --out dir/`: runs the
+ * `topolens capture <model> --layers a,b --inputs x.npy [--strategy auto] --out dir/`: runs the
  * network on the inputs and writes one point cloud per layer as `<dir>/<layer>.npy` (float32,
  * points x features). Strategies are those of docs/networks.md, "Point clouds"
  * (src/nn/pointClouds.ts).
@@ -13,6 +13,7 @@ import {
   POINT_CLOUD_STRATEGIES,
   minMaxScale,
   pointCloud,
+  strategyForRank,
   type PointCloudStrategy,
 } from '../../nn/pointClouds.js';
 import { encodeNpyFloat32 } from '../../nn/npyWrite.js';
@@ -63,6 +64,8 @@ export interface CaptureSummary {
   file: string;
   points: number;
   features: number;
+  /** The strategy applied to this layer (what auto chose, or the one asked for). */
+  strategy: Exclude<PointCloudStrategy, 'auto'>;
 }
 
 export async function runCapture(
@@ -96,10 +99,14 @@ export async function runCapture(
   const bar = progressBar({ label: 'capture', enabled: showProgress });
   // all-positions subsamples over the whole set, so it runs after capture; the others per batch
   const perBatch = strategy !== 'all-positions';
+  // what each layer was reduced with (auto decides per layer, by the rank of its output)
+  const applied = new Map<string, Exclude<PointCloudStrategy, 'auto'>>();
   const reduce = (name: string, batch: FloatTensorData, first: number): FloatTensorData => {
+    const chosen = strategy === 'auto' ? strategyForRank(batch, name) : strategy;
+    applied.set(name, chosen);
     const m = pointCloud(
       batch,
-      strategy,
+      chosen,
       {
         seed: seed + first,
         mask: mask
@@ -160,7 +167,13 @@ export async function runCapture(
     t = { data: m.data as Float32Array, shape: [m.rows, m.cols] };
     const file = join(o.out, fileNameFor(layer));
     writeFileAtomic(file, encodeNpyFloat32(t.data, t.shape));
-    summary.push({ layer, file, points: m.rows, features: m.cols });
+    summary.push({
+      layer,
+      file,
+      points: m.rows,
+      features: m.cols,
+      strategy: applied.get(layer) ?? (strategy as Exclude<PointCloudStrategy, 'auto'>),
+    });
   }
   return summary;
 }

@@ -1,5 +1,5 @@
 /**
- * `topolens curvature cloud.npy --k 30 --method forman|augmented|ollivier
+ * `topolens curvature cloud.npy [--k 30] [--method forman|augmented|ollivier]
  *   [--graph undirected|mutual|directed] [--alpha 0.5] [--out edges.csv] [--json]`
  * Per-edge curvature of the kNN graph (to a CSV file with --out), totals and a summary printed.
  */
@@ -36,7 +36,12 @@ export function registerCurvature(program: Command): void {
       'Forman, augmented Forman or Ollivier-Ricci curvature of the kNN graph of a point cloud',
     )
     .argument('<cloud>', 'point cloud: .npy (float32/float64) or text (one point per line)')
-    .requiredOption('--k <k>', 'neighbours per point', (v) => Number(v))
+    .option(
+      '--k <k>',
+      "neighbours per point (default 30, [B24]'s smallest setting; needs more than k points)",
+      (v) => Number(v),
+      30,
+    )
     .option('--method <method>', 'forman | augmented | ollivier', 'forman')
     .option(
       '--graph <kind>',

@@ -2,8 +2,11 @@
  * `topolens distance a.json b.json --metric bottleneck|wasserstein|sliced [--p 1] [--q inf]
  *   [--dimension 1] [--infinite match|ignore] [--matching] [--json]`
  * Distance between two sets of persistence diagrams, one value per homology dimension. Input:
- * the JSON that `diagramsToJSON` writes (an array of {dimension, bars: [[b, d|null]]}) or an
- * object with a `diagrams` field holding such an array (what `topolens ph --json` prints).
+ * any of the files that `topolens ph --out` writes (docs/diagrams.md, docs/io.md): JSON (the
+ * array `diagramsToJSON` writes, or an object with a `diagrams` array, as `topolens ph --json`
+ * prints), CSV (`dimension,birth,death`) or Ripser text (`persistence intervals in dim k:`, also
+ * what the `ripser` program prints). The format is taken from the extension (.json, .csv, .txt)
+ * and otherwise recognised from the content.
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -15,6 +18,7 @@ import {
 } from '../../core/diagram.js';
 import { invalidInput, invalidOption, TopolensError } from '../../core/errors.js';
 import { bottleneckMatching } from '../../homology/bottleneck.js';
+import { parseDiagramsCSV, parseRipserOutput } from '../../homology/diagramFormats.js';
 import type { DiagramMatching } from '../../homology/matching.js';
 import { slicedWasserstein } from '../../homology/slicedWasserstein.js';
 import { wassersteinMatching } from '../../homology/wasserstein.js';
@@ -73,6 +77,46 @@ export function parseDiagramsJSON(text: string, name: string): PersistenceDiagra
   return diagramsFromJSON(normalised);
 }
 
+const RIPSER_HEAD = /^\s*persistence intervals in dim \d+:/m;
+const RIPSER_BAR = /^\s*\[[^,\]]+,[^)\]]*\)\s*$/m;
+
+/** The diagram format of a file: by its extension (.json, .csv, .txt), else by its content. */
+export function diagramFileFormat(text: string, name: string): 'json' | 'csv' | 'ripser' {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1].toLowerCase();
+  if (ext === 'json') return 'json';
+  if (ext === 'csv') return 'csv';
+  // Ripser text: a section head, or (head missing) bars written as [b,d)
+  if (RIPSER_HEAD.test(text) || RIPSER_BAR.test(text)) return 'ripser';
+  const start = text.trimStart();
+  if (start.startsWith('[') || start.startsWith('{')) return 'json';
+  const first = text
+    .split(/\r\n|\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !l.startsWith('#'));
+  if (first !== undefined && /^(dimension\s*,|\d+\s*,)/i.test(first)) return 'csv';
+  throw invalidInput(
+    `${name} is not a persistence diagram file: it is not JSON, "dimension,birth,death" CSV ` +
+      'or Ripser text ("persistence intervals in dim k:")',
+    'give a file written by `topolens ph --out d.json|d.csv|d.txt` (or by the ripser program)',
+  );
+}
+
+/**
+ * Reads the diagrams of one file in any format `topolens ph --out` writes (JSON, CSV, Ripser
+ * text); errors name the file. Exported for tests.
+ */
+export function parseDiagramsFile(text: string, name: string): PersistenceDiagram[] {
+  const format = diagramFileFormat(text, name);
+  if (format === 'json') return parseDiagramsJSON(text, name);
+  try {
+    return format === 'csv' ? parseDiagramsCSV(text) : parseRipserOutput(text);
+  } catch (err) {
+    if (err instanceof TopolensError)
+      throw new TopolensError(err.code, `${name}: ${err.message.split('\n')[0]}`, err.hint);
+    throw err;
+  }
+}
+
 function parseNumber(value: string, flag: string): number {
   const v = value.trim().toLowerCase();
   if (v === 'inf' || v === 'infinity') return Infinity;
@@ -103,9 +147,10 @@ export function registerDistance(program: Command): void {
     .description('Distance between the persistence diagrams of two files, per homology dimension')
     .argument(
       '<a>',
-      'diagrams as JSON (diagramsToJSON array, or an object with a "diagrams" array)',
+      'diagrams as written by topolens ph --out: .json, .csv (dimension,birth,death) or .txt ' +
+        '(Ripser text); other names are recognised by their content',
     )
-    .argument('<b>', 'second set of diagrams, same format')
+    .argument('<b>', 'second set of diagrams, in any of these formats')
     .option('--metric <m>', METRICS.join(' | '), 'bottleneck')
     .option('--p <p>', 'Wasserstein order (GUDHI order)', '1')
     .option('--q <q>', 'Wasserstein ground metric L_q (GUDHI internal_p), a number or inf', 'inf')
@@ -135,8 +180,8 @@ export function registerDistance(program: Command): void {
       const infinite = opts.infinite;
       if (infinite !== 'match' && infinite !== 'ignore')
         throw invalidOption(`--infinite must be match or ignore, got '${infinite}'`);
-      const da = parseDiagramsJSON(readFileSync(a, 'utf8'), a);
-      const db = parseDiagramsJSON(readFileSync(b, 'utf8'), b);
+      const da = parseDiagramsFile(readFileSync(a, 'utf8'), a);
+      const db = parseDiagramsFile(readFileSync(b, 'utf8'), b);
       let dims = [...new Set([...da, ...db].map((d) => d.dimension))].sort((x, y) => x - y);
       if (opts.dimension !== undefined) {
         const k = Number(opts.dimension);

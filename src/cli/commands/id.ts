@@ -165,7 +165,11 @@ export function registerIdCommand(program: Command): void {
     .command('id')
     .description('intrinsic dimension of a point cloud (.npy or text, one point per line)')
     .argument('<cloud>', 'point cloud file: .npy (float32/float64) or whitespace/CSV text')
-    .requiredOption('--method <method>', `estimator: ${METHODS.join(' | ')}`)
+    .option(
+      '--method <method>',
+      `estimator: ${METHODS.join(' | ')} (default twonn, Facco et al.'s TwoNN fit)`,
+      'twonn',
+    )
     .option('--k <k>', 'neighbours per point (mle: 20, lpca/pr pointwise: 50)')
     .option('--estimator <name>', 'PH-dim sample sizes: m22 | birdal', 'm22')
     .option('--samples <n>', 'PH-dim subsamples per size', '1')

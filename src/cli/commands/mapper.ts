@@ -1,5 +1,6 @@
 /**
- * `topolens mapper cloud.npy --out graph.json`: a Mapper graph of a point cloud.
+ * `topolens mapper cloud.npy [--out graph.json]`: a Mapper graph of a point cloud. Without
+ * --out the graph goes to `<cloud name>.mapper.json` in the current folder (defaultMapperOut).
  *
  * Files (the cloud, labels, lens values) are read by `loadPointCloud` (src/data/load.ts): .npy,
  * .npz, .csv, .tsv, .txt, .json, .safetensors.
@@ -23,6 +24,14 @@ import type { MapperGraph } from '../../mapper/graph.js';
 import { printJSON, toJSONText, writeFileAtomic } from '../output.js';
 import { progressBar } from '../progress.js';
 import { loadPointCloud } from '../../data/load.js';
+
+/** Where the graph goes without --out: `<cloud file name without extension>.mapper.json` in
+ * the current folder (`data/circle.npy` -> `circle.mapper.json`). */
+export function defaultMapperOut(cloudPath: string): string {
+  const base = cloudPath.replace(/\\/g, '/').split('/').pop() ?? 'cloud';
+  const stem = base.replace(/\.[^.]*$/, '') || 'cloud';
+  return `${stem}.mapper.json`;
+}
 
 /** Parses a .npy file's bytes (see the file comment for what is supported). */
 export function readMatrixFile(path: string): Matrix {
@@ -210,9 +219,11 @@ export function registerMapper(program: Command): void {
       '--stability',
       'also rebuild with intervals +-1 and overlap +-0.05 and score the similarity',
     )
-    .requiredOption('--out <file>', 'graph JSON output')
+    .option('--out <file>', 'graph JSON output (default: <cloud name>.mapper.json, here)')
     .option('--graphml <file>', 'also write GraphML')
     .option('--dot <file>', 'also write Graphviz DOT')
     .option('--json', 'print the summary as JSON')
-    .action((cloud: string, opts: MapperCommandOptions) => runMapperCommand(cloud, opts));
+    .action((cloud: string, opts: Omit<MapperCommandOptions, 'out'> & { out?: string }) =>
+      runMapperCommand(cloud, { ...opts, out: opts.out ?? defaultMapperOut(cloud) }),
+    );
 }

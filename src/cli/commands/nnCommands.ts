@@ -61,8 +61,9 @@ export function registerCapture(program: Command): void {
     .requiredOption('--out <dir>', 'output folder; one <layer>.npy per layer')
     .option(
       '--strategy <name>',
-      `point cloud per layer: ${POINT_CLOUD_STRATEGIES.join('|')}`,
-      'gap',
+      `point cloud per layer: ${POINT_CLOUD_STRATEGIES.join('|')}; auto chooses by the ` +
+        "layer's rank: gap for conv outputs [h, w, c], class-token for tokens [t, d], dense for [c]",
+      'auto',
     )
     .option('--batch-size <n>', 'inputs per forward pass', '128')
     .option('--seed <n>', 'seed of random-position and all-positions', '0')
@@ -80,7 +81,8 @@ export function registerCapture(program: Command): void {
         printJSON({ model, strategy: opts.strategy, layers: summary });
         return;
       }
+      const how = (s: { strategy: string }) => (opts.strategy === 'auto' ? ` (${s.strategy})` : '');
       for (const s of summary)
-        process.stdout.write(`${s.layer}: ${s.points} x ${s.features} -> ${s.file}\n`);
+        process.stdout.write(`${s.layer}${how(s)}: ${s.points} x ${s.features} -> ${s.file}\n`);
     });
 }

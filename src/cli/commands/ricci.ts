@@ -1,5 +1,5 @@
 /**
- * `topolens ricci layer0.npy layer1.npy ... --k 30 [--graph ...] [--curvature forman]
+ * `topolens ricci layer0.npy layer1.npy ... [--k 30] [--graph ...] [--curvature forman]
  *   [--fisher multiply|divide] [--json]`
  * The per-layer table Ric_l, g_l, eta_l and the Ricci coefficient rho ([B24]). Layer 0 is the
  * input; leave the output layer out.
@@ -18,10 +18,11 @@ export function registerRicci(program: Command): void {
       'Ricci-flow coefficient of a network from its layer clouds (input first, output left out)',
     )
     .argument('<layers...>', 'one point cloud per layer, same inputs in the same order')
-    .requiredOption(
+    .option(
       '--k <k>',
-      'neighbours per point ([B24]: 30, 120 or 300 for 2,000 points)',
+      'neighbours per point (default 30; [B24]: 30, 120 or 300 for 2,000 points)',
       (v) => Number(v),
+      30,
     )
     .option(
       '--graph <kind>',
