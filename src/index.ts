@@ -62,3 +62,4 @@ export type { EdgeCollapseOptions, EdgeCollapseResult } from './homology/edgeCol
 export { shouldCollapse } from './homology/edgeCollapse.js';
 export type { CollapseDecision, ShouldCollapseOptions } from './homology/edgeCollapse.js';
 export * from './study/index.js';
+export * from './stats/index.js';
