@@ -4,3 +4,4 @@ export * from './layerProfile.js';
 export type { DescriptorName, DescriptorOptions } from './descriptors.js';
 export * from './layerComparison.js';
 export * from './mapperStudy.js';
+export * from './ricciFlowStudy.js';
