@@ -5,3 +5,4 @@ export type { DescriptorName, DescriptorOptions } from './descriptors.js';
 export * from './layerComparison.js';
 export * from './mapperStudy.js';
 export * from './ricciFlowStudy.js';
+export * from './generalization.js';
