@@ -6,3 +6,4 @@ export * from './layerComparison.js';
 export * from './mapperStudy.js';
 export * from './ricciFlowStudy.js';
 export * from './generalization.js';
+export * from './adversarial.js';
