@@ -7,3 +7,4 @@ export * from './mapperStudy.js';
 export * from './ricciFlowStudy.js';
 export * from './generalization.js';
 export * from './adversarial.js';
+export * from './populationComparison.js';
