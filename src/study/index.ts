@@ -8,3 +8,4 @@ export * from './ricciFlowStudy.js';
 export * from './generalization.js';
 export * from './adversarial.js';
 export * from './populationComparison.js';
+export * from './architectureComparison.js';
