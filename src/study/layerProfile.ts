@@ -214,7 +214,7 @@ export function layerProfile(
     );
   }
   const profiles = descriptors.map((d, di) =>
-    describe(
+    descriptorProfile(
       d,
       isHomologyDescriptor(d) ? homologyScope : dimensionScope,
       values[di],
@@ -235,7 +235,7 @@ export function layerProfile(
 }
 
 /** Summarises values[repeat][layer] and the class tables into a DescriptorProfile. */
-export function describe(
+export function descriptorProfile(
   descriptor: DescriptorName,
   scope: 'class' | 'global',
   repeats: number[][],
