@@ -24,6 +24,7 @@ export default tseslint.config(
       'src/similarity/**',
       'src/mapper/**',
       'src/study/**',
+      'src/stats/**',
     ],
     rules: {
       'no-restricted-imports': [
