@@ -195,9 +195,27 @@ export async function evaluateClassifier(
 }
 
 /** Seed of the validation shuffle derived from the training seed (a stream apart from the
- * batch order's). */
+ * batch order's, so the batch order draws the same numbers whichever order is chosen). */
 function validationSeed(seed: number): number {
   return (seed ^ 0x5bd1e995) >>> 0;
+}
+
+/**
+ * Which samples `trainClassifier` trains on and which it validates on: the last
+ * floor(n * fraction) samples of the order `order` gives ('shuffled': a permutation seeded by the
+ * training `seed`; 'tail': the samples as given), the rest for training, each in that order.
+ */
+export function validationSplitIndices(
+  n: number,
+  fraction: number,
+  options: { order?: 'shuffled' | 'tail'; seed?: number } = {},
+): { train: Int32Array; validation: Int32Array } {
+  const nVal = Math.floor(n * fraction);
+  const order =
+    (options.order ?? 'shuffled') === 'shuffled' && nVal > 0
+      ? permutation(n, createRng(validationSeed(options.seed ?? 0)))
+      : Int32Array.from({ length: n }, (_, i) => i);
+  return { train: order.slice(0, n - nVal), validation: order.slice(n - nVal) };
 }
 
 /** Trains a classifier (compiling it if it is not compiled yet) and returns its history. */
@@ -232,14 +250,10 @@ export async function trainClassifier(
   const nTrain = n - nVal;
   if (nTrain < 1)
     throw invalidInput(`no training samples left after a validation split of ${split}`);
-  // the order from which the validation tail is taken: its own seeded stream, so that the
-  // batch order below draws the same numbers whichever validationOrder is chosen
-  const order =
-    validationOrder === 'shuffled' && nVal > 0
-      ? permutation(n, createRng(validationSeed(options.seed ?? 0)))
-      : Int32Array.from({ length: n }, (_, i) => i);
-  const trainIdx = order.subarray(0, nTrain);
-  const valIdx = order.subarray(nTrain);
+  const { train: trainIdx, validation: valIdx } = validationSplitIndices(n, split, {
+    order: validationOrder,
+    seed: options.seed ?? 0,
+  });
   const train: LabelledInputs = {
     inputs: takeRows(data.inputs, trainIdx),
     labels: Int32Array.from(trainIdx, (i) => data.labels[i]),
