@@ -247,10 +247,11 @@ export function stratifiedTestCounts(counts: number[], testFraction: number): nu
   const n = counts.reduce((a, b) => a + b, 0);
   const total = Math.round(n * testFraction);
   const quota = counts.map((c) => c * testFraction);
-  const take = quota.map((q) => Math.floor(q));
+  // floating-point noise (7 x 0.2 = 1.4000000000000001) must not break ties or floors
+  const take = quota.map((q) => Math.floor(q + 1e-9));
   let left = total - take.reduce((a, b) => a + b, 0);
   const order = quota
-    .map((q, c) => ({ c, r: q - Math.floor(q) }))
+    .map((q, c) => ({ c, r: Math.round(Math.max(0, q - take[c]) * 1e9) / 1e9 }))
     .filter(({ c }) => take[c] < counts[c])
     .sort((a, b) => b.r - a.r || a.c - b.c);
   for (const { c } of order) {
