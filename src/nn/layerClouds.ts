@@ -308,17 +308,19 @@ function onnxLayers(model: ModelProto): CloudLayers {
   const layers: CloudLayerInfo[] = [];
   ops.forEach((t, i) => {
     const kind = ONNX_KINDS[t.opType] ?? 'other';
+    let name = t.node ? onnxLayerName(t.node, t.opType) : t.name;
+    if (!name || used.has(name)) name = t.name;
+    if (!used.has(name)) {
+      used.add(name);
+      const block = composite.length === 0 && !graphOutputs.has(t.name);
+      layers.push({ name, source: t.name, kind, op: t.opType, block });
+    }
+    // a module's output comes right after its last op (the same tensor, by the module's name)
     const grp = blockAt.get(i);
     if (grp !== undefined && !used.has(grp)) {
       used.add(grp);
       layers.push({ name: grp, source: t.name, kind, op: t.opType, block: true });
     }
-    let name = t.node ? onnxLayerName(t.node, t.opType) : t.name;
-    if (!name || used.has(name)) name = t.name;
-    if (used.has(name)) return;
-    used.add(name);
-    const block = composite.length === 0 && !graphOutputs.has(t.name);
-    layers.push({ name, source: t.name, kind, op: t.opType, block });
   });
   // logits: the graph's first output, or the input of a final softmax
   const out = g.output?.[0]?.name ?? '';
