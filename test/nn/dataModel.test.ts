@@ -19,6 +19,8 @@ import {
 import { attack } from '../../src/nn/attacks.js';
 import { captureActivations } from '../../src/nn/capture.js';
 import { layerClouds } from '../../src/nn/layerClouds.js';
+import { captureOnnx } from '../../src/nn/onnx.js';
+import { minMaxScale, perClassSample } from '../../src/nn/pointClouds.js';
 import { evaluateClassifier, trainClassifier, validationSplitIndices } from '../../src/nn/train.js';
 import { PYTHON, requireTool } from '../helpers/oracles.js';
 
@@ -181,6 +183,15 @@ describe('run-time shape checks of the networks API', () => {
     );
     await expect(attack(m, { images: 1, labels: c.labels } as never)).rejects.toThrow(
       /attack expects \{inputs: TensorData, labels: Int32Array\}; got an object with keys images, labels/,
+    );
+    expect(() => perClassSample(c as never)).toThrow(
+      /perClassSample expects the labels as an Int32Array; got an object with keys points, inputs, labels/,
+    );
+    expect(() => minMaxScale(c.inputs as never)).toThrow(
+      /minMaxScale expects a point cloud \{data, rows, cols\}.*; got a tensor of shape \[8, 2\]/,
+    );
+    await expect(captureOnnx(new Uint8Array(4) as never, c, { tensors: ['x'] })).rejects.toThrow(
+      /captureOnnx expects a parsed ONNX model; got a Uint8Array of 4 values[\s\S]*parseOnnx/,
     );
     // the old plain {inputs, labels} still works (class names are not needed to train)
     await trainClassifier(m, { inputs: c.inputs, labels: c.labels }, quick);
