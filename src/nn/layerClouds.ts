@@ -687,7 +687,7 @@ export async function layerClouds(
   const total = clouds.length;
   return clouds.map((c, l) => {
     const cloud: CapturedLayerCloud = { ...c, index: l, depth: (l + 1) / total };
-    if (labels && c.points.rows === n) cloud.labels = labels;
+    if (labels && c.strategy !== 'all-positions') cloud.labels = labels;
     return cloud;
   });
 }

@@ -231,6 +231,14 @@ describe('layerClouds on dumped activations', () => {
     }
     expect(Array.from(clouds[3].points.data)).toEqual(Array.from(dump.dense.data));
     expect(clouds[1].labels).toBe(inputs.labels);
+    // all-positions rows are positions, not inputs: no labels, even when there are n of them
+    const positions = await layerClouds(dump, inputs, {
+      layers: ['conv'],
+      strategy: 'all-positions',
+      strategyOptions: { cap: n },
+    });
+    expect(positions[0].points.rows).toBe(n);
+    expect(positions[0].labels).toBeUndefined();
     const noInputs = await layerClouds(dump, null, { layers: ['dense'] });
     expect(noInputs[0].depth).toBe(1);
     await expect(layerClouds(dump, null, { layers: ['fc7'] })).rejects.toThrow(
