@@ -223,7 +223,8 @@ export function subsetRows(data: LabelledInputs, indices: ArrayLike<number>): La
 }
 
 export interface StratifiedSplitOptions {
-  /** Fraction of the samples that goes to the test part, in [0, 1) (default 0.2). */
+  /** Fraction of the samples that goes to the test part, in [0, 1] (default 0.2; 1 puts every
+   * sample in the test part, e.g. to draw a stratified sample of a given size). */
   testFraction?: number;
   /** Seed of the shuffles (default 0). */
   seed?: number;
@@ -274,9 +275,9 @@ export function stratifiedSplit(
 ): StratifiedSplit {
   checkLabelledData(data, 'stratifiedSplit');
   const f = options.testFraction ?? 0.2;
-  if (!(f >= 0 && f < 1)) {
+  if (!(f >= 0 && f <= 1)) {
     throw invalidOption(
-      `stratifiedSplit: testFraction must be in [0, 1), got ${f}`,
+      `stratifiedSplit: testFraction must be in [0, 1], got ${f}`,
       'use e.g. 0.2 to hold out a fifth',
     );
   }

@@ -47,7 +47,7 @@ describe('stratifiedSplit', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 120 }),
-        fc.double({ min: 0, max: 0.95, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
         fc.integer({ min: 0, max: 1000 }),
         (labels, f, seed) => {
           const data = indexed(labels);
@@ -90,10 +90,12 @@ describe('stratifiedSplit', () => {
     expect(Array.from(other.testIndices)).not.toEqual(Array.from(s.testIndices));
   });
 
-  it('refuses a fraction outside [0, 1) and data that is not labelled', () => {
-    expect(() => stratifiedSplit(indexed([0, 1]), { testFraction: 1 })).toThrow(
-      /testFraction must be in \[0, 1\), got 1/,
+  it('refuses a fraction outside [0, 1] and data that is not labelled', () => {
+    expect(() => stratifiedSplit(indexed([0, 1]), { testFraction: 1.5 })).toThrow(
+      /testFraction must be in \[0, 1\], got 1.5/,
     );
+    const all = stratifiedSplit(indexed([0, 1, 1]), { testFraction: 1 });
+    expect([all.train.labels.length, all.test.labels.length]).toEqual([0, 3]);
     expect(() =>
       stratifiedSplit({ points: circle({ n: 4 }).points, labels: [0, 1] } as never),
     ).toThrow(
