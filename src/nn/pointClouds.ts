@@ -4,9 +4,10 @@
  * (one point per row, Float32). Convolutional outputs are channels last: [n, height, width,
  * channels]; Transformer outputs are [n, tokens, dim].
  */
+import { describeValue } from '../core/describe.js';
 import { invalidInput, invalidOption } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { createRng, permutation, sampleWithoutReplacement } from '../core/rng.js';
+import { createRng, permutation, sampleWithoutReplacement, type Rng } from '../core/rng.js';
 import { checkTensorData, type FloatTensorData } from './tensorData.js';
 
 export type PointCloudStrategy =
@@ -147,15 +148,17 @@ export interface RandomPositionOptions {
   margin?: number;
 }
 
-/** One random interior spatial position per input ([P23] Mapper), seeded. */
+/** One random interior spatial position per input ([P23] Mapper), seeded. `rng`, when given,
+ * replaces the generator made from `options.seed`: a caller that reduces batch by batch passes
+ * one generator through all batches and gets the positions of one call on all inputs. */
 export function randomInteriorPosition(
   t: FloatTensorData,
   options: RandomPositionOptions = {},
   name = 'layer',
+  rng: Rng = createRng(options.seed ?? 0),
 ): Matrix<Float32Array> {
   rank(t, 4, 'the random-position strategy', name);
   const [n, h, w, c] = t.shape;
-  const rng = createRng(options.seed ?? 0);
   const mh = Math.max(0, Math.min(options.margin ?? 1, Math.floor((h - 1) / 2)));
   const mw = Math.max(0, Math.min(options.margin ?? 1, Math.floor((w - 1) / 2)));
   const out = new Float32Array(n * c);
@@ -341,6 +344,12 @@ export function perClassSample(
   labels: Int32Array,
   options: PerClassSampleOptions = {},
 ): Int32Array[][] {
+  if (!(labels instanceof Int32Array)) {
+    throw invalidInput(
+      `perClassSample expects the labels as an Int32Array; got ${describeValue(labels)}`,
+      'pass data.labels of a LabelledData (or Int32Array.from(labels))',
+    );
+  }
   const perClass = options.perClass ?? 250;
   const repeats = options.repeats ?? 1;
   if (!Number.isInteger(perClass) || perClass < 1)
@@ -374,6 +383,19 @@ export function perClassSample(
 /** Per-feature min-max scaling fitted on the cloud itself ([M22] descriptors; not for PH-dim):
  * each column mapped to [0, 1]; a constant column becomes 0. Returns a new matrix. */
 export function minMaxScale(m: Matrix): Matrix<Float32Array> {
+  const ok =
+    m !== null &&
+    typeof m === 'object' &&
+    (m.data instanceof Float32Array || m.data instanceof Float64Array) &&
+    Number.isInteger(m.rows) &&
+    Number.isInteger(m.cols) &&
+    m.data.length === m.rows * m.cols;
+  if (!ok) {
+    throw invalidInput(
+      `minMaxScale expects a point cloud {data, rows, cols} (rows x cols values); got ${describeValue(m)}`,
+      'pass the points of a LayerCloud, or pointCloud(...)',
+    );
+  }
   const { rows, cols } = m;
   const lo = new Float64Array(cols).fill(Infinity);
   const hi = new Float64Array(cols).fill(-Infinity);
