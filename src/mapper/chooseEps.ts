@@ -20,6 +20,7 @@
 import { invalidOption } from '../core/errors.js';
 import { kneeOfSortedCurve } from './knee.js';
 import type { EpsChoice } from './graph.js';
+import { sortedQuantile } from '../stats/quantile.js';
 
 export type EpsRule = 'quantile' | 'knee';
 
@@ -45,16 +46,6 @@ export const DEFAULT_EPS_QUANTILE = 0.75;
 export const DEFAULT_EPS_FACTOR = 4;
 /** Local dimension up to which the full multiple F applies. */
 export const EPS_FULL_FACTOR_DIMENSION = 3;
-
-/** The q-quantile of ascending values, linear between order statistics (NumPy's default). */
-export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
-  const s = sorted.length;
-  if (s === 0) return NaN;
-  const pos = q * (s - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(s - 1, lo + 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-}
 
 /** The multiple applied to the quantile: F, or F^(3/d) when the local dimension d exceeds 3. */
 export function epsMultiple(factor: number, dimension?: number): number {
@@ -106,7 +97,7 @@ export function epsFromCurve(
   const baseFactor = options.factor ?? DEFAULT_EPS_FACTOR;
   const adjust = options.dimensionAdjust ?? true;
   const factor = adjust ? epsMultiple(baseFactor, options.dimension) : baseFactor;
-  const value = sortedQuantile(sorted, quantile);
+  const value = sorted.length > 0 ? sortedQuantile(sorted, quantile) : NaN;
   const choice: EpsChoice = {
     eps: factor * value,
     method: 'quantile',

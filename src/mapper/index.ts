@@ -8,7 +8,7 @@ export type { DbscanOptions, DbscanResult } from './dbscan.js';
 export { singleLinkage } from './singleLinkage.js';
 export type { SingleLinkageOptions, SingleLinkageResult } from './singleLinkage.js';
 export { kneeOfSortedCurve } from './knee.js';
-export { epsFromCurve, epsMultiple, describeEps, sortedQuantile } from './chooseEps.js';
+export { epsFromCurve, epsMultiple, describeEps } from './chooseEps.js';
 export type { EpsRule, ChooseEpsOptions } from './chooseEps.js';
 export type { KneeOptions, KneeResult } from './knee.js';
 export { buildNerve } from './nerve.js';
