@@ -6,7 +6,7 @@
  * possibly quantised (./weightsManifest.ts). Any node can be captured: the graph model's
  * `execute` takes node names as outputs and runs only what they need (`executeAsync` for graphs
  * with control flow or dynamic shapes). Loading works in memory, like ./modelIO.ts; the CLI reads
- * the files (docs/networks.md, "Graph models").
+ * the files (docs/networks.md, "Graph models and quantised weights").
  */
 import * as tf from '@tensorflow/tfjs';
 import { TopolensError, invalidInput, invalidOption } from '../core/errors.js';
