@@ -6,7 +6,7 @@
  * possibly quantised (./weightsManifest.ts). Any node can be captured: the graph model's
  * `execute` takes node names as outputs and runs only what they need (`executeAsync` for graphs
  * with control flow or dynamic shapes). Loading works in memory, like ./modelIO.ts; the CLI reads
- * the files (docs/networks.md, "Graph models").
+ * the files (docs/networks.md, "Graph models and quantised weights").
  */
 import * as tf from '@tensorflow/tfjs';
 import { TopolensError, invalidInput, invalidOption } from '../core/errors.js';
@@ -22,6 +22,9 @@ export interface GraphInputInfo {
   shape: (number | null)[] | null;
   /** `'float32'`, `'int32'` (token ids), `'bool'` or `'string'`. */
   dtype: string;
+  /** The signature key of a converted SavedModel, where it differs from the node name; inputs
+   * may be keyed by it too. */
+  signatureKey?: string;
 }
 
 /** A node of the graph that can be captured. */
@@ -91,13 +94,29 @@ export async function loadGraphModel(
   }
 }
 
-/** The model's inputs, in the order of `model.inputs`. */
+/** The inputs a caller feeds, each with its signature key (the node name where none). */
+function feedableInputs(model: tf.GraphModel): { info: GraphInputInfo; key: string }[] {
+  const keys = model.inputNodes; // aligned with model.inputs
+  return model.inputs
+    .map((t, i) => ({
+      info: {
+        name: t.name,
+        shape: t.shape ? t.shape.map((d) => (d >= 0 ? d : null)) : null,
+        dtype: t.dtype,
+      },
+      key: keys[i] ?? t.name,
+    }))
+    .filter((e) => e.info.dtype !== null && e.info.dtype !== undefined);
+}
+
+/**
+ * The inputs the model is fed, in the order of `model.inputs`; resource placeholders (hash tables
+ * of a converted SavedModel, which the model feeds itself) are left out.
+ */
 export function graphModelInputs(model: tf.GraphModel): GraphInputInfo[] {
-  return model.inputs.map((t) => ({
-    name: t.name,
-    shape: t.shape ? t.shape.map((d) => (d >= 0 ? d : null)) : null,
-    dtype: t.dtype,
-  }));
+  return feedableInputs(model).map((e) =>
+    e.key === e.info.name ? e.info : { ...e.info, signatureKey: e.key },
+  );
 }
 
 function nodeDefs(model: tf.GraphModel): GraphNodeDef[] {
@@ -156,7 +175,8 @@ function namedInputs(
   model: tf.GraphModel,
   inputs: TensorData | Record<string, TensorData>,
 ): { info: GraphInputInfo; data: TensorData }[] {
-  const infos = graphModelInputs(model);
+  const entries = feedableInputs(model);
+  const infos = entries.map((e) => e.info);
   const describe = () => infos.map((i) => `${i.name} ${shapeText(i.shape)} ${i.dtype}`).join(', ');
   const single = 'data' in inputs && 'shape' in inputs && ArrayBuffer.isView(inputs.data);
   if (single) {
@@ -170,7 +190,7 @@ function namedInputs(
   }
   const record = inputs as Record<string, TensorData>;
   // signature keys of a converted SavedModel name the inputs too
-  const signatureKeys = model.inputNodes;
+  const signatureKeys = entries.map((e) => e.key);
   const out = infos.map((info, i) => {
     const data = record[info.name] ?? record[signatureKeys[i]];
     if (!data) {

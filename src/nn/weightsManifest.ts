@@ -7,7 +7,7 @@
  * 4. TensorFlow.js dequantises while loading (`tf.io.decodeWeights`); this module checks the
  * manifest and the byte counts first, so that a wrong or truncated shard is a clear error rather
  * than a garbled model, and states how far a dequantised weight may be from the original
- * (docs/networks.md, "Quantised weights"). Pure: no tfjs, no Node built-ins.
+ * (docs/networks.md, "Graph models and quantised weights"). Pure: no tfjs, no Node built-ins.
  */
 import { TopolensError } from '../core/errors.js';
 

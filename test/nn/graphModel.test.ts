@@ -15,6 +15,7 @@ import { createRng } from '../../src/core/rng.js';
 import type { TensorData } from '../../src/nn/tensorData.js';
 // a graph model written by tensorflowjs_converter (converted Keras model), shipped in tfjs-converter
 import { STRUCTURED_OUTPUTS_MODEL } from '@tensorflow/tfjs-converter/dist/executor/test_data/structured_outputs_model_loader.js';
+import { HASH_TABLE_MODEL_V2 } from '@tensorflow/tfjs-converter/dist/executor/test_data/hash_table_v2_model_loader.js';
 import {
   cnnGraphDef,
   cnnNamedWeights,
@@ -359,7 +360,7 @@ describe('graph models (tensorflowjs_converter format)', () => {
     });
     const model = await loadGraphModel(savedFrom(g.modelJson, g.files));
     expect(graphModelInputs(model)).toEqual([
-      { name: 'input_1', shape: [null, H, W, C], dtype: 'float32' },
+      { name: 'input_1', shape: [null, H, W, C], dtype: 'float32', signatureKey: 'image' },
     ]);
     const p = 'StatefulPartitionedCall/sequential/';
     const ops = Object.fromEntries(listGraphNodes(model).map((n) => [n.name, n.op]));
@@ -441,6 +442,32 @@ describe('graph models (tensorflowjs_converter format)', () => {
       expect(got[p + 'c/mul'].data[i]).toBeCloseTo(a * b, 6);
     }
     model.dispose();
+  });
+
+  it('a converter-written model with string weights and a string input loads, and capture says what it feeds', async () => {
+    const M = HASH_TABLE_MODEL_V2;
+    const modelJson = JSON.stringify({
+      format: 'graph-model',
+      modelTopology: M.modelTopology,
+      signature: M.signature,
+      modelInitializer: M.modelInitializer,
+      weightsManifest: [{ paths: ['w.bin'], weights: M.weightSpecs }],
+    });
+    const weights = new Uint8Array(M.weightData);
+    const model = await loadGraphModel({ modelJson, weights });
+    expect(graphModelInputs(model).find((i) => i.name === 'input')?.dtype).toBe('string');
+    await expect(
+      captureGraphModel(
+        model,
+        { input: { data: new Float32Array(2), shape: [2] } },
+        { nodes: ['Identity'] },
+      ),
+    ).rejects.toThrow(/input 'input' is of type string[\s\S]*float32 arrays .* and int32 arrays/);
+    model.dispose();
+    // the string weight's length prefixes are read: one byte short is an error naming it
+    await expect(
+      loadGraphModel({ modelJson, weights: weights.subarray(0, weights.length - 1) }),
+    ).rejects.toThrow(/end inside weight '116'/);
   });
 
   it('a fixed batch axis runs in batches of that size (the last padded) and keeps every row', async () => {

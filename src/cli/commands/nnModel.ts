@@ -8,7 +8,7 @@ import { dirname, extname, isAbsolute, resolve, sep } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { TopolensError, invalidInput } from '../../core/errors.js';
 import { initBackend, type BackendName } from '../../nn/backend.js';
-import { loadGraphModel } from '../../nn/graphModel.js';
+import { graphModelInputs, loadGraphModel } from '../../nn/graphModel.js';
 import {
   loadModel,
   parseModelJson,
@@ -121,7 +121,7 @@ export async function loadNetwork(
 /** Whether the network's (first) input takes integers (token ids) rather than floats. */
 export function inputsAreInt(net: LoadedNetwork): boolean {
   if (net.kind === 'tfjs') return net.model.inputs[0]?.dtype === 'int32';
-  if (net.kind === 'graph') return net.model.inputs[0]?.dtype === 'int32';
+  if (net.kind === 'graph') return graphModelInputs(net.model)[0]?.dtype === 'int32';
   const weights = new Set(net.model.graph?.initializer?.map((t) => t.name) ?? []);
   const input = net.model.graph?.input?.find((v) => !weights.has(v.name ?? ''));
   const type = (input?.type as { tensorType?: { elemType?: number } } | null)?.tensorType?.elemType;
@@ -161,7 +161,8 @@ export function readNetworkInputs(
   }
   const arrays = parseNpz(readOrFail(path, 'the inputs file'), path);
   const names = [...arrays.keys()];
-  if (net.kind !== 'graph' || net.model.inputs.length === 1) {
+  const graphInputs = net.kind === 'graph' ? graphModelInputs(net.model) : [];
+  if (graphInputs.length <= 1) {
     if (arrays.size !== 1) {
       throw invalidInput(
         `${path} holds ${arrays.size} arrays (${names.join(', ')}) but the model takes one input`,
@@ -171,13 +172,12 @@ export function readNetworkInputs(
     const t = toTensorData(arrays.get(names[0])!, inputsAreInt(net), `${path}:${names[0]}`);
     return { first: t, all: t };
   }
-  const inputs = net.model.inputs;
-  const keys = net.model.inputNodes;
   const all: Record<string, TensorData> = {};
   for (const name of names) {
-    const k = inputs.findIndex((info, i) => info.name === name || keys[i] === name);
-    all[name] = toTensorData(arrays.get(name)!, inputs[k]?.dtype === 'int32', `${path}:${name}`);
+    const input = graphInputs.find((i) => i.name === name || i.signatureKey === name);
+    all[name] = toTensorData(arrays.get(name)!, input?.dtype === 'int32', `${path}:${name}`);
   }
-  const first = all[inputs[0].name] ?? all[keys[0]] ?? all[names[0]];
-  return { first, all };
+  const [head] = graphInputs;
+  const first = all[head.name] ?? (head.signatureKey ? all[head.signatureKey] : undefined);
+  return { first: first ?? all[names[0]], all };
 }
