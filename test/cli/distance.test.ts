@@ -9,6 +9,9 @@ import {
   parseDiagramsJSON,
 } from '../../src/cli/commands/distance.js';
 import { formatDiagrams } from '../../src/homology/diagramFormats.js';
+import { ripsPersistence } from '../../src/homology/rips.js';
+import { loadPointCloud } from '../../src/data/load.js';
+import { requireTool } from '../helpers/oracles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-distance-'));
 const a = join(dir, 'a.json');
@@ -141,5 +144,36 @@ describe('topolens distance', () => {
     expect(() => parseDiagramsFile(' [0.1,0.2)\n', 'r.txt')).toThrow(
       /r\.txt: Line 1 of the Ripser output has an interval before any "persistence intervals/,
     );
+  });
+
+  it("reads what Debian's ripser program prints: 0 to ph's own diagrams up to ripser's 6 digits", (ctx) => {
+    requireTool(ctx, 'ripser');
+    const cloud = loadPointCloud('examples/data/noisy-circle.csv');
+    const points = join(dir, 'circle.txt');
+    const rows: string[] = [];
+    for (let i = 0; i < cloud.rows; i++) rows.push(`${cloud.data[2 * i]} ${cloud.data[2 * i + 1]}`);
+    writeFileSync(points, rows.join('\n') + '\n');
+    const printed = execFileSync('ripser', ['--format', 'point-cloud', '--dim', '1', points], {
+      encoding: 'utf8',
+    });
+    const fromRipser = join(dir, 'ripser-stdout'); // no extension: recognised by its content
+    writeFileSync(fromRipser, printed);
+    const ours = join(dir, 'ours.csv');
+    writeFileSync(
+      ours,
+      formatDiagrams(ripsPersistence(cloud, { maxDimension: 1 }).diagrams, 'csv'),
+    );
+    const r = cli([ours, fromRipser, '--json']);
+    expect(r.status).toBe(0);
+    const rows2 = JSON.parse(r.stdout).distances as {
+      dimension: number;
+      distance: number;
+      barsB: number;
+    }[];
+    expect(rows2.map((d) => [d.dimension, d.barsB])).toEqual([
+      [0, 200],
+      [1, 18],
+    ]);
+    for (const d of rows2) expect(d.distance).toBeLessThan(1e-5);
   });
 });

@@ -3,7 +3,7 @@
  *
  * - ```ts / ```js blocks are complete programs. Each runs as an ES module (top-level await
  *   allowed) with `'topolens'` and `'topolens/<entry>'` mapped to the package's source through
- *   package.json's `exports`, in the repository root (so `examples/data/...` resolves).
+ *   package.json's `exports`, in the page's scratch folder (below; `examples/data/...` resolves).
  *   The ```ts blocks must also type-check under strict NodeNext settings (one program at the end).
  * - A comment that starts with a value is a claim and is checked: `expr; // 1.0118`,
  *   `console.log(a, b); // 33 dense`, or the value on the `//` lines right below the statement.
@@ -136,6 +136,8 @@ async function runCode(b: Block): Promise<void> {
   const file = join(scratch, `snippet-${++counter}.ts`);
   writeFileSync(file, code);
   const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  const before = process.cwd();
+  process.chdir(pageScratch(b.file));
   try {
     await import(/* @vite-ignore */ pathToFileURL(file).href);
   } catch (err) {
@@ -144,6 +146,7 @@ async function runCode(b: Block): Promise<void> {
     const place = at ? where(Number(at[1])) : `${b.file}:${b.line} (the block)`;
     throw new Error(`${place}: the example threw ${e.name}: ${e.message}`, { cause: err });
   } finally {
+    process.chdir(before);
     log.mockRestore();
   }
   if (failures.length) throw new Error(failures.join('\n'));
