@@ -77,9 +77,7 @@ const eps = graph.clusterer.eps!;
 const work = graph.clusterer.work!;
 const sizes = buildCover(l2NormLens(cloud), {}).elements.map((e) => e.members.length);
 console.log(`cover element sizes: ${sizes.join(', ')}`);
-console.log(
-  `topolens: eps = ${eps.eps.toPrecision(8)} (${eps.description})`,
-);
+console.log(`topolens: eps = ${eps.eps.toPrecision(8)} (${eps.description})`);
 const at = (stage: string): number => (stageAt[stage] ?? 0) / 1000;
 console.log(
   `  ${fmt(oursWall)} s wall, ${fmt(oursCpu)} s CPU; stages (wall): lens+cover ${fmt(at('neighbour index'))} s, search groups ${fmt(at('eps') - at('neighbour index'))} s, eps ${fmt(at('dbscan') - at('eps'))} s, DBSCAN+nerve+layout ${fmt(oursWall - at('dbscan'))} s`,
