@@ -5,7 +5,7 @@
  * each rule gets right. Every rule is a `mapper()` option set, so the numbers are those of the
  * library as shipped (k-distance curve of 1000 sampled points).
  *
- * Usage: npx tsx bench/mapperEps.ts   (a few minutes)
+ * Usage: npm run bench:mapper-eps   (a few minutes)
  */
 import { coordinateLens, mapper, type MapperOptions } from '../src/mapper/index.js';
 import {
