@@ -2,7 +2,7 @@
  * Mapper benchmark: topolens' pipeline beside the same pipeline written with scikit-learn's
  * DBSCAN (bench/mapper_sklearn.py: numpy l2-norm lens + KeplerMapper cover + sklearn DBSCAN per
  * interval + nerve), in the same run, on the same data (passed through a temporary .npy) and
- * the same eps (topolens chooses it from the knee; sklearn is given it).
+ * the same eps (topolens chooses it by its default rule; sklearn is given it).
  *
  * Usage: npm run bench:mapper [-- N]   (default N = 50000 points in R^512)
  */
@@ -77,12 +77,10 @@ const eps = graph.clusterer.eps!;
 const work = graph.clusterer.work!;
 const sizes = buildCover(l2NormLens(cloud), {}).elements.map((e) => e.members.length);
 console.log(`cover element sizes: ${sizes.join(', ')}`);
-console.log(
-  `topolens: eps = ${eps.eps.toPrecision(8)} (${eps.method} of the sorted ${eps.k}-distance curve of ${eps.sampleSize} points)`,
-);
+console.log(`topolens: eps = ${eps.eps.toPrecision(8)} (${eps.description})`);
 const at = (stage: string): number => (stageAt[stage] ?? 0) / 1000;
 console.log(
-  `  ${fmt(oursWall)} s wall, ${fmt(oursCpu)} s CPU; stages (wall): lens+cover ${fmt(at('neighbour index'))} s, search groups ${fmt(at('eps') - at('neighbour index'))} s, knee eps ${fmt(at('dbscan') - at('eps'))} s, DBSCAN+nerve+layout ${fmt(oursWall - at('dbscan'))} s`,
+  `  ${fmt(oursWall)} s wall, ${fmt(oursCpu)} s CPU; stages (wall): lens+cover ${fmt(at('neighbour index'))} s, search groups ${fmt(at('eps') - at('neighbour index'))} s, eps ${fmt(at('dbscan') - at('eps'))} s, DBSCAN+nerve+layout ${fmt(oursWall - at('dbscan'))} s`,
 );
 console.log(
   `  graph: ${graph.summary.nodes} nodes, ${graph.summary.edges} edges, ${graph.summary.components} components, ${graph.summary.noiseAssignments} noise assignments`,

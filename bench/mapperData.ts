@@ -46,3 +46,61 @@ export function gaussianMixture(o: MixtureOptions): {
   }
   return { cloud: { data, rows: n, cols: d }, labels };
 }
+
+/**
+ * Sampled curves with Gaussian noise, for the choice of eps: `n` points at uniform random
+ * parameters (so with random gaps), each coordinate jittered by N(0, noise^2).
+ * - 'circle': the unit circle (one component, one cycle);
+ * - 'two-circles': unit circles centred at (-1.6, 0) and (1.6, 0), points alternating
+ *   (two components, two cycles);
+ * - 'two-circles-uneven': the same circles, 2/3 of the points on the right one (two densities);
+ * - 'figure-eight': (2 sin t, sin 2t), two lobes that cross at the origin (one component, two
+ *   cycles);
+ * - 'line': the segment [0, 4] x {0} (one component, no cycle).
+ */
+export type NoisyShape = 'circle' | 'two-circles' | 'two-circles-uneven' | 'figure-eight' | 'line';
+
+export const shapeTopology: Record<NoisyShape, { components: number; cycles: number }> = {
+  circle: { components: 1, cycles: 1 },
+  'two-circles': { components: 2, cycles: 2 },
+  'two-circles-uneven': { components: 2, cycles: 2 },
+  'figure-eight': { components: 1, cycles: 2 },
+  line: { components: 1, cycles: 0 },
+};
+
+export function noisyShape(
+  shape: NoisyShape,
+  n: number,
+  noise: number,
+  seed: number,
+  /** Fraction of points replaced by uniform background points in [-3, 3] x [-1.5, 1.5]. */
+  background = 0,
+  /** Ambient dimension: the shape in the first two coordinates, noise in all of them. */
+  dims = 2,
+): Matrix<Float64Array> {
+  const rng = createRng(seed);
+  const data = new Float64Array(n * dims);
+  for (let i = 0; i < n; i++) {
+    const t = rng.next() * 2 * Math.PI;
+    let x: number;
+    let y: number;
+    if (shape === 'circle') [x, y] = [Math.cos(t), Math.sin(t)];
+    else if (shape === 'two-circles') [x, y] = [(i % 2 ? 1.6 : -1.6) + Math.cos(t), Math.sin(t)];
+    else if (shape === 'two-circles-uneven')
+      [x, y] = [(i % 3 ? 1.6 : -1.6) + Math.cos(t), Math.sin(t)];
+    else if (shape === 'figure-eight') [x, y] = [2 * Math.sin(t), Math.sin(2 * t)];
+    else [x, y] = [(4 * t) / (2 * Math.PI), 0];
+    if (background > 0 && rng.next() < background) {
+      [x, y] = [-3 + 6 * rng.next(), -1.5 + 3 * rng.next()];
+    }
+    data[dims * i] = x + noise * rng.normal();
+    data[dims * i + 1] = y + noise * rng.normal();
+    for (let t2 = 2; t2 < dims; t2++) data[dims * i + t2] = noise * rng.normal();
+  }
+  return { data, rows: n, cols: dims };
+}
+
+/** First Betti number of a graph: edges - nodes + components. */
+export function graphCycles(summary: { nodes: number; edges: number; components: number }): number {
+  return summary.edges - summary.nodes + summary.components;
+}

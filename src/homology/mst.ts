@@ -3,8 +3,8 @@
  *
  * The finite bars of the H0 diagram of a Vietoris-Rips filtration are born at 0 and die at the
  * lengths of the n - 1 edges of a minimum spanning tree (Kruskal's algorithm is the H0
- * persistence algorithm); one bar [0, Infinity) remains. PH-dim (docs/intrinsic-dimension.md) needs
- * only the sum of these lengths, so it never builds a Rips complex.
+ * persistence algorithm); one bar [0, Infinity) remains. PH-dim (docs/intrinsic-dimension.md)
+ * needs only the sum of these lengths, so it never builds a Rips complex.
  *
  * `minimumSpanningTreeLengths` runs Prim's algorithm in O(n^2) time and O(n) memory: on a point
  * cloud it computes each distance when needed (from coordinate differences, double precision)

@@ -233,6 +233,20 @@ describe('estimator details', () => {
     expect(spectrumDimension(Float64Array.from([5, 5, 0.5, 0.1, 0.1]), 'fan')).toBe(2);
     // isotropic: every mu is zero, neither test holds: the full dimension
     expect(spectrumDimension(Float64Array.from([2, 2, 2]), 'fan')).toBe(3);
+    // end to end, a square in R^5 (zeros elsewhere): spectra [a, b, 0, 0, 0] with a ~ b give
+    // r = 1, sigma = b / 4, mu = [a - b/4, 3b/4, -b/4, ...]: Fan's cumulative test holds at m = 1
+    // (mu_1 / sum(mu) = 1), the gap-first rule stops at the sign change after m = 2
+    const square = uniformCube(400, 2, 5);
+    const inR5 = { data: new Float64Array(400 * 5), rows: 400, cols: 5 };
+    for (let i = 0; i < 400; i++) inR5.data.set(square.data.subarray(2 * i, 2 * i + 2), 5 * i);
+    const fan = localPca(inR5, { k: 20, rule: 'fan' });
+    const fanGap = localPca(inR5, { k: 20, rule: 'fan-gap' });
+    expect(fan.rule).toBe('fan');
+    expect(fan.estimate).toBe(1);
+    expect(fanGap.rule).toBe('fan-gap');
+    // (a few neighbourhoods at the square's edges are elongated enough to say 1)
+    expect(fanGap.median).toBe(2);
+    expect(fanGap.estimate).toBeGreaterThan(1.95);
     expect(() => localPca(uniformCube(100, 2, 1), { rule: 'fan2' as never })).toThrow(
       /unknown lPCA rule 'fan2'[\s\S]*fan-gap/,
     );

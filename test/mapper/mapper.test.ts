@@ -15,8 +15,8 @@ import { circle, degrees, separatingClasses, twoSquares, yShape } from './shapes
 describe('mapper on clouds of known shape', () => {
   it('a circle gives a cycle graph', () => {
     const cloud = circle(400, 1);
-    // eps = 5 point spacings (2 pi / 400 each): the knee of an evenly sampled circle's flat
-    // k-distance curve sits at the edge of connectivity, so the test fixes eps
+    // eps = 5 point spacings (2 pi / 400 each), fixed so that this test checks the pipeline
+    // (cover, clusters, nerve) alone; the default eps is tested in chooseEps.test.ts
     const g = mapper(cloud, {
       lens: coordinateLens(cloud, 0),
       intervals: 8,

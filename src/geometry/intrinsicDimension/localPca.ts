@@ -6,11 +6,12 @@
  *
  * - 'ratio' (default): the smallest m with (lambda_1 + ... + lambda_m) / sum(lambda) >= threshold
  *   (threshold 0.95: the components explaining 95% of the variance);
- * - 'fan' (Fan, Qiao, Zhang, Stat. Sinica 2010; scikit-dimension's `ver='Fan'` with its defaults
- *   alpha = 10, beta = 0.8, P = 0.95): r = the first (0-based) index whose cumulative explained
- *   variance exceeds P; sigma = mean(lambda_r..lambda_D) (the noise level); mu_i = lambda_i - sigma.
- *   The dimension is the first m (1-based) at which EITHER the gap mu_m / mu_{m+1} > alpha OR the
- *   cumulative shifted variance (mu_1 + ... + mu_m) / sum(mu) > beta, whichever comes first;
+ * - 'fan' (Fan, Gu, Qiao, Zhang 2010, arXiv 1002.2050; scikit-dimension's `ver='Fan'` with its
+ *   defaults alpha = 10, beta = 0.8, P = 0.95): r = the first (0-based) index whose cumulative
+ *   explained variance exceeds P; sigma = mean(lambda_r..lambda_D) (the noise level);
+ *   mu_i = lambda_i - sigma. The dimension is the first m (1-based) at which EITHER the gap
+ *   mu_m / mu_{m+1} > alpha OR the cumulative shifted variance (mu_1 + ... + mu_m) / sum(mu) >
+ *   beta, whichever comes first;
  * - 'fan-gap' (topolens' earlier variant, kept because it recovers planted dimensions better on
  *   noisy linear data, see the docs page): the same r, sigma and mu, but the gap test is tried on
  *   the whole spectrum FIRST: the first m with mu_{m+1} > 0 and mu_m / mu_{m+1} > alpha, or with
