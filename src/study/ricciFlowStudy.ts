@@ -12,7 +12,7 @@
  * - the share of included networks with a negative rho (well-trained networks mostly show
  *   negative coefficients at a suitable k).
  * The clouds are taken as given: layer 0 is the input, the output layer is left out by the
- * caller (METHODS.md section 8 via docs/studies.md).
+ * caller (docs/studies.md).
  */
 import { invalidInput, invalidOption } from '../core/errors.js';
 import { ricciFlow, type CurvatureMethod, type FisherForm } from '../geometry/ricciFlow.js';
