@@ -135,8 +135,10 @@ export async function layerClouds(
   inputs: TensorData | LabelledInputs | null | undefined,
   options: LayerCloudsOptions = {},
 ): Promise<CapturedLayerCloud[]> {
-  const catalogue = listCloudLayers(source);
-  const dump = !isLayersModel(source) && !(source instanceof Uint8Array) && !isModelProto(source);
+  // ONNX bytes are parsed once, for the catalogue and the capture
+  const parsed = source instanceof Uint8Array ? parseOnnx(source) : source;
+  const catalogue = listCloudLayers(parsed);
+  const dump = !isLayersModel(parsed) && !isModelProto(parsed);
   let x: TensorData | undefined;
   if (inputs !== null && inputs !== undefined) x = inputsOf(inputs, 'layerClouds');
   else if (!dump) {
@@ -166,7 +168,7 @@ export async function layerClouds(
   }
 
   // the number of inputs, and the labels
-  const dumpSource = dump ? (source as ActivationDump) : undefined;
+  const dumpSource = dump ? (parsed as ActivationDump) : undefined;
   if (dumpSource) {
     for (const [k, t] of Object.entries(dumpSource)) checkTensorData(t, `activation '${k}'`);
   }
@@ -219,8 +221,8 @@ export async function layerClouds(
 
   const keys = [...new Set(layers.map((l) => l.source))];
   let captured: Record<string, FloatTensorData>;
-  if (isLayersModel(source)) {
-    captured = await captureActivations(source, x!, {
+  if (isLayersModel(parsed)) {
+    captured = await captureActivations(parsed, x!, {
       layers: keys,
       batchSize,
       reduce,
@@ -250,8 +252,7 @@ export async function layerClouds(
       captured[key] = concatBatches(parts, n);
     }
   } else {
-    const model = source instanceof Uint8Array ? parseOnnx(source) : (source as ModelProto);
-    captured = await captureOnnx(model, x!, {
+    captured = await captureOnnx(parsed as ModelProto, x!, {
       tensors: keys,
       batchSize,
       modelLayout: options.modelLayout,

@@ -8,6 +8,7 @@ import {
   checkLabelledData,
   classCounts,
   labelledData,
+  sampleEachClass,
   stratifiedSplit,
   stratifiedTestCounts,
   subsetRows,
@@ -104,6 +105,27 @@ describe('stratifiedSplit', () => {
   });
 });
 
+describe('sampleEachClass', () => {
+  it('draws at most K of each class, distinct, seeded, not grouped by class', () => {
+    const labels = [...new Array(30).fill(0), ...new Array(5).fill(1), ...new Array(40).fill(2)];
+    const data = indexed(labels);
+    const s = sampleEachClass(data, { perClass: 10, seed: 2 });
+    expect(classCounts(s.labels)).toEqual([10, 5, 10]);
+    const rows = Array.from(s.inputs.data);
+    expect(new Set(rows).size).toBe(25);
+    rows.forEach((k, r) => expect(s.labels[r]).toBe(labels[k]));
+    expect(new Set(Array.from(s.labels.slice(0, 8))).size).toBeGreaterThan(1);
+    const again = sampleEachClass(data, { perClass: 10, seed: 2 });
+    expect(Array.from(again.inputs.data)).toEqual(rows);
+    expect(Array.from(sampleEachClass(data, { perClass: 10, seed: 3 }).inputs.data)).not.toEqual(
+      rows,
+    );
+    expect(() => sampleEachClass(data, { perClass: 0 })).toThrow(
+      /perClass must be an integer >= 1/,
+    );
+  });
+});
+
 describe('labelled data: construction and run-time checks', () => {
   it('labelledData and toLabelledData build the one type from the usual shapes', () => {
     const pts = { data: Float64Array.from([1, 2, 3, 4, 5, 6]), rows: 3, cols: 2 };
@@ -194,6 +216,9 @@ describe('every loader returns LabelledData', () => {
       isLabelled(ds, 6);
       expect(ds.name).toBe(name);
     }
+    expect(() => (circle as (o?: unknown) => unknown)()).toThrow(
+      /needs options such as \{ n: 1000, seed: 0 \}; got undefined/,
+    );
     expect(() => syntheticDataset('moons' as 'circle', { n: 3 })).toThrow(
       /unknown synthetic dataset 'moons'[\s\S]*entangled-spirals-3d/,
     );

@@ -7,7 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import { initBackend } from '../../src/nn/backend.js';
-import { denseNetwork, preActivationNames, vggNetwork } from '../../src/nn/architectures/index.js';
+import {
+  denseNetwork,
+  preActivationNames,
+  resnetNetwork,
+  vggNetwork,
+} from '../../src/nn/architectures/index.js';
 import { captureActivations } from '../../src/nn/capture.js';
 import { layerClouds, listCloudLayers } from '../../src/nn/layerClouds.js';
 import { randomInteriorPosition } from '../../src/nn/pointClouds.js';
@@ -155,6 +160,26 @@ describe('layerClouds on built-in networks', () => {
     expect([mixed[0].points.rows, mixed[0].points.cols]).toEqual([n, 64]);
     expect(mixed[2].points.rows).toBe(Math.min(50, n * 2 * 2));
     m.dispose();
+    plain.dispose();
+  });
+
+  it('ResNet pre-activations: the same network, ReLU inputs exposed', async () => {
+    const opts = {
+      inputShape: [8, 8, 1] as [number, number, number],
+      widths: [2, 3],
+      classes: 2,
+      seed: 4,
+    };
+    const split = resnetNetwork({ ...opts, preActivations: true });
+    const plain = resnetNetwork(opts);
+    expect(preActivationNames(split)).toEqual(['stem_pre', 'block1_conv1_pre', 'block2_conv1_pre']);
+    expect(preActivationNames(plain)).toEqual([]);
+    const x = tf.tensor(random(5 * 64, 8), [5, 8, 8, 1]);
+    const a = (split.predict(x) as tf.Tensor).dataSync();
+    const b = (plain.predict(x) as tf.Tensor).dataSync();
+    expect(maxAbsDiff(a, b)).toBeLessThan(1e-6);
+    x.dispose();
+    split.dispose();
     plain.dispose();
   });
 
