@@ -4,7 +4,7 @@
  * points x features). Strategies are those of METHODS.md section 4 (src/nn/pointClouds.ts).
  */
 import { join } from 'node:path';
-import { invalidOption } from '../../core/errors.js';
+import { invalidInput, invalidOption } from '../../core/errors.js';
 import { captureActivations } from '../../nn/capture.js';
 import { captureOnnx, type Layout } from '../../nn/onnx.js';
 import {
@@ -16,7 +16,7 @@ import {
 import { encodeNpyFloat32 } from '../../nn/npyWrite.js';
 import type { FloatTensorData } from '../../nn/tensorData.js';
 import { takeRows } from '../../nn/tensorData.js';
-import { writeFileAtomic } from '../output.js';
+import { checkOutputTargets, writeOutputs, type OutputFile } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { loadNetwork, readInputs } from './nnModel.js';
 
@@ -51,6 +51,25 @@ function layout(text: string | undefined, flag: string): Layout | undefined {
   return t;
 }
 
+/**
+ * mask-weighted needs exactly one mask per input: with fewer, the missing ones would read as zero
+ * masks (plain average pooling) and the result would silently be another strategy's.
+ */
+export function checkMaskCount(
+  mask: FloatTensorData,
+  inputCount: number,
+  maskFile: string,
+  inputsFile: string,
+): void {
+  const masks = mask.shape[0] ?? 0;
+  if (masks !== inputCount) {
+    throw invalidInput(
+      `--mask ${maskFile} holds ${masks} mask${masks === 1 ? '' : 's'} but --inputs ${inputsFile} holds ${inputCount} input${inputCount === 1 ? '' : 's'}; mask-weighted needs one mask per input, in the same order.`,
+      'Give a mask array of shape [inputs, height, width] (or capture only the inputs that have masks).',
+    );
+  }
+}
+
 /** A file name for a layer or tensor name (ONNX names contain '/', ':' and '.'). */
 export function fileNameFor(layer: string): string {
   return layer.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]+/g, '_') + '.npy';
@@ -81,6 +100,12 @@ export async function runCapture(
       `use one of ${POINT_CLOUD_STRATEGIES.join(', ')}`,
     );
   }
+  // one file per layer in --out, all or none; checked before the network is loaded
+  const files = layers.map((layer) => ({ layer, path: join(o.out, fileNameFor(layer)) }));
+  checkOutputTargets([
+    { path: o.out, flag: '--out', kind: 'folder' },
+    ...files.map((f) => ({ path: f.path, flag: `--out (layer ${f.layer})` })),
+  ]);
   const batchSize = positiveInt(o.batchSize, '--batch-size');
   const seed = Number(o.seed);
   const cap = positiveInt(o.cap, '--cap');
@@ -92,6 +117,7 @@ export async function runCapture(
   const net = await loadNetwork(model, backend);
   const intInputs = net.kind === 'tfjs' && net.model.inputs[0].dtype === 'int32';
   const inputs = readInputs(o.inputs, intInputs);
+  if (mask) checkMaskCount(mask, inputs.shape[0], o.mask ?? '', o.inputs);
   const bar = progressBar({ label: 'capture', enabled: showProgress });
   // all-positions subsamples over the whole set, so it runs after capture; the others per batch
   const perBatch = strategy !== 'all-positions';
@@ -134,6 +160,7 @@ export async function runCapture(
   }
   bar.done();
   const summary: CaptureSummary[] = [];
+  const outputs: OutputFile[] = [];
   for (const layer of layers) {
     let t = captured[layer];
     if (perBatch && t.shape.length !== 2) {
@@ -147,8 +174,9 @@ export async function runCapture(
     if (o.scale) m = minMaxScale(m);
     t = { data: m.data as Float32Array, shape: [m.rows, m.cols] };
     const file = join(o.out, fileNameFor(layer));
-    writeFileAtomic(file, encodeNpyFloat32(t.data, t.shape));
+    outputs.push({ path: file, content: encodeNpyFloat32(t.data, t.shape), flag: '--out' });
     summary.push({ layer, file, points: m.rows, features: m.cols });
   }
+  writeOutputs(outputs);
   return summary;
 }

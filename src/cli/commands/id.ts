@@ -8,7 +8,8 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { invalidOption } from '../../core/errors.js';
-import { printJSON, writeFileAtomic } from '../output.js';
+import { printJSON } from '../output.js';
+import { checkOutputTargets, writeOutputs } from '../outputs.js';
 import { loadPointCloud } from '../../data/load.js';
 import { progressBar } from '../progress.js';
 import {
@@ -61,6 +62,8 @@ export function runIdCommand(file: string, options: IdCommandOptions): Intrinsic
   }
   const k = options.k === undefined ? undefined : int(options.k, '--k');
   const seed = int(options.seed, '--seed');
+  if (options.pointwise !== undefined)
+    checkOutputTargets([{ path: options.pointwise, flag: '--pointwise' }]);
   const cloud = loadPointCloud(file);
   const name = basename(file);
   const bar = progressBar({ label: `id ${method}`, enabled: !options.json });
@@ -116,10 +119,9 @@ export function runIdCommand(file: string, options: IdCommandOptions): Intrinsic
         'Use mle, lpca or pr for pointwise values (TwoNN and PH-dim are global estimators).',
       );
     }
-    writeFileAtomic(
-      options.pointwise,
-      Array.from(result.pointwise, (v) => (Number.isNaN(v) ? 'nan' : String(v))).join('\n') + '\n',
-    );
+    const content =
+      Array.from(result.pointwise, (v) => (Number.isNaN(v) ? 'nan' : String(v))).join('\n') + '\n';
+    writeOutputs([{ path: options.pointwise, content, flag: '--pointwise' }]);
   }
   return result;
 }

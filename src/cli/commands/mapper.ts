@@ -20,7 +20,8 @@ import { mapper } from '../../mapper/mapper.js';
 import { mapperStability } from '../../mapper/stability.js';
 import { toDOT, toGraphML } from '../../mapper/export.js';
 import type { MapperGraph } from '../../mapper/graph.js';
-import { printJSON, toJSONText, writeFileAtomic } from '../output.js';
+import { printJSON, toJSONText } from '../output.js';
+import { checkOutputTargets, writeOutputs, type OutputTarget } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { loadPointCloud } from '../../data/load.js';
 
@@ -83,7 +84,17 @@ export interface MapperCommandOptions {
   json?: boolean;
 }
 
+/** The files `mapper` writes: --out, and --graphml and --dot when given. */
+function mapperTargets(opts: MapperCommandOptions): OutputTarget[] {
+  const targets: OutputTarget[] = [{ path: opts.out, flag: '--out' }];
+  if (opts.graphml) targets.push({ path: opts.graphml, flag: '--graphml' });
+  if (opts.dot) targets.push({ path: opts.dot, flag: '--dot' });
+  return targets;
+}
+
 export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions): void {
+  const targets = mapperTargets(opts);
+  checkOutputTargets(targets);
   const cloud = readMatrixFile(cloudPath);
   const seed = numberOption(opts.seed, '--seed') ?? 0;
   let labels: number[] | undefined;
@@ -127,9 +138,13 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
     stability = { score: s.score, neighbours: s.neighbours };
   } else graph = mapper(cloud, options);
   bar.done();
-  writeFileAtomic(opts.out, toJSONText(stability ? { ...graph, stability } : graph));
-  if (opts.graphml) writeFileAtomic(opts.graphml, toGraphML(graph));
-  if (opts.dot) writeFileAtomic(opts.dot, toDOT(graph));
+  // all three files or none
+  const contents: Record<string, () => string> = {
+    '--out': () => toJSONText(stability ? { ...graph, stability } : graph),
+    '--graphml': () => toGraphML(graph),
+    '--dot': () => toDOT(graph),
+  };
+  writeOutputs(targets.map((t) => ({ ...t, content: contents[t.flag]() })));
   const s = graph.summary;
   const eps = graph.clusterer.eps;
   const result = {

@@ -15,7 +15,8 @@ import { formatFromExtension, loadPointCloudOrDistances } from '../../data/load.
 import { diagramFormatFromPath, formatDiagrams } from '../../homology/diagramFormats.js';
 import { ripsPersistence, type RipsOptions, type RipsResult } from '../../homology/rips.js';
 import { pairwiseDistances, type Metric } from '../../linalg/distances.js';
-import { printJSON, writeFileAtomic } from '../output.js';
+import { printJSON } from '../output.js';
+import { checkOutputTargets, writeOutputs } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { diagramSummary } from '../../homology/summary.js';
 
@@ -176,6 +177,7 @@ function describeText(d: InputDescription, s: PhSettings): string {
 
 export function runPh(s: PhSettings): void {
   const t0 = performance.now();
+  if (s.out) checkOutputTargets([{ path: s.out, flag: '--out' }]);
   const loaded = loadPointCloudOrDistances(s.file, { format: s.format, array: s.array });
   const description = describeInput(loaded);
   if (s.metric !== 'euclidean' && description.kind !== 'point-cloud') {
@@ -205,7 +207,10 @@ export function runPh(s: PhSettings): void {
     bar.done();
   }
   const t2 = performance.now();
-  if (s.out) writeFileAtomic(s.out, formatDiagrams(result.diagrams, diagramFormatFromPath(s.out)));
+  if (s.out) {
+    const content = formatDiagrams(result.diagrams, diagramFormatFromPath(s.out));
+    writeOutputs([{ path: s.out, content, flag: '--out' }]);
+  }
   const t3 = performance.now();
   const summary = summarizeDiagrams(result.diagrams);
   const peakMemoryBytes = process.resourceUsage().maxRSS * 1024;
@@ -308,10 +313,6 @@ export function registerPh(program: Command): void {
       'also print descriptors per dimension: lifespan sum, mean lifespan, entropy, max persistence',
     )
     .option('--json', 'print the whole result as JSON on stdout, nothing else')
-    .exitOverride((err) => {
-      if (err.exitCode === 0) return; // --help: commander exits 0
-      throw err; // reported by main with exit code 2
-    })
     .action((file: string, flags: PhFlags) => {
       runPh(resolvePhSettings(file, flags));
     });
