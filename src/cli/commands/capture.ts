@@ -16,6 +16,7 @@ import {
 import { encodeNpyFloat32 } from '../../nn/npyWrite.js';
 import type { FloatTensorData } from '../../nn/tensorData.js';
 import { takeRows } from '../../nn/tensorData.js';
+import { integerOption, seedOption } from '../numbers.js';
 import { checkOutputTargets, writeOutputs, type OutputFile } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { loadNetwork, readInputs } from './nnModel.js';
@@ -36,12 +37,9 @@ export interface CaptureCommandOptions {
   json?: boolean;
 }
 
-function positiveInt(text: string, flag: string): number {
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < 1)
-    throw invalidOption(`${flag} must be a positive integer, got '${text}'`);
-  return v;
-}
+/** Bounds of --batch-size and --cap (docs/cli.md, "Option bounds"). */
+const MAX_BATCH = 65536;
+const MAX_CAP = 1e7;
 
 function layout(text: string | undefined, flag: string): Layout | undefined {
   if (text === undefined) return undefined;
@@ -106,9 +104,17 @@ export async function runCapture(
     { path: o.out, flag: '--out', kind: 'folder' },
     ...files.map((f) => ({ path: f.path, flag: `--out (layer ${f.layer})` })),
   ]);
-  const batchSize = positiveInt(o.batchSize, '--batch-size');
-  const seed = Number(o.seed);
-  const cap = positiveInt(o.cap, '--cap');
+  const batchSize = integerOption(o.batchSize, '--batch-size', {
+    min: 1,
+    max: MAX_BATCH,
+    hint: 'A batch holds every captured activation of its inputs at once; 128 is the default.',
+  });
+  const seed = seedOption(o.seed);
+  const cap = integerOption(o.cap, '--cap', {
+    min: 1,
+    max: MAX_CAP,
+    hint: 'No analysis here scales to more points; 10,000 is the default.',
+  });
   const mask = o.mask ? (readInputs(o.mask) as FloatTensorData) : undefined;
   if (strategy === 'mask-weighted' && !mask)
     throw invalidOption('--strategy mask-weighted needs --mask masks.npy');

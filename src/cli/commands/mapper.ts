@@ -21,6 +21,7 @@ import { mapperStability } from '../../mapper/stability.js';
 import { toDOT, toGraphML } from '../../mapper/export.js';
 import type { MapperGraph } from '../../mapper/graph.js';
 import { printJSON, toJSONText } from '../output.js';
+import { integerOption, roughly, seedOption } from '../numbers.js';
 import { checkOutputTargets, writeOutputs, type OutputTarget } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { loadPointCloud } from '../../data/load.js';
@@ -67,6 +68,33 @@ function numberOption(value: string | undefined, name: string): number | undefin
   return v;
 }
 
+/**
+ * Most cover elements (intervals^lens dimensions) accepted: each is clustered on its own, so
+ * beyond this the cover, not the data, sets the cost (docs/cli.md, "Option bounds").
+ */
+const MAX_COVER_ELEMENTS = 1e6;
+
+/** --intervals within bounds: at most one interval per point, at most MAX_COVER_ELEMENTS cells. */
+function checkIntervals(
+  intervals: number | undefined,
+  lens: Lens,
+  points: number,
+  stability: boolean,
+): number | undefined {
+  if (intervals === undefined) return undefined;
+  const n = integerOption(intervals, '--intervals', { min: 1 });
+  const most = Math.max(1, Math.min(points, Math.floor(MAX_COVER_ELEMENTS ** (1 / lens.dims))));
+  // --stability also builds the cover with n + 1 intervals
+  const used = stability ? n + 1 : n;
+  if (used > most) {
+    throw invalidOption(
+      `--intervals ${n} gives ${roughly(used ** lens.dims)} cover elements for a ${lens.dims}-D lens on ${points} points; more intervals than points leaves them nearly all empty, and beyond ${roughly(MAX_COVER_ELEMENTS)} elements the cover alone sets the cost.`,
+      `Use at most --intervals ${stability ? most - 1 : most} here (KeplerMapper's default is 10).`,
+    );
+  }
+  return n;
+}
+
 export interface MapperCommandOptions {
   labels?: string;
   lens: string;
@@ -96,7 +124,7 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
   const targets = mapperTargets(opts);
   checkOutputTargets(targets);
   const cloud = readMatrixFile(cloudPath);
-  const seed = numberOption(opts.seed, '--seed') ?? 0;
+  const seed = opts.seed === undefined ? 0 : seedOption(opts.seed);
   let labels: number[] | undefined;
   if (opts.labels) {
     const v = readVector(opts.labels, 'labels');
@@ -121,12 +149,24 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
   const options = {
     lens,
     labels,
-    intervals: numberOption(opts.intervals, '--intervals'),
+    intervals: checkIntervals(
+      numberOption(opts.intervals, '--intervals'),
+      lens,
+      cloud.rows,
+      Boolean(opts.stability),
+    ),
     overlap: numberOption(opts.overlap, '--overlap'),
     cover: cover as 'uniform' | 'balanced',
     clusterer: clusterer as 'dbscan' | 'single-linkage',
     eps: numberOption(opts.eps, '--eps'),
-    minPoints: numberOption(opts.minPoints, '--min-points'),
+    minPoints:
+      opts.minPoints === undefined
+        ? undefined
+        : integerOption(opts.minPoints, '--min-points', {
+            min: 1,
+            max: cloud.rows,
+            hint: 'A cluster cannot need more points than the cloud has; 5 is the default.',
+          }),
     seed,
     onProgress: (f: number, stage: string) => bar.update(f, stage),
   };

@@ -16,12 +16,17 @@ import { diagramFormatFromPath, formatDiagrams } from '../../homology/diagramFor
 import { ripsPersistence, type RipsOptions, type RipsResult } from '../../homology/rips.js';
 import { pairwiseDistances, type Metric } from '../../linalg/distances.js';
 import { printJSON } from '../output.js';
+import { integerOption } from '../numbers.js';
 import { checkOutputTargets, writeOutputs } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { diagramSummary } from '../../homology/summary.js';
 
 const METRICS = ['euclidean', 'cosine', 'correlation'] as const;
 const COLLAPSE = ['auto', 'on', 'off'] as const;
+/** Largest --maxdim accepted (docs/cli.md, "Option bounds"). */
+const MAX_CLI_DIMENSION = 16;
+/** Largest --coeff: the largest prime below 2^16, as the engine. */
+const MAX_COEFFICIENT = 65521;
 /** Bars listed per dimension in the summary. */
 const TOP_BARS = 5;
 
@@ -64,13 +69,11 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
 
 /** Checks every flag before any work, so that bad options fail fast and write nothing. */
 export function resolvePhSettings(file: string, f: PhFlags): PhSettings {
-  const maxDimension = Number(f.maxdim);
-  if (!/^\d+$/.test(f.maxdim) || !Number.isInteger(maxDimension)) {
-    throw invalidOption(
-      `--maxdim must be a non-negative integer, got '${f.maxdim}'.`,
-      'Use 1 for H0 and H1, 2 to add H2.',
-    );
-  }
+  const maxDimension = integerOption(f.maxdim, '--maxdim', {
+    min: 0,
+    max: MAX_CLI_DIMENSION,
+    hint: `Use 1 for H0 and H1, 2 to add H2; beyond ${MAX_CLI_DIMENSION} the simplex count of any useful cloud passes what can be indexed.`,
+  });
   let threshold: number | undefined;
   if (f.threshold !== undefined) {
     threshold = Number(f.threshold);
@@ -79,9 +82,9 @@ export function resolvePhSettings(file: string, f: PhFlags): PhSettings {
     }
   }
   const coefficient = Number(f.coeff);
-  if (!/^\d+$/.test(f.coeff) || !isPrime(coefficient)) {
+  if (!/^\d+$/.test(f.coeff) || coefficient > MAX_COEFFICIENT || !isPrime(coefficient)) {
     throw invalidOption(
-      `--coeff must be a prime (coefficients in Z/p), got '${f.coeff}'.`,
+      `--coeff must be a prime (coefficients in Z/p) up to ${MAX_COEFFICIENT}, got '${f.coeff}'.`,
       'Use 2 (default), 3, 5, 7, ...',
     );
   }
