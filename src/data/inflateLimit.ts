@@ -4,7 +4,7 @@
  * reader checks the size it would produce against a limit before it allocates, and stops an
  * inflation that runs past it.
  */
-import { Gunzip } from 'fflate';
+import { gunzipSync } from 'fflate';
 import { TopolensError } from '../core/errors.js';
 
 /** Default limit on the bytes one compressed input may inflate to: 2 GiB. */
@@ -37,39 +37,41 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+/** How the size is known: declared by a header (of one or several members), or seen inflating. */
+export type InflatedSizeSource = 'declares' | 'declare' | 'inflates to more than';
+
 /** The refusal: what inflates to how much, the limit, and the ways out. */
-export function tooLargeInflated(what: string, bytes: number, limit: number, declared: boolean) {
+export function tooLargeInflated(
+  what: string,
+  bytes: number,
+  limit: number,
+  source: InflatedSizeSource,
+): TopolensError {
   return new TopolensError(
     'too-large',
-    `${what} ${declared ? 'declares' : 'inflates to more than'} ${formatBytes(bytes)} once decompressed, above the limit of ${formatBytes(limit)} for compressed input.`,
+    `${what} ${source} ${formatBytes(bytes)} once decompressed, above the limit of ${formatBytes(limit)} for compressed input.`,
     'If the data are genuine, save them uncompressed (numpy.save or numpy.savez rather than savez_compressed; plain IDX rather than .gz), which is read without inflating, or subsample them first.',
   );
 }
 
-/** Compressed bytes fed to the inflater per step: each step inflates to at most ~1032x this. */
-const STEP = 16 * 1024;
-
 /**
- * Inflates gzip data, refusing (TopolensError 'too-large') once the output passes `limit` bytes:
- * the memory used stays within the limit plus one step, whatever the data claim.
+ * Inflates gzip data within `limit` bytes. The gzip trailer declares the size (modulo 4 GiB):
+ * a declared size above the limit is refused before anything is allocated; the data are then
+ * inflated into a buffer one byte longer than declared, so that data longer than their claim
+ * (over 4 GiB, or forged) are caught without ever holding more than the claim.
  */
 export function gunzipBounded(bytes: Uint8Array, limit: number, what: string): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const gunzip = new Gunzip((chunk) => {
-    total += chunk.length;
-    if (total > limit) throw tooLargeInflated(what, total, limit, false);
-    chunks.push(chunk);
-  });
-  for (let at = 0; at < bytes.length; at += STEP) {
-    const end = Math.min(bytes.length, at + STEP);
-    gunzip.push(bytes.subarray(at, end), end === bytes.length);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
+  if (bytes.length < 18) throw new Error('invalid gzip data (too short)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const declared = view.getUint32(bytes.length - 4, true);
+  if (declared > limit) throw tooLargeInflated(what, declared, limit, 'declares');
+  const out = gunzipSync(bytes, { out: new Uint8Array(declared + 1) });
+  if (out.length > declared) {
+    throw new TopolensError(
+      'too-large',
+      `${what} inflates to more than the ${formatBytes(declared)} its gzip trailer declares: it is either over 4 GiB (the trailer counts modulo 4 GiB), above the limit of ${formatBytes(limit)} for compressed input, or corrupt.`,
+      'If the data are genuine, store them uncompressed (plain IDX), which is read without inflating.',
+    );
   }
   return out;
 }

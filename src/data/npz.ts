@@ -39,10 +39,10 @@ export function parseNpz(
             `${name}: member '${member.name}'`,
             member.originalSize,
             limit,
-            true,
+            'declares',
           );
         if (declared > limit)
-          throw tooLargeInflated(`${name}: its compressed members`, declared, limit, true);
+          throw tooLargeInflated(`${name}: its compressed members`, declared, limit, 'declare');
         return true;
       },
     });
