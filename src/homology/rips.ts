@@ -473,8 +473,10 @@ function simplexBound(degrees: Int32Array | number[], k: number): number {
  *   reads, sparse mode 16 per edge (neighbour lists, both directions);
  * - dimensions 0 and 1 together: BYTES_PER_EDGE per edge below the threshold (the sorted edges,
  *   the dimension-1 columns, their pivot map and reduction entries, the working coboundary);
- * - dimension 2: BYTES_PER_COLUMN per column actually reduced, counted on a sample of edges
- *   (`sampleTriangleColumns`: most triangles are in zero apparent pairs and never stored), plus
+ * - dimension 2: BYTES_PER_COLUMN per column actually reduced (the columns, their sort, pivot
+ *   map, reduction entries and working coboundary), counted on a sample of edges
+ *   (`sampleTriangleColumns`: most triangles are in zero apparent pairs and never stored) and
+ *   scaled by COLUMN_SAMPLE_MARGIN, plus
  *   12 bytes per triangle, doubled for growth, when dimension 3 needs the triangles;
  * - dimensions 3 and up: the bound sum_v C(deg v, d) / (d + 1) on the d-simplices, at
  *   BYTES_PER_SIMPLEX_BOUND each (an upper bound: runs that high are rare and small);
@@ -485,7 +487,9 @@ function simplexBound(degrees: Int32Array | number[], k: number): number {
 /** the engine's fixed working set (heap growth, typed-array slack), measured on small runs */
 const BASE_BYTES = 12 * 2 ** 20;
 const BYTES_PER_EDGE = 72;
-const BYTES_PER_COLUMN = 96;
+const BYTES_PER_COLUMN = 160;
+/** the sampled column count is scaled by this: sampling error, on the conservative side */
+const COLUMN_SAMPLE_MARGIN = 1.25;
 const BYTES_PER_SIMPLEX_BOUND = 32;
 const COLLAPSE_BYTES_PER_EDGE = 64;
 /** edges sampled for the dimension-2 column count */
@@ -709,7 +713,7 @@ function fullEstimate(prep: Prepared, opts: Resolved, collapse: CollapseOutcome)
     const s = sampleTriangleColumns(engineInput(prep, opts, {}), COLUMN_SAMPLE, () => rng.next());
     if (s.sampled > 0) {
       dim2 = {
-        columns: (prep.edges * s.columns) / s.sampled,
+        columns: (COLUMN_SAMPLE_MARGIN * prep.edges * s.columns) / s.sampled,
         triangles: (prep.edges * s.triangles) / s.sampled,
       };
     }

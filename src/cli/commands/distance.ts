@@ -21,7 +21,7 @@ import { wassersteinMatching } from '../../homology/wasserstein.js';
 import { printJSON } from '../output.js';
 import { integerOption, roughly } from '../numbers.js';
 
-/** Largest --directions accepted, and the largest directions x bars per dimension (~1 min). */
+/** Largest --directions accepted, and the largest directions x bars per dimension. */
 const MAX_DIRECTIONS = 1e6;
 const MAX_SLICED_WORK = 1e9;
 
@@ -173,7 +173,7 @@ export function registerDistance(program: Command): void {
               Math.floor(MAX_SLICED_WORK / (x.births.length + y.births.length)),
             );
             throw invalidOption(
-              `--directions ${directions} on H${k} (${x.births.length} + ${y.births.length} bars) means ${roughly(work)} projections and sorts, more than the ${roughly(MAX_SLICED_WORK)} (about a minute) allowed.`,
+              `--directions ${directions} on H${k} (${x.births.length} + ${y.births.length} bars) means ${roughly(work)} projections and sorts, more than the ${roughly(MAX_SLICED_WORK)} (minutes) allowed.`,
               `Use at most --directions ${most} for these diagrams (persim uses 50).`,
             );
           }
