@@ -62,8 +62,16 @@ export function reportError(err: unknown): number {
   }
   if (e && typeof e.code === 'string' && SYSTEM_ERRORS[e.code] && typeof e.syscall === 'string') {
     // a file the command could not read (outputs are reported by ./outputs.ts)
+    const what = e.path ? ` ${e.path}` : ' an input file';
     process.stderr.write(
-      `topolens: cannot ${e.syscall} ${e.path ?? ''}: ${SYSTEM_ERRORS[e.code]} (${e.code}).\n`,
+      `topolens: cannot ${e.syscall}${what}: ${SYSTEM_ERRORS[e.code]} (${e.code}).\n  Check the paths given on the command line.\n`,
+    );
+    return 2;
+  }
+  if (err instanceof RangeError && /Array buffer allocation failed/.test(err.message)) {
+    // the machine could not give an array the memory it needed: too large, not a bug
+    process.stderr.write(
+      'topolens: out of memory: an array could not be allocated.\n  The input or the options ask for more memory than this machine has; use fewer points, smaller options or a larger machine.\n',
     );
     return 2;
   }

@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { reportError } from '../../src/cli/output.js';
 import { parseMemoryLimit } from '../../src/cli/commands/ph.js';
 import { createRng } from '../../src/core/rng.js';
 import { encodeNpyFloat32 } from '../../src/nn/npyWrite.js';
@@ -297,6 +298,24 @@ describe('the persistence memory guard from the CLI', () => {
     const ok = await topolens('ph', cloud, '--maxdim', '2', '--memory-limit', '1GiB', '--json');
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).stats.estimatedMemoryBytes).toBeLessThan(2 ** 30);
+  });
+});
+
+describe('system errors on input and memory are not internal errors', () => {
+  it('a folder given as a diagram file: one message, exit 2', async () => {
+    const r = await topolens('distance', dir, dir);
+    expectOneMessage(r, /cannot read an input file: it is a folder, not a file \(EISDIR\)/);
+  });
+
+  it('an allocation the machine cannot give: exit 2, not a bug report', () => {
+    const se = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(reportError(new RangeError('Array buffer allocation failed'))).toBe(2);
+      expect(se.mock.calls.join('')).toMatch(/out of memory/);
+      expect(reportError(new RangeError('Invalid typed array length: -1'))).toBe(1);
+    } finally {
+      se.mockRestore();
+    }
   });
 });
 
