@@ -88,6 +88,14 @@ describe('writeOutputs', () => {
     expect(existsSync(p)).toBe(false);
   });
 
+  it.runIf(existsSync('/proc/self'))('creates no folders under /proc, and returns', () => {
+    // Node's recursive mkdir never returns there; folders are made one level at a time
+    const e = failure(() =>
+      writeOutputs([{ path: '/proc/topolens/a/x.json', content: 'x', flag: '--out' }]),
+    );
+    expect(e.message).toMatch(/cannot write --out \/proc\/topolens\/a\/x\.json: .*\(ENOENT\)/);
+  });
+
   it.runIf(existsSync('/sys/kernel'))('reports /sys as permission denied (EACCES)', () => {
     const e = failure(() => writeOutputs([{ path: '/sys/topolens.json', content: 'x' }]));
     expect(e.message).toMatch(/cannot write the output \/sys\/topolens\.json: permission denied/);
