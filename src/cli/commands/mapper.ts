@@ -89,7 +89,7 @@ function checkIntervals(
   if (used > most) {
     throw invalidOption(
       `--intervals ${n} gives ${roughly(used ** lens.dims)} cover elements for a ${lens.dims}-D lens on ${points} points; more intervals than points leaves them nearly all empty, and beyond ${roughly(MAX_COVER_ELEMENTS)} elements the cover alone sets the cost.`,
-      `Use at most --intervals ${stability ? most - 1 : most} here (KeplerMapper's default is 10).`,
+      `Use at most --intervals ${Math.max(1, stability ? most - 1 : most)} here (KeplerMapper's default is 10).`,
     );
   }
   return n;
