@@ -634,7 +634,7 @@ function prepareWithCollapse(
   const uncollapsed = countEdgesBelow(base, threshold);
   const peakBytes = collapseBytes(base.n, uncollapsed, !isSparse(base));
   if (peakBytes > opts.maxMemoryBytes)
-    refuse(peakBytes, opts.maxMemoryBytes, base.n, opts.maxDimension);
+    refuse(peakBytes, opts.maxMemoryBytes, base.n, opts.maxDimension, 'the edge collapse alone');
   options.onProgress?.(0, 'edge collapse');
   const collapsed = collapseEdges(base, { threshold });
   const prep = prepare(collapsed.edges, { ...opts, threshold: undefined });
@@ -676,7 +676,7 @@ function float32Distances(input: RipsInput, opts: Resolved): { n: number; dist: 
     checkIndexBound(n, opts.maxDimension);
     const distanceBytes = 2 * n * (n - 1);
     if (distanceBytes > opts.maxMemoryBytes)
-      refuse(distanceBytes, opts.maxMemoryBytes, n, opts.maxDimension);
+      refuse(distanceBytes, opts.maxMemoryBytes, n, opts.maxDimension, 'the distances alone');
     const d = pairwiseDistances(input, { precision: 'float32', name: 'the point cloud' });
     return { n, dist: d.data as Float32Array };
   }
@@ -732,7 +732,7 @@ function fullEstimate(prep: Prepared, opts: Resolved, collapse: CollapseOutcome)
     opts.maxDimension,
     dim2,
   );
-  return Math.max(engine, collapse.peakBytes ?? 0);
+  return Math.ceil(Math.max(engine, collapse.peakBytes ?? 0));
 }
 
 function engineInput(prep: Prepared, opts: Resolved, options: RipsOptions) {
@@ -779,7 +779,10 @@ function prepare(input: RipsInput, opts: Resolved): Prepared {
   const [degrees, edges] = degreesDense(n, dist, threshold);
   // dimensions 0 and 1 only: checked before the engine's input is built
   const estimate = baseEstimate(n, useDense, !useDense, edges, degrees, opts);
-  if (estimate > opts.maxMemoryBytes) refuse(estimate, opts.maxMemoryBytes, n, opts.maxDimension);
+  if (estimate > opts.maxMemoryBytes) {
+    const part = opts.maxDimension >= 2 ? 'dimensions 0 and 1 alone' : undefined;
+    refuse(estimate, opts.maxMemoryBytes, n, opts.maxDimension, part);
+  }
   if (useDense) {
     return {
       n,
@@ -812,29 +815,49 @@ export class RipsMemoryError extends TopolensError {
   readonly limitBytes: number;
   readonly points: number;
   readonly maxDimension: number;
+  /**
+   * Set when the refusal came from an early check on one part of the run (the distances, the
+   * edge collapse, dimensions 0 and 1): then estimateBytes is a lower bound of the whole.
+   */
+  readonly part?: string;
 
-  constructor(estimate: number, limit: number, n: number, maxDimension: number, hint?: string) {
+  constructor(
+    estimate: number,
+    limit: number,
+    n: number,
+    maxDimension: number,
+    part?: string,
+    hint?: string,
+  ) {
+    const need = part
+      ? `at least ${formatGiB(estimate)} of memory (${part})`
+      : `${formatGiB(estimate)} of memory`;
     super(
       'too-large',
-      `the Rips computation on ${n} points up to dimension ${maxDimension} is estimated to need ${formatGiB(estimate)} of memory, above the limit of ${formatGiB(limit)}.`,
+      `the Rips computation on ${n} points up to dimension ${maxDimension} is estimated to need ${need}, above the limit of ${formatGiB(limit)}.`,
       hint ??
-        `Ways out: maxMemoryBytes of at least ${formatGiB(estimate)} if the machine has that much memory, a lower threshold, a lower maxDimension, or fewer points (subsample, e.g. farthest-point sampling).`,
+        `Ways out: maxMemoryBytes ${part ? 'well above' : 'of at least'} ${formatGiB(estimate)} if the machine has that much memory, a lower threshold, a lower maxDimension, or fewer points (subsample, e.g. farthest-point sampling).`,
     );
     this.estimateBytes = estimate;
     this.limitBytes = limit;
     this.points = n;
     this.maxDimension = maxDimension;
+    this.part = part;
   }
 }
 
 function formatGiB(bytes: number): string {
-  return bytes >= GiB / 10
-    ? `${(bytes / GiB).toFixed(2)} GiB`
-    : `${Math.ceil(bytes / 2 ** 20)} MiB`;
+  return bytes >= GiB ? `${(bytes / GiB).toFixed(2)} GiB` : `${Math.ceil(bytes / 2 ** 20)} MiB`;
 }
 
-function refuse(estimate: number, limit: number, n: number, maxDimension: number): never {
-  throw new RipsMemoryError(estimate, limit, n, maxDimension);
+function refuse(
+  estimate: number,
+  limit: number,
+  n: number,
+  maxDimension: number,
+  part?: string,
+): never {
+  throw new RipsMemoryError(estimate, limit, n, maxDimension, part);
 }
 
 /**

@@ -287,17 +287,28 @@ describe('the persistence memory guard from the CLI', () => {
   });
 
   it('refuses with what the run needs and the ways out; runs once the limit allows', async () => {
-    const r = await topolens('ph', cloud, '--maxdim', '2', '--memory-limit', '1MiB');
+    // far below: refused at the early check on dimensions 0 and 1, a lower bound
+    const early = await topolens('ph', cloud, '--maxdim', '2', '--memory-limit', '1MiB');
     expectOneMessage(
-      r,
-      /120 points up to dimension 2 is estimated to need \d+ MiB of memory, above the limit of 1 MiB/,
+      early,
+      /120 points up to dimension 2 is estimated to need at least \d+ MiB of memory \(dimensions 0 and 1 alone\), above the limit of 1 MiB/,
     );
-    expect(r.stderr).toMatch(
-      /The limit is --memory-limit 1MiB\. Ways out: --memory-limit 1GiB .*; a --threshold below the enclosing radius; --maxdim 1; fewer points/,
+    expect(early.stderr).toMatch(
+      /The limit is --memory-limit 1MiB\. Ways out: --memory-limit well above \d+MiB \(this machine has [\d.]+ GiB\); a --threshold below the enclosing radius; --maxdim 1; fewer points/,
     );
     const ok = await topolens('ph', cloud, '--maxdim', '2', '--memory-limit', '1GiB', '--json');
     expect(ok.code, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout).stats.estimatedMemoryBytes).toBeLessThan(2 ** 30);
+    const estimate = JSON.parse(ok.stdout).stats.estimatedMemoryBytes as number;
+    expect(estimate).toBeLessThan(2 ** 30);
+    // just below the whole estimate: refused with it, and the limit that would do
+    const limit = String(estimate - 1);
+    const full = await topolens('ph', cloud, '--maxdim', '2', '--memory-limit', limit);
+    const mib = Math.ceil(estimate / 2 ** 20);
+    expectOneMessage(full, new RegExp(`estimated to need ${mib} MiB of memory, above the limit`));
+    expect(full.stderr).toContain(`--memory-limit ${Math.ceil((estimate * 1.1) / 2 ** 20)}MiB`);
+    expect(
+      (await topolens('ph', cloud, '--maxdim', '2', '--memory-limit', String(estimate))).code,
+    ).toBe(0);
   });
 });
 

@@ -234,12 +234,18 @@ function describeText(d: InputDescription, s: PhSettings): string {
   return `sparse distances on ${d.points} points, ${d.edges} edges (${file}, ${s.format})`;
 }
 
+/** A --memory-limit 10% above the estimate, in MiB below 1 GiB, else in GiB. */
+function suggestedLimit(estimate: number): string {
+  const want = estimate * 1.1;
+  return want < 2 ** 30 ? `${Math.ceil(want / 2 ** 20)}MiB` : `${Math.ceil(want / 2 ** 30)}GiB`;
+}
+
 /** The guard's refusal in the CLI's words: what the run needs and the flags that change it. */
 function memoryRefusal(err: RipsMemoryError, s: PhSettings): RipsMemoryError {
   const machine = totalmem();
   const ways = [
     err.estimateBytes <= machine
-      ? `--memory-limit ${Math.ceil((err.estimateBytes * 1.1) / 2 ** 30)}GiB (this machine has ${gib(machine)})`
+      ? `--memory-limit ${err.part ? 'well above ' : ''}${suggestedLimit(err.estimateBytes)} (this machine has ${gib(machine)})`
       : `a machine with more than ${gib(err.estimateBytes)} of memory (this one has ${gib(machine)}) and --memory-limit`,
     s.threshold === undefined ? 'a --threshold below the enclosing radius' : 'a lower --threshold',
   ];
@@ -250,6 +256,7 @@ function memoryRefusal(err: RipsMemoryError, s: PhSettings): RipsMemoryError {
     err.limitBytes,
     err.points,
     err.maxDimension,
+    err.part,
     `The limit is --memory-limit ${s.memoryLimitText}. Ways out: ${ways.join('; ')}.`,
   );
 }
