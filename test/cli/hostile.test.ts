@@ -178,6 +178,22 @@ describe('numeric options: bounded, or a cost estimate that says the way out', (
       /--intervals 10000000 gives 1\.00e\+7 cover elements .*Use at most --intervals 120/s,
     ],
     [
+      'mapper --overlap 0.999 by cost',
+      [
+        'mapper',
+        big,
+        '--out',
+        join(dir, 'm.json'),
+        '--lens',
+        'pca2',
+        '--intervals',
+        '1000',
+        '--overlap',
+        '0.999',
+      ],
+      /--overlap 0\.999 with 1000 intervals puts about 3000 of the 3000 points into each of 1\.00e\+6 cover elements: up to 9\.00e\+12 pairs/s,
+    ],
+    [
       'mapper --intervals 2.5',
       ['mapper', cloud, '--out', join(dir, 'm.json'), '--intervals', '2.5'],
       /--intervals must be an integer >= 1/,

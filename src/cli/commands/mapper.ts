@@ -74,6 +74,35 @@ function numberOption(value: string | undefined, name: string): number | undefin
  */
 const MAX_COVER_ELEMENTS = 1e6;
 
+/**
+ * Most pairs the clustering may have to compare, summed over the cover elements: the worst case
+ * of DBSCAN's pairwise scan, elements x (points per element)^2. An overlap near 1 puts nearly
+ * every point into every element.
+ */
+const MAX_CLUSTERING_PAIRS = 1e12;
+
+/** Refuses an overlap that makes each element hold (nearly) the whole cloud, many times over. */
+function checkOverlapCost(
+  intervals: number | undefined,
+  overlap: number | undefined,
+  lens: Lens,
+  points: number,
+): void {
+  const n = intervals ?? 10;
+  const p = overlap ?? 0.5;
+  if (!(p >= 0 && p < 1)) return; // the cover reports it
+  // points per element on a uniform lens: each interval covers 1 / (n (1 - p)) of the range
+  const share = Math.min(1, 1 / (n * (1 - p))) ** lens.dims;
+  const perElement = Math.min(points, Math.ceil(points * share));
+  const pairs = n ** lens.dims * perElement ** 2;
+  if (pairs > MAX_CLUSTERING_PAIRS) {
+    throw invalidOption(
+      `--overlap ${p} with ${n} intervals puts about ${roughly(perElement)} of the ${points} points into each of ${roughly(n ** lens.dims)} cover elements: up to ${roughly(pairs)} pairs to cluster, more than the ${roughly(MAX_CLUSTERING_PAIRS)} allowed.`,
+      'Lower --overlap (0.5 is the default) or --intervals, or subsample the cloud.',
+    );
+  }
+}
+
 /** --intervals within bounds: at most one interval per point, at most MAX_COVER_ELEMENTS cells. */
 function checkIntervals(
   intervals: number | undefined,
@@ -146,16 +175,19 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
   }
   const bar = progressBar({ label: 'mapper', enabled: !opts.json });
   const lens = chooseLens(opts.lens, cloud, seed);
+  const intervals = checkIntervals(
+    numberOption(opts.intervals, '--intervals'),
+    lens,
+    cloud.rows,
+    Boolean(opts.stability),
+  );
+  const overlap = numberOption(opts.overlap, '--overlap');
+  checkOverlapCost(intervals, overlap, lens, cloud.rows);
   const options = {
     lens,
     labels,
-    intervals: checkIntervals(
-      numberOption(opts.intervals, '--intervals'),
-      lens,
-      cloud.rows,
-      Boolean(opts.stability),
-    ),
-    overlap: numberOption(opts.overlap, '--overlap'),
+    intervals,
+    overlap,
     cover: cover as 'uniform' | 'balanced',
     clusterer: clusterer as 'dbscan' | 'single-linkage',
     eps: numberOption(opts.eps, '--eps'),
