@@ -47,7 +47,7 @@ interface PhFlags {
   out?: string;
   json?: boolean;
   summary?: boolean;
-  memoryLimit: string;
+  memoryLimit?: string;
 }
 
 export interface PhSettings {
