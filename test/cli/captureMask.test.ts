@@ -14,7 +14,6 @@ import { vggNetwork } from '../../src/nn/architectures/index.js';
 import { initBackend } from '../../src/nn/backend.js';
 import { saveModel } from '../../src/nn/modelIO.js';
 import { encodeNpyFloat32 } from '../../src/nn/npyWrite.js';
-import { takeRows } from '../../src/nn/tensorData.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-mask-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -91,11 +90,5 @@ describe('capture --strategy mask-weighted', () => {
     let diff = 0;
     for (let k = 0; k < gap.data.length; k++) diff += Math.abs(weighted.data[k] - gap.data[k]);
     expect(diff).toBeGreaterThan(1e-3);
-  });
-
-  it('takeRows refuses rows past the end instead of reading zeros', () => {
-    const t = { data: Float32Array.from([1, 2, 3, 4, 5, 6]), shape: [3, 2] };
-    expect(takeRows(t, [2, 0]).data).toEqual(Float32Array.from([5, 6, 1, 2]));
-    expect(() => takeRows(t, [3])).toThrow(/row 3 of a tensor with 3 rows/);
   });
 });

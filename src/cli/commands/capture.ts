@@ -123,7 +123,6 @@ export async function runCapture(
   const net = await loadNetwork(model, backend);
   const intInputs = net.kind === 'tfjs' && net.model.inputs[0].dtype === 'int32';
   const inputs = readInputs(o.inputs, intInputs);
-  if (mask) checkMaskCount(mask, inputs.shape[0], o.mask ?? '', o.inputs);
   const bar = progressBar({ label: 'capture', enabled: showProgress });
   // all-positions subsamples over the whole set, so it runs after capture; the others per batch
   const perBatch = strategy !== 'all-positions';
@@ -145,6 +144,8 @@ export async function runCapture(
     return { data: m.data, shape: [m.rows, m.cols] };
   };
   const onProgress = (done: number, total: number) => bar.update(done / total);
+  // before the capture: a missing mask would read as zeros (average pooling)
+  if (mask) checkMaskCount(mask, inputs.shape[0], o.mask ?? '', o.inputs);
   let captured: Record<string, FloatTensorData>;
   if (net.kind === 'tfjs') {
     captured = await captureActivations(net.model, inputs, {
