@@ -7,6 +7,7 @@ export type { KnnResult, KnnOptions } from './linalg/knn.js';
 export * from './data/index.js';
 export * from './homology/diagramFormats.js';
 export { ripsPersistence, estimateRipsMemory, squareToCondensed } from './homology/rips.js';
+export { RipsMemoryError } from './homology/rips.js';
 export type { RipsOptions, RipsResult, RipsStats, RipsInput } from './homology/rips.js';
 export * from './geometry/graph.js';
 export * from './geometry/knnGraph.js';

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * The `topolens` command. Each subcommand lives in its own file under ./commands and is listed
- * in ./registry.ts. Errors from bad input are printed as one clear message (exit code 2);
- * anything else is a bug and prints its stack (exit code 1).
+ * in ./registry.ts. Errors from bad input, usage errors (an unknown command or option, a missing
+ * required option) and files that cannot be written are printed as one clear message (exit code
+ * 2); --help and --version exit 0; anything else is a bug and prints its stack (exit code 1).
+ * A reader that stops early (`topolens ph --json | head -1`) ends the program quietly.
  */
 import { realpathSync } from 'node:fs';
 import { Command } from 'commander';
@@ -18,7 +20,10 @@ export function buildProgram(): Command {
         'dimension, curvature, Ricci flow, Mapper and layer similarity.',
     )
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // usage errors are thrown to main (exit code 2) instead of exiting with commander's 1; the
+    // subcommands inherit this as they are added below
+    .exitOverride();
   for (const register of commands) register(program);
   return program;
 }
@@ -31,6 +36,17 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   }
 }
 
+/**
+ * Ends the program quietly (exit code 0, no stack trace) when standard output is closed by its
+ * reader (EPIPE: `topolens ph --json | head -1`); other stream errors are reported as usual.
+ */
+export function exitQuietlyOnBrokenPipe(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    process.exitCode = reportError(err);
+  });
+}
+
 /** argv[1] through symlinks: npm installs the `topolens` bin as a link to dist/src/cli/main.js. */
 function scriptPath(): string {
   try {
@@ -40,4 +56,7 @@ function scriptPath(): string {
   }
 }
 const invokedDirectly = /cli[\\/]main\.(js|ts)$/.test(scriptPath());
-if (invokedDirectly) void main();
+if (invokedDirectly) {
+  exitQuietlyOnBrokenPipe();
+  void main();
+}

@@ -9,6 +9,7 @@ export type TopolensErrorCode =
   | 'missing-tool'
   | 'missing-file'
   | 'parse-error'
+  | 'cannot-write'
   | 'unsupported';
 
 export class TopolensError extends Error {

@@ -3,8 +3,8 @@
  * `rank` big-endian uint32 sizes, then big-endian data. Gzipped files (.gz) are inflated first.
  * Types: 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64.
  */
-import { gunzipSync } from 'fflate';
-import { invalidInput } from '../core/errors.js';
+import { TopolensError, invalidInput } from '../core/errors.js';
+import { gunzipBounded, resolveInflateLimit, type InflateLimitOptions } from './inflateLimit.js';
 import { decodeElements, shapeSize, type ElementKind, type NdArray } from './ndarray.js';
 
 const TYPES: Record<number, [ElementKind, number, string]> = {
@@ -16,12 +16,19 @@ const TYPES: Record<number, [ElementKind, number, string]> = {
   0x0e: ['f', 8, 'float64'],
 };
 
-export function parseIdx(input: Uint8Array, name = 'the IDX file'): NdArray {
+/** Parses IDX bytes; gzipped input is inflated within `maxInflatedBytes` (docs/io.md). */
+export function parseIdx(
+  input: Uint8Array,
+  name = 'the IDX file',
+  options: InflateLimitOptions = {},
+): NdArray {
   let bytes = input;
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    const limit = resolveInflateLimit(options);
     try {
-      bytes = gunzipSync(bytes);
+      bytes = gunzipBounded(bytes, limit, name);
     } catch (err) {
+      if (err instanceof TopolensError) throw err;
       throw invalidInput(`${name}: cannot inflate the gzip data (${(err as Error).message}).`);
     }
   }

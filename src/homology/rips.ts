@@ -16,7 +16,9 @@ import { TopolensError, invalidInput, invalidOption } from '../core/errors.js';
 import type { Matrix, PointCloud } from '../core/matrix.js';
 import { isPrime } from '../core/validate.js';
 import { pairwiseDistances } from '../linalg/distances.js';
-import { runRipsEngine, type SparseGraph } from './ripsEngine.js';
+import { runRipsEngine, sampleTriangleColumns, type SparseGraph } from './ripsEngine.js';
+import { denseKernelBytes } from './collapseDense.js';
+import { createRng } from '../core/rng.js';
 import { collapseEdges, shouldCollapse } from './edgeCollapse.js';
 
 export interface RipsOptions {
@@ -465,43 +467,90 @@ function simplexBound(degrees: Int32Array | number[], k: number): number {
 }
 
 /**
- * Estimated peak memory in bytes of the dominant structures, from the number of points, the
- * edge count and the vertex degrees below the threshold:
- * - the distances: 4 bytes per condensed entry, plus (dense) the full n x n float32 matrix
- *   or (sparse) 16 bytes per edge for the neighbour lists;
- * - the edges and their sort: 24 bytes per edge;
- * - per reduced dimension d >= 1: the d-simplices (12 bytes each, when dimension d+1 is
- *   assembled) and the columns, pivot map and reduction entries (~40 bytes per column, bounded
- *   by the number of d-simplices); the simplex counts are bounded by sum_v C(deg v, d)/(d+1).
- * It is an upper-bound style estimate for the refusal, not a measurement.
+ * The memory model behind the guard (docs/persistent-homology.md, "Memory guard", has the
+ * measured ratios). A fixed BASE_BYTES, then bytes per item of the structures alive at the peak:
+ * - distances: 4 per condensed entry; dense mode adds the full n x n float32 matrix the engine
+ *   reads, sparse mode 16 per edge (neighbour lists, both directions);
+ * - dimensions 0 and 1 together: BYTES_PER_EDGE per edge below the threshold (the sorted edges,
+ *   the dimension-1 columns, their pivot map and reduction entries, the working coboundary);
+ * - dimension 2: BYTES_PER_COLUMN per column actually reduced (the columns, their sort, pivot
+ *   map, reduction entries and working coboundary), counted on a sample of edges
+ *   (`sampleTriangleColumns`: most triangles are in zero apparent pairs and never stored) and
+ *   scaled by COLUMN_SAMPLE_MARGIN, plus
+ *   12 bytes per triangle, doubled for growth, when dimension 3 needs the triangles;
+ * - dimensions 3 and up: the bound sum_v C(deg v, d) / (d + 1) on the d-simplices, at
+ *   BYTES_PER_SIMPLEX_BOUND each (an upper bound: runs that high are rare and small);
+ * - edge collapse, when applied, runs before the engine on the uncollapsed edges: the condensed
+ *   distances, COLLAPSE_BYTES_PER_EDGE per edge and its dense lookup; the peak is the larger of
+ *   the two phases.
  */
+/** the engine's fixed working set (heap growth, typed-array slack), measured on small runs */
+const BASE_BYTES = 12 * 2 ** 20;
+const BYTES_PER_EDGE = 72;
+const BYTES_PER_COLUMN = 160;
+/** the sampled column count is scaled by this: sampling error, on the conservative side */
+const COLUMN_SAMPLE_MARGIN = 1.25;
+const BYTES_PER_SIMPLEX_BOUND = 32;
+const COLLAPSE_BYTES_PER_EDGE = 64;
+/** edges sampled for the dimension-2 column count */
+const COLUMN_SAMPLE = 512;
+
+/** Dimension-2 counts from a sample: columns reduced and triangles, both for all edges. */
+interface Dim2Counts {
+  columns: number;
+  triangles: number;
+}
+
 function estimateFromDegrees(
   n: number,
-  dense: boolean,
+  distanceBytes: number,
   edges: number,
   degrees: Int32Array,
   maxDimension: number,
+  dim2: Dim2Counts | null,
 ): number {
-  // dense: the condensed float32 matrix and the full n x n copy the engine reads
-  let bytes = dense ? 2 * n * (n - 1) + 4 * n * n : 16 * edges + 2 * n * (n - 1);
-  bytes += 24 * edges + 64 * n;
-  for (let d = 1; d <= maxDimension; d++) {
-    const simplices = d === 1 ? edges : simplexBound(degrees, d);
-    if (d < maxDimension) bytes += 12 * simplices; // kept to assemble dimension d + 1
-    // columns (12 B), pivot map (~24 B per column at load <= 1/2), reduction entries
-    bytes += (d === 1 ? 40 : 20) * simplices;
+  let bytes = BASE_BYTES + distanceBytes + 64 * n;
+  if (maxDimension >= 1) bytes += BYTES_PER_EDGE * edges;
+  for (let d = 2; d <= maxDimension; d++) {
+    if (d === 2 && dim2 !== null) {
+      bytes += BYTES_PER_COLUMN * dim2.columns;
+      if (maxDimension >= 3) bytes += 24 * dim2.triangles;
+    } else {
+      bytes += BYTES_PER_SIMPLEX_BOUND * simplexBound(degrees, d);
+    }
   }
   return bytes;
 }
 
+/** Distances held during the engine's run (see estimateFromDegrees). */
+function engineDistanceBytes(n: number, dense: boolean, lookup: boolean, edges: number): number {
+  if (dense) return 2 * n * (n - 1) + 4 * n * n;
+  return 16 * edges + (lookup ? 2 * n * (n - 1) : 0);
+}
+
+/** Peak of the collapse phase on `edges` uncollapsed edges of n points. */
+function collapseBytes(n: number, edges: number, condensed: boolean): number {
+  const lookup = denseKernelBytes(n, 4);
+  return (
+    BASE_BYTES +
+    (condensed ? 2 * n * (n - 1) : 0) +
+    COLLAPSE_BYTES_PER_EDGE * edges +
+    (lookup <= 128 * 2 ** 20 ? lookup : 0)
+  );
+}
+
 interface Prepared {
   n: number;
+  /** edges below the threshold and the vertex degrees, for the estimate */
+  edges: number;
+  degrees: Int32Array;
   dense: Float32Array | null;
   sparse: SparseGraph | null;
   /** sparse mode cut from a dense matrix: that matrix, for O(1) distance lookups */
   denseLookup: Float32Array | null;
   threshold: number;
   enclosingRadius: number;
+  /** the estimate up to dimension 1 (checked before the engine's input is built) */
   estimate: number;
 }
 
@@ -526,6 +575,8 @@ interface CollapseOutcome {
   /** the threshold and enclosing radius of the original input, when it was collapsed */
   threshold?: number;
   enclosingRadius?: number;
+  /** estimated peak bytes of the collapse phase, when it ran */
+  peakBytes?: number;
 }
 
 /**
@@ -542,7 +593,7 @@ function prepareWithCollapse(
     throw invalidOption(`collapse must be 'auto', true or false, got ${String(mode)}.`);
   }
   const skip = (reason: string): { prep: Prepared; collapse: CollapseOutcome } => ({
-    prep: prepare(input, opts, false),
+    prep: prepare(input, opts),
     collapse: { stats: { applied: false, reason } },
   });
   if (mode === false) return skip('collapse off');
@@ -575,13 +626,18 @@ function prepareWithCollapse(
       : shouldCollapse(base, { threshold, maxDimension: opts.maxDimension });
   if (!decision.collapse) {
     return {
-      prep: prepare(base, opts, false),
+      prep: prepare(base, opts),
       collapse: { stats: { applied: false, reason: decision.reason } },
     };
   }
+  // the collapse phase's memory, checked before it runs
+  const uncollapsed = countEdgesBelow(base, threshold);
+  const peakBytes = collapseBytes(base.n, uncollapsed, !isSparse(base));
+  if (peakBytes > opts.maxMemoryBytes)
+    refuse(peakBytes, opts.maxMemoryBytes, base.n, opts.maxDimension, 'the edge collapse alone');
   options.onProgress?.(0, 'edge collapse');
   const collapsed = collapseEdges(base, { threshold });
-  const prep = prepare(collapsed.edges, { ...opts, threshold: undefined }, false);
+  const prep = prepare(collapsed.edges, { ...opts, threshold: undefined });
   return {
     prep,
     collapse: {
@@ -593,8 +649,21 @@ function prepareWithCollapse(
       },
       threshold,
       enclosingRadius: enc,
+      peakBytes,
     },
   };
+}
+
+/** Edges of length <= threshold (float32 values, as the engine sees them). */
+function countEdgesBelow(base: CondensedDistances | SparseDistances, threshold: number): number {
+  let m = 0;
+  if (isSparse(base)) {
+    for (let e = 0; e < base.values.length; e++)
+      if (base.i[e] !== base.j[e] && Math.fround(base.values[e]) <= threshold) m++;
+    return m;
+  }
+  for (let k = 0; k < base.data.length; k++) if (base.data[k] <= threshold) m++;
+  return m;
 }
 
 /**
@@ -606,7 +675,8 @@ function float32Distances(input: RipsInput, opts: Resolved): { n: number; dist: 
     const n = input.rows;
     checkIndexBound(n, opts.maxDimension);
     const distanceBytes = 2 * n * (n - 1);
-    if (distanceBytes > opts.maxMemoryBytes) refuse(distanceBytes, opts.maxMemoryBytes, n);
+    if (distanceBytes > opts.maxMemoryBytes)
+      refuse(distanceBytes, opts.maxMemoryBytes, n, opts.maxDimension, 'the distances alone');
     const d = pairwiseDistances(input, { precision: 'float32', name: 'the point cloud' });
     return { n, dist: d.data as Float32Array };
   }
@@ -619,7 +689,67 @@ function float32Distances(input: RipsInput, opts: Resolved): { n: number; dist: 
   );
 }
 
-function prepare(input: RipsInput, opts: Resolved, forEstimateOnly: boolean): Prepared {
+/** The estimate up to dimension 1 (a lower bound of the whole when maxDimension >= 2). */
+function baseEstimate(
+  n: number,
+  dense: boolean,
+  lookup: boolean,
+  edges: number,
+  degrees: Int32Array,
+  opts: Resolved,
+): number {
+  const distances = engineDistanceBytes(n, dense, lookup, edges);
+  return estimateFromDegrees(n, distances, edges, degrees, Math.min(1, opts.maxDimension), null);
+}
+
+/**
+ * The whole estimate: the engine's phase with the dimension-2 columns counted on a sample of
+ * edges (see estimateFromDegrees), and the collapse phase when collapse ran.
+ */
+function fullEstimate(prep: Prepared, opts: Resolved, collapse: CollapseOutcome): number {
+  let dim2: Dim2Counts | null = null;
+  if (opts.maxDimension >= 2 && prep.edges > 0) {
+    const rng = createRng(0x6d656d);
+    const s = sampleTriangleColumns(engineInput(prep, opts, {}), COLUMN_SAMPLE, () => rng.next());
+    if (s.sampled > 0) {
+      dim2 = {
+        columns: (COLUMN_SAMPLE_MARGIN * prep.edges * s.columns) / s.sampled,
+        triangles: (prep.edges * s.triangles) / s.sampled,
+      };
+    }
+  }
+  const distances = engineDistanceBytes(
+    prep.n,
+    prep.dense !== null,
+    prep.denseLookup !== null,
+    prep.edges,
+  );
+  const engine = estimateFromDegrees(
+    prep.n,
+    distances,
+    prep.edges,
+    prep.degrees,
+    opts.maxDimension,
+    dim2,
+  );
+  return Math.ceil(Math.max(engine, collapse.peakBytes ?? 0));
+}
+
+function engineInput(prep: Prepared, opts: Resolved, options: RipsOptions) {
+  return {
+    n: prep.n,
+    maxDimension: opts.maxDimension,
+    threshold: prep.threshold,
+    modulus: opts.coefficient,
+    cocycles: opts.cocycles,
+    dense: prep.dense,
+    sparse: prep.sparse,
+    denseLookup: prep.denseLookup,
+    onProgress: options.onProgress,
+  };
+}
+
+function prepare(input: RipsInput, opts: Resolved): Prepared {
   if (isSparse(input)) {
     const threshold = opts.threshold === undefined ? Infinity : Math.fround(opts.threshold);
     checkIndexBound(input.n, opts.maxDimension);
@@ -628,9 +758,11 @@ function prepare(input: RipsInput, opts: Resolved, forEstimateOnly: boolean): Pr
     const degrees = new Int32Array(n);
     for (let v = 0; v < n; v++) degrees[v] = graph.offsets[v + 1] - graph.offsets[v];
     const edges = graph.offsets[n] / 2;
-    const estimate = estimateFromDegrees(n, false, edges, degrees, opts.maxDimension);
+    const estimate = baseEstimate(n, false, false, edges, degrees, opts);
     return {
       n,
+      edges,
+      degrees,
       dense: null,
       sparse: graph,
       denseLookup: null,
@@ -645,21 +777,17 @@ function prepare(input: RipsInput, opts: Resolved, forEstimateOnly: boolean): Pr
   const useDense = threshold >= enc;
   if (useDense) threshold = enc;
   const [degrees, edges] = degreesDense(n, dist, threshold);
-  const estimate = estimateFromDegrees(n, useDense, edges, degrees, opts.maxDimension);
-  if (forEstimateOnly) {
-    return {
-      n,
-      dense: null,
-      sparse: null,
-      denseLookup: null,
-      threshold,
-      enclosingRadius: enc,
-      estimate,
-    };
+  // dimensions 0 and 1 only: checked before the engine's input is built
+  const estimate = baseEstimate(n, useDense, !useDense, edges, degrees, opts);
+  if (estimate > opts.maxMemoryBytes) {
+    const part = opts.maxDimension >= 2 ? 'dimensions 0 and 1 alone' : undefined;
+    refuse(estimate, opts.maxMemoryBytes, n, opts.maxDimension, part);
   }
   if (useDense) {
     return {
       n,
+      edges,
+      degrees,
       dense: squareFromCondensed(n, dist),
       sparse: null,
       denseLookup: null,
@@ -670,6 +798,8 @@ function prepare(input: RipsInput, opts: Resolved, forEstimateOnly: boolean): Pr
   }
   return {
     n,
+    edges,
+    degrees,
     dense: null,
     sparse: denseToSparseGraph(n, dist, threshold),
     denseLookup: dist,
@@ -679,13 +809,55 @@ function prepare(input: RipsInput, opts: Resolved, forEstimateOnly: boolean): Pr
   };
 }
 
-function refuse(estimate: number, limit: number, n: number): never {
-  const gib = (x: number) => (x / GiB).toFixed(2);
-  throw new TopolensError(
-    'too-large',
-    `the Rips computation on ${n} points is estimated to need ${gib(estimate)} GiB, above the limit of ${gib(limit)} GiB (maxMemoryBytes).`,
-    'Ways out: a lower threshold, fewer points (subsample, e.g. farthest-point sampling), a lower maxDimension, edge collapse, or a larger maxMemoryBytes if the machine has the memory.',
-  );
+/** The memory guard's refusal, with the numbers a caller needs to reword its way out. */
+export class RipsMemoryError extends TopolensError {
+  readonly estimateBytes: number;
+  readonly limitBytes: number;
+  readonly points: number;
+  readonly maxDimension: number;
+  /**
+   * Set when the refusal came from an early check on one part of the run (the distances, the
+   * edge collapse, dimensions 0 and 1): then estimateBytes is a lower bound of the whole.
+   */
+  readonly part?: string;
+
+  constructor(
+    estimate: number,
+    limit: number,
+    n: number,
+    maxDimension: number,
+    part?: string,
+    hint?: string,
+  ) {
+    const need = part
+      ? `at least ${formatGiB(estimate)} of memory (${part})`
+      : `${formatGiB(estimate)} of memory`;
+    super(
+      'too-large',
+      `the Rips computation on ${n} points up to dimension ${maxDimension} is estimated to need ${need}, above the limit of ${formatGiB(limit)}.`,
+      hint ??
+        `Ways out: maxMemoryBytes ${part ? 'well above' : 'of at least'} ${formatGiB(estimate)} if the machine has that much memory, a lower threshold, a lower maxDimension, or fewer points (subsample, e.g. farthest-point sampling).`,
+    );
+    this.estimateBytes = estimate;
+    this.limitBytes = limit;
+    this.points = n;
+    this.maxDimension = maxDimension;
+    this.part = part;
+  }
+}
+
+function formatGiB(bytes: number): string {
+  return bytes >= GiB ? `${(bytes / GiB).toFixed(2)} GiB` : `${Math.ceil(bytes / 2 ** 20)} MiB`;
+}
+
+function refuse(
+  estimate: number,
+  limit: number,
+  n: number,
+  maxDimension: number,
+  part?: string,
+): never {
+  throw new RipsMemoryError(estimate, limit, n, maxDimension, part);
 }
 
 /**
@@ -694,7 +866,8 @@ function refuse(estimate: number, limit: number, n: number): never {
  */
 export function estimateRipsMemory(input: RipsInput, options: RipsOptions = {}): number {
   const opts = resolveOptions({ ...options, maxMemoryBytes: Infinity });
-  return prepare(input, opts, true).estimate;
+  const { prep, collapse } = prepareWithCollapse(input, opts, options);
+  return fullEstimate(prep, opts, collapse);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -708,18 +881,10 @@ export function estimateRipsMemory(input: RipsInput, options: RipsOptions = {}):
 export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): RipsResult {
   const opts = resolveOptions(options);
   const { prep, collapse } = prepareWithCollapse(input, opts, options);
-  if (prep.estimate > opts.maxMemoryBytes) refuse(prep.estimate, opts.maxMemoryBytes, prep.n);
-  const out = runRipsEngine({
-    n: prep.n,
-    maxDimension: opts.maxDimension,
-    threshold: prep.threshold,
-    modulus: opts.coefficient,
-    cocycles: opts.cocycles,
-    dense: prep.dense,
-    sparse: prep.sparse,
-    denseLookup: prep.denseLookup,
-    onProgress: options.onProgress,
-  });
+  const estimate = fullEstimate(prep, opts, collapse);
+  if (estimate > opts.maxMemoryBytes)
+    refuse(estimate, opts.maxMemoryBytes, prep.n, opts.maxDimension);
+  const out = runRipsEngine(engineInput(prep, opts, options));
   const diagrams: PersistenceDiagram[] = out.diagrams.map((d, dim) => {
     let births = d.births;
     let deaths = d.deaths;
@@ -754,7 +919,7 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Ri
     stats: {
       ...out.stats,
       mode: prep.dense !== null ? 'dense' : 'sparse',
-      estimatedMemoryBytes: prep.estimate,
+      estimatedMemoryBytes: estimate,
       collapse: collapse.stats,
     },
   };

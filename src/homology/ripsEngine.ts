@@ -824,6 +824,28 @@ class RipsReducer {
     return this.hasZeroApparentCofacet(idx, diam, dim) || this.zeroApparentFacet(idx, diam, 1, dim);
   }
 
+  /**
+   * For the memory estimate: the triangles (diameter <= threshold) that have the edge (i > j)
+   * as the facet without their largest vertex (so each triangle is counted from one edge only,
+   * as assembleColumns enumerates them), and how many of them are not in a zero apparent pair
+   * (the columns of dimension 2 before clearing).
+   */
+  countTriangleColumns(i: number, j: number, diam: number): [triangles: number, columns: number] {
+    const c = this.cob;
+    const t = this.threshold;
+    let triangles = 0;
+    let columns = 0;
+    c.set((i * (i - 1)) / 2 + j, diam, 1, 1);
+    while (c.hasNext(false)) {
+      c.next();
+      const d = c.outDiam;
+      if (d > t) continue;
+      triangles++;
+      if (!this.isInZeroApparentPair(c.outIdx, d, 2)) columns++;
+    }
+    return [triangles, columns];
+  }
+
   // -- heaps ----------------------------------------------------------------------------------
 
   /** Pops the pivot (combined over equal indices) of a heap into pDiam/pIdx/pCoef. */
@@ -1367,6 +1389,59 @@ class RipsReducer {
     }
     this.progress(1, 'done');
   }
+}
+
+/**
+ * Samples edges of the engine's input uniformly and counts, per sampled edge, the triangles it
+ * starts and the columns of dimension 2 among them (see RipsReducer.countTriangleColumns). With
+ * `edges` edges in all, edges * columns / sampled estimates the columns dimension 2 will reduce
+ * (clearing only lowers it), and likewise for the triangles. `random` returns numbers in [0, 1).
+ */
+export function sampleTriangleColumns(
+  input: RipsEngineInput,
+  sampleSize: number,
+  random: () => number,
+): { sampled: number; triangles: number; columns: number } {
+  const n = input.n;
+  const reducer = new RipsReducer({ ...input, maxDimension: Math.max(2, input.maxDimension) });
+  let sampled = 0;
+  let triangles = 0;
+  let columns = 0;
+  const count = (a: number, b: number, d: number): void => {
+    const [t, c] = reducer.countTriangleColumns(Math.max(a, b), Math.min(a, b), d);
+    triangles += t;
+    columns += c;
+    sampled++;
+  };
+  if (n < 3) return { sampled: 0, triangles: 0, columns: 0 };
+  if (input.dense !== null) {
+    const sq = input.dense;
+    // rejection sampling of pairs; at the enclosing radius (dense mode) a fair share are edges
+    for (let tries = 0; sampled < sampleSize && tries < 64 * sampleSize; tries++) {
+      const a = Math.floor(random() * n);
+      const b = Math.floor(random() * n);
+      if (a === b) continue;
+      const d = sq[a * n + b];
+      if (d <= input.threshold) count(a, b, d);
+    }
+  } else if (input.sparse !== null) {
+    const { offsets, neighbors, distances } = input.sparse;
+    const slots = offsets[n];
+    if (slots === 0) return { sampled: 0, triangles: 0, columns: 0 };
+    for (let s = 0; s < sampleSize; s++) {
+      const p = Math.floor(random() * slots);
+      // the row holding slot p
+      let lo = 0;
+      let hi = n;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (offsets[mid] <= p) lo = mid;
+        else hi = mid;
+      }
+      count(lo, neighbors[p], distances[p]);
+    }
+  }
+  return { sampled, triangles, columns };
 }
 
 /** Runs the engine: one diagram per dimension 0..maxDimension, in Ripser's output order. */

@@ -255,7 +255,8 @@ np.savez('${dir}/acts.npz', layer1=x.astype(np.float32), labels=np.arange(30))`)
       [['bad.ldm'], /bad\.ldm has 4 values, which is not n\(n-1\)\/2/],
       [['pts.bin'], /Cannot tell the format of pts\.bin/],
       [['circle.csv', '--format', 'xls'], /Unknown input format 'xls'/],
-      [['circle.csv', '--maxdim', '-1'], /--maxdim must be a non-negative integer, got '-1'/],
+      [['circle.csv', '--maxdim', '-1'], /--maxdim must be an integer in \[0, 16\], got '-1'/],
+      [['circle.csv', '--maxdim', '40'], /--maxdim must be an integer in \[0, 16\], got '40'/],
       [['circle.csv', '--coeff', '4'], /--coeff must be a prime/],
       [['circle.csv', '--threshold', 'abc'], /--threshold must be a non-negative number/],
       [
@@ -264,7 +265,7 @@ np.savez('${dir}/acts.npz', layer1=x.astype(np.float32), labels=np.arange(30))`)
       ],
       [['circle.csv', '--collapse', 'maybe'], /--collapse must be one of auto, on, off/],
       [['m.ldm', '--metric', 'cosine'], /--metric cosine applies to point clouds/],
-      [['circle.csv', '--maxdim', '40'], /C\(200, 42\).*beyond 2\^53/],
+      [['circle.csv', '--maxdim', '16'], /C\(200, 18\).*beyond 2\^53/],
       [['circle.csv', '--bogus'], /unknown option '--bogus'/],
     ];
     // every case in-process through the CLI's main() (fast), a sample of them spawned too

@@ -154,7 +154,7 @@ describe('bad input and options', () => {
     expect(estimate).toBeGreaterThan(0);
     expectError(
       () => ripsPersistence(pts, { maxDimension: 2, maxMemoryBytes: estimate / 2 }),
-      /estimated to need .* GiB.*threshold.*subsample.*collapse/s,
+      /estimated to need (at least )?\d+ MiB.*maxMemoryBytes (of at least|well above).*threshold.*maxDimension.*subsample/s,
     );
     expect(() => ripsPersistence(pts, { maxDimension: 2, maxMemoryBytes: estimate })).not.toThrow();
   });

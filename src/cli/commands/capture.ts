@@ -5,7 +5,7 @@
  * (src/nn/pointClouds.ts).
  */
 import { join } from 'node:path';
-import { invalidOption } from '../../core/errors.js';
+import { invalidInput, invalidOption } from '../../core/errors.js';
 import { captureActivations } from '../../nn/capture.js';
 import { captureGraphModel } from '../../nn/graphModel.js';
 import { captureOnnx, type Layout } from '../../nn/onnx.js';
@@ -19,7 +19,8 @@ import {
 import { encodeNpyFloat32 } from '../../nn/npyWrite.js';
 import type { FloatTensorData } from '../../nn/tensorData.js';
 import { takeRows } from '../../nn/tensorData.js';
-import { writeFileAtomic } from '../output.js';
+import { integerOption, seedOption } from '../numbers.js';
+import { checkOutputTargets, writeOutputs, type OutputFile } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { loadNetwork, readInputs, readNetworkInputs } from './nnModel.js';
 
@@ -39,12 +40,9 @@ export interface CaptureCommandOptions {
   json?: boolean;
 }
 
-function positiveInt(text: string, flag: string): number {
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < 1)
-    throw invalidOption(`${flag} must be a positive integer, got '${text}'`);
-  return v;
-}
+/** Bounds of --batch-size and --cap (docs/cli.md, "Option bounds"). */
+const MAX_BATCH = 65536;
+const MAX_CAP = 1e7;
 
 function layout(text: string | undefined, flag: string): Layout | undefined {
   if (text === undefined) return undefined;
@@ -52,6 +50,25 @@ function layout(text: string | undefined, flag: string): Layout | undefined {
   if (t !== 'NCHW' && t !== 'NHWC')
     throw invalidOption(`${flag} must be NCHW or NHWC, got '${text}'`);
   return t;
+}
+
+/**
+ * mask-weighted needs exactly one mask per input: with fewer, the missing ones would read as zero
+ * masks (plain average pooling) and the result would silently be another strategy's.
+ */
+export function checkMaskCount(
+  mask: FloatTensorData,
+  inputCount: number,
+  maskFile: string,
+  inputsFile: string,
+): void {
+  const masks = mask.shape[0] ?? 0;
+  if (masks !== inputCount) {
+    throw invalidInput(
+      `--mask ${maskFile} holds ${masks} mask${masks === 1 ? '' : 's'} but --inputs ${inputsFile} holds ${inputCount} input${inputCount === 1 ? '' : 's'}; mask-weighted needs one mask per input, in the same order.`,
+      'Give a mask array of shape [inputs, height, width] (or capture only the inputs that have masks).',
+    );
+  }
 }
 
 /** A file name for a layer or tensor name (ONNX names contain '/', ':' and '.'). */
@@ -86,9 +103,23 @@ export async function runCapture(
       `use one of ${POINT_CLOUD_STRATEGIES.join(', ')}`,
     );
   }
-  const batchSize = positiveInt(o.batchSize, '--batch-size');
-  const seed = Number(o.seed);
-  const cap = positiveInt(o.cap, '--cap');
+  // one file per layer in --out, all or none; checked before the network is loaded
+  const files = layers.map((layer) => ({ layer, path: join(o.out, fileNameFor(layer)) }));
+  checkOutputTargets([
+    { path: o.out, flag: '--out', kind: 'folder' },
+    ...files.map((f) => ({ path: f.path, flag: `--out (layer ${f.layer})` })),
+  ]);
+  const batchSize = integerOption(o.batchSize, '--batch-size', {
+    min: 1,
+    max: MAX_BATCH,
+    hint: 'A batch holds every captured activation of its inputs at once; 128 is the default.',
+  });
+  const seed = seedOption(o.seed);
+  const cap = integerOption(o.cap, '--cap', {
+    min: 1,
+    max: MAX_CAP,
+    hint: 'No analysis here scales to more points; 10,000 is the default.',
+  });
   const mask = o.mask ? (readInputs(o.mask) as FloatTensorData) : undefined;
   if (strategy === 'mask-weighted' && !mask)
     throw invalidOption('--strategy mask-weighted needs --mask masks.npy');
@@ -121,6 +152,8 @@ export async function runCapture(
     return { data: m.data, shape: [m.rows, m.cols] };
   };
   const onProgress = (done: number, total: number) => bar.update(done / total);
+  // before the capture: a missing mask would read as zeros (average pooling)
+  if (mask) checkMaskCount(mask, inputs.shape[0], o.mask ?? '', o.inputs);
   let captured: Record<string, FloatTensorData>;
   if (net.kind === 'tfjs') {
     captured = await captureActivations(net.model, inputs, {
@@ -153,6 +186,7 @@ export async function runCapture(
   }
   bar.done();
   const summary: CaptureSummary[] = [];
+  const outputs: OutputFile[] = [];
   for (const layer of layers) {
     let t = captured[layer];
     if (perBatch && t.shape.length !== 2) {
@@ -166,7 +200,7 @@ export async function runCapture(
     if (o.scale) m = minMaxScale(m);
     t = { data: m.data as Float32Array, shape: [m.rows, m.cols] };
     const file = join(o.out, fileNameFor(layer));
-    writeFileAtomic(file, encodeNpyFloat32(t.data, t.shape));
+    outputs.push({ path: file, content: encodeNpyFloat32(t.data, t.shape), flag: '--out' });
     summary.push({
       layer,
       file,
@@ -175,5 +209,6 @@ export async function runCapture(
       strategy: applied.get(layer) ?? (strategy as Exclude<PointCloudStrategy, 'auto'>),
     });
   }
+  writeOutputs(outputs);
   return summary;
 }

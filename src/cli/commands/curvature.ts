@@ -9,7 +9,10 @@ import { knnGraph, type KnnGraphKind } from '../../geometry/knnGraph.js';
 import { formanCurvature } from '../../geometry/forman.js';
 import { ollivierCurvature } from '../../geometry/ollivier.js';
 import { connectedComponents, edgeCount } from '../../geometry/graph.js';
-import { printJSON, writeFileAtomic } from '../output.js';
+import { printJSON } from '../output.js';
+import { integerOption, numberOption } from '../numbers.js';
+import { checkOllivierCost, K_BOUNDS } from './graphBounds.js';
+import { checkOutputTargets, writeOutputs } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { loadPointCloud } from '../../data/load.js';
 
@@ -57,13 +60,17 @@ export function registerCurvature(program: Command): void {
       if (!['forman', 'augmented', 'ollivier'].includes(method)) {
         throw invalidOption(`unknown --method '${method}'.`, 'Use forman, augmented or ollivier.');
       }
+      if (opts.out) checkOutputTargets([{ path: opts.out, flag: '--out' }]);
+      const k = integerOption(opts.k, '--k', K_BOUNDS);
+      const alpha = numberOption(opts.alpha, '--alpha', { min: 0, max: 1 });
       const cloud = loadPointCloud(path);
-      const graph = knnGraph(cloud, { k: opts.k, kind: opts.graph as KnnGraphKind, name: path });
+      if (method === 'ollivier') checkOllivierCost(cloud.rows, k, 1);
+      const graph = knnGraph(cloud, { k, kind: opts.graph as KnnGraphKind, name: path });
       const bar = progressBar({ label: 'curvature', enabled: !opts.json });
       const result =
         method === 'ollivier'
           ? ollivierCurvature(graph, {
-              alpha: opts.alpha,
+              alpha,
               transport: opts.transport,
               onProgress: (d, t) => bar.update(d / t),
             })
@@ -74,7 +81,7 @@ export function registerCurvature(program: Command): void {
         for (let e = 0; e < result.values.length; e++) {
           lines.push(`${result.from[e]},${result.to[e]},${result.values[e]}`);
         }
-        writeFileAtomic(opts.out, lines.join('\n') + '\n');
+        writeOutputs([{ path: opts.out, content: lines.join('\n') + '\n', flag: '--out' }]);
       }
       const components = connectedComponents(graph).count;
       const out = {

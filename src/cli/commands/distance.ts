@@ -23,6 +23,11 @@ import type { DiagramMatching } from '../../homology/matching.js';
 import { slicedWasserstein } from '../../homology/slicedWasserstein.js';
 import { wassersteinMatching } from '../../homology/wasserstein.js';
 import { printJSON } from '../output.js';
+import { integerOption, roughly } from '../numbers.js';
+
+/** Largest --directions accepted, and the largest directions x bars per dimension. */
+const MAX_DIRECTIONS = 1e6;
+const MAX_SLICED_WORK = 1e9;
 
 const METRICS = ['bottleneck', 'wasserstein', 'sliced'] as const;
 type CliMetric = (typeof METRICS)[number];
@@ -177,6 +182,13 @@ export function registerDistance(program: Command): void {
         );
       const p = parseNumber(opts.p, '--p');
       const q = parseNumber(opts.q, '--q');
+      if (!(p >= 1)) throw invalidOption(`--p must be >= 1 (or inf), got '${opts.p}'`);
+      if (!(q >= 1)) throw invalidOption(`--q must be >= 1 (or inf), got '${opts.q}'`);
+      const directions = integerOption(opts.directions, '--directions', {
+        min: 1,
+        max: MAX_DIRECTIONS,
+        hint: 'persim uses 50; the estimate converges long before a million directions.',
+      });
       const infinite = opts.infinite;
       if (infinite !== 'match' && infinite !== 'ignore')
         throw invalidOption(`--infinite must be match or ignore, got '${infinite}'`);
@@ -184,11 +196,7 @@ export function registerDistance(program: Command): void {
       const db = parseDiagramsFile(readFileSync(b, 'utf8'), b);
       let dims = [...new Set([...da, ...db].map((d) => d.dimension))].sort((x, y) => x - y);
       if (opts.dimension !== undefined) {
-        const k = Number(opts.dimension);
-        if (!Number.isInteger(k) || k < 0)
-          throw invalidOption(
-            `--dimension must be a non-negative integer, got '${opts.dimension}'`,
-          );
+        const k = integerOption(opts.dimension, '--dimension', { min: 0, max: 1000 });
         dims = [k];
       }
       const pick = (ds: PersistenceDiagram[], k: number): PersistenceDiagram =>
@@ -203,7 +211,18 @@ export function registerDistance(program: Command): void {
           barsB: y.births.length,
         };
         if (metric === 'sliced') {
-          row.distance = slicedWasserstein(x, y, { directions: Number(opts.directions), infinite });
+          const work = directions * (x.births.length + y.births.length);
+          if (work > MAX_SLICED_WORK) {
+            const most = Math.max(
+              1,
+              Math.floor(MAX_SLICED_WORK / (x.births.length + y.births.length)),
+            );
+            throw invalidOption(
+              `--directions ${directions} on H${k} (${x.births.length} + ${y.births.length} bars) means ${roughly(work)} projections and sorts, more than the ${roughly(MAX_SLICED_WORK)} (minutes) allowed.`,
+              `Use at most --directions ${most} for these diagrams (persim uses 50).`,
+            );
+          }
+          row.distance = slicedWasserstein(x, y, { directions, infinite });
         } else {
           const m =
             metric === 'bottleneck'
@@ -220,7 +239,7 @@ export function registerDistance(program: Command): void {
           b,
           metric,
           ...(metric === 'wasserstein' ? { p, q } : {}),
-          ...(metric === 'sliced' ? { directions: Number(opts.directions) } : {}),
+          ...(metric === 'sliced' ? { directions } : {}),
           infinite,
           distances: rows,
         });

@@ -8,7 +8,9 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { invalidOption } from '../../core/errors.js';
-import { printJSON, writeFileAtomic } from '../output.js';
+import { printJSON } from '../output.js';
+import { integerOption, numberOption, seedOption } from '../numbers.js';
+import { checkOutputTargets, writeOutputs } from '../outputs.js';
 import { loadPointCloud } from '../../data/load.js';
 import { progressBar } from '../progress.js';
 import {
@@ -39,17 +41,11 @@ interface IdCommandOptions {
   json?: boolean;
 }
 
-function int(value: string, what: string): number {
-  const v = Number(value);
-  if (!Number.isInteger(v)) throw invalidOption(`${what} must be an integer, got '${value}'.`);
-  return v;
-}
-
-function num(value: string, what: string): number {
-  const v = Number(value);
-  if (!Number.isFinite(v)) throw invalidOption(`${what} must be a number, got '${value}'.`);
-  return v;
-}
+/** Bounds of the numeric options (docs/cli.md, "Option bounds"). */
+const MAX_K = 10000;
+const MAX_SAMPLES = 1000;
+const MAX_BLOCKS = 1000;
+const MAX_ALPHA = 10;
 
 export function runIdCommand(file: string, options: IdCommandOptions): IntrinsicDimensionResult {
   const method = options.method.toLowerCase() as Method;
@@ -59,8 +55,29 @@ export function runIdCommand(file: string, options: IdCommandOptions): Intrinsic
   if (options.estimator !== 'm22' && options.estimator !== 'birdal') {
     throw invalidOption(`unknown --estimator '${options.estimator}'.`, 'Use m22 or birdal.');
   }
-  const k = options.k === undefined ? undefined : int(options.k, '--k');
-  const seed = int(options.seed, '--seed');
+  const k =
+    options.k === undefined
+      ? undefined
+      : integerOption(options.k, '--k', {
+          min: 1,
+          max: MAX_K,
+          hint: `A neighbourhood of more than ${MAX_K} points is no longer local; use --method pr for a global estimate.`,
+        });
+  const seed = seedOption(options.seed);
+  const blocks = integerOption(options.blocks, '--blocks', {
+    min: 0,
+    max: MAX_BLOCKS,
+    hint: 'Each block count re-runs TwoNN on the whole cloud; 10-20 show the trend.',
+  });
+  const samples = integerOption(options.samples, '--samples', {
+    min: 1,
+    max: MAX_SAMPLES,
+    hint: 'Each sample repeats the PH-dim computation; 5-10 give a spread.',
+  });
+  const alpha = numberOption(options.alpha, '--alpha', { min: Number.MIN_VALUE, max: MAX_ALPHA });
+  const threshold = numberOption(options.threshold, '--threshold', { min: 1e-9, max: 1 });
+  if (options.pointwise !== undefined)
+    checkOutputTargets([{ path: options.pointwise, flag: '--pointwise' }]);
   const cloud = loadPointCloud(file);
   const name = basename(file);
   const bar = progressBar({ label: `id ${method}`, enabled: !options.json });
@@ -73,7 +90,7 @@ export function runIdCommand(file: string, options: IdCommandOptions): Intrinsic
         result = twoNN(cloud, {
           ...common,
           variant: options.variant === 'mle' ? 'mle' : 'fit',
-          blocks: int(options.blocks, '--blocks'),
+          blocks,
           seed,
         });
         break;
@@ -85,8 +102,8 @@ export function runIdCommand(file: string, options: IdCommandOptions): Intrinsic
           name,
           onProgress,
           estimator: options.estimator as 'm22' | 'birdal',
-          samples: int(options.samples, '--samples'),
-          alpha: num(options.alpha, '--alpha'),
+          samples,
+          alpha,
           seed,
         });
         break;
@@ -95,7 +112,7 @@ export function runIdCommand(file: string, options: IdCommandOptions): Intrinsic
           ...common,
           k: k ?? 50,
           rule: options.rule as 'ratio' | 'fan' | 'fan-gap' | 'fo',
-          threshold: num(options.threshold, '--threshold'),
+          threshold,
         });
         break;
       case 'pr':
@@ -116,10 +133,9 @@ export function runIdCommand(file: string, options: IdCommandOptions): Intrinsic
         'Use mle, lpca or pr for pointwise values (TwoNN and PH-dim are global estimators).',
       );
     }
-    writeFileAtomic(
-      options.pointwise,
-      Array.from(result.pointwise, (v) => (Number.isNaN(v) ? 'nan' : String(v))).join('\n') + '\n',
-    );
+    const content =
+      Array.from(result.pointwise, (v) => (Number.isNaN(v) ? 'nan' : String(v))).join('\n') + '\n';
+    writeOutputs([{ path: options.pointwise, content, flag: '--pointwise' }]);
   }
   return result;
 }

@@ -11,6 +11,9 @@ import { graphModelInputs, listGraphNodes, probeGraphShapes } from '../../nn/gra
 import { listOnnxTensors, onnxInputs, probeOnnxShapes } from '../../nn/onnx.js';
 import { loadNetwork } from './nnModel.js';
 
+/** Most values in the --input-shape probe: 2^28 float32 = 1 GiB. */
+const MAX_PROBE_ELEMENTS = 2 ** 28;
+
 export interface LayerRow {
   name: string;
   type: string;
@@ -24,6 +27,14 @@ export function parseShape(text: string | undefined): number[] | undefined {
   if (dims.some((d) => !Number.isInteger(d) || d < 1)) {
     throw invalidOption(
       `--input-shape must be positive integers separated by commas, got '${text}'`,
+    );
+  }
+  // the probe runs the network on a zero input of this shape
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (size > MAX_PROBE_ELEMENTS) {
+    throw invalidOption(
+      `--input-shape ${text} is ${size.toExponential(2)} input values, more than the ${MAX_PROBE_ELEMENTS.toExponential(2)} (1 GiB of float32) allowed for the shape probe.`,
+      'Give the shape of one input with batch 1, e.g. 1,3,224,224.',
     );
   }
   return dims;

@@ -21,7 +21,9 @@ import { mapper } from '../../mapper/mapper.js';
 import { mapperStability } from '../../mapper/stability.js';
 import { toDOT, toGraphML } from '../../mapper/export.js';
 import type { MapperGraph } from '../../mapper/graph.js';
-import { printJSON, toJSONText, writeFileAtomic } from '../output.js';
+import { printJSON, toJSONText } from '../output.js';
+import { integerOption, roughly, seedOption } from '../numbers.js';
+import { checkOutputTargets, writeOutputs, type OutputTarget } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { loadPointCloud } from '../../data/load.js';
 
@@ -75,6 +77,62 @@ function numberOption(value: string | undefined, name: string): number | undefin
   return v;
 }
 
+/**
+ * Most cover elements (intervals^lens dimensions) accepted: each is clustered on its own, so
+ * beyond this the cover, not the data, sets the cost (docs/cli.md, "Option bounds").
+ */
+const MAX_COVER_ELEMENTS = 1e6;
+
+/**
+ * Most pairs the clustering may have to compare, summed over the cover elements: the worst case
+ * of DBSCAN's pairwise scan, elements x (points per element)^2. An overlap near 1 puts nearly
+ * every point into every element.
+ */
+const MAX_CLUSTERING_PAIRS = 1e12;
+
+/** Refuses an overlap that makes each element hold (nearly) the whole cloud, many times over. */
+function checkOverlapCost(
+  intervals: number | undefined,
+  overlap: number | undefined,
+  lens: Lens,
+  points: number,
+): void {
+  const n = intervals ?? 10;
+  const p = overlap ?? 0.5;
+  if (!(p >= 0 && p < 1)) return; // the cover reports it
+  // points per element on a uniform lens: each interval covers 1 / (n (1 - p)) of the range
+  const share = Math.min(1, 1 / (n * (1 - p))) ** lens.dims;
+  const perElement = Math.min(points, Math.ceil(points * share));
+  const pairs = n ** lens.dims * perElement ** 2;
+  if (pairs > MAX_CLUSTERING_PAIRS) {
+    throw invalidOption(
+      `--overlap ${p} with ${n} intervals puts about ${roughly(perElement)} of the ${points} points into each of ${roughly(n ** lens.dims)} cover elements: up to ${roughly(pairs)} pairs to cluster, more than the ${roughly(MAX_CLUSTERING_PAIRS)} allowed.`,
+      'Lower --overlap (0.5 is the default) or --intervals, or subsample the cloud.',
+    );
+  }
+}
+
+/** --intervals within bounds: at most one interval per point, at most MAX_COVER_ELEMENTS cells. */
+function checkIntervals(
+  intervals: number | undefined,
+  lens: Lens,
+  points: number,
+  stability: boolean,
+): number | undefined {
+  if (intervals === undefined) return undefined;
+  const n = integerOption(intervals, '--intervals', { min: 1 });
+  const most = Math.max(1, Math.min(points, Math.floor(MAX_COVER_ELEMENTS ** (1 / lens.dims))));
+  // --stability also builds the cover with n + 1 intervals
+  const used = stability ? n + 1 : n;
+  if (used > most) {
+    throw invalidOption(
+      `--intervals ${n} gives ${roughly(used ** lens.dims)} cover elements for a ${lens.dims}-D lens on ${points} points; more intervals than points leaves them nearly all empty, and beyond ${roughly(MAX_COVER_ELEMENTS)} elements the cover alone sets the cost.`,
+      `Use at most --intervals ${Math.max(1, stability ? most - 1 : most)} here (KeplerMapper's default is 10).`,
+    );
+  }
+  return n;
+}
+
 export interface MapperCommandOptions {
   labels?: string;
   lens: string;
@@ -96,9 +154,19 @@ export interface MapperCommandOptions {
   json?: boolean;
 }
 
+/** The files `mapper` writes: --out, and --graphml and --dot when given. */
+function mapperTargets(opts: MapperCommandOptions): OutputTarget[] {
+  const targets: OutputTarget[] = [{ path: opts.out, flag: '--out' }];
+  if (opts.graphml) targets.push({ path: opts.graphml, flag: '--graphml' });
+  if (opts.dot) targets.push({ path: opts.dot, flag: '--dot' });
+  return targets;
+}
+
 export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions): void {
+  const targets = mapperTargets(opts);
+  checkOutputTargets(targets);
   const cloud = readMatrixFile(cloudPath);
-  const seed = numberOption(opts.seed, '--seed') ?? 0;
+  const seed = opts.seed === undefined ? 0 : seedOption(opts.seed);
   let labels: number[] | undefined;
   if (opts.labels) {
     const v = readVector(opts.labels, 'labels');
@@ -124,11 +192,19 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
   }
   const bar = progressBar({ label: 'mapper', enabled: !opts.json });
   const lens = chooseLens(opts.lens, cloud, seed);
+  const intervals = checkIntervals(
+    numberOption(opts.intervals, '--intervals'),
+    lens,
+    cloud.rows,
+    Boolean(opts.stability),
+  );
+  const overlap = numberOption(opts.overlap, '--overlap');
+  checkOverlapCost(intervals, overlap, lens, cloud.rows);
   const options = {
     lens,
     labels,
-    intervals: numberOption(opts.intervals, '--intervals'),
-    overlap: numberOption(opts.overlap, '--overlap'),
+    intervals,
+    overlap,
     cover: cover as 'uniform' | 'balanced',
     clusterer: clusterer as 'dbscan' | 'single-linkage',
     eps: numberOption(opts.eps, '--eps'),
@@ -136,7 +212,14 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
     epsQuantile: numberOption(opts.epsQuantile, '--eps-quantile'),
     epsFactor: numberOption(opts.epsFactor, '--eps-factor'),
     epsDimensionAdjust: opts.epsDimensionAdjust,
-    minPoints: numberOption(opts.minPoints, '--min-points'),
+    minPoints:
+      opts.minPoints === undefined
+        ? undefined
+        : integerOption(opts.minPoints, '--min-points', {
+            min: 1,
+            max: cloud.rows,
+            hint: 'A cluster cannot need more points than the cloud has; 5 is the default.',
+          }),
     seed,
     onProgress: (f: number, stage: string) => bar.update(f, stage),
   };
@@ -148,9 +231,13 @@ export function runMapperCommand(cloudPath: string, opts: MapperCommandOptions):
     stability = { score: s.score, neighbours: s.neighbours };
   } else graph = mapper(cloud, options);
   bar.done();
-  writeFileAtomic(opts.out, toJSONText(stability ? { ...graph, stability } : graph));
-  if (opts.graphml) writeFileAtomic(opts.graphml, toGraphML(graph));
-  if (opts.dot) writeFileAtomic(opts.dot, toDOT(graph));
+  // all three files or none
+  const contents: Record<string, () => string> = {
+    '--out': () => toJSONText(stability ? { ...graph, stability } : graph),
+    '--graphml': () => toGraphML(graph),
+    '--dot': () => toDOT(graph),
+  };
+  writeOutputs(targets.map((t) => ({ ...t, content: contents[t.flag]() })));
   const s = graph.summary;
   const eps = graph.clusterer.eps;
   const result = {

@@ -13,14 +13,25 @@ import type { Matrix } from '../../core/matrix.js';
 import { INPUT_FORMATS, assertInputFormat, type LoadedInput } from '../../data/input.js';
 import { formatFromExtension, loadPointCloudOrDistances } from '../../data/load.js';
 import { diagramFormatFromPath, formatDiagrams } from '../../homology/diagramFormats.js';
-import { ripsPersistence, type RipsOptions, type RipsResult } from '../../homology/rips.js';
+import {
+  RipsMemoryError,
+  ripsPersistence,
+  type RipsOptions,
+  type RipsResult,
+} from '../../homology/rips.js';
 import { pairwiseDistances, type Metric } from '../../linalg/distances.js';
-import { printJSON, writeFileAtomic } from '../output.js';
+import { printJSON } from '../output.js';
+import { integerOption } from '../numbers.js';
+import { checkOutputTargets, writeOutputs } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { diagramSummary } from '../../homology/summary.js';
 
 const METRICS = ['euclidean', 'cosine', 'correlation'] as const;
 const COLLAPSE = ['auto', 'on', 'off'] as const;
+/** Largest --maxdim accepted (docs/cli.md, "Option bounds"). */
+const MAX_CLI_DIMENSION = 16;
+/** Largest --coeff: the largest prime below 2^16, as the engine. */
+const MAX_COEFFICIENT = 65521;
 /** Bars listed per dimension in the summary. */
 const TOP_BARS = 5;
 
@@ -36,6 +47,7 @@ interface PhFlags {
   out?: string;
   json?: boolean;
   summary?: boolean;
+  memoryLimit?: string;
 }
 
 export interface PhSettings {
@@ -52,7 +64,53 @@ export interface PhSettings {
   json: boolean;
   /** print the descriptors of each diagram (lifespan sums, entropy, ...) */
   descriptors: boolean;
+  /** the memory guard's limit in bytes, and how it was given (for messages) */
+  memoryLimitBytes: number;
+  memoryLimitText: string;
 }
+
+/** Default --memory-limit: this share of the machine's memory. */
+const DEFAULT_MEMORY_SHARE = '75%';
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  kib: 2 ** 10,
+  m: 1e6,
+  mb: 1e6,
+  mib: 2 ** 20,
+  g: 1e9,
+  gb: 1e9,
+  gib: 2 ** 30,
+  t: 1e12,
+  tb: 1e12,
+  tib: 2 ** 40,
+};
+
+/**
+ * --memory-limit: a size (8GiB, 500MB, 2e9 bytes) or a share of the machine's memory (75%).
+ * Exported for tests.
+ */
+export function parseMemoryLimit(text: string, machineBytes = totalmem()): number {
+  const t = text.trim().toLowerCase();
+  const share = /^(\d+(?:\.\d+)?)\s*%$/.exec(t);
+  if (share) {
+    const p = Number(share[1]);
+    if (p > 0 && p <= 100) return Math.floor((machineBytes * p) / 100);
+  } else {
+    const size = /^(\d+(?:\.\d+)?(?:e\d+)?)\s*([a-z]*)$/.exec(t);
+    if (size && UNITS[size[2]] !== undefined) {
+      const bytes = Math.floor(Number(size[1]) * UNITS[size[2]]);
+      if (bytes > 0) return bytes;
+    }
+  }
+  throw invalidOption(
+    `--memory-limit must be a size such as 8GiB, 512MiB or 2e9, or a share of this machine's memory such as 75%, got '${text}'.`,
+  );
+}
+
+const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
   if (!(allowed as readonly string[]).includes(value)) {
@@ -63,13 +121,11 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
 
 /** Checks every flag before any work, so that bad options fail fast and write nothing. */
 export function resolvePhSettings(file: string, f: PhFlags): PhSettings {
-  const maxDimension = Number(f.maxdim);
-  if (!/^\d+$/.test(f.maxdim) || !Number.isInteger(maxDimension)) {
-    throw invalidOption(
-      `--maxdim must be a non-negative integer, got '${f.maxdim}'.`,
-      'Use 1 for H0 and H1, 2 to add H2.',
-    );
-  }
+  const maxDimension = integerOption(f.maxdim, '--maxdim', {
+    min: 0,
+    max: MAX_CLI_DIMENSION,
+    hint: `Use 1 for H0 and H1, 2 to add H2; beyond ${MAX_CLI_DIMENSION} the simplex count of any useful cloud passes what can be indexed.`,
+  });
   let threshold: number | undefined;
   if (f.threshold !== undefined) {
     threshold = Number(f.threshold);
@@ -78,12 +134,14 @@ export function resolvePhSettings(file: string, f: PhFlags): PhSettings {
     }
   }
   const coefficient = Number(f.coeff);
-  if (!/^\d+$/.test(f.coeff) || !isPrime(coefficient)) {
+  if (!/^\d+$/.test(f.coeff) || coefficient > MAX_COEFFICIENT || !isPrime(coefficient)) {
     throw invalidOption(
-      `--coeff must be a prime (coefficients in Z/p), got '${f.coeff}'.`,
+      `--coeff must be a prime (coefficients in Z/p) up to ${MAX_COEFFICIENT}, got '${f.coeff}'.`,
       'Use 2 (default), 3, 5, 7, ...',
     );
   }
+  const memoryLimitText = f.memoryLimit ?? DEFAULT_MEMORY_SHARE;
+  const memoryLimitBytes = parseMemoryLimit(memoryLimitText);
   const format = f.format ? assertInputFormat(f.format) : formatFromExtension(file);
   const metric = oneOf(f.metric, METRICS, '--metric');
   const collapseFlag = oneOf(f.collapse, COLLAPSE, '--collapse');
@@ -101,6 +159,8 @@ export function resolvePhSettings(file: string, f: PhFlags): PhSettings {
     out: f.out,
     json: Boolean(f.json),
     descriptors: Boolean(f.summary),
+    memoryLimitBytes,
+    memoryLimitText,
   };
 }
 
@@ -174,8 +234,36 @@ function describeText(d: InputDescription, s: PhSettings): string {
   return `sparse distances on ${d.points} points, ${d.edges} edges (${file}, ${s.format})`;
 }
 
+/** A --memory-limit 10% above the estimate, in MiB below 1 GiB, else in GiB. */
+function suggestedLimit(estimate: number): string {
+  const want = estimate * 1.1;
+  return want < 2 ** 30 ? `${Math.ceil(want / 2 ** 20)}MiB` : `${Math.ceil(want / 2 ** 30)}GiB`;
+}
+
+/** The guard's refusal in the CLI's words: what the run needs and the flags that change it. */
+function memoryRefusal(err: RipsMemoryError, s: PhSettings): RipsMemoryError {
+  const machine = totalmem();
+  const ways = [
+    err.estimateBytes <= machine
+      ? `--memory-limit ${err.part ? 'well above ' : ''}${suggestedLimit(err.estimateBytes)} (this machine has ${gib(machine)})`
+      : `a machine with more than ${gib(err.estimateBytes)} of memory (this one has ${gib(machine)}) and --memory-limit`,
+    s.threshold === undefined ? 'a --threshold below the enclosing radius' : 'a lower --threshold',
+  ];
+  if (s.maxDimension > 0) ways.push(`--maxdim ${s.maxDimension - 1}`);
+  ways.push('fewer points (subsample, e.g. farthest-point sampling)');
+  return new RipsMemoryError(
+    err.estimateBytes,
+    err.limitBytes,
+    err.points,
+    err.maxDimension,
+    err.part,
+    `The limit is --memory-limit ${s.memoryLimitText}. Ways out: ${ways.join('; ')}.`,
+  );
+}
+
 export function runPh(s: PhSettings): void {
   const t0 = performance.now();
+  if (s.out) checkOutputTargets([{ path: s.out, flag: '--out' }]);
   const loaded = loadPointCloudOrDistances(s.file, { format: s.format, array: s.array });
   const description = describeInput(loaded);
   if (s.metric !== 'euclidean' && description.kind !== 'point-cloud') {
@@ -195,17 +283,22 @@ export function runPh(s: PhSettings): void {
     coefficient: s.coefficient,
     cocycles: s.cocycles,
     collapse: s.collapse,
-    maxMemoryBytes: Math.floor(totalmem() * 0.75),
+    maxMemoryBytes: s.memoryLimitBytes,
     onProgress: (fraction, stage) => bar.update(fraction, stage),
   };
   let result: RipsResult;
   try {
     result = ripsPersistence(input, options);
+  } catch (err) {
+    throw err instanceof RipsMemoryError ? memoryRefusal(err, s) : err;
   } finally {
     bar.done();
   }
   const t2 = performance.now();
-  if (s.out) writeFileAtomic(s.out, formatDiagrams(result.diagrams, diagramFormatFromPath(s.out)));
+  if (s.out) {
+    const content = formatDiagrams(result.diagrams, diagramFormatFromPath(s.out));
+    writeOutputs([{ path: s.out, content, flag: '--out' }]);
+  }
   const t3 = performance.now();
   const summary = summarizeDiagrams(result.diagrams);
   const peakMemoryBytes = process.resourceUsage().maxRSS * 1024;
@@ -307,11 +400,11 @@ export function registerPh(program: Command): void {
       '--summary',
       'also print descriptors per dimension: lifespan sum, mean lifespan, entropy, max persistence',
     )
+    .option(
+      '--memory-limit <size>',
+      `refuse a run estimated to need more memory: a size (8GiB, 512MiB) or a share of this machine's (default ${DEFAULT_MEMORY_SHARE})`,
+    )
     .option('--json', 'print the whole result as JSON on stdout, nothing else')
-    .exitOverride((err) => {
-      if (err.exitCode === 0) return; // --help: commander exits 0
-      throw err; // reported by main with exit code 2
-    })
     .action((file: string, flags: PhFlags) => {
       runPh(resolvePhSettings(file, flags));
     });

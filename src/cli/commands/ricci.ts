@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import { ricciFlow, type CurvatureMethod, type FisherForm } from '../../geometry/ricciFlow.js';
 import type { KnnGraphKind } from '../../geometry/knnGraph.js';
 import { printJSON } from '../output.js';
+import { integerOption } from '../numbers.js';
+import { checkOllivierCost, K_BOUNDS } from './graphBounds.js';
 import { progressBar } from '../progress.js';
 import { loadPointCloud } from '../../data/load.js';
 
@@ -42,10 +44,12 @@ export function registerRicci(program: Command): void {
     )
     .option('--json', 'print the result as JSON')
     .action((paths: string[], opts) => {
+      const k = integerOption(opts.k, '--k', K_BOUNDS);
       const layers = paths.map((p) => loadPointCloud(p));
+      if (opts.curvature === 'ollivier') checkOllivierCost(layers[0].rows, k, layers.length);
       const bar = progressBar({ label: 'ricci', enabled: !opts.json });
       const r = ricciFlow(layers, {
-        k: opts.k,
+        k,
         graph: opts.graph as KnnGraphKind,
         curvature: opts.curvature as CurvatureMethod,
         fisher: opts.fisher as FisherForm,
