@@ -175,7 +175,7 @@ export function checkWeightBytes(
     if (length < 0 || offset + length > data.byteLength) {
       throw new TopolensError(
         'parse-error',
-        `${shards} (${data.byteLength} bytes) end inside weight '${spec.name}': ${source} describes ${describeWeights(specs)} needing more`,
+        `the data of ${shards} (${data.byteLength} bytes) ends inside weight '${spec.name}': ${source} describes ${describeWeights(specs)} needing more`,
         'the weights files do not belong to this model.json or are truncated; keep every shard named in its weightsManifest beside it',
       );
     }

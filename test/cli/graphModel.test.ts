@@ -135,7 +135,13 @@ describe('topolens layers / capture on graph models and quantised layers models'
       false,
     );
     expect(summary).toEqual([
-      { layer: 'conv1/Relu', file: join(out, 'conv1_Relu.npy'), points: N, features: 4 },
+      {
+        layer: 'conv1/Relu',
+        file: join(out, 'conv1_Relu.npy'),
+        points: N,
+        features: 4,
+        strategy: 'gap',
+      },
     ]);
     await runCapture(
       join(dir, 'cnn', 'model.json'),

@@ -467,7 +467,7 @@ describe('graph models (tensorflowjs_converter format)', () => {
     // the string weight's length prefixes are read: one byte short is an error naming it
     await expect(
       loadGraphModel({ modelJson, weights: weights.subarray(0, weights.length - 1) }),
-    ).rejects.toThrow(/end inside weight '116'/);
+    ).rejects.toThrow(/ends inside weight '116'/);
   });
 
   it('a fixed batch axis runs in batches of that size (the last padded) and keeps every row', async () => {
@@ -654,7 +654,7 @@ describe('graph models (tensorflowjs_converter format)', () => {
     await expect(loadModel(saved)).rejects.toThrow(/is a graph model/);
     const cut = { ...saved, weights: saved.weights.subarray(0, saved.weights.length - 3) };
     await expect(loadGraphModel(cut)).rejects.toThrow(
-      /end inside weight 'logits\/bias'[\s\S]*7 weights \(6 float16-quantised\)/,
+      /ends inside weight 'logits\/bias'[\s\S]*7 weights \(6 float16-quantised\)/,
     );
     const long = { ...saved, weights: new Uint8Array(saved.weights.length + 2) };
     await expect(loadGraphModel(long)).rejects.toThrow(/hold \d+ bytes but model.json describes/);

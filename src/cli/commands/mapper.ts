@@ -306,7 +306,7 @@ export function registerMapper(program: Command): void {
       '--stability',
       'also rebuild with intervals +-1 and overlap +-0.05 and score the similarity',
     )
-    .option('--out <file>', 'graph JSON output (default: <cloud name>.mapper.json, here)')
+    .option('--out <file>', 'graph JSON (default: <cloud name>.mapper.json, here)')
     .option('--graphml <file>', 'also write GraphML')
     .option('--dot <file>', 'also write Graphviz DOT')
     .option('--json', 'print the summary as JSON')
