@@ -61,3 +61,4 @@ export { collapseEdges } from './homology/edgeCollapse.js';
 export type { EdgeCollapseOptions, EdgeCollapseResult } from './homology/edgeCollapse.js';
 export { shouldCollapse } from './homology/edgeCollapse.js';
 export type { CollapseDecision, ShouldCollapseOptions } from './homology/edgeCollapse.js';
+export * from './study/index.js';

@@ -1,0 +1,4 @@
+/** The studies (docs/studies.md): pure functions from named clouds to plain records. */
+export type * from './types.js';
+export * from './layerProfile.js';
+export type { DescriptorName, DescriptorOptions } from './descriptors.js';
