@@ -8,6 +8,8 @@ import { registerRicci } from './commands/ricci.js';
 import { registerSimilarity } from './commands/similarity.js';
 import { registerMapper } from './commands/mapper.js';
 import { registerCapture, registerLayers } from './commands/nnCommands.js';
+import { registerRun } from './commands/run.js';
+import { registerProfile } from './commands/profile.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -21,4 +23,6 @@ export const commands: RegisterCommand[] = [
   registerMapper,
   registerLayers,
   registerCapture,
+  registerRun,
+  registerProfile,
 ];

@@ -5,7 +5,9 @@
  * per worker at a time. A distributed executor (a queue of workers on other machines) fits the
  * same interface.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -63,7 +65,11 @@ function workerSpawn(): { file: string | URL; eval: boolean } {
   if (here.endsWith('.js')) return { file: new URL('./worker.js', here), eval: false };
   const workerTs = new URL('./worker.ts', here).href;
   const require = createRequire(here);
-  const tsxApi = pathToFileURL(require.resolve('tsx/esm/api')).href;
+  const pkgPath = require.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  const tsxApi = pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api'].import.default)).href;
   const code =
     `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); ` +
     `return import(${JSON.stringify(workerTs)}); })` +

@@ -53,7 +53,7 @@ export function absolutePaths(spec: ResolvedExperiment, baseDir: string): Resolv
             }
           : n,
     ),
-    store: { path: abs(spec.store.path) },
+    store: { path: spec.storeFromDefault ? resolve(spec.store.path) : abs(spec.store.path) },
   };
 }
 

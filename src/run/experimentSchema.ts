@@ -125,7 +125,7 @@ const experimentSchema = z.strictObject({
   layers: layersSchema.prefault({}),
   sampling: samplingSchema.prefault({}),
   studies: z.array(studySchema).min(1),
-  store: z.strictObject({ path: z.string().min(1).default('results.duckdb') }).prefault({}),
+  store: z.strictObject({ path: z.string().min(1).optional() }).prefault({}),
 });
 
 export type DataSpec = z.infer<typeof dataSchema>;
@@ -173,7 +173,10 @@ export interface ResolvedExperiment {
   layers: LayersSpec;
   sampling: SamplingSpec;
   studies: StudySpec[];
+  /** The store file; without store.path in the file, results.duckdb in the current folder. */
   store: { path: string };
+  /** True when the file named no store (the path is then relative to the current folder). */
+  storeFromDefault?: boolean;
 }
 
 function describeValue(v: unknown): string {
@@ -413,6 +416,7 @@ export function resolveExperiment(raw: unknown, file = 'the experiment'): Resolv
     layers: spec.layers,
     sampling: spec.sampling,
     studies,
-    store: spec.store,
+    store: { path: spec.store.path ?? 'results.duckdb' },
+    ...(spec.store.path ? {} : { storeFromDefault: true }),
   };
 }

@@ -173,6 +173,7 @@ async function runStudy(job: StudyJob): Promise<JobRows> {
       network: i.network,
       networkId: i.networkId,
       layers: readClouds(i.cloudDir),
+      classNames: readCloudMeta(i.cloudDir)?.classNames,
       ...(info ? { trainAccuracy: info.trainAccuracy } : {}),
       ...(info?.testAccuracy !== undefined ? { testAccuracy: info.testAccuracy } : {}),
     };

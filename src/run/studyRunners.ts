@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { TopolensError } from '../core/errors.js';
 import type { LayerCloud } from '../study/types.js';
+import { layerProfileRunner } from './studies/layerProfile.js';
 import type {
   DiagramRow,
   MapperGraphRow,
@@ -31,6 +32,8 @@ export interface StudyNetworkInput {
   network: string;
   networkId: string;
   layers: LayerCloud[];
+  /** Names of the class labels 0, 1, ... (from the data), when known. */
+  classNames?: string[];
   trainAccuracy?: number;
   testAccuracy?: number;
 }
@@ -59,7 +62,9 @@ export interface StudyRunner {
   ): StudyRows | Promise<StudyRows>;
 }
 
-const RUNNERS: Partial<Record<StudyName, StudyRunner>> = {};
+const RUNNERS: Partial<Record<StudyName, StudyRunner>> = {
+  'layer-profile': layerProfileRunner,
+};
 
 /** The studies that are wired into the runner now. */
 export function wiredStudies(): StudyName[] {
