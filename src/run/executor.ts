@@ -99,7 +99,6 @@ export class WorkerPoolExecutor implements Executor {
       throw new TopolensError('invalid-option', `the worker pool needs at least 1 worker, got ${size}`);
     }
     this.concurrency = size;
-    for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
 
   private spawn(): PoolWorker {
@@ -152,6 +151,8 @@ export class WorkerPoolExecutor implements Executor {
 
   execute(job: Job): Promise<JobOutcome> {
     if (this.closed) return Promise.reject(new Error('internal: the worker pool is closed'));
+    // workers start on the first job, so a rerun with nothing left to do starts none
+    while (this.workers.length < this.concurrency) this.workers.push(this.spawn());
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
       this.pump();
