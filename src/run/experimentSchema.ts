@@ -234,6 +234,8 @@ function issueText(schema: z.ZodType, issue: z.core.$ZodIssue, prefix: readonly 
         ? `${at} is missing (expected ${issue.expected})`
         : `${at}: expected ${issue.expected}, got ${describeValue(input)}`;
     case 'invalid_value':
+      if (input === undefined)
+        return `${at} is missing; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       return `${at}: got ${describeValue(input)}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union': {
       const target = schemaAt(schema, issue.path);
