@@ -125,10 +125,10 @@ describe('topolens run, killed and rerun', () => {
     }
     const expected = await dumpStore(ref);
     await ref.close();
-    const killed = await openStore(store, { readOnly: true });
-    const got = await dumpStore(killed);
-    const jobs = await killed.query('select id, count(*) as n from jobs group by id having count(*) > 1');
-    await killed.close();
+    const reopened = await openStore(store, { readOnly: true });
+    const got = await dumpStore(reopened);
+    const jobs = await reopened.query('select id, count(*) as n from jobs group by id having count(*) > 1');
+    await reopened.close();
     expect(jobs).toEqual([]);
     expect(got).toEqual(expected);
     expect(got.doneJobs).toHaveLength(9);
