@@ -8,6 +8,8 @@ import { registerRicci } from './commands/ricci.js';
 import { registerSimilarity } from './commands/similarity.js';
 import { registerMapper } from './commands/mapper.js';
 import { registerCapture, registerLayers } from './commands/nnCommands.js';
+import { registerQuery } from './commands/query.js';
+import { registerExport } from './commands/export.js';
 import { registerRun } from './commands/run.js';
 import { registerProfile } from './commands/profile.js';
 
@@ -23,6 +25,8 @@ export const commands: RegisterCommand[] = [
   registerMapper,
   registerLayers,
   registerCapture,
+  registerQuery,
+  registerExport,
   registerRun,
   registerProfile,
 ];

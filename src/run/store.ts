@@ -44,6 +44,7 @@ import {
   type StudyResultRow,
 } from './storeRows.js';
 import {
+  DEFAULT_STORE_PATH,
   MIGRATIONS,
   SCHEMA_VERSION,
   SCHEMA_VERSION_TABLE_SQL,
@@ -69,10 +70,12 @@ export type {
   StudyResultRow,
 } from './storeRows.js';
 export type { QueryTable } from './storeValues.js';
-export { SCHEMA_VERSION, STORE_TABLES, type StoreTable } from './storeSchema.js';
-
-/** Where the CLI looks for the store when no --store is given. */
-export const DEFAULT_STORE_PATH = 'results.duckdb';
+export {
+  DEFAULT_STORE_PATH,
+  SCHEMA_VERSION,
+  STORE_TABLES,
+  type StoreTable,
+} from './storeSchema.js';
 
 export interface OpenStoreOptions {
   /**

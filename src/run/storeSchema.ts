@@ -5,6 +5,9 @@
  * is a new entry in `MIGRATIONS`, never an edit of an old one.
  */
 
+/** Where the CLI looks for the store when no --store is given: in the current folder. */
+export const DEFAULT_STORE_PATH = 'results.duckdb';
+
 /** How a column is stored and how its TypeScript field is checked. */
 export type ColumnKind =
   | 'text' // VARCHAR
