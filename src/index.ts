@@ -55,6 +55,7 @@ export * from './homology/summary.js';
 export type { DiagramMatching } from './homology/matching.js';
 export type { InfiniteBars } from './homology/diagramParts.js';
 export * from './similarity/layerDistance.js';
+export * from './similarity/pairwiseMatrix.js';
 // The networks API (TensorFlow.js, onnxruntime-node) is a separate entry point, 'topolens/nn',
 // so that importing the numeric core loads neither.
 export { collapseEdges } from './homology/edgeCollapse.js';
@@ -62,3 +63,4 @@ export type { EdgeCollapseOptions, EdgeCollapseResult } from './homology/edgeCol
 export { shouldCollapse } from './homology/edgeCollapse.js';
 export type { CollapseDecision, ShouldCollapseOptions } from './homology/edgeCollapse.js';
 export * from './study/index.js';
+export * from './stats/index.js';

@@ -14,6 +14,7 @@ import { invalidInput, invalidOption } from '../core/errors.js';
 import { ripsPersistence, type RipsOptions } from '../homology/rips.js';
 import { slicedWasserstein, type SlicedWassersteinOptions } from '../homology/slicedWasserstein.js';
 import type { SimilarityResult } from './types.js';
+import { labelledMatrix, type LabelledMatrix } from '../core/labelledMatrix.js';
 
 export interface LayerDistanceOptions {
   /** homology dimension compared, default 1 ([P23]) */
@@ -83,11 +84,15 @@ function diagramsOf(
   });
 }
 
-/** Symmetric L x L matrix of layer distances within one network. */
+/**
+ * Symmetric L x L matrix of layer distances within one network. It is also a LabelledMatrix
+ * (rows named by `names`, default 'layer 0', 'layer 1', ...); for any measure over named clouds
+ * see pairwiseMatrix (./pairwiseMatrix.ts).
+ */
 export function layerDistanceMatrix(
   layers: readonly Matrix[],
-  options: LayerDistanceOptions = {},
-): LayerDistanceMatrix {
+  options: LayerDistanceOptions & { names?: readonly string[] } = {},
+): LayerDistanceMatrix & LabelledMatrix {
   const dim = dimensionOf(options);
   const L = layers.length;
   const diagrams = diagramsOf(layers, options, 0, L);
@@ -99,7 +104,16 @@ export function layerDistanceMatrix(
       values[b * L + a] = v;
     }
   }
-  return { rows: L, cols: L, values, kind: 'distance', measure: `sw-h${dim}` };
+  const names = options.names ? [...options.names] : layers.map((_, l) => `layer ${l}`);
+  if (names.length !== L) {
+    throw invalidInput(`${names.length} names for ${L} layers; give one name per layer.`);
+  }
+  return {
+    rows: L,
+    cols: L,
+    ...labelledMatrix(`sw-h${dim}`, 'distance', names, values),
+    kind: 'distance',
+  };
 }
 
 /** LA x LB matrix of distances between the layers of two networks (e.g. two seeds). */

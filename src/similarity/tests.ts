@@ -9,12 +9,30 @@
  *   seeds should be closer than different layers. For each pair of seeds (a, b), layer l and
  *   other layer m != l, the comparison "measure(X_a^l, X_b^l) closer than measure(X_a^l, X_b^m)"
  *   is counted; the fraction that holds is the specificity score.
+ *
+ * The measure may return a plain number or a SimilarityResult record (linearCKA, rsa,
+ * procrustesDistance, persistenceLayerDistance ... as they are): the record's value is used,
+ * and its kind when the caller gives none.
  */
 import type { Matrix } from '../core/matrix.js';
 import { invalidInput, invalidOption } from '../core/errors.js';
 import { crossProduct } from '../linalg/gram.js';
 import { symmetricEigen } from '../linalg/symmetricEigen.js';
-import type { MeasureFunction, MeasureKind } from './types.js';
+import type { MeasureKind, SimilarityResult } from './types.js';
+import { spearman } from '../linalg/correlation.js';
+
+/** A measure between two representations: a number, or a record with its kind. */
+export type ComparableMeasure = (X: Matrix, Y: Matrix) => number | SimilarityResult;
+
+/** The value and, for a record, the kind of one evaluation of a measure. */
+function evaluate(
+  measure: ComparableMeasure,
+  X: Matrix,
+  Y: Matrix,
+): { value: number; kind?: MeasureKind } {
+  const v = measure(X, Y);
+  return typeof v === 'number' ? { value: v } : { value: v.value, kind: v.kind };
+}
 
 export interface SensitivityOptions {
   /** spacing of k, default 4 */
@@ -43,21 +61,42 @@ export function removeTopDirections(X: Matrix, k: number): Matrix<Float64Array> 
   return { data: out, rows: n, cols: p };
 }
 
+export interface SensitivityResult {
+  ks: number[];
+  values: number[];
+  /** the measure's kind, when it returned records */
+  kind?: MeasureKind;
+  /**
+   * Spearman correlation of the values with k, signed so that +1 means the measure moves the
+   * right way (a distance grows, a similarity falls) at every step; present when the kind is
+   * known and there are at least 3 values.
+   */
+  trend?: number;
+}
+
 export function sensitivityTest(
   X: Matrix,
-  measure: MeasureFunction,
-  options: SensitivityOptions = {},
-): { ks: number[]; values: number[] } {
+  measure: ComparableMeasure,
+  options: SensitivityOptions & { kind?: MeasureKind } = {},
+): SensitivityResult {
   const step = options.step ?? 4;
   if (!Number.isInteger(step) || step < 1) throw invalidOption(`step must be a positive integer.`);
   const maxK = options.maxK ?? Math.min(X.cols - 1, 8 * step);
   const ks: number[] = [];
   const values: number[] = [];
+  let kind = options.kind;
   for (let k = 0; k <= maxK; k += step) {
     ks.push(k);
-    values.push(measure(X, removeTopDirections(X, k)));
+    const e = evaluate(measure, X, removeTopDirections(X, k));
+    values.push(e.value);
+    kind ??= e.kind;
   }
-  return { ks, values };
+  const out: SensitivityResult = { ks, values };
+  if (kind) {
+    out.kind = kind;
+    if (values.length >= 3) out.trend = (kind === 'distance' ? 1 : -1) * spearman(ks, values);
+  }
+  return out;
 }
 
 export interface SpecificityResult {
@@ -70,11 +109,14 @@ export interface SpecificityResult {
   otherLayerMean: number[];
 }
 
-/** clouds[seed][layer]; `kind` says whether larger values mean closer ('similarity'). */
+/**
+ * clouds[seed][layer]; `kind` says whether larger values mean closer ('similarity'). It may be
+ * left out when the measure returns records, which carry their kind.
+ */
 export function specificityTest(
   clouds: readonly (readonly Matrix[])[],
-  measure: MeasureFunction,
-  kind: MeasureKind,
+  measure: ComparableMeasure,
+  kind?: MeasureKind,
 ): SpecificityResult {
   const S = clouds.length;
   if (S < 2) throw invalidInput(`specificity needs at least 2 seeds, got ${S}.`);
@@ -82,8 +124,20 @@ export function specificityTest(
   if (Lc < 2 || clouds.some((c) => c.length !== Lc)) {
     throw invalidInput('every seed must give the same number (>= 2) of layers.');
   }
+  let resolved = kind;
+  const value = (X: Matrix, Y: Matrix) => {
+    const e = evaluate(measure, X, Y);
+    resolved ??= e.kind;
+    if (!resolved) {
+      throw invalidInput(
+        'specificity: the measure returned a plain number and no kind was given.',
+        "Pass kind 'distance' or 'similarity', or a measure that returns a SimilarityResult.",
+      );
+    }
+    return e.value;
+  };
   const closer = (same: number, other: number) =>
-    kind === 'distance' ? same < other : same > other;
+    resolved === 'distance' ? same < other : same > other;
   let hits = 0;
   let comparisons = 0;
   const sameSum = new Float64Array(Lc);
@@ -94,12 +148,12 @@ export function specificityTest(
     for (let b = 0; b < S; b++) {
       if (a === b) continue;
       for (let l = 0; l < Lc; l++) {
-        const same = measure(clouds[a][l], clouds[b][l]);
+        const same = value(clouds[a][l], clouds[b][l]);
         sameSum[l] += same;
         sameCount[l]++;
         for (let m = 0; m < Lc; m++) {
           if (m === l) continue;
-          const other = measure(clouds[a][l], clouds[b][m]);
+          const other = value(clouds[a][l], clouds[b][m]);
           otherSum[l] += other;
           otherCount[l]++;
           comparisons++;

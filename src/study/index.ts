@@ -2,3 +2,4 @@
 export type * from './types.js';
 export * from './layerProfile.js';
 export type { DescriptorName, DescriptorOptions } from './descriptors.js';
+export * from './layerComparison.js';

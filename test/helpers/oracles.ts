@@ -19,6 +19,7 @@ const tools: Record<string, ToolSpec> = {
   ripser: { check: () => onPath('ripser'), install: 'apt-get install -y ripser' },
   gudhi: { check: () => pythonHas('gudhi'), install: 'apt-get install -y python3-gudhi' },
   numpy: { check: () => pythonHas('numpy'), install: 'apt-get install -y python3-numpy' },
+  scipy: { check: () => pythonHas('scipy.stats'), install: 'apt-get install -y python3-scipy' },
   sklearn: { check: () => pythonHas('sklearn'), install: 'apt-get install -y python3-sklearn' },
   torch: { check: () => pythonHas('torch'), install: 'apt-get install -y python3-torch' },
   torchvision: {
