@@ -5,3 +5,5 @@ export * from './validate.js';
 export * from './diagram.js';
 export * from './distances.js';
 export * from './labelledMatrix.js';
+export * from './tensorData.js';
+export * from './describe.js';

@@ -4,11 +4,11 @@
  * files within a class are sorted by name. All images must have the same size.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { TopolensError, invalidInput } from '../core/errors.js';
-import type { ImageDataset } from './mnist.js';
+import { imageDataset, type ImageDataset } from './mnist.js';
 
 export interface ImageFolderOptions {
   /** `grayscale` (C = 1, luma 0.299 R + 0.587 G + 0.114 B) or `rgb` (C = 3). Default rgb. */
@@ -31,6 +31,7 @@ function decode(path: string): { width: number; height: number; rgba: Uint8Array
   }
 }
 
+/** Reads the folder into an ImageDataset (a LabelledData of [N, H, W, C] inputs). */
 export function loadImageFolder(root: string, options: ImageFolderOptions = {}): ImageDataset {
   const mode = options.mode ?? 'rgb';
   let entries: string[];
@@ -83,5 +84,11 @@ export function loadImageFolder(root: string, options: ImageFolderOptions = {}):
       }
     }
   });
-  return { images, shape: [files.length, height, width, channels], labels, classNames };
+  return imageDataset(
+    images,
+    [files.length, height, width, channels],
+    labels,
+    classNames,
+    basename(root),
+  );
 }

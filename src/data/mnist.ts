@@ -9,15 +9,36 @@ import { dirname, join } from 'node:path';
 import { TopolensError, invalidOption } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { parseIdx } from './idx.js';
+import { checkLabelledData, sampleSize, type LabelledData } from './labelled.js';
 
-export interface ImageDataset {
-  /** N * H * W * C pixel values in [0, 1]. */
+/**
+ * Images with their classes: a `LabelledData` whose `inputs` are [N, H, W, C] (NHWC), with the
+ * same pixels also as `images` and `shape` (one buffer, shared).
+ */
+export interface ImageDataset extends LabelledData {
+  /** N * H * W * C pixel values in [0, 1] (the same array as `inputs.data`). */
   images: Float32Array;
   /** [N, H, W, C] */
   shape: [number, number, number, number];
-  /** Class of each image. */
-  labels: Int32Array;
-  classNames: string[];
+}
+
+/** An ImageDataset from its pixels, shape and labels (inputs share the pixel buffer). */
+export function imageDataset(
+  images: Float32Array,
+  shape: [number, number, number, number],
+  labels: Int32Array,
+  classNames: string[],
+  name?: string,
+): ImageDataset {
+  const ds: ImageDataset = {
+    inputs: { data: images, shape: [...shape] },
+    labels,
+    classNames,
+    images,
+    shape,
+  };
+  if (name !== undefined) ds.name = name;
+  return ds;
 }
 
 const SIDE = 28;
@@ -78,7 +99,7 @@ export function loadMnist(): ImageDataset {
     labels.fill(d, at, at + data.length / PIXELS);
     at += data.length / PIXELS;
   });
-  return { images, shape: [total, SIDE, SIDE, 1], labels, classNames: MNIST_CLASSES };
+  return imageDataset(images, [total, SIDE, SIDE, 1], labels, [...MNIST_CLASSES], 'mnist');
 }
 
 /** Where Debian's dataset-fashion-mnist package puts the files. */
@@ -116,16 +137,21 @@ export function loadFashionMnist(options: FashionMnistOptions = {}): ImageDatase
   }
   const images = new Float32Array(img.data.length);
   for (let k = 0; k < images.length; k++) images[k] = img.data[k] / 255;
-  return {
+  return imageDataset(
     images,
-    shape: [n, h, w, 1],
-    labels: Int32Array.from(lbl.data),
-    classNames: FASHION_MNIST_CLASSES,
-  };
+    [n, h, w, 1],
+    Int32Array.from(lbl.data),
+    [...FASHION_MNIST_CLASSES],
+    'fashion-mnist',
+  );
 }
 
-export interface LabelledPoints {
-  /** One flattened image per row. */
+/**
+ * A two-class `LabelledData` of flattened samples: `inputs` [n, features] and the same values as
+ * the point cloud `points` (one buffer, shared).
+ */
+export interface LabelledPoints extends LabelledData {
+  /** One flattened image per row (the same array as `inputs.data`). */
   points: Matrix<Float32Array>;
   /** 0 for the first class, 1 for the second. */
   labels: Int32Array;
@@ -133,9 +159,14 @@ export interface LabelledPoints {
 }
 
 /**
- * The images of two classes, flattened, labelled 0 (classA) and 1 (classB), in dataset order.
+ * The samples of two classes of any labelled data (e.g. `loadMnist()`), flattened to one row
+ * each, labelled 0 (classA) and 1 (classB), in dataset order.
  */
-export function binaryPair(ds: ImageDataset, classA: number, classB: number): LabelledPoints {
+export function binaryPair(ds: LabelledData, classA: number, classB: number): LabelledPoints {
+  checkLabelledData(ds, 'binaryPair');
+  if (ds.inputs.data instanceof Int32Array) {
+    throw invalidOption('binaryPair needs float inputs (images or features), not token ids.');
+  }
   const m = ds.classNames.length;
   for (const c of [classA, classB]) {
     if (!Number.isInteger(c) || c < 0 || c >= m) {
@@ -145,8 +176,8 @@ export function binaryPair(ds: ImageDataset, classA: number, classB: number): La
     }
   }
   if (classA === classB) throw invalidOption('binaryPair needs two different classes.');
-  const [, h, w, ch] = ds.shape;
-  const size = h * w * ch;
+  const size = sampleSize(ds);
+  const pixels = ds.inputs.data;
   const keep: number[] = [];
   for (let i = 0; i < ds.labels.length; i++) {
     if (ds.labels[i] === classA || ds.labels[i] === classB) keep.push(i);
@@ -154,14 +185,17 @@ export function binaryPair(ds: ImageDataset, classA: number, classB: number): La
   const data = new Float32Array(keep.length * size);
   const labels = new Int32Array(keep.length);
   keep.forEach((i, r) => {
-    data.set(ds.images.subarray(i * size, (i + 1) * size), r * size);
+    data.set(pixels.subarray(i * size, (i + 1) * size), r * size);
     labels[r] = ds.labels[i] === classA ? 0 : 1;
   });
-  return {
+  const pair: LabelledPoints = {
+    inputs: { data, shape: [keep.length, size] },
     points: { data, rows: keep.length, cols: size },
     labels,
     classNames: [ds.classNames[classA], ds.classNames[classB]],
   };
+  if (ds.name !== undefined) pair.name = `${ds.name}-${classA}-${classB}`;
+  return pair;
 }
 
 /** [B24]'s binary tasks. */
@@ -186,5 +220,5 @@ export function loadBinaryPair(
     );
   }
   const ds = spec.dataset === 'mnist' ? loadMnist() : loadFashionMnist(options);
-  return binaryPair(ds, spec.classes[0], spec.classes[1]);
+  return { ...binaryPair(ds, spec.classes[0], spec.classes[1]), name };
 }

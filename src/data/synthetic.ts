@@ -1,17 +1,24 @@
 /**
- * Seeded synthetic point clouds. Every generator takes `{n, seed, ...}` and returns
- * `{points, labels?}` (points one per row, Float64). The same seed gives the same points.
+ * Seeded synthetic point clouds. Every generator takes `{n, seed, ...}` and returns a `Dataset`:
+ * the points one per row (Float64) and, as a `LabelledData`, the same points as Float32
+ * `inputs` [n, d] with `labels` and `classNames` (sets without classes have one class, label 0,
+ * named after the set), so a generated set trains and captures as is. The same seed gives the
+ * same points. `syntheticDataset(name, options)` picks a generator by name.
  * Noise, where offered, is isotropic Gaussian with standard deviation `noise` added to every
  * coordinate (default 0: points exactly on the manifold).
  */
 import { invalidOption } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { createRng, type Rng } from '../core/rng.js';
+import type { LabelledData } from './labelled.js';
 
-export interface Dataset {
+/** A generated set: the Float64 points, and the same points as a LabelledData (Float32). */
+export interface Dataset extends LabelledData {
+  /** One point per row, Float64 (the generator's exact values). */
   points: Matrix<Float64Array>;
-  /** Class of each point (0, 1, ...), for labelled sets. */
-  labels?: Int32Array;
+  /** Class of each point (0, 1, ...); all 0 for sets without classes. */
+  labels: Int32Array;
+  name: string;
 }
 
 export interface BaseOptions {
@@ -40,12 +47,24 @@ function finish(
   d: number,
   o: BaseOptions,
   rng: Rng,
+  name: string,
   labels?: Int32Array,
+  classNames?: string[],
 ): Dataset {
   addNoise(data, o.noise, rng);
-  return labels
-    ? { points: { data, rows: n, cols: d }, labels }
-    : { points: { data, rows: n, cols: d } };
+  return {
+    points: { data, rows: n, cols: d },
+    inputs: { data: Float32Array.from(data), shape: [n, d] },
+    labels: labels ?? new Int32Array(n),
+    classNames: labels ? (classNames ?? classIndexNames(labels)) : [name],
+    name,
+  };
+}
+
+function classIndexNames(labels: Int32Array): string[] {
+  let top = 0;
+  for (const l of labels) if (l > top) top = l;
+  return Array.from({ length: top + 1 }, (_, c) => String(c));
 }
 
 /** Points on a circle of `radius` (default 1) in the plane, angles uniform. */
@@ -59,7 +78,7 @@ export function circle(o: BaseOptions & { radius?: number }): Dataset {
     data[2 * i] = r * Math.cos(t);
     data[2 * i + 1] = r * Math.sin(t);
   }
-  return finish(data, o.n, 2, o, rng);
+  return finish(data, o.n, 2, o, rng, 'circle');
 }
 
 /**
@@ -88,7 +107,7 @@ export function sphere(o: BaseOptions & { dimension?: number; radius?: number })
     const f = r / Math.sqrt(s);
     for (let c = 0; c < d; c++) data[i * d + c] *= f;
   }
-  return finish(data, o.n, d, o, rng);
+  return finish(data, o.n, d, o, rng, 'sphere');
 }
 
 /**
@@ -106,7 +125,7 @@ export function flatTorus(o: BaseOptions & { radius1?: number; radius2?: number 
     const b = 2 * Math.PI * rng.next();
     data.set([r1 * Math.cos(a), r1 * Math.sin(a), r2 * Math.cos(b), r2 * Math.sin(b)], i * 4);
   }
-  return finish(data, o.n, 4, o, rng);
+  return finish(data, o.n, 4, o, rng, 'flat-torus');
 }
 
 /**
@@ -130,7 +149,7 @@ export function torus(o: BaseOptions & { majorRadius?: number; minorRadius?: num
     const w = R + r * Math.cos(v);
     data.set([w * Math.cos(u), w * Math.sin(u), r * Math.sin(v)], i * 3);
   }
-  return finish(data, o.n, 3, o, rng);
+  return finish(data, o.n, 3, o, rng, 'torus');
 }
 
 /**
@@ -147,7 +166,7 @@ export function swissRoll(o: BaseOptions): Dataset & { parameter: Float64Array }
     parameter[i] = t;
     data.set([t * Math.cos(t), 21 * rng.next(), t * Math.sin(t)], i * 3);
   }
-  return { ...finish(data, o.n, 3, o, rng), parameter };
+  return { ...finish(data, o.n, 3, o, rng, 'swiss-roll'), parameter };
 }
 
 /** Points uniform in the cube [0, 1]^dimension. */
@@ -158,7 +177,7 @@ export function uniformCube(o: BaseOptions & { dimension: number }): Dataset {
   const rng = createRng(o.seed ?? 0);
   const data = new Float64Array(o.n * d);
   for (let k = 0; k < data.length; k++) data[k] = rng.next();
-  return finish(data, o.n, d, o, rng);
+  return finish(data, o.n, d, o, rng, 'uniform-cube');
 }
 
 /**
@@ -182,7 +201,7 @@ export function gaussianMixture(o: BaseOptions & { centers: number[][]; std?: nu
     labels[i] = c;
     for (let k = 0; k < d; k++) data[i * d + k] = o.centers[c][k] + s * rng.normal();
   }
-  return finish(data, o.n, d, o, rng, labels);
+  return finish(data, o.n, d, o, rng, 'gaussian-mixture', labels);
 }
 
 /**
@@ -204,7 +223,7 @@ export function spirals(o: BaseOptions & { classes?: number; turns?: number }): 
     data[2 * i] = t * Math.cos(a);
     data[2 * i + 1] = t * Math.sin(a);
   }
-  return finish(data, o.n, 2, o, rng, labels);
+  return finish(data, o.n, 2, o, rng, 'spirals', labels);
 }
 
 // ---- [B24]'s three 3-D two-class sets (METHODS.md section 8) ----
@@ -229,7 +248,7 @@ export function entangledSpirals3d(o: BaseOptions & { turns?: number }): Dataset
     const a = 2 * Math.PI * turns * t + c * Math.PI;
     data.set([t * Math.cos(a), t * Math.sin(a), 2 * rng.next() - 1], i * 3);
   }
-  return finish(data, o.n, 3, o, rng, labels);
+  return finish(data, o.n, 3, o, rng, 'entangled-spirals-3d', labels);
 }
 
 /**
@@ -270,7 +289,7 @@ export function blobsInShell(
       data.set([(r * x) / s, (r * y) / s, (r * z) / s], i * 3);
     }
   }
-  return finish(data, o.n, 3, o, rng, labels);
+  return finish(data, o.n, 3, o, rng, 'blobs-in-shell', labels, ['blobs', 'shell']);
 }
 
 /**
@@ -295,5 +314,52 @@ export function sinusoidalSheets(
     const y = 2 * rng.next() - 1;
     data.set([x, y, amp * Math.sin(Math.PI * freq * x) + c * gap], i * 3);
   }
-  return finish(data, o.n, 3, o, rng, labels);
+  return finish(data, o.n, 3, o, rng, 'sinusoidal-sheets', labels);
+}
+
+// ---- by name ----
+
+/** The generators by name, as `syntheticDataset` and experiment files call them. */
+export const SYNTHETIC_DATASETS = {
+  circle,
+  sphere,
+  'flat-torus': flatTorus,
+  torus,
+  'swiss-roll': swissRoll,
+  'uniform-cube': uniformCube,
+  'gaussian-mixture': gaussianMixture,
+  spirals,
+  'entangled-spirals-3d': entangledSpirals3d,
+  'blobs-in-shell': blobsInShell,
+  'sinusoidal-sheets': sinusoidalSheets,
+} as const;
+export type SyntheticDatasetName = keyof typeof SYNTHETIC_DATASETS;
+
+/** The options of the generator called `name`. */
+export type SyntheticOptions<K extends SyntheticDatasetName> = Parameters<
+  (typeof SYNTHETIC_DATASETS)[K]
+>[0];
+
+/**
+ * A generated set by name, e.g. `syntheticDataset('entangled-spirals-3d', { n: 2000, seed: 1 })`
+ * ([B24]'s sets are 'entangled-spirals-3d', 'blobs-in-shell', 'sinusoidal-sheets'). The result
+ * is a LabelledData (see `Dataset`).
+ */
+export function syntheticDataset<K extends SyntheticDatasetName>(
+  name: K,
+  options: SyntheticOptions<K>,
+): Dataset {
+  const generate = SYNTHETIC_DATASETS[name] as ((o: SyntheticOptions<K>) => Dataset) | undefined;
+  if (typeof generate !== 'function') {
+    throw invalidOption(
+      `unknown synthetic dataset '${String(name)}'`,
+      `use one of: ${Object.keys(SYNTHETIC_DATASETS).join(', ')}`,
+    );
+  }
+  if (options === null || typeof options !== 'object') {
+    throw invalidOption(
+      `syntheticDataset('${name}') needs options such as { n: 1000, seed: 0 }; got ${String(options)}`,
+    );
+  }
+  return generate(options);
 }

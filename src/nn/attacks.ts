@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { invalidOption } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import { checkModelInputs } from './capture.js';
-import type { LabelledData } from './train.js';
+import { checkLabelledData, type LabelledInputs } from '../data/labelled.js';
+import { checkLayersModel } from './train.js';
 import { takeRows, type FloatTensorData } from './tensorData.js';
 
 export interface AttackOptions {
@@ -99,9 +100,11 @@ function predictClasses(model: tf.LayersModel, x: tf.Tensor): Int32Array {
 /** Runs the attack at every eps; returns one result per eps, in the given order. */
 export async function attack(
   model: tf.LayersModel,
-  data: LabelledData,
+  data: LabelledInputs,
   options: AttackOptions = {},
 ): Promise<AttackResult[]> {
+  checkLayersModel(model, 'attack');
+  checkLabelledData(data, 'attack');
   checkModelInputs(model.inputs[0].shape, data.inputs);
   if (data.inputs.data instanceof Int32Array) {
     throw invalidOption('attacks need float inputs (token ids cannot be perturbed)');

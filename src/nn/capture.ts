@@ -13,6 +13,8 @@ import {
   type FloatTensorData,
   type TensorData,
 } from './tensorData.js';
+import { inputsOf, type LabelledInputs } from '../data/labelled.js';
+import { checkLayersModel } from './train.js';
 
 export interface LayerInfo {
   name: string;
@@ -78,13 +80,16 @@ export function checkModelInputs(
   }
 }
 
-/** Captures the outputs of `options.layers` on `inputs`; returns one tensor per layer. */
+/** Captures the outputs of `options.layers` on `inputs` (a tensor, or labelled data whose
+ * inputs are taken); returns one tensor per layer. */
 export async function captureActivations(
   model: tf.LayersModel,
-  inputs: TensorData,
+  data: TensorData | LabelledInputs,
   options: CaptureOptions,
 ): Promise<Record<string, FloatTensorData>> {
-  checkLayerNames(model, options.layers);
+  checkLayersModel(model, 'captureActivations');
+  const inputs = inputsOf(data, 'captureActivations');
+  checkLayerNames(model, options?.layers ?? []);
   checkModelInputs(model.inputs[0].shape, inputs);
   const batchSize = options.batchSize ?? 128;
   if (!Number.isInteger(batchSize) || batchSize < 1)

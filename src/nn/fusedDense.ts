@@ -25,9 +25,15 @@ export type DenseOptimizer = 'sgd' | 'adam' | 'rmsprop';
 
 /** The layer sizes of a model if it is a plain dense stack this path can train, else null. */
 export function denseStackLayers(model: tf.LayersModel): tf.layers.Layer[] | null {
-  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  if (layers.length < 2 || model.inputs.length !== 1 || model.inputs[0].shape.length !== 2)
+  const all = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  if (all.length < 2 || model.inputs.length !== 1 || model.inputs[0].shape.length !== 2)
     return null;
+  // the output activation as a layer of its own after a linear Dense (the built-in `logits`,
+  // `output` pair), or inside the last Dense layer
+  const tail = all[all.length - 1];
+  const split = tail.getClassName() === 'Activation';
+  const layers = split ? all.slice(0, -1) : all;
+  if (layers.length < 2) return null;
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i];
     if (l.getClassName() !== 'Dense') return null;
@@ -36,17 +42,23 @@ export function denseStackLayers(model: tf.LayersModel): tf.layers.Layer[] | nul
     const last = i === layers.length - 1;
     const units = (l.outputShape as number[])[1];
     if (!last && c.activation !== 'relu') return null;
+    const activation = split
+      ? c.activation === 'linear'
+        ? (tail.getConfig() as { activation?: string }).activation
+        : undefined
+      : c.activation;
     if (
       last &&
-      !((units === 1 && c.activation === 'sigmoid') || (units > 1 && c.activation === 'softmax'))
+      !((units === 1 && activation === 'sigmoid') || (units > 1 && activation === 'softmax'))
     )
       return null;
     if (l.inboundNodes.length !== 1) return null;
   }
   // a chain: each layer's input is the previous layer's output
-  for (let i = 1; i < layers.length; i++) {
-    const inbound = layers[i].inboundNodes[0].inboundLayers;
-    if (inbound.length !== 1 || inbound[0] !== layers[i - 1]) return null;
+  for (let i = 1; i < all.length; i++) {
+    const inbound = all[i].inboundNodes[0]?.inboundLayers ?? [];
+    if (all[i].inboundNodes.length !== 1 || inbound.length !== 1 || inbound[0] !== all[i - 1])
+      return null;
   }
   return layers;
 }

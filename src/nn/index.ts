@@ -20,3 +20,4 @@ export type { Layout, OnnxTensorInfo, OnnxCaptureOptions } from './onnx.js';
 export * from './attacks.js';
 export { encodeNpyFloat32 } from './npyWrite.js';
 export type { TensorData, FloatTensorData } from './tensorData.js';
+export * from './layerClouds.js';

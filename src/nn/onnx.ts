@@ -9,13 +9,13 @@ import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import { TopolensError, invalidInput, invalidOption } from '../core/errors.js';
 import {
-  checkTensorData,
   concatBatches,
   sizeOf,
   takeRows,
   type FloatTensorData,
   type TensorData,
 } from './tensorData.js';
+import { inputsOf, type LabelledInputs } from '../data/labelled.js';
 
 const { onnx } = onnxProto;
 type ModelProto = InstanceType<typeof onnx.ModelProto>;
@@ -216,12 +216,12 @@ function convertOut(t: ort.Tensor, opts: OnnxCaptureOptions): FloatTensorData {
  */
 export async function captureOnnx(
   model: ModelProto,
-  inputs: TensorData,
+  data: TensorData | LabelledInputs,
   options: OnnxCaptureOptions,
 ): Promise<Record<string, FloatTensorData>> {
-  if (options.tensors.length === 0)
+  if (!Array.isArray(options?.tensors) || options.tensors.length === 0)
     throw invalidOption('no tensors to capture', 'name at least one tensor');
-  checkTensorData(inputs, 'inputs');
+  const inputs = inputsOf(data, 'captureOnnx');
   const graphInputs = onnxInputs(model);
   if (graphInputs.length !== 1) {
     throw invalidInput(

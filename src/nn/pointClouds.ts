@@ -6,7 +6,7 @@
  */
 import { invalidInput, invalidOption } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { createRng, permutation, sampleWithoutReplacement } from '../core/rng.js';
+import { createRng, permutation, sampleWithoutReplacement, type Rng } from '../core/rng.js';
 import { checkTensorData, type FloatTensorData } from './tensorData.js';
 
 export type PointCloudStrategy =
@@ -109,15 +109,17 @@ export interface RandomPositionOptions {
   margin?: number;
 }
 
-/** One random interior spatial position per input ([P23] Mapper), seeded. */
+/** One random interior spatial position per input ([P23] Mapper), seeded. `rng`, when given,
+ * replaces the generator made from `options.seed`: a caller that reduces batch by batch passes
+ * one generator through all batches and gets the positions of one call on all inputs. */
 export function randomInteriorPosition(
   t: FloatTensorData,
   options: RandomPositionOptions = {},
   name = 'layer',
+  rng: Rng = createRng(options.seed ?? 0),
 ): Matrix<Float32Array> {
   rank(t, 4, 'the random-position strategy', name);
   const [n, h, w, c] = t.shape;
-  const rng = createRng(options.seed ?? 0);
   const mh = Math.max(0, Math.min(options.margin ?? 1, Math.floor((h - 1) / 2)));
   const mw = Math.max(0, Math.min(options.margin ?? 1, Math.floor((w - 1) / 2)));
   const out = new Float32Array(n * c);

@@ -1,13 +1,17 @@
 /**
  * Training of classification networks with a seeded, reproducible loop: the batch order comes
  * from a seeded permutation each epoch (tfjs' own `fit` shuffles with Math.random), the
- * validation split is the last fraction of the training set (as in Keras), early stopping
- * watches the validation loss. Same seed, same backend: identical weights.
+ * validation split is the last fraction of the training set after a seeded shuffle (Keras takes
+ * the tail as is, which for class-grouped data such as MNIST holds only the last classes;
+ * `validationOrder: 'tail'` keeps Keras' way), early stopping watches the validation loss. Same
+ * seed, same backend: identical weights. Data is a `LabelledData` (docs/datasets.md).
  */
 import * as tf from '@tensorflow/tfjs';
 import { invalidInput, invalidOption } from '../core/errors.js';
 import { createRng, permutation } from '../core/rng.js';
-import { checkTensorData, takeRows, type TensorData } from './tensorData.js';
+import { describeValue } from '../core/describe.js';
+import { checkLabelledData, type LabelledInputs } from '../data/labelled.js';
+import { takeRows, type TensorData } from './tensorData.js';
 import {
   createFusedDenseTrainer,
   denseStackLayers,
@@ -16,12 +20,8 @@ import {
   type FusedTrainer,
 } from './fusedDense.js';
 
-export interface LabelledData {
-  /** Inputs, first axis = samples (e.g. [n, 784], [n, 28, 28, 1], or int32 token ids [n, T]). */
-  inputs: TensorData;
-  /** Class labels 0..classes-1, one per sample. */
-  labels: Int32Array;
-}
+/** The one labelled-data type (src/data/labelled.ts), re-exported for the networks API. */
+export type { LabelledData, LabelledInputs } from '../data/labelled.js';
 
 export interface EpochProgress {
   epoch: number;
@@ -50,15 +50,21 @@ export interface TrainOptions {
   epochs?: number;
   /** Batch size (default 32, [B24]). */
   batchSize?: number;
-  /** Fraction of the training set held out for validation, taken from its end (default 0.2,
-   * [B24]); 0 for none. */
+  /** Fraction of the training set held out for validation (default 0.2, [B24]); 0 for none.
+   * It is the last fraction of the samples in the order `validationOrder` gives. */
   validationSplit?: number;
+  /**
+   * `'shuffled'` (default): the samples are put in a seeded random order (from `seed`) before
+   * the validation tail is taken, so class-grouped data (MNIST comes grouped by digit) gets a
+   * validation set of every class. `'tail'`: the last samples as given (Keras' way).
+   */
+  validationOrder?: 'shuffled' | 'tail';
   /** Stop when the validation loss stops improving (off by default). */
   earlyStopping?: EarlyStoppingOptions | false;
   /** Seed of the batch order (default 0). Weight initialisation is seeded by the architecture. */
   seed?: number;
   /** Held-out set whose accuracy is recorded after training. */
-  test?: LabelledData;
+  test?: LabelledInputs;
   /** Called after every epoch. */
   onProgress?: (p: EpochProgress) => void;
   /**
@@ -93,17 +99,30 @@ function toTensor(t: TensorData): tf.Tensor {
   return tf.tensor(t.data, t.shape, t.data instanceof Int32Array ? 'int32' : 'float32');
 }
 
-function checkData(model: tf.LayersModel, d: LabelledData, name: string): void {
-  checkTensorData(d.inputs, `${name} inputs`);
-  const n = d.inputs.shape[0];
-  if (d.labels.length !== n) {
-    throw invalidInput(`${name} has ${n} inputs but ${d.labels.length} labels`);
+/** Checks at run time that `model` is a tfjs LayersModel; `where` names the caller. */
+export function checkLayersModel(model: unknown, where: string): asserts model is tf.LayersModel {
+  const m = model as Partial<tf.LayersModel> | null | undefined;
+  if (
+    m === null ||
+    typeof m !== 'object' ||
+    typeof m.predict !== 'function' ||
+    !Array.isArray(m.layers) ||
+    !Array.isArray(m.inputs)
+  ) {
+    throw invalidInput(
+      `${where} expects a tfjs LayersModel; got ${describeValue(model)}`,
+      'build one with denseNetwork(...), vggNetwork(...), resnetNetwork(...) or loadModel(...); ONNX models go through captureOnnx or layerClouds',
+    );
   }
+}
+
+function checkData(model: tf.LayersModel, d: LabelledInputs, where: string): void {
+  checkLabelledData(d, where);
   const expected = model.inputs[0].shape.slice(1);
   const got = d.inputs.shape.slice(1);
   if (expected.length !== got.length || expected.some((e, i) => e !== null && e !== got[i])) {
     throw invalidInput(
-      `${name} inputs have shape [n, ${got.join(', ')}] but the model expects [n, ${expected.join(', ')}]`,
+      `${where}: inputs have shape [n, ${got.join(', ')}] but the model expects [n, ${expected.join(', ')}]`,
       'reshape the inputs (images are NHWC: [n, height, width, channels])',
     );
   }
@@ -112,7 +131,7 @@ function checkData(model: tf.LayersModel, d: LabelledData, name: string): void {
   for (let i = 0; i < d.labels.length; i++) {
     if (d.labels[i] < 0 || d.labels[i] >= classes) {
       throw invalidInput(
-        `${name} label ${d.labels[i]} at sample ${i} is outside 0..${classes - 1}`,
+        `${where}: label ${d.labels[i]} at sample ${i} is outside 0..${classes - 1}, the classes of a model with ${units} output unit${units === 1 ? ' (sigmoid)' : 's'}`,
       );
     }
   }
@@ -142,10 +161,11 @@ export function compileClassifier(
 /** Loss and accuracy of `model` on `data`, in batches. */
 export async function evaluateClassifier(
   model: tf.LayersModel,
-  data: LabelledData,
+  data: LabelledInputs,
   batchSize = 256,
 ): Promise<{ loss: number; accuracy: number }> {
-  checkData(model, data, 'evaluation data');
+  checkLayersModel(model, 'evaluateClassifier');
+  checkData(model, data, 'evaluateClassifier');
   const units = outputUnits(model);
   const n = data.labels.length;
   let lossSum = 0;
@@ -174,13 +194,38 @@ export async function evaluateClassifier(
   return { loss: lossSum / n, accuracy: correct / n };
 }
 
+/** Seed of the validation shuffle derived from the training seed (a stream apart from the
+ * batch order's, so the batch order draws the same numbers whichever order is chosen). */
+function validationSeed(seed: number): number {
+  return (seed ^ 0x5bd1e995) >>> 0;
+}
+
+/**
+ * Which samples `trainClassifier` trains on and which it validates on: the last
+ * floor(n * fraction) samples of the order `order` gives ('shuffled': a permutation seeded by the
+ * training `seed`; 'tail': the samples as given), the rest for training, each in that order.
+ */
+export function validationSplitIndices(
+  n: number,
+  fraction: number,
+  options: { order?: 'shuffled' | 'tail'; seed?: number } = {},
+): { train: Int32Array; validation: Int32Array } {
+  const nVal = Math.floor(n * fraction);
+  const order =
+    (options.order ?? 'shuffled') === 'shuffled' && nVal > 0
+      ? permutation(n, createRng(validationSeed(options.seed ?? 0)))
+      : Int32Array.from({ length: n }, (_, i) => i);
+  return { train: order.slice(0, n - nVal), validation: order.slice(n - nVal) };
+}
+
 /** Trains a classifier (compiling it if it is not compiled yet) and returns its history. */
 export async function trainClassifier(
   model: tf.LayersModel,
-  data: LabelledData,
+  data: LabelledInputs,
   options: TrainOptions = {},
 ): Promise<TrainResult> {
-  checkData(model, data, 'training data');
+  checkLayersModel(model, 'trainClassifier');
+  checkData(model, data, 'trainClassifier');
   const epochs = options.epochs ?? 50;
   const batchSize = options.batchSize ?? 32;
   const split = options.validationSplit ?? 0.2;
@@ -191,7 +236,13 @@ export async function trainClassifier(
   }
   if (!(split >= 0 && split < 1))
     throw invalidOption(`validationSplit must be in [0, 1), got ${split}`);
-  if (options.test) checkData(model, options.test, 'test data');
+  if (options.test) checkData(model, options.test, 'trainClassifier (options.test)');
+  const validationOrder = options.validationOrder ?? 'shuffled';
+  if (validationOrder !== 'shuffled' && validationOrder !== 'tail') {
+    throw invalidOption(
+      `validationOrder must be 'shuffled' or 'tail', got ${String(validationOrder)}`,
+    );
+  }
   compileClassifier(model, options.optimizer ?? 'rmsprop', options.learningRate ?? 1e-3);
 
   const n = data.labels.length;
@@ -199,19 +250,19 @@ export async function trainClassifier(
   const nTrain = n - nVal;
   if (nTrain < 1)
     throw invalidInput(`no training samples left after a validation split of ${split}`);
-  const trainIdx = Array.from({ length: nTrain }, (_, i) => i);
-  const train: LabelledData = {
+  const { train: trainIdx, validation: valIdx } = validationSplitIndices(n, split, {
+    order: validationOrder,
+    seed: options.seed ?? 0,
+  });
+  const train: LabelledInputs = {
     inputs: takeRows(data.inputs, trainIdx),
-    labels: data.labels.slice(0, nTrain),
+    labels: Int32Array.from(trainIdx, (i) => data.labels[i]),
   };
-  const val: LabelledData | undefined =
+  const val: LabelledInputs | undefined =
     nVal > 0
       ? {
-          inputs: takeRows(
-            data.inputs,
-            Array.from({ length: nVal }, (_, i) => nTrain + i),
-          ),
-          labels: data.labels.slice(nTrain),
+          inputs: takeRows(data.inputs, valIdx),
+          labels: Int32Array.from(valIdx, (i) => data.labels[i]),
         }
       : undefined;
   const units = outputUnits(model);

@@ -156,7 +156,7 @@ describe('Transformers', () => {
         if (c === 1) data[i * 8 + rng.int(8)] = 1;
         labels[i] = c;
       }
-      return { inputs: { data, shape: [n, 8] }, labels };
+      return { inputs: { data, shape: [n, 8] }, labels, classNames: ['0', '1'] };
     };
     const m = textTransformerNetwork({
       vocabSize: 10,

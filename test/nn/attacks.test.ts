@@ -7,7 +7,7 @@ import { attack, macroF1 } from '../../src/nn/attacks.js';
 import { mnistDigits } from './helpers.js';
 
 function flat(d: LabelledData): LabelledData {
-  return { inputs: { data: d.inputs.data, shape: [d.labels.length, 784] }, labels: d.labels };
+  return { ...d, inputs: { data: d.inputs.data, shape: [d.labels.length, 784] } };
 }
 
 let model: tf.LayersModel;

@@ -78,11 +78,12 @@ describe('activation capture', () => {
     const m = denseNetwork({ inputDim: 4, widths: [3], seed: 1 });
     expect(listLayers(m)).toEqual([
       { name: 'block1', className: 'Dense', outputShape: [3] },
-      { name: 'output', className: 'Dense', outputShape: [1] },
+      { name: 'logits', className: 'Dense', outputShape: [1] },
+      { name: 'output', className: 'Activation', outputShape: [1] },
     ]);
     const x = { data: new Float32Array(8), shape: [2, 4] };
     await expect(captureActivations(m, x, { layers: ['block9'] })).rejects.toThrow(
-      /no layer named 'block9'[\s\S]*valid layers: block1, output/,
+      /no layer named 'block9'[\s\S]*valid layers: block1, logits, output/,
     );
     await expect(
       captureActivations(m, { data: new Float32Array(6), shape: [2, 3] }, { layers: ['block1'] }),

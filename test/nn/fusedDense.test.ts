@@ -70,8 +70,8 @@ describe('fused dense training step equals the general tfjs path', () => {
   it('softmax over 10 MNIST classes with sparse (mostly zero) inputs, RMSprop', async () => {
     const d = mnistDigits(12, 0);
     const data = {
+      ...d,
       inputs: { data: d.inputs.data, shape: [d.labels.length, 784] },
-      labels: d.labels,
     };
     const { fused, general } = await trainBoth(
       () => denseNetwork({ inputDim: 784, widths: [50, 50], outputUnits: 10, seed: 5 }),
@@ -199,6 +199,7 @@ describe('the fused trainers evaluate like evaluateClassifier', () => {
       epochs: 3,
       batchSize: 16,
       validationSplit: 0.25,
+      validationOrder: 'tail',
       seed: 2,
     });
     const val = {

@@ -40,7 +40,11 @@ export function mnistDigits(
       labels[k++] = c;
     }
   }
-  return { inputs: { data: images, shape: [n, 28, 28, 1] }, labels };
+  return {
+    inputs: { data: images, shape: [n, 28, 28, 1] },
+    labels,
+    classNames: digits.map(String),
+  };
 }
 
 /** Two concentric noisy spheres in 3-D (radius 1: class 0, radius 2: class 1), shuffled. */
@@ -61,5 +65,5 @@ export function twoShells(n: number, seed: number): LabelledData {
     data.set([x, y, z], i * 3);
     labels[i] = c;
   }
-  return { inputs: { data, shape: [n, 3] }, labels };
+  return { inputs: { data, shape: [n, 3] }, labels, classNames: ['radius 1', 'radius 2'] };
 }

@@ -1,16 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/nn/backend.js';
 import { textTransformerNetwork } from '../../src/nn/architectures/index.js';
-import { trainClassifier, type LabelledData } from '../../src/nn/train.js';
-import { afinnSentimentTask, type TextSplit } from '../../src/data/language.js';
+import { trainClassifier } from '../../src/nn/train.js';
+import { afinnSentimentTask } from '../../src/data/language.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
-});
-
-const asData = (s: TextSplit, maxLength: number): LabelledData => ({
-  inputs: { data: s.tokens, shape: [s.labels.length, maxLength] },
-  labels: s.labels,
 });
 
 describe('text Transformer on the AFINN-165 word sentiment task', () => {
@@ -28,12 +23,12 @@ describe('text Transformer on the AFINN-165 word sentiment task', () => {
       classes: 2,
       seed: 1,
     });
-    const r = await trainClassifier(m, asData(task.train, task.maxLength), {
+    const r = await trainClassifier(m, task.train, {
       optimizer: 'adam',
       learningRate: 3e-3,
       epochs: 10,
       validationSplit: 0,
-      test: asData(task.test, task.maxLength),
+      test: task.test,
     });
     m.dispose();
     console.log(`AFINN test accuracy ${r.testAccuracy}, majority ${majority}`);

@@ -2,7 +2,12 @@
  * Convolutional networks made of blocks ([M23] compares block outputs of CNNs): a VGG-like stack
  * (3x3 convolutions and max pooling) and a ResNet-like stack (residual blocks with a projection
  * shortcut where the shape changes). Block outputs are named `block1`, `block2`, ...; the head
- * is global average pooling (`gap`) and a dense softmax layer (`output`). Channels last (NHWC).
+ * is global average pooling (`gap`), a linear dense layer (`logits`) and the softmax as a layer
+ * of its own (`output`). Channels last (NHWC). With `preActivations`, every ReLU convolution
+ * `name` becomes a linear convolution `name_pre` followed by a ReLU layer `name` (the same
+ * function and weights), so that the outputs before the ReLU can be captured ([P23]; these
+ * networks have no batch norm, so the convolution's output is the one before batch norm and
+ * ReLU).
  */
 import * as tf from '@tensorflow/tfjs';
 import { seedCounter } from './seeds.js';
@@ -22,6 +27,9 @@ export interface CnnOptions {
   /** Head: `'gap'` (default; global average pooling then softmax, [M23]) or `'flatten'`
    * (flatten then softmax; learns faster on small images such as MNIST). */
   head?: 'gap' | 'flatten';
+  /** Expose each ReLU convolution's output before the ReLU as a layer `<conv>_pre` (default
+   * false; see `preActivationNames`). */
+  preActivations?: boolean;
 }
 
 function check(options: CnnOptions): void {
@@ -39,24 +47,42 @@ function check(options: CnnOptions): void {
   }
 }
 
+/** Suffix of the pre-activation convolution layers (`preActivations: true`). */
+export const PRE_ACTIVATION_SUFFIX = '_pre';
+
+/** A 3x3 (or `kernelSize`) convolution applied to `x`; with `split`, a ReLU convolution is a
+ * linear one named `<name>_pre` then a ReLU layer named `name`. */
 function conv(
+  x: tf.SymbolicTensor,
   filters: number,
   strides: number,
   activation: 'relu' | 'linear',
   nextSeed: () => number,
-  name?: string,
+  name: string,
+  split = false,
   kernelSize = 3,
-): tf.layers.Layer {
-  return tf.layers.conv2d({
-    filters,
-    kernelSize,
-    strides,
-    padding: 'same',
-    activation,
-    kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }),
-    biasInitializer: 'zeros',
-    name,
-  });
+): tf.SymbolicTensor {
+  const separate = split && activation === 'relu';
+  const y = tf.layers
+    .conv2d({
+      filters,
+      kernelSize,
+      strides,
+      padding: 'same',
+      activation: separate ? 'linear' : activation,
+      kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }),
+      biasInitializer: 'zeros',
+      name: separate ? `${name}${PRE_ACTIVATION_SUFFIX}` : name,
+    })
+    .apply(x) as tf.SymbolicTensor;
+  return separate
+    ? (tf.layers.activation({ activation: 'relu', name }).apply(y) as tf.SymbolicTensor)
+    : y;
+}
+
+/** Names of the pre-activation layers of a model built with `preActivations: true`, in order. */
+export function preActivationNames(model: { layers: Array<{ name: string }> }): string[] {
+  return model.layers.map((l) => l.name).filter((n) => n.endsWith(PRE_ACTIVATION_SUFFIX));
 }
 
 function head(
@@ -70,14 +96,16 @@ function head(
       ? tf.layers.flatten({ name: 'flatten' })
       : tf.layers.globalAveragePooling2d({ name: 'gap' })
   ).apply(x) as tf.SymbolicTensor;
-  return tf.layers
+  const logits = tf.layers
     .dense({
       units: classes,
-      activation: 'softmax',
       kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-      name: 'output',
+      name: 'logits',
     })
     .apply(pooled) as tf.SymbolicTensor;
+  return tf.layers
+    .activation({ activation: 'softmax', name: 'output' })
+    .apply(logits) as tf.SymbolicTensor;
 }
 
 /** VGG-like: per block, `convsPerBlock` 3x3 ReLU convolutions then 2x2 max pooling (named
@@ -86,14 +114,13 @@ export function vggNetwork(options: CnnOptions): tf.LayersModel {
   check(options);
   const nextSeed = seedCounter(options.seed ?? 0);
   const convs = options.convsPerBlock ?? 2;
+  const split = options.preActivations ?? false;
   const input = tf.input({ shape: options.inputShape, name: 'input' });
   let x: tf.SymbolicTensor = input;
   let size = Math.min(options.inputShape[0], options.inputShape[1]);
   options.widths.forEach((width, b) => {
     for (let c = 0; c < convs; c++) {
-      x = conv(width, 1, 'relu', nextSeed, `block${b + 1}_conv${c + 1}`).apply(
-        x,
-      ) as tf.SymbolicTensor;
+      x = conv(x, width, 1, 'relu', nextSeed, `block${b + 1}_conv${c + 1}`, split);
     }
     if (size >= 2) {
       x = tf.layers
@@ -119,19 +146,18 @@ export function vggNetwork(options: CnnOptions): tf.LayersModel {
 export function resnetNetwork(options: CnnOptions): tf.LayersModel {
   check(options);
   const nextSeed = seedCounter(options.seed ?? 0);
+  const split = options.preActivations ?? false;
   const input = tf.input({ shape: options.inputShape, name: 'input' });
-  let x = conv(options.widths[0], 1, 'relu', nextSeed, 'stem').apply(input) as tf.SymbolicTensor;
+  let x = conv(input, options.widths[0], 1, 'relu', nextSeed, 'stem', split);
   let channels = options.widths[0];
   options.widths.forEach((width, b) => {
     const stride = b === 0 ? 1 : 2;
     const p = `block${b + 1}`;
-    let f = conv(width, stride, 'relu', nextSeed, `${p}_conv1`).apply(x) as tf.SymbolicTensor;
-    f = conv(width, 1, 'linear', nextSeed, `${p}_conv2`).apply(f) as tf.SymbolicTensor;
+    let f = conv(x, width, stride, 'relu', nextSeed, `${p}_conv1`, split);
+    f = conv(f, width, 1, 'linear', nextSeed, `${p}_conv2`);
     const shortcut =
       stride !== 1 || width !== channels
-        ? (conv(width, stride, 'linear', nextSeed, `${p}_shortcut`, 1).apply(
-            x,
-          ) as tf.SymbolicTensor)
+        ? conv(x, width, stride, 'linear', nextSeed, `${p}_shortcut`, false, 1)
         : x;
     const sum = tf.layers.add({ name: `${p}_add` }).apply([f, shortcut]) as tf.SymbolicTensor;
     x = tf.layers.activation({ activation: 'relu', name: p }).apply(sum) as tf.SymbolicTensor;

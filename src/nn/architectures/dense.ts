@@ -1,7 +1,9 @@
 /**
  * Dense (fully connected) networks, among them the Ricci-flow paper's ([B24], METHODS.md
  * section 8): Dense(width, ReLU) x depth, then one sigmoid unit. Hidden layers are named
- * `block1`, `block2`, ... and the output layer `output`, so every layer can be captured.
+ * `block1`, `block2`, ...; the output layer is a linear Dense `logits` followed by its
+ * activation (sigmoid or softmax) as a layer of its own, `output`, so the logits can be
+ * captured ([M22]); the loss is the same as with the activation inside the Dense layer.
  */
 import * as tf from '@tensorflow/tfjs';
 import { invalidOption } from '../../core/errors.js';
@@ -48,9 +50,15 @@ export function denseNetwork(options: DenseNetworkOptions): tf.LayersModel {
   model.add(
     tf.layers.dense({
       units: outputUnits,
-      activation: options.outputActivation ?? (outputUnits === 1 ? 'sigmoid' : 'softmax'),
+      activation: 'linear',
       kernelInitializer: tf.initializers.glorotUniform({ seed: seed + widths.length }),
       biasInitializer: 'zeros',
+      name: 'logits',
+    }),
+  );
+  model.add(
+    tf.layers.activation({
+      activation: options.outputActivation ?? (outputUnits === 1 ? 'sigmoid' : 'softmax'),
       name: 'output',
     }),
   );

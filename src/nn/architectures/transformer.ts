@@ -3,7 +3,8 @@
  * (Dosovitskiy et al. 2021: patch embedding, class token, position embedding, pre-norm blocks)
  * and a text Transformer (token embedding, class token, the same blocks). Each block is
  * x + MHSA(LN(x)), then x + MLP(LN(x)); its output is named `blockK` ([batch, tokens, dim]).
- * The head reads the class token (`cls`) through a final layer norm and a softmax (`output`).
+ * The head reads the class token (`cls`) through a final layer norm, a linear layer (`logits`)
+ * and the softmax as a layer of its own (`output`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { seedCounter } from './seeds.js';
@@ -97,14 +98,16 @@ function blocksAndHead(
   }
   const normed = tf.layers.layerNormalization({ name: 'final_norm' }).apply(x) as tf.SymbolicTensor;
   const cls = new SelectToken({ index: 0, name: 'cls' }).apply(normed) as tf.SymbolicTensor;
-  return tf.layers
+  const logits = tf.layers
     .dense({
       units: o.classes,
-      activation: 'softmax',
       kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-      name: 'output',
+      name: 'logits',
     })
     .apply(cls) as tf.SymbolicTensor;
+  return tf.layers
+    .activation({ activation: 'softmax', name: 'output' })
+    .apply(logits) as tf.SymbolicTensor;
 }
 
 /** A small Vision Transformer on NHWC images. */
