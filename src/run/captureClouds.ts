@@ -1,127 +1,87 @@
 /**
- * The capture step of an experiment: runs a network on the chosen inputs and turns each chosen
- * layer's output into a point cloud, batch by batch (each batch reduced to its cloud rows at
- * once, so a layer's raw output for all inputs is never held), with the input as layer 0 on
- * request and depth (l + 1) / L on the common axis. The strategy is the one named in
- * `layers.strategy`, or by the output's rank when 'auto': 2-D dense, 3-D tokens class token,
- * 4-D global average pooling, anything else flattened (docs/experiments.md, "layers").
+ * The capture step of an experiment: `layerClouds` (src/nn/layerClouds.ts) on the network's
+ * source (a tfjs model, an ONNX model, or dumped activations read from .npy files) with the
+ * experiment's `layers:` options, then the optional per-cloud min-max scaling. Layer selection
+ * is checked here too, before anything runs (an unknown name is refused with the valid ones).
  */
 import { readFileSync } from 'node:fs';
-import { invalidInput } from '../core/errors.js';
-import type { Matrix } from '../core/matrix.js';
+import { TopolensError, invalidInput } from '../core/errors.js';
+import type { TensorData } from '../core/tensorData.js';
 import { parseNpy } from '../data/npy.js';
-import { captureActivations } from '../nn/capture.js';
-import { captureOnnx } from '../nn/onnx.js';
-import { minMaxScale, pointCloud, type PointCloudStrategy } from '../nn/pointClouds.js';
-import type { FloatTensorData } from '../nn/tensorData.js';
+import type { LabelledData } from '../data/labelled.js';
+import { layerClouds, listCloudLayers, selectLayers, type CloudSource } from '../nn/layerClouds.js';
+import { minMaxScale } from '../nn/pointClouds.js';
 import type { StoredCloud } from './artifacts.js';
-import type { ExperimentData } from './experimentData.js';
 import type { LayersSpec } from './experimentSchema.js';
-import type { LoadedModel } from './experimentNetworks.js';
 
-/** The strategy used for an output of shape `shape` (first axis = inputs). */
-export function strategyFor(spec: LayersSpec['strategy'], shape: number[]): PointCloudStrategy {
-  if (spec !== 'auto') return spec;
-  if (shape.length === 2) return 'dense';
-  if (shape.length === 3) return 'class-token';
-  if (shape.length === 4) return 'gap';
-  return 'flatten';
-}
-
-function flatten(t: { data: ArrayLike<number>; shape: number[] }): Matrix<Float32Array> {
-  const n = t.shape[0];
-  const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
-  return { data, rows: n, cols: n === 0 ? 0 : data.length / n };
-}
-
-function finish(
-  named: { name: string; points: Matrix; strategy: string }[],
-  layers: LayersSpec,
-  labels: Int32Array,
-): StoredCloud[] {
-  const L = named.length;
-  return named.map((c, l) => ({
-    name: c.name,
-    index: l,
-    depth: (l + 1) / L,
-    points: layers.scale ? minMaxScale(c.points) : c.points,
-    labels,
-    strategy: c.strategy,
-  }));
-}
-
-/** Captures `names` of `model` on `data` as clouds (input first when `layers.includeInput`). */
-export async function captureModelClouds(
-  model: LoadedModel,
-  names: string[],
-  data: ExperimentData,
-  layers: LayersSpec,
-  seed: number,
-  onnxLayout?: 'NCHW' | 'NHWC',
-): Promise<StoredCloud[]> {
-  const used = new Map<string, PointCloudStrategy>();
-  const reduce = (name: string, batch: FloatTensorData, first: number): FloatTensorData => {
-    const strategy = strategyFor(layers.strategy, batch.shape);
-    used.set(name, strategy);
-    const m = pointCloud(batch, strategy, { seed: seed + first }, name);
-    return { data: m.data, shape: [m.rows, m.cols] };
-  };
-  const captured =
-    model.kind === 'tfjs'
-      ? await captureActivations(model.model, data.inputs, {
-          layers: names,
-          batchSize: layers.batchSize,
-          reduce,
-        })
-      : await captureOnnx(model.model, data.inputs, {
-          tensors: names,
-          batchSize: layers.batchSize,
-          reduce,
-          ...(onnxLayout ? { modelLayout: onnxLayout } : {}),
-        });
-  const named: { name: string; points: Matrix; strategy: string }[] = [];
-  if (layers.includeInput) named.push({ name: 'input', points: flatten(data.inputs), strategy: 'flatten' });
-  for (const name of names) {
-    const t = captured[name];
-    named.push({
-      name,
-      points: { data: t.data, rows: t.shape[0], cols: t.shape[1] ?? 1 },
-      strategy: used.get(name) ?? strategyFor(layers.strategy, t.shape),
-    });
-  }
-  return finish(named, layers, data.labels);
-}
-
-/** Reads dumped activations (.npy per layer) as clouds. `names`: the chosen layers. */
-export function readActivationClouds(
+/** Dumped activations as layerClouds reads them (layer order kept), with their labels. */
+export function readActivationDump(
   files: { name: string; path: string }[],
-  names: string[],
-  labelsPath: string | undefined,
-  layers: LayersSpec,
-  seed: number,
-): { clouds: StoredCloud[]; labels: Int32Array } {
-  const byName = new Map(files.map((f) => [f.name, f.path]));
-  let n = -1;
-  const named = names.map((name) => {
-    const a = parseNpy(readFileSync(byName.get(name)!), byName.get(name)!);
-    if (n >= 0 && a.shape[0] !== n) {
+  labelsPath?: string,
+): { dump: Record<string, TensorData>; labels?: Int32Array } {
+  const dump: Record<string, TensorData> = {};
+  for (const f of files) {
+    const a = parseNpy(readFileSync(f.path), f.path);
+    dump[f.name] = { data: Float32Array.from(a.data), shape: [...a.shape] };
+  }
+  if (!labelsPath) return { dump };
+  const y = parseNpy(readFileSync(labelsPath), labelsPath);
+  const n = dump[files[0].name].shape[0];
+  if (y.data.length !== n) {
+    throw invalidInput(
+      `the labels ${labelsPath} hold ${y.data.length} values but the dumped layers have ${n} rows`,
+      'give one integer class per input',
+    );
+  }
+  return { dump, labels: Int32Array.from(y.data) };
+}
+
+/**
+ * Checks that `layers` selects existing layers of `source` (and that it has logits when they
+ * are asked for); the error names the experiment file, the network and the valid layers.
+ */
+export function checkLayerSelection(source: CloudSource, layers: LayersSpec, where: string): void {
+  try {
+    const catalogue = listCloudLayers(source);
+    selectLayers(catalogue, layers.select);
+    if (layers.includeLogits && !catalogue.logits) {
       throw invalidInput(
-        `dumped layer '${name}' has ${a.shape[0]} rows but the layers before it have ${n}`,
-        'dump every layer on the same inputs, one row per input',
+        `includeLogits: ${catalogue.noLogits ?? 'the network has no logits layer'}`,
+        `name the layer in layers.select instead; valid layers: ${catalogue.layers.map((l) => l.name).join(', ')}`,
       );
     }
-    n = a.shape[0];
-    const t = { data: Float32Array.from(a.data), shape: [...a.shape] };
-    const strategy = strategyFor(layers.strategy, t.shape);
-    return { name, points: pointCloud(t, strategy, { seed }, name) as Matrix, strategy };
-  });
-  let labels = new Int32Array(n);
-  if (labelsPath) {
-    const y = parseNpy(readFileSync(labelsPath), labelsPath);
-    if (y.data.length !== n) {
-      throw invalidInput(`the labels ${labelsPath} hold ${y.data.length} values but the dumped layers have ${n} rows`);
+  } catch (err) {
+    if (err instanceof TopolensError) {
+      throw new TopolensError(err.code, `${where}: ${err.message}`);
     }
-    labels = Int32Array.from(y.data);
+    throw err;
   }
-  return { clouds: finish(named, { ...layers, includeInput: false }, labels), labels };
+}
+
+/** Captures the clouds of `source` on `inputs` (null for dumped activations). */
+export async function captureClouds(
+  source: CloudSource,
+  inputs: LabelledData | null,
+  layers: LayersSpec,
+  seed: number,
+  extra: { labels?: Int32Array; layout?: 'NCHW' | 'NHWC' } = {},
+): Promise<StoredCloud[]> {
+  const clouds = await layerClouds(source, inputs, {
+    layers: layers.select,
+    includeInput: layers.includeInput,
+    includeLogits: layers.includeLogits,
+    strategy: layers.strategy,
+    strategyOptions: { seed },
+    batchSize: layers.batchSize,
+    ...(extra.labels ? { labels: extra.labels } : {}),
+    ...(extra.layout ? { modelLayout: extra.layout } : {}),
+  });
+  return clouds.map((c) => ({
+    name: c.name,
+    index: c.index,
+    depth: c.depth,
+    points: layers.scale ? minMaxScale(c.points) : c.points,
+    ...(c.labels ? { labels: c.labels } : {}),
+    strategy: c.strategy,
+  }));
 }

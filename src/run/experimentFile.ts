@@ -11,9 +11,9 @@ import { parse as parseYaml } from 'yaml';
 import { TopolensError } from '../core/errors.js';
 import { initBackend } from '../nn/backend.js';
 import { splitExperimentData } from './experimentData.js';
-import { buildNetwork, disposeModel, loadModelFile, modelLayerNames, tfjsLayerNames } from './experimentNetworks.js';
+import { buildNetwork, disposeModel, loadModelFile } from './experimentNetworks.js';
+import { checkLayerSelection, readActivationDump } from './captureClouds.js';
 import { resolveExperiment, type ResolvedExperiment } from './experimentSchema.js';
-import { selectLayers } from './layerSelection.js';
 
 /** Parses YAML or JSON text (by extension; YAML otherwise, which also reads JSON). */
 export function parseExperimentText(text: string, file: string): unknown {
@@ -93,35 +93,29 @@ export async function checkExperimentInputs(spec: ResolvedExperiment, file: stri
   if (split && split.train.labels.length === 0) {
     throw new TopolensError('invalid-input', `${file}: data: no training inputs are left after the test split`, 'raise data.size or lower data.testFraction');
   }
-  const where = (i: number) => `${file}: layers.select (network ${i})`;
+  const where = (i: number, name: string) => `${file}: layers (network ${i}, '${name}')`;
   const checked = new Set<string>();
   for (const [i, n] of spec.networks.entries()) {
     if (n.source === 'activations') {
-      const names = n.layers.map((l) => l.name);
-      selectLayers(
-        { all: names, blocks: [], output: names[names.length - 1] },
-        { ...spec.layers, select: spec.layers.select === 'blocks' ? 'all' : spec.layers.select },
-        n.name,
-        where(i),
-      );
+      checkLayerSelection(readActivationDump(n.layers).dump, spec.layers, where(i, n.name));
       continue;
     }
     await initBackend({ backend: 'wasm' });
     if (n.source === 'trained') {
-      // the layer names depend on the architecture and depth only: build each shape once
+      // the layer names depend on the architecture and widths only: build each shape once
       const shape = `${n.architecture}/${n.widths.join(',')}`;
       if (checked.has(shape)) continue;
       checked.add(shape);
       const model = buildNetwork(n, split!.train.inputs.shape.slice(1), split!.train.classNames.length);
       try {
-        selectLayers(tfjsLayerNames(model), spec.layers, n.name, where(i));
+        checkLayerSelection(model, spec.layers, where(i, n.name));
       } finally {
         model.dispose();
       }
     } else {
       const model = await loadModelFile(n.path);
       try {
-        selectLayers(modelLayerNames(model), spec.layers, n.name, where(i));
+        checkLayerSelection(model.model, spec.layers, where(i, n.name));
       } finally {
         disposeModel(model);
       }

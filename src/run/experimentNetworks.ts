@@ -1,17 +1,16 @@
 /**
  * The networks of an experiment as TensorFlow.js or ONNX models: builds a network of the
  * training grid for the data's input shape and classes, loads a model file (a TF.js model.json
- * with its weights beside it, or an ONNX file), and lists a model's layer names.
+ * with its weights beside it, or an ONNX file).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { TopolensError, invalidInput } from '../core/errors.js';
-import { blockNames, denseNetwork, resnetNetwork, vggNetwork } from '../nn/architectures/index.js';
+import { denseNetwork, resnetNetwork, vggNetwork } from '../nn/architectures/index.js';
 import { loadModel } from '../nn/modelIO.js';
-import { listOnnxTensors, parseOnnx } from '../nn/onnx.js';
+import { parseOnnx } from '../nn/onnx.js';
 import type { NetworkSpec } from './experimentSchema.js';
-import type { NetworkLayerNames } from './layerSelection.js';
 
 export type TrainedSpec = Extract<NetworkSpec, { source: 'trained' }>;
 
@@ -47,16 +46,6 @@ export function buildNetwork(spec: TrainedSpec, inputShape: number[], classes: n
   return spec.architecture === 'vgg' ? vggNetwork(options) : resnetNetwork(options);
 }
 
-/** The layer names of a tfjs model (the input layer left out). */
-export function tfjsLayerNames(model: tf.LayersModel): NetworkLayerNames {
-  const all = model.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => l.name);
-  return {
-    all,
-    blocks: blockNames(model),
-    output: model.layers[model.layers.length - 1]?.name,
-  };
-}
-
 function readOrFail(path: string, what: string): Uint8Array {
   if (!existsSync(path)) {
     throw new TopolensError('missing-file', `${what} ${path} does not exist`, 'check the path in the experiment file');
@@ -90,13 +79,6 @@ export async function loadModelFile(path: string): Promise<LoadedModel> {
   }
   const weights = readOrFail(join(dirname(path), weightsFile), `the weights file named by ${path},`);
   return { kind: 'tfjs', model: await loadModel({ modelJson, weights }, path) };
-}
-
-/** The layer names of a loaded model (ONNX: every node output tensor). */
-export function modelLayerNames(m: LoadedModel): NetworkLayerNames {
-  if (m.kind === 'tfjs') return tfjsLayerNames(m.model);
-  const all = listOnnxTensors(m.model).map((t) => t.name);
-  return { all, blocks: [], output: all[all.length - 1] };
 }
 
 /** Frees a loaded model's memory. */

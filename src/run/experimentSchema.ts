@@ -27,11 +27,11 @@ export type DatasetName = (typeof DATASETS)[number];
 export const ARCHITECTURES = ['dense', 'ricci', 'vgg', 'resnet'] as const;
 export type ArchitectureName = (typeof ARCHITECTURES)[number];
 
-/** Point-cloud strategies that work batch by batch without extra inputs (all-positions needs
- * the whole set, mask-weighted a mask; both are available through `topolens capture`). */
+/** Point-cloud strategies an experiment can name (mask-weighted needs a mask per input, which
+ * experiment files do not give; `topolens capture --mask` has it). */
 export const CAPTURE_STRATEGIES = POINT_CLOUD_STRATEGIES.filter(
-  (s) => s !== 'all-positions' && s !== 'mask-weighted',
-) as Exclude<PointCloudStrategy, 'all-positions' | 'mask-weighted'>[];
+  (s) => s !== 'mask-weighted',
+) as Exclude<PointCloudStrategy, 'mask-weighted'>[];
 
 const positiveInt = z.number().int().min(1);
 const nonNegativeInt = z.number().int().min(0);
@@ -95,11 +95,11 @@ const networkSchemas = {
 
 const layersSchema = z.strictObject({
   select: z
-    .union([z.enum(['blocks', 'all']), z.array(z.string().min(1)).min(1)])
-    .describe("'blocks', 'all', or a non-empty list of layer names")
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .describe("'blocks', 'all', a layer name or glob pattern ('block*'), or a list of names")
     .default('blocks'),
   includeInput: z.boolean().default(false),
-  includeOutput: z.boolean().default(false),
+  includeLogits: z.boolean().default(false),
   strategy: z.enum(['auto', ...CAPTURE_STRATEGIES]).default('auto'),
   batchSize: positiveInt.default(128),
   scale: z.boolean().default(false),

@@ -18,10 +18,10 @@ import {
   type TrainInfo,
 } from './artifacts.js';
 import { captureInputs, splitExperimentData } from './experimentData.js';
-import { buildNetwork, disposeModel, loadModelFile, modelLayerNames } from './experimentNetworks.js';
-import { captureModelClouds, readActivationClouds } from './captureClouds.js';
+import { buildNetwork, disposeModel, loadModelFile } from './experimentNetworks.js';
+import { captureClouds, readActivationDump } from './captureClouds.js';
+import { defaultClassNames } from '../data/labelled.js';
 import { contentHash } from './hash.js';
-import { selectLayers } from './layerSelection.js';
 import type { CaptureJob, Job, StudyJob, TrainJob } from './plan.js';
 import type { JobRows, LayerRow, NetworkRow } from './store.js';
 import { studyRunner, type StudyNetworkInput } from './studyRunners.js';
@@ -107,29 +107,19 @@ async function captureFresh(job: CaptureJob): Promise<CloudMeta> {
   const n = job.network;
   const seed = job.sampling.seed;
   if (n.source === 'activations') {
-    const names = selectLayers(
-      { all: n.layers.map((l) => l.name), blocks: [], output: n.layers[n.layers.length - 1].name },
-      { ...job.layers, select: job.layers.select === 'blocks' ? 'all' : job.layers.select },
-      n.name,
-    );
-    const { clouds, labels } = readActivationClouds(n.layers, names, n.labels, job.layers, seed);
-    const k = labels.reduce((m, c) => Math.max(m, c), 0) + 1;
-    return writeClouds(job.cloudDir, clouds, labels, Array.from({ length: k }, (_, i) => String(i)));
+    const { dump, labels } = readActivationDump(n.layers, n.labels);
+    const clouds = await captureClouds(dump, null, job.layers, seed, labels ? { labels } : {});
+    const y = labels ?? new Int32Array(clouds[0]?.points.rows ?? 0);
+    return writeClouds(job.cloudDir, clouds, y, defaultClassNames(y));
   }
   await initBackend({ backend: 'wasm' });
   const path = n.source === 'trained' ? join(job.modelDir!, 'model.json') : n.path;
   const model = await loadModelFile(path);
   try {
-    const names = selectLayers(modelLayerNames(model), job.layers, n.name);
     const inputs = captureInputs(splitExperimentData(job.data!), job.sampling);
-    const clouds = await captureModelClouds(
-      model,
-      names,
-      inputs,
-      job.layers,
-      seed,
-      n.source === 'model' ? n.layout : undefined,
-    );
+    const clouds = await captureClouds(model.model, inputs, job.layers, seed, {
+      ...(n.source === 'model' && n.layout ? { layout: n.layout } : {}),
+    });
     return writeClouds(job.cloudDir, clouds, inputs.labels, inputs.classNames);
   } finally {
     disposeModel(model);

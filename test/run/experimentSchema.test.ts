@@ -54,7 +54,7 @@ describe('resolveExperiment', () => {
     expect(r.layers).toEqual({
       select: 'blocks',
       includeInput: false,
-      includeOutput: false,
+      includeLogits: false,
       strategy: 'auto',
       batchSize: 128,
       scale: false,
@@ -178,7 +178,7 @@ describe('topolens run with a bad experiment file', () => {
     const file = join(dir, 'layers.yaml');
     writeFileSync(file, cases[4][1]);
     await expect(runCommand(file, { store: join(dir, 's.duckdb'), workers: '0' })).rejects.toThrow(
-      'valid layers: block1, block2, output',
+      'valid layers: block1, block2, logits, output',
     );
   });
 });
