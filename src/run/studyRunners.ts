@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { TopolensError } from '../core/errors.js';
 import type { LayerCloud } from '../study/types.js';
 import { layerProfileRunner } from './studies/layerProfile.js';
+import { layerComparisonRunner } from './studies/layerComparison.js';
 import type {
   DiagramRow,
   MapperGraphRow,
@@ -64,6 +65,7 @@ export interface StudyRunner {
 
 const RUNNERS: Partial<Record<StudyName, StudyRunner>> = {
   'layer-profile': layerProfileRunner,
+  'layer-comparison': layerComparisonRunner,
 };
 
 /** The studies that are wired into the runner now. */
