@@ -3,3 +3,6 @@ export type * from './types.js';
 export * from './layerProfile.js';
 export type { DescriptorName, DescriptorOptions } from './descriptors.js';
 export * from './layerComparison.js';
+export * from './mapperStudy.js';
+export * from './ricciFlowStudy.js';
+export * from './generalization.js';

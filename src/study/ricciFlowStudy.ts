@@ -1,0 +1,202 @@
+/**
+ * Ricci-flow study ([B24]; docs/studies.md#ricci-flow): for many networks and several k,
+ * the Ricci coefficient rho of each network (Pearson over layers of the layer curvature Ric_l
+ * against the metric change eta_l = g_{l+1} - g_l of kNN graphs, geometry/ricciFlow.ts), with
+ * - exclusions counted and explained: a graph disconnected at some layer (infinite geodesics),
+ *   an accuracy below the filter (default 0.98, [B24]'s reference analysis), k too large;
+ * - the pooled shift correlation over all (network, layer) pairs of the included networks,
+ *   Pearson of (Ric_{l-1}, g_l - g_{l-1}), with p-value, Fisher-z and bootstrap intervals;
+ * - flow strength against accuracy: Pearson and Spearman of rho (or its Fisher-z form) with
+ *   test accuracy over all connected networks (the accuracy filter would leave almost no
+ *   accuracy range), with intervals;
+ * - the share of included networks with a negative rho (well-trained networks mostly show
+ *   negative coefficients at a suitable k).
+ * The clouds are taken as given: layer 0 is the input, the output layer is left out by the
+ * caller (METHODS.md section 8 via docs/studies.md).
+ */
+import { invalidInput, invalidOption } from '../core/errors.js';
+import { ricciFlow, type CurvatureMethod, type FisherForm } from '../geometry/ricciFlow.js';
+import type { KnnGraphKind } from '../geometry/knnGraph.js';
+import { correlationSummary, type CorrelationSummary } from '../stats/correlationTests.js';
+import type { BootstrapOptions } from '../stats/bootstrap.js';
+import type { NetworkClouds, StudyProgress } from './types.js';
+
+export interface RicciNetwork extends NetworkClouds {
+  /** test accuracy of the network, in [0, 1] */
+  accuracy: number;
+}
+
+export interface RicciFlowStudyOptions {
+  /** neighbours per point (default [30, 120, 300], [B24] for 2,000 test points) */
+  ks?: number[];
+  /** keep networks with accuracy above this (default 0.98, [B24]'s reference analysis; 0 keeps all) */
+  accuracyThreshold?: number;
+  /** kNN graph convention (default 'undirected', the paper's) */
+  graph?: KnnGraphKind;
+  /** edge curvature (default 'forman') */
+  curvature?: CurvatureMethod;
+  /** Fisher-z depth adjustment form (default 'multiply') */
+  fisher?: FisherForm;
+  /** geodesic mass from hops (default, [B24]) or Euclidean edge lengths */
+  geodesic?: 'hop' | 'euclidean';
+  /** what is correlated with accuracy: rho (default) or its Fisher-z form */
+  flowMeasure?: 'rho' | 'fisherZ';
+  /** bootstrap of the correlations (default 9999 BCa resamples, seed 0; resamples 0 skips) */
+  bootstrap?: BootstrapOptions;
+  onProgress?: StudyProgress;
+}
+
+export interface RicciNetworkResult {
+  network: string;
+  accuracy: number;
+  rho: number | null;
+  fisherZ: number | null;
+  /** per layer: Ric_l, g_l (null when disconnected), components */
+  layers: { curvature: number; geodesicMass: number | null; components: number }[];
+  eta: (number | null)[];
+  connected: boolean;
+  included: boolean;
+  /** why it was left out, when it was */
+  exclusion?: string;
+}
+
+export interface RicciKResult {
+  k: number;
+  networks: RicciNetworkResult[];
+  included: number;
+  excluded: { disconnected: number; lowAccuracy: number };
+  /** (Ric_{l-1}, g_l - g_{l-1}) over the included networks' layers */
+  pooled: CorrelationSummary;
+  /** rho (or Fisher-z) against accuracy over connected networks */
+  flowVsAccuracy: CorrelationSummary;
+  /** share of included networks with rho < 0 (null when none is included) */
+  negativeShare: number | null;
+}
+
+export interface RicciFlowStudyResult {
+  study: 'ricci-flow';
+  accuracyThreshold: number;
+  graph: KnnGraphKind;
+  curvature: CurvatureMethod;
+  fisher: FisherForm;
+  flowMeasure: 'rho' | 'fisherZ';
+  results: RicciKResult[];
+  /** k values left out because they need more points than the clouds have */
+  skippedKs: { k: number; reason: string }[];
+}
+
+const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+
+export function ricciFlowStudy(
+  networks: readonly RicciNetwork[],
+  options: RicciFlowStudyOptions = {},
+): RicciFlowStudyResult {
+  if (networks.length === 0) throw invalidInput('the Ricci-flow study needs networks, got none.');
+  const ks = options.ks ?? [30, 120, 300];
+  const threshold = options.accuracyThreshold ?? 0.98;
+  const flowMeasure = options.flowMeasure ?? 'rho';
+  if (flowMeasure !== 'rho' && flowMeasure !== 'fisherZ') {
+    throw invalidOption(`flowMeasure must be 'rho' or 'fisherZ', got '${String(flowMeasure)}'.`);
+  }
+  for (const net of networks) {
+    if (!(net.accuracy >= 0 && net.accuracy <= 1)) {
+      throw invalidInput(
+        `network '${net.network}' has accuracy ${net.accuracy}; give the test accuracy as a number in [0, 1].`,
+      );
+    }
+  }
+  for (const k of ks) {
+    if (!Number.isInteger(k) || k < 1)
+      throw invalidOption(`k must be a positive integer, got ${k}.`);
+  }
+  const nMin = Math.min(...networks.map((n) => n.layers[0]?.points.rows ?? 0));
+  const usable = ks.filter((k) => k < nMin);
+  const skippedKs = ks
+    .filter((k) => k >= nMin)
+    .map((k) => ({
+      k,
+      reason: `k = ${k} needs more than ${k} points; the smallest network has ${nMin}.`,
+    }));
+  const total = usable.length * networks.length;
+  let done = 0;
+  const results = usable.map((k): RicciKResult => {
+    const perNet = networks.map((net): RicciNetworkResult => {
+      const r = ricciFlow(
+        net.layers.map((l) => l.points),
+        {
+          k,
+          graph: options.graph,
+          curvature: options.curvature,
+          fisher: options.fisher,
+          geodesic: options.geodesic,
+        },
+      );
+      options.onProgress?.(++done, total, `k=${k} ${net.network}`);
+      let exclusion: string | undefined;
+      const broken = r.layers.findIndex((s) => !s.connected);
+      if (broken >= 0) {
+        exclusion = `disconnected kNN graph at layer '${net.layers[broken].name}' (${r.layers[broken].components} components)`;
+      } else if (!(net.accuracy > threshold) && threshold > 0) {
+        exclusion = `accuracy ${net.accuracy} is not above ${threshold}`;
+      }
+      const out: RicciNetworkResult = {
+        network: net.network,
+        accuracy: net.accuracy,
+        rho: finiteOrNull(r.rho),
+        fisherZ: finiteOrNull(r.fisherZ),
+        layers: r.layers.map((s) => ({
+          curvature: s.curvature,
+          geodesicMass: finiteOrNull(s.geodesicMass),
+          components: s.components,
+        })),
+        eta: r.eta.map(finiteOrNull),
+        connected: r.connected,
+        included: exclusion === undefined,
+      };
+      if (exclusion) out.exclusion = exclusion;
+      return out;
+    });
+    const x: number[] = [];
+    const y: number[] = [];
+    for (const net of perNet) {
+      if (!net.included) continue;
+      for (let l = 1; l < net.layers.length; l++) {
+        x.push(net.layers[l - 1].curvature);
+        y.push(net.layers[l].geodesicMass! - net.layers[l - 1].geodesicMass!);
+      }
+    }
+    const flow: number[] = [];
+    const acc: number[] = [];
+    for (const net of perNet) {
+      const v = flowMeasure === 'rho' ? net.rho : net.fisherZ;
+      if (net.connected && v !== null) {
+        flow.push(v);
+        acc.push(net.accuracy);
+      }
+    }
+    const included = perNet.filter((n) => n.included);
+    const rhos = included.map((n) => n.rho).filter((v): v is number => v !== null);
+    return {
+      k,
+      networks: perNet,
+      included: included.length,
+      excluded: {
+        disconnected: perNet.filter((n) => !n.connected).length,
+        lowAccuracy: perNet.filter((n) => n.connected && !n.included).length,
+      },
+      pooled: correlationSummary(x, y, { bootstrap: options.bootstrap }),
+      flowVsAccuracy: correlationSummary(flow, acc, { bootstrap: options.bootstrap }),
+      negativeShare: rhos.length === 0 ? null : rhos.filter((v) => v < 0).length / rhos.length,
+    };
+  });
+  return {
+    study: 'ricci-flow',
+    accuracyThreshold: threshold,
+    graph: options.graph ?? 'undirected',
+    curvature: options.curvature ?? 'forman',
+    fisher: options.fisher ?? 'multiply',
+    flowMeasure,
+    results,
+    skippedKs,
+  };
+}
