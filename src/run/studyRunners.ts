@@ -9,6 +9,9 @@ import { TopolensError } from '../core/errors.js';
 import type { LayerCloud } from '../study/types.js';
 import { layerProfileRunner } from './studies/layerProfile.js';
 import { layerComparisonRunner } from './studies/layerComparison.js';
+import { ricciFlowRunner } from './studies/ricciFlow.js';
+import { mapperRunner } from './studies/mapper.js';
+import { generalizationRunner } from './studies/generalization.js';
 import type {
   DiagramRow,
   MapperGraphRow,
@@ -66,6 +69,9 @@ export interface StudyRunner {
 const RUNNERS: Partial<Record<StudyName, StudyRunner>> = {
   'layer-profile': layerProfileRunner,
   'layer-comparison': layerComparisonRunner,
+  'ricci-flow': ricciFlowRunner,
+  mapper: mapperRunner,
+  generalization: generalizationRunner,
 };
 
 /** The studies that are wired into the runner now. */
