@@ -80,7 +80,7 @@ export async function profileCommand(
   const store = await openStore(storePath, { readOnly: true });
   let result: LayerProfileResult | undefined;
   try {
-    const rows = await store.readRows('study_results', `experimentId = '${plan.experimentId}'`);
+    const rows = await store.readRows('study_results', `experiment_id = '${plan.experimentId}'`);
     result = rows[0]?.result as LayerProfileResult | undefined;
   } finally {
     await store.close();
