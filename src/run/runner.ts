@@ -54,6 +54,8 @@ export interface RunSummary {
   seconds: number;
   /** Summed running time of the jobs themselves (where they ran). */
   jobSeconds: number;
+  /** Time spent writing to the store (the experiment, the run, each job's commit). */
+  storeSeconds: number;
   /** Per job kind: how many ran and their own seconds. */
   timings: Record<string, { jobs: number; seconds: number }>;
 }
@@ -96,6 +98,12 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
   let completed = 0;
   let jobSeconds = 0;
   let commits: Promise<void> = Promise.resolve();
+  let storeSeconds = 0;
+  const timedStore = async (write: () => Promise<void>) => {
+    const t = performance.now();
+    await write();
+    storeSeconds += (performance.now() - t) / 1000;
+  };
 
   const progress = (step: string) => {
     if (!options.onProgress) return;
@@ -117,7 +125,7 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
 
   const commit = (row: JobRow, rows: Parameters<ResultStore['commitJob']>[1]) => {
     // one writer: commits are chained so rows reach the store in completion order
-    commits = commits.then(() => store.commitJob(row, rows));
+    commits = commits.then(() => timedStore(() => store.commitJob(row, rows)));
     return commits;
   };
 
@@ -216,6 +224,7 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
     failed,
     seconds: elapsed(),
     jobSeconds,
+    storeSeconds,
     timings,
   };
   await store.putRun({
