@@ -40,7 +40,10 @@ const sweep = {
   networks: [{ train: { width: 24, depth: 4, seed: [0, 1, 2, 3], training: { epochs: 50 } } }],
   layers: { includeInput: true },
   studies: [
-    { study: 'layer-profile', options: { perClass: 250, descriptors: ['h0', 'h1', 'twoNN', 'mle'] } },
+    {
+      study: 'layer-profile',
+      options: { perClass: 250, descriptors: ['h0', 'h1', 'twoNN', 'mle'] },
+    },
   ],
 };
 
@@ -95,14 +98,23 @@ async function main(): Promise<void> {
   mkdirSync(join(dir, 'net'));
   writeFileSync(join(dir, 'net', 'model.json'), saved.modelJson);
   writeFileSync(join(dir, 'net', 'weights.bin'), saved.weights);
-  writeFileSync(join(dir, 'x.npy'), encodeNpyFloat32(Float32Array.from(data.inputs.data), data.inputs.shape));
-  writeFileSync(join(dir, 'y.npy'), encodeNpyFloat32(Float32Array.from(data.labels), [data.labels.length]));
+  writeFileSync(
+    join(dir, 'x.npy'),
+    encodeNpyFloat32(Float32Array.from(data.inputs.data), data.inputs.shape),
+  );
+  writeFileSync(
+    join(dir, 'y.npy'),
+    encodeNpyFloat32(Float32Array.from(data.labels), [data.labels.length]),
+  );
   const profileOptions = { perClass: 250, descriptors: ['h0', 'h1', 'twoNN', 'mle'] as const };
 
   const t0 = performance.now();
   const loaded = await loadModelFile(join(dir, 'net', 'model.json'));
   const clouds = await layerClouds(loaded.model, { inputs: data.inputs, labels: data.labels }, {});
-  layerProfile({ network: 'net', layers: clouds }, { ...profileOptions, descriptors: [...profileOptions.descriptors] });
+  layerProfile(
+    { network: 'net', layers: clouds },
+    { ...profileOptions, descriptors: [...profileOptions.descriptors] },
+  );
   const direct = (performance.now() - t0) / 1000;
   if (loaded.kind === 'tfjs') loaded.model.dispose();
 

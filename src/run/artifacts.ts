@@ -66,12 +66,18 @@ export interface StoredCloud extends LayerCloud {
 }
 
 /** Writes captured clouds as `dir` (all or nothing). */
-export function writeClouds(dir: string, clouds: StoredCloud[], labels: Int32Array, classNames: string[]): CloudMeta {
+export function writeClouds(
+  dir: string,
+  clouds: StoredCloud[],
+  labels: Int32Array,
+  classNames: string[],
+): CloudMeta {
   const meta: CloudMeta = { layers: [], labels: Array.from(labels), classNames };
   const files: Record<string, Uint8Array | string> = {};
   clouds.forEach((c, i) => {
     const file = `layer-${i}.npy`;
-    const data = c.points.data instanceof Float32Array ? c.points.data : Float32Array.from(c.points.data);
+    const data =
+      c.points.data instanceof Float32Array ? c.points.data : Float32Array.from(c.points.data);
     files[file] = encodeNpyFloat32(data, [c.points.rows, c.points.cols]);
     meta.layers.push({
       name: c.name,
@@ -96,7 +102,10 @@ export function readCloudMeta(dir: string): CloudMeta | undefined {
 /** Reads the clouds of `dir` back as LayerClouds (labels attached). */
 export function readClouds(dir: string): LayerCloud[] {
   const meta = readCloudMeta(dir);
-  if (!meta) throw new Error(`internal: the clouds folder ${dir} is missing (its capture job did not finish)`);
+  if (!meta)
+    throw new Error(
+      `internal: the clouds folder ${dir} is missing (its capture job did not finish)`,
+    );
   const labels = Int32Array.from(meta.labels);
   return meta.layers.map((l) => {
     const a = parseNpy(readFileSync(join(dir, l.file)), l.file);

@@ -55,8 +55,7 @@ export class InProcessExecutor implements Executor {
 
 /** Message from a worker: the outcome, or the error's message and code. */
 export type WorkerReply =
-  | { ok: true; outcome: JobOutcome }
-  | { ok: false; message: string; code?: string; stack?: string };
+  { ok: true; outcome: JobOutcome } | { ok: false; message: string; code?: string; stack?: string };
 
 /** The worker module's URL, and how to start it from a TypeScript source tree (under tsx or
  * vitest, the .ts module is loaded through tsx's loader). */
@@ -69,7 +68,9 @@ function workerSpawn(): { file: string | URL; eval: boolean } {
   const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
     exports: Record<string, { import: { default: string } }>;
   };
-  const tsxApi = pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api'].import.default)).href;
+  const tsxApi = pathToFileURL(
+    join(dirname(pkgPath), pkg.exports['./esm/api'].import.default),
+  ).href;
   const code =
     `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); ` +
     `return import(${JSON.stringify(workerTs)}); })` +
@@ -96,7 +97,10 @@ export class WorkerPoolExecutor implements Executor {
 
   constructor(size: number = availableParallelism()) {
     if (!Number.isInteger(size) || size < 1) {
-      throw new TopolensError('invalid-option', `the worker pool needs at least 1 worker, got ${size}`);
+      throw new TopolensError(
+        'invalid-option',
+        `the worker pool needs at least 1 worker, got ${size}`,
+      );
     }
     this.concurrency = size;
   }
@@ -170,4 +174,3 @@ export function createExecutor(workers?: number): Executor {
   if (workers === 0) return new InProcessExecutor();
   return new WorkerPoolExecutor(workers ?? availableParallelism());
 }
-

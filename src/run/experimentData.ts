@@ -32,7 +32,9 @@ function images(spec: DataSpec): LabelledData {
   const classes = spec.classes ?? names.map((_, i) => i);
   for (const c of classes) {
     if (c >= names.length) {
-      throw invalidInput(`data.classes: ${spec.dataset} has classes 0..${names.length - 1}, got ${c}`);
+      throw invalidInput(
+        `data.classes: ${spec.dataset} has classes 0..${names.length - 1}, got ${c}`,
+      );
     }
   }
   const keep: number[] = [];
@@ -40,7 +42,10 @@ function images(spec: DataSpec): LabelledData {
   const picked = subsetRows(ds, keep);
   const [, h, w, ch] = ds.shape;
   return {
-    inputs: { data: picked.inputs.data, shape: spec.flatten ? [keep.length, h * w * ch] : [keep.length, h, w, ch] },
+    inputs: {
+      data: picked.inputs.data,
+      shape: spec.flatten ? [keep.length, h * w * ch] : [keep.length, h, w, ch],
+    },
     labels: Int32Array.from(picked.labels, (c) => classes.indexOf(c)),
     classNames: classes.map((c) => names[c]),
     name: spec.classes ? `${spec.dataset}-${classes.join('-')}` : spec.dataset,
@@ -75,7 +80,10 @@ export function splitExperimentData(spec: DataSpec): SplitData {
   if (spec.testFraction === 0) {
     return { train: all, test: subsetRows(all, []) };
   }
-  const { train, test } = stratifiedSplit(all, { testFraction: spec.testFraction, seed: spec.seed + 1 });
+  const { train, test } = stratifiedSplit(all, {
+    testFraction: spec.testFraction,
+    seed: spec.seed + 1,
+  });
   return { train, test };
 }
 
@@ -88,11 +96,20 @@ export function captureInputs(split: SplitData, sampling: SamplingSpec): Labelle
   else {
     const a = split.train.inputs.data;
     const b = split.test.inputs.data;
-    const data = a instanceof Int32Array ? new Int32Array(a.length + b.length) : new Float32Array(a.length + b.length);
+    const data =
+      a instanceof Int32Array
+        ? new Int32Array(a.length + b.length)
+        : new Float32Array(a.length + b.length);
     data.set(a);
     data.set(b, a.length);
     part = {
-      inputs: { data, shape: [split.train.labels.length + split.test.labels.length, ...split.train.inputs.shape.slice(1)] },
+      inputs: {
+        data,
+        shape: [
+          split.train.labels.length + split.test.labels.length,
+          ...split.train.inputs.shape.slice(1),
+        ],
+      },
       labels: Int32Array.from([...split.train.labels, ...split.test.labels]),
       classNames: split.train.classNames,
     };

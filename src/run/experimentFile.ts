@@ -60,10 +60,18 @@ export function absolutePaths(spec: ResolvedExperiment, baseDir: string): Resolv
 /** Reads, validates and resolves an experiment file (schema only; see checkExperimentInputs). */
 export function readExperimentFile(path: string): ResolvedExperiment {
   if (!existsSync(path)) {
-    throw new TopolensError('missing-file', `the experiment file ${path} does not exist`, 'check the path');
+    throw new TopolensError(
+      'missing-file',
+      `the experiment file ${path} does not exist`,
+      'check the path',
+    );
   }
   if (statSync(path).isDirectory()) {
-    throw new TopolensError('invalid-input', `${path} is a folder, not an experiment file`, 'pass a .yaml or .json file');
+    throw new TopolensError(
+      'invalid-input',
+      `${path} is a folder, not an experiment file`,
+      'pass a .yaml or .json file',
+    );
   }
   const raw = parseExperimentText(readFileSync(path, 'utf8'), path);
   return absolutePaths(resolveExperiment(raw, path), dirname(resolve(path)));
@@ -71,7 +79,11 @@ export function readExperimentFile(path: string): ResolvedExperiment {
 
 function mustExist(path: string, field: string, file: string): void {
   if (!existsSync(path)) {
-    throw new TopolensError('missing-file', `${file}: ${field}: the file ${path} does not exist`, 'check the path (relative paths start at the experiment file\'s folder)');
+    throw new TopolensError(
+      'missing-file',
+      `${file}: ${field}: the file ${path} does not exist`,
+      "check the path (relative paths start at the experiment file's folder)",
+    );
   }
 }
 
@@ -85,13 +97,19 @@ export async function checkExperimentInputs(spec: ResolvedExperiment, file: stri
   spec.networks.forEach((n, i) => {
     if (n.source === 'model') mustExist(n.path, `networks[${i}].model`, file);
     if (n.source === 'activations') {
-      n.layers.forEach((l, j) => mustExist(l.path, `networks[${i}].activations.layers[${j}].path`, file));
+      n.layers.forEach((l, j) =>
+        mustExist(l.path, `networks[${i}].activations.layers[${j}].path`, file),
+      );
       if (n.labels) mustExist(n.labels, `networks[${i}].activations.labels`, file);
     }
   });
   const split = spec.data ? splitExperimentData(spec.data) : undefined;
   if (split && split.train.labels.length === 0) {
-    throw new TopolensError('invalid-input', `${file}: data: no training inputs are left after the test split`, 'raise data.size or lower data.testFraction');
+    throw new TopolensError(
+      'invalid-input',
+      `${file}: data: no training inputs are left after the test split`,
+      'raise data.size or lower data.testFraction',
+    );
   }
   const where = (i: number, name: string) => `${file}: layers (network ${i}, '${name}')`;
   const checked = new Set<string>();
@@ -106,7 +124,11 @@ export async function checkExperimentInputs(spec: ResolvedExperiment, file: stri
       const shape = `${n.architecture}/${n.widths.join(',')}`;
       if (checked.has(shape)) continue;
       checked.add(shape);
-      const model = buildNetwork(n, split!.train.inputs.shape.slice(1), split!.train.classNames.length);
+      const model = buildNetwork(
+        n,
+        split!.train.inputs.shape.slice(1),
+        split!.train.classNames.length,
+      );
       try {
         checkLayerSelection(model, spec.layers, where(i, n.name));
       } finally {

@@ -15,7 +15,11 @@ import type { NetworkSpec } from './experimentSchema.js';
 export type TrainedSpec = Extract<NetworkSpec, { source: 'trained' }>;
 
 /** Builds (untrained) the network `spec` for inputs of shape [n, ...inputShape]. */
-export function buildNetwork(spec: TrainedSpec, inputShape: number[], classes: number): tf.LayersModel {
+export function buildNetwork(
+  spec: TrainedSpec,
+  inputShape: number[],
+  classes: number,
+): tf.LayersModel {
   if (spec.architecture === 'dense' || spec.architecture === 'ricci') {
     if (inputShape.length !== 1) {
       throw invalidInput(
@@ -48,14 +52,17 @@ export function buildNetwork(spec: TrainedSpec, inputShape: number[], classes: n
 
 function readOrFail(path: string, what: string): Uint8Array {
   if (!existsSync(path)) {
-    throw new TopolensError('missing-file', `${what} ${path} does not exist`, 'check the path in the experiment file');
+    throw new TopolensError(
+      'missing-file',
+      `${what} ${path} does not exist`,
+      'check the path in the experiment file',
+    );
   }
   return readFileSync(path);
 }
 
 export type LoadedModel =
-  | { kind: 'tfjs'; model: tf.LayersModel }
-  | { kind: 'onnx'; model: ReturnType<typeof parseOnnx> };
+  { kind: 'tfjs'; model: tf.LayersModel } | { kind: 'onnx'; model: ReturnType<typeof parseOnnx> };
 
 /** Loads a model file: `.onnx`, or a TF.js `model.json` whose weights file sits beside it. */
 export async function loadModelFile(path: string): Promise<LoadedModel> {
@@ -72,12 +79,16 @@ export async function loadModelFile(path: string): Promise<LoadedModel> {
   const modelJson = new TextDecoder().decode(readOrFail(path, 'the model'));
   let weightsFile = 'weights.bin';
   try {
-    const m = (JSON.parse(modelJson) as { weightsManifest?: Array<{ paths?: string[] }> }).weightsManifest;
+    const m = (JSON.parse(modelJson) as { weightsManifest?: Array<{ paths?: string[] }> })
+      .weightsManifest;
     weightsFile = m?.[0]?.paths?.[0] ?? weightsFile;
   } catch {
     // loadModel names the JSON error
   }
-  const weights = readOrFail(join(dirname(path), weightsFile), `the weights file named by ${path},`);
+  const weights = readOrFail(
+    join(dirname(path), weightsFile),
+    `the weights file named by ${path},`,
+  );
   return { kind: 'tfjs', model: await loadModel({ modelJson, weights }, path) };
 }
 

@@ -202,7 +202,8 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | 
   const unwrap = (t: z.ZodType): z.ZodType => {
     let cur = t;
     for (let i = 0; i < 10; i++) {
-      if (cur instanceof z.ZodDefault || cur instanceof z.ZodOptional) cur = cur.unwrap() as z.ZodType;
+      if (cur instanceof z.ZodDefault || cur instanceof z.ZodOptional)
+        cur = cur.unwrap() as z.ZodType;
       else if (cur instanceof z.ZodPrefault) cur = cur.unwrap() as z.ZodType;
       else break;
     }
@@ -218,7 +219,11 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | 
   return s ? unwrap(s) : undefined;
 }
 
-function issueText(schema: z.ZodType, issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): string {
+function issueText(
+  schema: z.ZodType,
+  issue: z.core.$ZodIssue,
+  prefix: readonly PropertyKey[],
+): string {
   const full = [...prefix, ...issue.path];
   const at = pathText(full);
   const input = (issue as { input?: unknown }).input;
@@ -305,7 +310,10 @@ function expandNetworks(raw: Record<string, unknown>[], file: string): NetworkSp
         for (const v of asList(t.variant))
           for (const d of asList(t.depth))
             if (v === 'bottleneck' && d < 3)
-              throw specError(file, `networks[${i}].train: the bottleneck variant needs depth >= 3, got ${d}`);
+              throw specError(
+                file,
+                `networks[${i}].train: the bottleneck variant needs depth >= 3, got ${d}`,
+              );
       }
       const prefix = t.name ?? `${t.architecture}${out.length ? `${i}` : ''}`;
       const widthList = t.architecture === 'ricci' ? [0] : asList(t.width);
@@ -332,9 +340,10 @@ function expandNetworks(raw: Record<string, unknown>[], file: string): NetworkSp
     } else if (kind === 'model') {
       const m = parseSpec(networkSchemas.model, entry, file, ['networks', i]);
       const base = m.model.replace(/\\/g, '/').split('/');
-      const stem = (base[base.length - 1] === 'model.json' && base.length > 1
-        ? base[base.length - 2]
-        : base[base.length - 1]
+      const stem = (
+        base[base.length - 1] === 'model.json' && base.length > 1
+          ? base[base.length - 2]
+          : base[base.length - 1]
       ).replace(/\.(json|onnx)$/i, '');
       out.push({
         name: m.name ?? stem,
@@ -385,13 +394,23 @@ export function resolveExperiment(raw: unknown, file = 'the experiment'): Resolv
   const data = spec.data;
   if (data) {
     if (data.dataset === 'arrays' && !data.inputs) {
-      throw specError(file, "data.inputs is missing: dataset 'arrays' reads inputs from an .npy file", 'add data.inputs: x.npy (and data.labels: y.npy)');
+      throw specError(
+        file,
+        "data.inputs is missing: dataset 'arrays' reads inputs from an .npy file",
+        'add data.inputs: x.npy (and data.labels: y.npy)',
+      );
     }
     if (data.dataset !== 'arrays' && (data.inputs || data.labels)) {
-      throw specError(file, `data.inputs and data.labels are only read for dataset 'arrays', not '${data.dataset}'`);
+      throw specError(
+        file,
+        `data.inputs and data.labels are only read for dataset 'arrays', not '${data.dataset}'`,
+      );
     }
     if (data.classes && !(IMAGE_DATASETS as readonly string[]).includes(data.dataset)) {
-      throw specError(file, `data.classes selects classes of mnist or fashion-mnist, not of '${data.dataset}'`);
+      throw specError(
+        file,
+        `data.classes selects classes of mnist or fashion-mnist, not of '${data.dataset}'`,
+      );
     }
   }
   const studies: StudySpec[] = [];
@@ -409,7 +428,11 @@ export function resolveExperiment(raw: unknown, file = 'the experiment'): Resolv
       throw specError(file, `two studies are named '${name}'`, 'give each study its own name:');
     studies.push({ study: s.study, name, options });
   });
-  const baseName = file.replace(/\\/g, '/').split('/').pop()!.replace(/\.(ya?ml|json)$/i, '');
+  const baseName = file
+    .replace(/\\/g, '/')
+    .split('/')
+    .pop()!
+    .replace(/\.(ya?ml|json)$/i, '');
   return {
     name: spec.name ?? baseName,
     ...(spec.description ? { description: spec.description } : {}),

@@ -102,9 +102,11 @@ function modelFilesHash(path: string): string {
   if (!path.toLowerCase().endsWith('.json')) return bytesHash(bytes);
   let weights = 'weights.bin';
   try {
-    const manifest = (JSON.parse(new TextDecoder().decode(bytes)) as {
-      weightsManifest?: Array<{ paths?: string[] }>;
-    }).weightsManifest;
+    const manifest = (
+      JSON.parse(new TextDecoder().decode(bytes)) as {
+        weightsManifest?: Array<{ paths?: string[] }>;
+      }
+    ).weightsManifest;
     weights = manifest?.[0]?.paths?.[0] ?? weights;
   } catch {
     // the capture job reports a broken model.json
@@ -118,7 +120,8 @@ function networkKey(n: NetworkSpec, data: unknown): unknown {
     const { name: _name, ...rest } = n;
     return { what: 'train', data, network: rest, version: TOPOLENS_VERSION };
   }
-  if (n.source === 'model') return { what: 'model', file: modelFilesHash(n.path), layout: n.layout };
+  if (n.source === 'model')
+    return { what: 'model', file: modelFilesHash(n.path), layout: n.layout };
   return {
     what: 'activations',
     layers: n.layers.map((l) => ({ name: l.name, file: bytesHash(readFileSync(l.path)) })),

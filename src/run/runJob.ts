@@ -38,7 +38,11 @@ async function runTrain(job: TrainJob): Promise<JobRows> {
   if (!info) {
     await initBackend({ backend: 'wasm' });
     const split = splitExperimentData(job.data);
-    const model = buildNetwork(job.network, split.train.inputs.shape.slice(1), split.train.classNames.length);
+    const model = buildNetwork(
+      job.network,
+      split.train.inputs.shape.slice(1),
+      split.train.classNames.length,
+    );
     try {
       const hasTest = split.test.labels.length > 0;
       const [result, seconds] = await timed(() =>
@@ -147,7 +151,11 @@ async function runCapture(job: CaptureJob): Promise<JobRows> {
         experimentId: job.experimentId,
         name: n.name,
         source:
-          n.source === 'activations' ? 'activations' : n.path.toLowerCase().endsWith('.onnx') ? 'onnx' : 'tfjs',
+          n.source === 'activations'
+            ? 'activations'
+            : n.path.toLowerCase().endsWith('.onnx')
+              ? 'onnx'
+              : 'tfjs',
         ...(n.source === 'model' ? { modelPath: n.path } : {}),
       },
     ];
@@ -173,11 +181,17 @@ async function runStudy(job: StudyJob): Promise<JobRows> {
   const study = job.study.name;
   const id = (table: string, i: number) => contentHash({ job: job.id, table, i });
   return {
-    studyResults: [{ id: id('study_results', 0), ...base, study, name: job.label, result: out.result }],
+    studyResults: [
+      { id: id('study_results', 0), ...base, study, name: job.label, result: out.result },
+    ],
     measures: (out.measures ?? []).map((m, i) => ({ ...m, id: id('measures', i), ...base, study })),
     diagrams: (out.diagrams ?? []).map((d, i) => ({ ...d, id: id('diagrams', i), ...base })),
     matrices: (out.matrices ?? []).map((m, i) => ({ ...m, id: id('matrices', i), ...base, study })),
-    mapperGraphs: (out.mapperGraphs ?? []).map((g, i) => ({ ...g, id: id('mapper_graphs', i), ...base })),
+    mapperGraphs: (out.mapperGraphs ?? []).map((g, i) => ({
+      ...g,
+      id: id('mapper_graphs', i),
+      ...base,
+    })),
   };
 }
 
@@ -187,4 +201,3 @@ export async function runJob(job: Job): Promise<JobRows> {
   if (job.kind === 'capture') return runCapture(job);
   return runStudy(job);
 }
-

@@ -196,7 +196,11 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
       const bad = job.deps.find((d) => failedIds.has(d));
       if (bad) {
         pending.delete(id);
-        await markFailed(job, `not run: it needs '${jobs.get(bad)?.label ?? bad}', which failed`, 0);
+        await markFailed(
+          job,
+          `not run: it needs '${jobs.get(bad)?.label ?? bad}', which failed`,
+          0,
+        );
         progress(`failed ${job.label}`);
         progressed = true;
         continue;

@@ -12,12 +12,7 @@ import { layerComparisonRunner } from './studies/layerComparison.js';
 import { ricciFlowRunner } from './studies/ricciFlow.js';
 import { mapperRunner } from './studies/mapper.js';
 import { generalizationRunner } from './studies/generalization.js';
-import type {
-  DiagramRow,
-  MapperGraphRow,
-  MatrixRow,
-  MeasureRow,
-} from './store.js';
+import type { DiagramRow, MapperGraphRow, MatrixRow, MeasureRow } from './store.js';
 
 export const STUDY_NAMES = [
   'layer-profile',

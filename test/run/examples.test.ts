@@ -25,7 +25,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('examples/', () => {
   it('has one file per study the runner can run', () => {
-    const studies = files.flatMap((f) => readExperimentFile(join('examples', f)).studies.map((s) => s.study));
+    const studies = files.flatMap((f) =>
+      readExperimentFile(join('examples', f)).studies.map((s) => s.study),
+    );
     for (const s of wiredStudies()) expect(studies).toContain(s);
     expect(wiredStudies().every((s) => STUDY_NAMES.includes(s))).toBe(true);
   });

@@ -50,7 +50,13 @@ describe('resolveExperiment', () => {
       optimizer: 'rmsprop',
       validationSplit: 0.2,
     });
-    expect(r.data).toMatchObject({ dataset: 'spirals', size: 100, seed: 0, noise: 0, testFraction: 0.25 });
+    expect(r.data).toMatchObject({
+      dataset: 'spirals',
+      size: 100,
+      seed: 0,
+      noise: 0,
+      testFraction: 0.25,
+    });
     expect(r.layers).toEqual({
       select: 'blocks',
       includeInput: false,
@@ -66,7 +72,10 @@ describe('resolveExperiment', () => {
 
   it('expands the Ricci variants with their [B24] widths', () => {
     const r = resolveExperiment(
-      { ...minimal, networks: [{ train: { architecture: 'ricci', variant: ['wide', 'bottleneck'], depth: 5 } }] },
+      {
+        ...minimal,
+        networks: [{ train: { architecture: 'ricci', variant: ['wide', 'bottleneck'], depth: 5 } }],
+      },
       'r.yaml',
     );
     expect(r.networks.map((n) => (n.source === 'trained' ? n.widths : []))).toEqual([
@@ -79,7 +88,9 @@ describe('resolveExperiment', () => {
     const m = message(() => resolveExperiment({ ...minimal, datta: {} }, 'bad.yaml'));
     expect(m).toContain('bad.yaml');
     expect(m).toContain("unknown key 'datta' at the top level");
-    expect(m).toContain('allowed keys: name, description, data, networks, layers, sampling, studies, store');
+    expect(m).toContain(
+      'allowed keys: name, description, data, networks, layers, sampling, studies, store',
+    );
     const m2 = message(() =>
       resolveExperiment({ ...minimal, networks: [{ train: { widht: 3 } }] }, 'bad.yaml'),
     );
@@ -92,17 +103,23 @@ describe('resolveExperiment', () => {
       resolveExperiment({ ...minimal, data: { dataset: 'spirals', size: 'many' } }, 'f.yaml'),
     );
     expect(m).toContain('data.size: expected number, got string "many"');
-    const m2 = message(() => resolveExperiment({ ...minimal, data: { dataset: 'cifar' } }, 'f.yaml'));
+    const m2 = message(() =>
+      resolveExperiment({ ...minimal, data: { dataset: 'cifar' } }, 'f.yaml'),
+    );
     expect(m2).toContain('data.dataset: got string "cifar"; allowed: "spirals"');
     expect(m2).toContain('"mnist"');
     const m3 = message(() =>
       resolveExperiment({ ...minimal, networks: [{ train: { width: 'wide' } }] }, 'f.yaml'),
     );
-    expect(m3).toContain('networks[0].train.width: got string "wide"; expected a positive integer or a non-empty list of them');
+    expect(m3).toContain(
+      'networks[0].train.width: got string "wide"; expected a positive integer or a non-empty list of them',
+    );
   });
 
   it('refuses an unknown study with the valid names', () => {
-    const m = message(() => resolveExperiment({ ...minimal, studies: [{ study: 'vibes' }] }, 'f.yaml'));
+    const m = message(() =>
+      resolveExperiment({ ...minimal, studies: [{ study: 'vibes' }] }, 'f.yaml'),
+    );
     expect(m).toContain('studies[0].study: got string "vibes"; allowed: "layer-profile"');
   });
 
@@ -141,12 +158,36 @@ describe('topolens run with a bad experiment file', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cases: [string, string, string][] = [
-    ['unknown key', `data: {dataset: spirals}\nnetworks: [{train: {}}]\nstudies: [{study: layer-profile}]\nextra: 1\n`, "unknown key 'extra'"],
-    ['wrong type', `data: {dataset: spirals, size: -3}\nnetworks: [{train: {}}]\nstudies: [{study: layer-profile}]\n`, 'data.size: got number -3'],
-    ['missing file', `data: {dataset: arrays, inputs: x.npy}\nnetworks: [{model: nothere/model.json}]\nstudies: [{study: layer-profile}]\n`, 'networks[0].model: the file'],
-    ['missing data file', `data: {dataset: arrays, inputs: nope.npy}\nnetworks: [{train: {}}]\nstudies: [{study: layer-profile}]\n`, 'data.inputs: the file'],
-    ['unknown layer', `data: {dataset: spirals, size: 40}\nnetworks: [{train: {depth: 2}}]\nlayers: {select: [block1, block9]}\nstudies: [{study: layer-profile}]\n`, "has no layer named 'block9'"],
-    ['unknown study', `data: {dataset: spirals}\nnetworks: [{train: {}}]\nstudies: [{study: telepathy}]\n`, 'studies[0].study: got string "telepathy"'],
+    [
+      'unknown key',
+      `data: {dataset: spirals}\nnetworks: [{train: {}}]\nstudies: [{study: layer-profile}]\nextra: 1\n`,
+      "unknown key 'extra'",
+    ],
+    [
+      'wrong type',
+      `data: {dataset: spirals, size: -3}\nnetworks: [{train: {}}]\nstudies: [{study: layer-profile}]\n`,
+      'data.size: got number -3',
+    ],
+    [
+      'missing file',
+      `data: {dataset: arrays, inputs: x.npy}\nnetworks: [{model: nothere/model.json}]\nstudies: [{study: layer-profile}]\n`,
+      'networks[0].model: the file',
+    ],
+    [
+      'missing data file',
+      `data: {dataset: arrays, inputs: nope.npy}\nnetworks: [{train: {}}]\nstudies: [{study: layer-profile}]\n`,
+      'data.inputs: the file',
+    ],
+    [
+      'unknown layer',
+      `data: {dataset: spirals, size: 40}\nnetworks: [{train: {depth: 2}}]\nlayers: {select: [block1, block9]}\nstudies: [{study: layer-profile}]\n`,
+      "has no layer named 'block9'",
+    ],
+    [
+      'unknown study',
+      `data: {dataset: spirals}\nnetworks: [{train: {}}]\nstudies: [{study: telepathy}]\n`,
+      'studies[0].study: got string "telepathy"',
+    ],
     ['bad YAML', `data: {dataset: spirals\n`, 'is not valid YAML'],
   ];
   for (const [what, text, expected] of cases) {

@@ -47,7 +47,18 @@ function runCli(
   return new Promise((done) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', CLI, 'run', join(dir, 'sweep.yaml'), '--store', store, '--workers', '2', '--json'],
+      [
+        '--import',
+        'tsx',
+        CLI,
+        'run',
+        join(dir, 'sweep.yaml'),
+        '--store',
+        store,
+        '--workers',
+        '2',
+        '--json',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -108,7 +119,11 @@ describe('topolens run, killed and rerun', () => {
     expect(killed).toBeGreaterThanOrEqual(2);
     const final = await runCli(store);
     expect(final.code, final.stderr).toBe(0);
-    const summary = JSON.parse(final.stdout) as { total: number; skipped: number; completed: number };
+    const summary = JSON.parse(final.stdout) as {
+      total: number;
+      skipped: number;
+      completed: number;
+    };
     expect(summary.total).toBe(9);
     expect(summary.skipped + summary.completed).toBe(9);
 
@@ -127,7 +142,9 @@ describe('topolens run, killed and rerun', () => {
     await ref.close();
     const reopened = await openStore(store, { readOnly: true });
     const got = await dumpStore(reopened);
-    const jobs = await reopened.query('select id, count(*) as n from jobs group by id having count(*) > 1');
+    const jobs = await reopened.query(
+      'select id, count(*) as n from jobs group by id having count(*) > 1',
+    );
     await reopened.close();
     expect(jobs).toEqual([]);
     expect(got).toEqual(expected);

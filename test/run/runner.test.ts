@@ -28,7 +28,9 @@ describe('content hashes', () => {
     expect(contentHash({ a: undefined, b: 1 })).toBe(contentHash({ b: 1 }));
     expect(canonicalJson(Float32Array.from([1, 2]))).toBe('[1,2]');
     // sha256 of the canonical text: pinned so that stored hashes stay valid across versions
-    expect(contentHash({ x: 1 })).toBe('5041bf1f713df204784353e82f6a4a535931cb64f1f4b4a5aeaffcb720918b22');
+    expect(contentHash({ x: 1 })).toBe(
+      '5041bf1f713df204784353e82f6a4a535931cb64f1f4b4a5aeaffcb720918b22',
+    );
   });
 
   it('give the same jobs for the same experiment written differently', () => {
@@ -37,7 +39,11 @@ describe('content hashes', () => {
       Array.isArray(v)
         ? v.map(reverseKeys)
         : v && typeof v === 'object'
-          ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]))
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reverseKeys(x)]),
+            )
           : v;
     const reordered = reverseKeys(sweep);
     const b = planExperiment(resolveExperiment(reordered, 'a.yaml'), '/tmp/other.duckdb');
@@ -49,7 +55,10 @@ describe('content hashes', () => {
     const base = planExperiment(resolveExperiment(sweep, 'a.yaml'), '/tmp/s.duckdb');
     const moreEpochs = planExperiment(
       resolveExperiment(
-        { ...sweep, networks: [{ train: { width: 6, depth: 2, seed: [0, 1], training: { epochs: 4 } } }] },
+        {
+          ...sweep,
+          networks: [{ train: { width: 6, depth: 2, seed: [0, 1], training: { epochs: 4 } } }],
+        },
         'a.yaml',
       ),
       '/tmp/s.duckdb',
@@ -59,7 +68,12 @@ describe('content hashes', () => {
     expect(artifacts(moreEpochs, 'train')).not.toEqual(artifacts(base, 'train'));
     const otherStudy = planExperiment(
       resolveExperiment(
-        { ...sweep, studies: [{ study: 'layer-profile', options: { perClass: 21, descriptors: ['h0', 'twoNN'] } }] },
+        {
+          ...sweep,
+          studies: [
+            { study: 'layer-profile', options: { perClass: 21, descriptors: ['h0', 'twoNN'] } },
+          ],
+        },
         'a.yaml',
       ),
       '/tmp/s.duckdb',

@@ -28,7 +28,10 @@ export interface ProfileCommandOptions {
 }
 
 /** The experiment that `topolens profile` runs, as an experiment file would say it. */
-export function profileExperiment(model: string, o: ProfileCommandOptions): Record<string, unknown> {
+export function profileExperiment(
+  model: string,
+  o: ProfileCommandOptions,
+): Record<string, unknown> {
   const layers = o.layers
     ?.split(',')
     .map((s) => s.trim())
@@ -97,10 +100,13 @@ export function profileTable(r: LayerProfileResult): string {
   const rows = r.layers.map((l, i) => [
     l.name,
     l.depth.toFixed(3),
-    ...r.profiles.map((p) => (Number.isFinite(p.mean[i]) ? p.mean[i].toPrecision(4) : String(p.mean[i]))),
+    ...r.profiles.map((p) =>
+      Number.isFinite(p.mean[i]) ? p.mean[i].toPrecision(4) : String(p.mean[i]),
+    ),
   ]);
   const w = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const fmt = (row: string[]) => row.map((v, c) => (c === 0 ? v.padEnd(w[c]) : v.padStart(w[c]))).join('  ');
+  const fmt = (row: string[]) =>
+    row.map((v, c) => (c === 0 ? v.padEnd(w[c]) : v.padStart(w[c]))).join('  ');
   return [
     `layer profile of ${r.networks.join(', ')} on ${r.inputsUsed} inputs`,
     fmt(head),
@@ -116,7 +122,7 @@ export function registerProfile(program: Command): void {
     .argument('<model>', 'an ONNX file or a TensorFlow.js model.json (weights beside it)')
     .requiredOption('--inputs <x.npy>', 'inputs, first axis = samples')
     .option('--labels <y.npy>', 'integer class of each input (class-local descriptors)')
-    .option('--layers <names>', "comma-separated layer names (default: the block outputs)")
+    .option('--layers <names>', 'comma-separated layer names (default: the block outputs)')
     .option('--include-input', 'add the input itself as layer 0')
     .option('--per-class <k>', 'at most k inputs per class (default 250, [M22])')
     .option('--store <path>', 'results store (default results.duckdb)')

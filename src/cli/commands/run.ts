@@ -39,7 +39,8 @@ function seconds(s: number): string {
 
 /** One progress line: done / total, the step, the ETA. */
 export function progressText(p: RunProgress): string {
-  const eta = p.etaSeconds !== undefined && p.done < p.total ? `, ETA ${seconds(p.etaSeconds)}` : '';
+  const eta =
+    p.etaSeconds !== undefined && p.done < p.total ? `, ETA ${seconds(p.etaSeconds)}` : '';
   const failed = p.failed > 0 ? `, ${p.failed} failed` : '';
   return `${p.done}/${p.total} jobs${failed}${eta}: ${p.step}`;
 }

@@ -24,7 +24,10 @@ export const generalizationOptions = z.strictObject({
   bootstrap: bootstrapOptions.prefault({}),
 });
 
-export function generalizationRows(r: GeneralizationResult, networkIds: Map<string, string>): StudyRows {
+export function generalizationRows(
+  r: GeneralizationResult,
+  networkIds: Map<string, string>,
+): StudyRows {
   const measures: NonNullable<StudyRows['measures']> = [];
   for (const n of r.networks) {
     const networkId = networkIds.get(n.network);
@@ -42,7 +45,8 @@ export function generalizationRows(r: GeneralizationResult, networkIds: Map<stri
     ['generalization-pearson-r', c.pearson.r],
     ['generalization-spearman-r', c.spearman.r],
   ] as const)
-    if (Number.isFinite(v)) measures.push({ descriptor, group: 'all', repeat: -1, value: v, params: { n: c.n } });
+    if (Number.isFinite(v))
+      measures.push({ descriptor, group: 'all', repeat: -1, value: v, params: { n: c.n } });
   return { result: r, measures };
 }
 
@@ -60,7 +64,12 @@ export const generalizationRunner: StudyRunner = {
           'train the networks in the experiment, with data.testFraction > 0 and labelled data',
         );
       }
-      return { network: n.network, logits: logits.points, labels: logits.labels, accuracy: n.testAccuracy };
+      return {
+        network: n.network,
+        logits: logits.points,
+        labels: logits.labels,
+        accuracy: n.testAccuracy,
+      };
     });
     const result = generalizationStudy(input, o);
     return generalizationRows(result, new Map(networks.map((n) => [n.network, n.networkId])));

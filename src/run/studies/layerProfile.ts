@@ -46,7 +46,13 @@ export function layerProfileRows(
   for (const p of r.profiles) {
     const descriptor = DESCRIPTOR_ROW_NAMES[p.descriptor];
     r.layers.forEach((layer, l) => {
-      const at = { networkId, layer: layer.name, layerIndex: layer.index, depth: layer.depth, descriptor };
+      const at = {
+        networkId,
+        layer: layer.name,
+        layerIndex: layer.index,
+        depth: layer.depth,
+        descriptor,
+      };
       measures.push({
         ...at,
         group: 'all',
@@ -54,9 +60,16 @@ export function layerProfileRows(
         value: p.mean[l],
         params: { scope: p.scope, repeatStd: p.repeatStd[l], classStd: p.classStd[l] },
       });
-      p.repeats.forEach((values, rep) => measures.push({ ...at, group: 'all', repeat: rep, value: values[l] }));
+      p.repeats.forEach((values, rep) =>
+        measures.push({ ...at, group: 'all', repeat: rep, value: values[l] }),
+      );
       for (const [label, values] of Object.entries(p.perClass ?? {})) {
-        measures.push({ ...at, group: classNames?.[Number(label)] ?? label, repeat: -1, value: values[l] });
+        measures.push({
+          ...at,
+          group: classNames?.[Number(label)] ?? label,
+          repeat: -1,
+          value: values[l],
+        });
       }
     });
   }

@@ -24,7 +24,14 @@ export function mapperRows(r: MapperStudyResult, networkId: string): StudyRows {
   const mapperGraphs: NonNullable<StudyRows['mapperGraphs']> = [];
   for (const l of r.layers) {
     mapperGraphs.push({ networkId, layer: l.layer, graph: l.graph });
-    const at = { networkId, layer: l.layer, layerIndex: l.index, depth: l.depth, group: 'all', repeat: -1 };
+    const at = {
+      networkId,
+      layer: l.layer,
+      layerIndex: l.index,
+      depth: l.depth,
+      group: 'all',
+      repeat: -1,
+    };
     const values: [string, number | null][] = [
       ['mapper-nodes', l.nodes],
       ['mapper-edges', l.edges],

@@ -43,10 +43,24 @@ export function ricciFlowRows(r: RicciFlowStudyResult, networkIds: Map<string, s
     }
     const pooled = res.pooled.pearson.r;
     if (Number.isFinite(pooled))
-      measures.push({ descriptor: 'ricci-pooled-r', group, repeat: -1, k: res.k, value: pooled, params: { p: res.pooled.pearson.pValue, n: res.pooled.n } });
+      measures.push({
+        descriptor: 'ricci-pooled-r',
+        group,
+        repeat: -1,
+        k: res.k,
+        value: pooled,
+        params: { p: res.pooled.pearson.pValue, n: res.pooled.n },
+      });
     const flow = res.flowVsAccuracy.pearson.r;
     if (Number.isFinite(flow))
-      measures.push({ descriptor: 'ricci-flow-accuracy-r', group, repeat: -1, k: res.k, value: flow, params: { p: res.flowVsAccuracy.pearson.pValue, n: res.flowVsAccuracy.n } });
+      measures.push({
+        descriptor: 'ricci-flow-accuracy-r',
+        group,
+        repeat: -1,
+        k: res.k,
+        value: flow,
+        params: { p: res.flowVsAccuracy.pearson.pValue, n: res.flowVsAccuracy.n },
+      });
   }
   return { result: r, measures };
 }
