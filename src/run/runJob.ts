@@ -26,6 +26,15 @@ import type { CaptureJob, Job, StudyJob, TrainJob } from './plan.js';
 import type { JobRows, LayerRow, NetworkRow } from './store.js';
 import { studyRunner, type StudyNetworkInput } from './studyRunners.js';
 
+let backendReady: Promise<unknown> | undefined;
+
+/** Starts the TensorFlow.js wasm backend once per thread; concurrent callers share the start
+ * (two overlapping initBackend calls would let the second see the backend before it is ready). */
+export function ensureBackend(): Promise<unknown> {
+  backendReady ??= initBackend({ backend: 'wasm' });
+  return backendReady;
+}
+
 /** Wall time of `f` in seconds (the runner's own bookkeeping; studies never time themselves). */
 async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
@@ -36,7 +45,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 async function runTrain(job: TrainJob): Promise<JobRows> {
   let info = readTrainInfo(job.modelDir);
   if (!info) {
-    await initBackend({ backend: 'wasm' });
+    await ensureBackend();
     const split = splitExperimentData(job.data);
     const model = buildNetwork(
       job.network,
@@ -116,7 +125,7 @@ async function captureFresh(job: CaptureJob): Promise<CloudMeta> {
     const y = labels ?? new Int32Array(clouds[0]?.points.rows ?? 0);
     return writeClouds(job.cloudDir, clouds, y, defaultClassNames(y));
   }
-  await initBackend({ backend: 'wasm' });
+  await ensureBackend();
   const path = n.source === 'trained' ? join(job.modelDir!, 'model.json') : n.path;
   const model = await loadModelFile(path);
   try {

@@ -123,16 +123,18 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
     });
   };
 
-  const commit = (row: JobRow, rows: Parameters<ResultStore['commitJob']>[1]) => {
-    // one writer: commits are chained so rows reach the store in completion order
+  // One writer: commits are chained, so rows reach the store in the order jobs finished (a job
+  // always after the jobs it needs). A job's slot is freed as soon as it returns, so the store
+  // writes overlap the next jobs; a failed write fails the run when the chain is awaited.
+  const commit = (row: JobRow, rows: Parameters<ResultStore['commitJob']>[1]): void => {
     commits = commits.then(() => timedStore(() => store.commitJob(row, rows)));
-    return commits;
+    commits.catch(() => undefined); // handled: awaited (and thrown) at the end
   };
 
-  const markFailed = async (job: Job, message: string, seconds: number) => {
+  const markFailed = (job: Job, message: string, seconds: number): void => {
     failedIds.add(job.id);
     failed.push({ label: job.label, kind: job.kind, error: message });
-    await commit(
+    commit(
       {
         id: job.id,
         experimentId: job.experimentId,
@@ -157,8 +159,8 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
     const p = executor
       .execute(job)
       .then(
-        async (outcome) => {
-          await commit(
+        (outcome) => {
+          commit(
             {
               id: job.id,
               experimentId: job.experimentId,
@@ -179,9 +181,9 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
           running.delete(job.id);
           progress(`finished ${job.label}`);
         },
-        async (err: unknown) => {
+        (err: unknown) => {
           running.delete(job.id);
-          await markFailed(job, (err as Error)?.message ?? String(err), 0);
+          markFailed(job, (err as Error)?.message ?? String(err), 0);
           progress(`failed ${job.label}`);
         },
       )
@@ -196,11 +198,7 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
       const bad = job.deps.find((d) => failedIds.has(d));
       if (bad) {
         pending.delete(id);
-        await markFailed(
-          job,
-          `not run: it needs '${jobs.get(bad)?.label ?? bad}', which failed`,
-          0,
-        );
+        markFailed(job, `not run: it needs '${jobs.get(bad)?.label ?? bad}', which failed`, 0);
         progress(`failed ${job.label}`);
         progressed = true;
         continue;

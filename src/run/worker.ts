@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { TopolensError } from '../core/errors.js';
-import { initBackend } from '../nn/backend.js';
+import { ensureBackend } from './runJob.js';
 import { executeHere, type WorkerReply } from './executor.js';
 import type { Job } from './plan.js';
 
@@ -12,7 +12,7 @@ if (!parentPort) throw new Error('internal: worker.ts must run as a worker threa
 const port = parentPort;
 // start the TensorFlow.js backend while the coordinator is still busy (it is idempotent; a
 // failure here is reported by the first job that needs it)
-initBackend({ backend: 'wasm' }).catch(() => undefined);
+ensureBackend().catch(() => undefined);
 port.on('message', (job: Job) => {
   executeHere(job).then(
     (outcome) => port.postMessage({ ok: true, outcome } satisfies WorkerReply),

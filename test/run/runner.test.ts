@@ -144,3 +144,54 @@ describe('runExperiment', () => {
     expect(again.dump).toEqual(inProcess.dump);
   });
 });
+
+describe('a failing job', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'topolens-runner-fail-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is recorded as failed with its message, its dependents as not run, and the rest goes on', async () => {
+    const good = join(dir, 'good.npy');
+    const bad = join(dir, 'bad.npy');
+    const rng = createRng(4);
+    writeFileSync(good, encodeNpyFloat32(Float32Array.from({ length: 60 * 3 }, () => rng.next()), [60, 3]));
+    writeFileSync(bad, 'not an npy file');
+    const spec = absolutePaths(
+      resolveExperiment(
+        {
+          networks: [
+            { name: 'fine', activations: { layers: [{ name: 'a', path: good }, { name: 'b', path: good }] } },
+            { name: 'broken', activations: { layers: [{ name: 'a', path: good }, { name: 'b', path: bad }] } },
+          ],
+          studies: [{ study: 'layer-profile', options: { descriptors: ['h0'], perClass: 30 } }],
+        },
+        'f.yaml',
+      ),
+      dir,
+    );
+    const storePath = join(dir, 'f.duckdb');
+    const store = await openStore(storePath);
+    const executor = new InProcessExecutor();
+    try {
+      const s = await runExperiment(planExperiment(spec, storePath), { store, executor });
+      expect(s.completed).toBe(2); // capture and profile of 'fine'
+      expect(s.failed.map((f) => f.label)).toEqual(['capture broken', 'layer-profile broken']);
+      expect(s.failed[0].error).toContain('bad.npy');
+      expect(s.failed[1].error).toContain("needs 'capture broken', which failed");
+      const jobs = await store.query('select label, status, error from jobs order by label');
+      expect(jobs.map((j) => `${String(j.label)}: ${String(j.status)}`)).toEqual([
+        'capture broken: failed',
+        'capture fine: done',
+        'layer-profile broken: failed',
+        'layer-profile fine: done',
+      ]);
+      const runs = await store.query('select status, error from runs');
+      expect(runs).toEqual([{ status: 'failed', error: '2 job(s) failed' }]);
+    } finally {
+      await executor.close();
+      await store.close();
+    }
+  });
+});
