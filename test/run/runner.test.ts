@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRng } from '../../src/core/rng.js';
+import { encodeNpyFloat32 } from '../../src/nn/npyWrite.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson, contentHash } from '../../src/run/hash.js';
@@ -156,14 +158,36 @@ describe('a failing job', () => {
     const good = join(dir, 'good.npy');
     const bad = join(dir, 'bad.npy');
     const rng = createRng(4);
-    writeFileSync(good, encodeNpyFloat32(Float32Array.from({ length: 60 * 3 }, () => rng.next()), [60, 3]));
+    writeFileSync(
+      good,
+      encodeNpyFloat32(
+        Float32Array.from({ length: 60 * 3 }, () => rng.next()),
+        [60, 3],
+      ),
+    );
     writeFileSync(bad, 'not an npy file');
     const spec = absolutePaths(
       resolveExperiment(
         {
           networks: [
-            { name: 'fine', activations: { layers: [{ name: 'a', path: good }, { name: 'b', path: good }] } },
-            { name: 'broken', activations: { layers: [{ name: 'a', path: good }, { name: 'b', path: bad }] } },
+            {
+              name: 'fine',
+              activations: {
+                layers: [
+                  { name: 'a', path: good },
+                  { name: 'b', path: good },
+                ],
+              },
+            },
+            {
+              name: 'broken',
+              activations: {
+                layers: [
+                  { name: 'a', path: good },
+                  { name: 'b', path: bad },
+                ],
+              },
+            },
           ],
           studies: [{ study: 'layer-profile', options: { descriptors: ['h0'], perClass: 30 } }],
         },
