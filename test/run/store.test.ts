@@ -267,6 +267,41 @@ describe('results store: round trip', () => {
     await store.close();
   });
 
+  it('property: any Unicode text and JSON value comes back unchanged', async () => {
+    const store = await openStore(':memory:');
+    let k = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 8 }), { maxLength: 4 }),
+        fc.jsonValue({ maxDepth: 3 }),
+        async (name, names, result) => {
+          const id = `s${k++}`;
+          const values = names.flatMap(() => names.map(() => 0.5));
+          await store.putStudyResult({ id, experimentId: 'e', study: name, name, result });
+          await store.putMatrix({
+            id,
+            experimentId: 'e',
+            study: name,
+            measure: name,
+            kind: 'distance',
+            names,
+            values,
+          });
+          const [back] = await store.readRows('study_results', `id = '${id}'`);
+          expect(back.name).toBe(name);
+          // JSON text cannot tell -0 from 0.
+          expect(back.result).toEqual(JSON.parse(JSON.stringify(result)));
+          const [m] = await store.readRows('matrices', `id = '${id}'`);
+          expect(m.names).toEqual(names);
+          expect(m.values).toEqual(values);
+        },
+      ),
+      { numRuns: 50 },
+    );
+    await store.close();
+  });
+
   it('refuses bad rows with a message naming table, row and field', async () => {
     const store = await openStore(':memory:');
     await expectThrows(
