@@ -1,5 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -664,6 +672,18 @@ describe('results store: opening', () => {
     const ro = await openStore(path, { readOnly: true });
     await expectThrows(openStore(path), /open read-only in this process/);
     await ro.close();
+  });
+
+  it('knows a new store by its real path: opened through a symlinked folder it is shared', async () => {
+    const real = join(dir, 'real');
+    mkdirSync(real);
+    symlinkSync(real, join(dir, 'link'));
+    const a = await openStore(join(dir, 'link', 'r.duckdb'));
+    const b = await openStore(join(real, 'r.duckdb'));
+    await a.putExperiment(experiment);
+    expect(await count(b, 'experiments')).toBe(1);
+    await a.close();
+    await b.close();
   });
 
   it('in one process, two writers on one file take turns (no write conflicts)', async () => {
