@@ -305,7 +305,7 @@ describe('results store: round trip', () => {
           expect(m.values).toEqual(values);
         },
       ),
-      { numRuns: 50 },
+      { numRuns: 30 },
     );
     await store.close();
   });
@@ -435,7 +435,7 @@ describe('results store: idempotent writes', () => {
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
     await store.close();
   });
