@@ -23,6 +23,8 @@ export default tseslint.config(
       'src/geometry/**',
       'src/similarity/**',
       'src/mapper/**',
+      'src/study/**',
+      'src/stats/**',
     ],
     rules: {
       'no-restricted-imports': [

@@ -52,7 +52,12 @@ export function takeRows<T extends TensorData>(t: T, indices: ArrayLike<number>)
   const rowSize = sizeOf(t.shape.slice(1));
   const Ctor = t.data.constructor as new (n: number) => Float32Array | Int32Array;
   const out = new Ctor(indices.length * rowSize);
+  const rows = t.shape[0] ?? 0;
   for (let i = 0; i < indices.length; i++) {
+    if (!(indices[i] >= 0 && indices[i] < rows)) {
+      // a row past the end would read as zeros (the same check as on h-hostile)
+      throw new RangeError(`takeRows: row ${indices[i]} of a tensor with ${rows} rows`);
+    }
     const start = indices[i] * rowSize;
     out.set(t.data.subarray(start, start + rowSize), i * rowSize);
   }

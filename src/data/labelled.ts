@@ -223,7 +223,8 @@ export function subsetRows(data: LabelledInputs, indices: ArrayLike<number>): La
 }
 
 export interface StratifiedSplitOptions {
-  /** Fraction of the samples that goes to the test part, in [0, 1) (default 0.2). */
+  /** Fraction of the samples that goes to the test part, in [0, 1] (default 0.2; 1 puts every
+   * sample in the test part, e.g. to draw a stratified sample of a given size). */
   testFraction?: number;
   /** Seed of the shuffles (default 0). */
   seed?: number;
@@ -274,9 +275,9 @@ export function stratifiedSplit(
 ): StratifiedSplit {
   checkLabelledData(data, 'stratifiedSplit');
   const f = options.testFraction ?? 0.2;
-  if (!(f >= 0 && f < 1)) {
+  if (!(f >= 0 && f <= 1)) {
     throw invalidOption(
-      `stratifiedSplit: testFraction must be in [0, 1), got ${f}`,
+      `stratifiedSplit: testFraction must be in [0, 1], got ${f}`,
       'use e.g. 0.2 to hold out a fifth',
     );
   }
@@ -336,4 +337,42 @@ export function inputsOf(value: TensorData | LabelledInputs, where: string): Ten
   }
   checkTensorData(value as TensorData, `${where}: inputs`);
   return value as TensorData;
+}
+
+export interface SampleEachClassOptions {
+  /** At most this many samples of each class (default 250, [M22]; 300 in [M23]). */
+  perClass?: number;
+  /** Seed of the draw (default 0). */
+  seed?: number;
+}
+
+/**
+ * At most `perClass` samples of each class, drawn without replacement (seeded), in a shuffled
+ * order: the inputs to run a network on when its clouds are to hold K points per class ([M22],
+ * [M23]), so that no more inputs are captured than are used.
+ */
+export function sampleEachClass(
+  data: LabelledInputs,
+  options: SampleEachClassOptions = {},
+): LabelledData {
+  checkLabelledData(data, 'sampleEachClass');
+  const perClass = options.perClass ?? 250;
+  if (!Number.isInteger(perClass) || perClass < 1) {
+    throw invalidOption(`sampleEachClass: perClass must be an integer >= 1, got ${perClass}`);
+  }
+  const rng = createRng(options.seed ?? 0);
+  const byClass: number[][] = [];
+  data.labels.forEach((c, i) => (byClass[c] ??= []).push(i));
+  const picked: number[] = [];
+  for (const members of byClass) {
+    if (!members) continue;
+    const order = permutation(members.length, rng);
+    const k = Math.min(perClass, members.length);
+    for (let j = 0; j < k; j++) picked.push(members[order[j]]);
+  }
+  const shuffle = permutation(picked.length, rng);
+  return subsetRows(
+    data,
+    Int32Array.from(shuffle, (j) => picked[j]),
+  );
 }

@@ -26,6 +26,7 @@ export interface LayerInfo {
 
 /** Every layer of a model with its output shape (batch axis dropped). */
 export function listLayers(model: tf.LayersModel): LayerInfo[] {
+  checkLayersModel(model, 'listLayers');
   return model.layers.map((l) => {
     const s = l.outputShape;
     const shape = (

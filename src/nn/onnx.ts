@@ -16,6 +16,7 @@ import {
   type TensorData,
 } from './tensorData.js';
 import { inputsOf, type LabelledInputs } from '../data/labelled.js';
+import { describeValue } from '../core/describe.js';
 
 const { onnx } = onnxProto;
 type ModelProto = InstanceType<typeof onnx.ModelProto>;
@@ -219,6 +220,12 @@ export async function captureOnnx(
   data: TensorData | LabelledInputs,
   options: OnnxCaptureOptions,
 ): Promise<Record<string, FloatTensorData>> {
+  if (!(model instanceof onnx.ModelProto)) {
+    throw invalidInput(
+      `captureOnnx expects a parsed ONNX model; got ${describeValue(model)}`,
+      'parse the file first: parseOnnx(readFileSync("model.onnx")), or use layerClouds, which takes the bytes',
+    );
+  }
   if (!Array.isArray(options?.tensors) || options.tensors.length === 0)
     throw invalidOption('no tensors to capture', 'name at least one tensor');
   const inputs = inputsOf(data, 'captureOnnx');

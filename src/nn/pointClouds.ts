@@ -4,6 +4,7 @@
  * point per row, Float32). Convolutional outputs are channels last: [n, height, width, channels];
  * Transformer outputs are [n, tokens, dim].
  */
+import { describeValue } from '../core/describe.js';
 import { invalidInput, invalidOption } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { createRng, permutation, sampleWithoutReplacement, type Rng } from '../core/rng.js';
@@ -302,6 +303,12 @@ export function perClassSample(
   labels: Int32Array,
   options: PerClassSampleOptions = {},
 ): Int32Array[][] {
+  if (!(labels instanceof Int32Array)) {
+    throw invalidInput(
+      `perClassSample expects the labels as an Int32Array; got ${describeValue(labels)}`,
+      'pass data.labels of a LabelledData (or Int32Array.from(labels))',
+    );
+  }
   const perClass = options.perClass ?? 250;
   const repeats = options.repeats ?? 1;
   if (!Number.isInteger(perClass) || perClass < 1)
@@ -335,6 +342,19 @@ export function perClassSample(
 /** Per-feature min-max scaling fitted on the cloud itself ([M22] descriptors; not for PH-dim):
  * each column mapped to [0, 1]; a constant column becomes 0. Returns a new matrix. */
 export function minMaxScale(m: Matrix): Matrix<Float32Array> {
+  const ok =
+    m !== null &&
+    typeof m === 'object' &&
+    (m.data instanceof Float32Array || m.data instanceof Float64Array) &&
+    Number.isInteger(m.rows) &&
+    Number.isInteger(m.cols) &&
+    m.data.length === m.rows * m.cols;
+  if (!ok) {
+    throw invalidInput(
+      `minMaxScale expects a point cloud {data, rows, cols} (rows x cols values); got ${describeValue(m)}`,
+      'pass the points of a LayerCloud, or pointCloud(...)',
+    );
+  }
   const { rows, cols } = m;
   const lo = new Float64Array(cols).fill(Infinity);
   const hi = new Float64Array(cols).fill(-Infinity);

@@ -43,11 +43,10 @@ import {
   type StoreRows,
   type StudyResultRow,
 } from './storeRows.js';
+import { prepareSchema, rollback } from './storeMigrate.js';
 import {
   DEFAULT_STORE_PATH,
   MIGRATIONS,
-  SCHEMA_VERSION,
-  SCHEMA_VERSION_TABLE_SQL,
   STORE_TABLES,
   TABLES,
   type ColumnSpec,
@@ -190,7 +189,6 @@ function appendValue(appender: DuckDBAppender, column: ColumnSpec, value: Encode
 }
 
 class DuckDBResultStore implements ResultStore {
-  private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -200,14 +198,18 @@ class DuckDBResultStore implements ResultStore {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  /** Runs fn after every earlier call on this store has finished. */
+  /**
+   * Runs fn after every earlier call on this store, and on any other store of this process on
+   * the same file, has finished.
+   */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(() => {
+    const queue = this.opened.queue;
+    const next = queue.tail.then(() => {
       if (this.closed)
         throw invalidOption(`the store ${this.path} is closed`, 'open it again with openStore');
       return fn();
     });
-    this.queue = next.catch(() => undefined);
+    queue.tail = next.catch(() => undefined);
     return next;
   }
 
@@ -226,7 +228,7 @@ class DuckDBResultStore implements ResultStore {
       await fn();
       await this.connection.run('COMMIT');
     } catch (err) {
-      await this.connection.run('ROLLBACK');
+      await rollback(this.connection);
       throw err;
     }
   }
@@ -241,8 +243,11 @@ class DuckDBResultStore implements ResultStore {
     const spec = TABLES[table];
     const encoded = distinctById(encodeRows(spec, rows), spec.onConflict);
     const stage = `stage_${table}`;
+    // The staging table has exactly the columns this topolens writes, in its order (a column a
+    // later migration adds with a default is filled by that default).
+    const columns = spec.columns.map((c) => c.column).join(', ');
     await this.connection.run(
-      `CREATE TEMP TABLE IF NOT EXISTS ${stage} AS SELECT * FROM main.${table} LIMIT 0`,
+      `CREATE TEMP TABLE IF NOT EXISTS ${stage} AS SELECT ${columns} FROM main.${table} LIMIT 0`,
     );
     await this.connection.run(`DELETE FROM temp.main.${stage}`);
     const appender = await this.connection.createAppender(stage, 'main', 'temp');
@@ -259,10 +264,12 @@ class DuckDBResultStore implements ResultStore {
       await this.connection.run(
         `DELETE FROM main.${table} WHERE id IN (SELECT id FROM temp.main.${stage})`,
       );
-      await this.connection.run(`INSERT INTO main.${table} SELECT * FROM temp.main.${stage}`);
+      await this.connection.run(
+        `INSERT INTO main.${table} (${columns}) SELECT * FROM temp.main.${stage}`,
+      );
     } else {
       await this.connection.run(
-        `INSERT INTO main.${table} SELECT * FROM temp.main.${stage} ON CONFLICT DO NOTHING`,
+        `INSERT INTO main.${table} (${columns}) SELECT * FROM temp.main.${stage} ON CONFLICT DO NOTHING`,
       );
     }
     await this.connection.run(`DELETE FROM temp.main.${stage}`);
@@ -412,6 +419,7 @@ class DuckDBResultStore implements ResultStore {
   }
 
   close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return this.exclusive(async () => {
       this.closed = true;
       this.connection.closeSync();
@@ -425,69 +433,10 @@ function rowObjectParsed(spec: TableSpec, row: unknown[]): Record<string, unknow
   const out: Record<string, unknown> = {};
   spec.columns.forEach((c, i) => {
     const v = row[i];
-    if (v !== null && v !== undefined) out[c.field] = v;
+    // A required JSON field may hold the JSON value null; an optional field that is NULL was absent.
+    if ((v !== null && v !== undefined) || c.required) out[c.field] = v;
   });
   return out;
-}
-
-async function tableNames(connection: DuckDBConnection): Promise<string[]> {
-  const reader = await connection.runAndReadAll(
-    `SELECT table_name FROM information_schema.tables
-     WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY 1`,
-  );
-  return reader.getRowsJS().map((r) => r[0] as string);
-}
-
-/**
- * Brings the schema to SCHEMA_VERSION: creates it in a new store, applies the migrations an
- * older store lacks, refuses a store from a newer topolens or a DuckDB file that is not a store.
- */
-async function prepareSchema(
-  connection: DuckDBConnection,
-  path: string,
-  readOnly: boolean,
-): Promise<void> {
-  const tables = await tableNames(connection);
-  let version = 0;
-  if (tables.includes('schema_version')) {
-    const reader = await connection.runAndReadAll('SELECT max(version) FROM schema_version');
-    version = Number(reader.getRowsJS()[0][0] ?? 0);
-  } else if (tables.length > 0) {
-    throw invalidInput(
-      `${path} is a DuckDB database but not a topolens results store (it has tables ${tables.slice(0, 5).join(', ')} and no schema_version)`,
-      'pass the path of a results store with --store, or a new file name',
-    );
-  }
-  if (version > SCHEMA_VERSION)
-    throw new TopolensError(
-      'unsupported',
-      `the store ${path} has schema version ${version}, written by a newer topolens; this one reads up to version ${SCHEMA_VERSION}`,
-      'upgrade topolens to read it',
-    );
-  if (version === SCHEMA_VERSION) return;
-  if (readOnly)
-    throw new TopolensError(
-      'unsupported',
-      `the store ${path} has schema version ${version} and needs migrating to ${SCHEMA_VERSION}, which a read-only open cannot do`,
-      'open it once for writing (any topolens command that writes to it) to migrate it',
-    );
-  await connection.run(SCHEMA_VERSION_TABLE_SQL);
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= version) continue;
-    await connection.run('BEGIN TRANSACTION');
-    try {
-      for (const statement of migration.statements) await connection.run(statement);
-      await connection.run(`INSERT INTO schema_version VALUES ($1, $2, $3)`, [
-        migration.version,
-        new DuckDBTimestampValue(BigInt(Date.now()) * 1000n),
-        migration.description,
-      ]);
-      await connection.run('COMMIT');
-    } catch (err) {
-      await connection.run('ROLLBACK');
-      throw err;
-    }
-  }
 }
 
 /**
@@ -507,7 +456,7 @@ export async function openStore(
   let connection: DuckDBConnection | undefined;
   try {
     connection = await opened.instance.connect();
-    await prepareSchema(connection, path, readOnly || opened.sharedWritable);
+    await prepareSchema(connection, path, readOnly || opened.sharedWritable, MIGRATIONS);
   } catch (err) {
     connection?.closeSync();
     releaseDatabase(opened);

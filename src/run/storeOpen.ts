@@ -5,15 +5,24 @@
  * each other's locks and could corrupt it).
  */
 import { accessSync, constants, existsSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { invalidInput, TopolensError } from '../core/errors.js';
 
 export const IN_MEMORY = ':memory:';
 
+/**
+ * The queue that every store on one database file joins, so that calls from all of them run one
+ * after another: DuckDB connections of one process would otherwise meet in write conflicts.
+ */
+export interface CallQueue {
+  tail: Promise<unknown>;
+}
+
 interface OpenInstance {
   readonly instance: DuckDBInstance;
   readonly readOnly: boolean;
+  readonly queue: CallQueue;
   refs: number;
 }
 
@@ -21,6 +30,7 @@ const openInstances = new Map<string, OpenInstance>();
 
 export interface OpenedDatabase {
   readonly instance: DuckDBInstance;
+  readonly queue: CallQueue;
   /** The key of the shared instance (absolute path), or undefined for an in-memory store. */
   readonly key?: string;
   /** Whether this open created the file (so a failure after it should remove it). */
@@ -118,14 +128,17 @@ export async function openDatabase(path: string, readOnly: boolean): Promise<Ope
   if (path === IN_MEMORY) {
     try {
       const instance = await DuckDBInstance.create(IN_MEMORY, options);
-      return { instance, created: true, sharedWritable: false };
+      return { instance, queue: { tail: Promise.resolve() }, created: true, sharedWritable: false };
     } catch (err) {
       throw storeError(path, err);
     }
   }
   const absolute = resolve(path);
   const existed = checkPath(path, absolute, readOnly);
-  const key = existed ? realpathSync(absolute) : absolute;
+  // One key per file however it is named (symlinked folders, relative paths).
+  const key = existed
+    ? realpathSync(absolute)
+    : join(realpathSync(dirname(absolute)), basename(absolute));
   const shared = openInstances.get(key);
   if (shared) {
     if (shared.readOnly && !readOnly)
@@ -136,6 +149,7 @@ export async function openDatabase(path: string, readOnly: boolean): Promise<Ope
     shared.refs++;
     return {
       instance: shared.instance,
+      queue: shared.queue,
       key,
       created: false,
       sharedWritable: readOnly && !shared.readOnly,
@@ -149,8 +163,9 @@ export async function openDatabase(path: string, readOnly: boolean): Promise<Ope
     if (!existed) removeCreatedFiles(absolute);
     throw storeError(path, err);
   }
-  openInstances.set(key, { instance, readOnly, refs: 1 });
-  return { instance, key, created: !existed, sharedWritable: false };
+  const queue: CallQueue = { tail: Promise.resolve() };
+  openInstances.set(key, { instance, readOnly, queue, refs: 1 });
+  return { instance, queue, key, created: !existed, sharedWritable: false };
 }
 
 /** Gives back one reference to a shared instance; the last one closes it. */

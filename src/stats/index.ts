@@ -6,3 +6,4 @@ export * from './bootstrap.js';
 export * from './permutation.js';
 export * from './correlationTests.js';
 export * from './leaveOneOut.js';
+export * from './holm.js';

@@ -6,3 +6,6 @@ export * from './layerComparison.js';
 export * from './mapperStudy.js';
 export * from './ricciFlowStudy.js';
 export * from './generalization.js';
+export * from './adversarial.js';
+export * from './populationComparison.js';
+export * from './architectureComparison.js';

@@ -19,6 +19,7 @@ import {
   type DescriptorOptions,
 } from './descriptors.js';
 import { sampleGroups, type RowGroup } from './sampling.js';
+import { phDimSizes } from '../geometry/intrinsicDimension/phDim.js';
 import { finiteMean, finiteStd, minMaxScaleCurve } from './summary.js';
 
 export interface LayerProfileOptions extends DescriptorOptions {
@@ -149,6 +150,7 @@ export function layerProfile(
   const classValues = descriptors.map(() => new Map<number, number[][]>());
   const notes: string[] = [];
   let inputsUsed = 0;
+  let smallestClass = Infinity;
   const total = R * L;
   let done = 0;
   networks.forEach((net, ni) => {
@@ -178,6 +180,7 @@ export function layerProfile(
             what: `network '${net.network}'`,
           });
       inputsUsed = globalGroup[0].rows.length;
+      for (const g of classGroups ?? []) smallestClass = Math.min(smallestClass, g.rows.length);
       net.layers.forEach((layer, l) => {
         descriptors.forEach((d, di) => {
           const scope = isHomologyDescriptor(d) ? homologyScope : dimensionScope;
@@ -208,13 +211,17 @@ export function layerProfile(
       });
     }
   });
-  if (descriptors.includes('phDim') && !options.phDim?.sizes && inputsUsed <= 850) {
-    notes.push(
-      `PH-dim: ${inputsUsed} inputs are too few for [M22]'s schedule (500, 850, ...); used 6 sizes from N/4 to N.`,
-    );
+  if (descriptors.includes('phDim') && !options.phDim?.sizes) {
+    const estimator = options.phDim?.estimator ?? 'm22';
+    const groups = dimensionScope === 'class' ? smallestClass : inputsUsed;
+    if (phDimSizes(estimator, groups).length < 2) {
+      notes.push(
+        `PH-dim: clouds of ${groups} inputs are too few for the ${estimator} schedule; used 6 sizes from N/4 to N.`,
+      );
+    }
   }
   const profiles = descriptors.map((d, di) =>
-    describe(
+    descriptorProfile(
       d,
       isHomologyDescriptor(d) ? homologyScope : dimensionScope,
       values[di],
@@ -235,7 +242,7 @@ export function layerProfile(
 }
 
 /** Summarises values[repeat][layer] and the class tables into a DescriptorProfile. */
-export function describe(
+export function descriptorProfile(
   descriptor: DescriptorName,
   scope: 'class' | 'global',
   repeats: number[][],

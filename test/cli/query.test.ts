@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { buildProgram } from '../../src/cli/main.js';
 import { reportError } from '../../src/cli/output.js';
 import { formatTable } from '../../src/cli/commands/query.js';
+import { writeFolderAtomically } from '../../src/cli/commands/export.js';
 import { openStore, STORE_TABLES } from '../../src/run/store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-query-'));
@@ -270,6 +271,22 @@ describe('topolens export', () => {
     const r = await run(['export', '--parquet', out, '--store', storePath]);
     expect(r.code).toBe(0);
     expect(readdirSync(out)).toHaveLength(STORE_TABLES.length + 1);
+  });
+
+  it('a failure part-way leaves no folder, or the replaced folder as it was', async () => {
+    const failing = async (tmp: string) => {
+      writeFileSync(join(tmp, 'experiments.csv'), 'id\n');
+      throw new Error('disk full');
+    };
+    const fresh = join(dir, 'never');
+    await expect(writeFolderAtomically(fresh, false, failing)).rejects.toThrow(/disk full/);
+    expect(existsSync(fresh)).toBe(false);
+    const kept = join(dir, 'kept');
+    mkdirSync(kept);
+    writeFileSync(join(kept, 'mine.txt'), 'mine');
+    await expect(writeFolderAtomically(kept, true, failing)).rejects.toThrow(/disk full/);
+    expect(readdirSync(kept)).toEqual(['mine.txt']);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
   it('needs exactly one of --parquet and --csv', async () => {

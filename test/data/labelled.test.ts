@@ -8,6 +8,7 @@ import {
   checkLabelledData,
   classCounts,
   labelledData,
+  sampleEachClass,
   stratifiedSplit,
   stratifiedTestCounts,
   subsetRows,
@@ -47,7 +48,7 @@ describe('stratifiedSplit', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 120 }),
-        fc.double({ min: 0, max: 0.95, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
         fc.integer({ min: 0, max: 1000 }),
         (labels, f, seed) => {
           const data = indexed(labels);
@@ -90,14 +91,37 @@ describe('stratifiedSplit', () => {
     expect(Array.from(other.testIndices)).not.toEqual(Array.from(s.testIndices));
   });
 
-  it('refuses a fraction outside [0, 1) and data that is not labelled', () => {
-    expect(() => stratifiedSplit(indexed([0, 1]), { testFraction: 1 })).toThrow(
-      /testFraction must be in \[0, 1\), got 1/,
+  it('refuses a fraction outside [0, 1] and data that is not labelled', () => {
+    expect(() => stratifiedSplit(indexed([0, 1]), { testFraction: 1.5 })).toThrow(
+      /testFraction must be in \[0, 1\], got 1.5/,
     );
+    const all = stratifiedSplit(indexed([0, 1, 1]), { testFraction: 1 });
+    expect([all.train.labels.length, all.test.labels.length]).toEqual([0, 3]);
     expect(() =>
       stratifiedSplit({ points: circle({ n: 4 }).points, labels: [0, 1] } as never),
     ).toThrow(
       /stratifiedSplit expects \{inputs: TensorData, labels: Int32Array\}; got an object with keys points, labels/,
+    );
+  });
+});
+
+describe('sampleEachClass', () => {
+  it('draws at most K of each class, distinct, seeded, not grouped by class', () => {
+    const labels = [...new Array(30).fill(0), ...new Array(5).fill(1), ...new Array(40).fill(2)];
+    const data = indexed(labels);
+    const s = sampleEachClass(data, { perClass: 10, seed: 2 });
+    expect(classCounts(s.labels)).toEqual([10, 5, 10]);
+    const rows = Array.from(s.inputs.data);
+    expect(new Set(rows).size).toBe(25);
+    rows.forEach((k, r) => expect(s.labels[r]).toBe(labels[k]));
+    expect(new Set(Array.from(s.labels.slice(0, 8))).size).toBeGreaterThan(1);
+    const again = sampleEachClass(data, { perClass: 10, seed: 2 });
+    expect(Array.from(again.inputs.data)).toEqual(rows);
+    expect(Array.from(sampleEachClass(data, { perClass: 10, seed: 3 }).inputs.data)).not.toEqual(
+      rows,
+    );
+    expect(() => sampleEachClass(data, { perClass: 0 })).toThrow(
+      /perClass must be an integer >= 1/,
     );
   });
 });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/nn/backend.js';
 import { denseNetwork } from '../../src/nn/architectures/index.js';
 import { evaluateClassifier, trainClassifier, type LabelledData } from '../../src/nn/train.js';
@@ -212,4 +213,49 @@ describe('the fused trainers evaluate like evaluateClassifier', () => {
     expect(lastEpoch.valLoss!).toBeCloseTo(v.loss, 6);
     model.dispose();
   });
+});
+
+describe("the built-ins' separate logits layer leaves training as it was", () => {
+  /** The former build: the sigmoid/softmax inside the last Dense layer, same initialisers. */
+  function oneLayerOutput(widths: number[], units: number, seed: number) {
+    return tf.sequential({
+      layers: [
+        ...widths.map((w, i) =>
+          tf.layers.dense({
+            units: w,
+            activation: 'relu',
+            inputShape: i === 0 ? [3] : undefined,
+            kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
+          }),
+        ),
+        tf.layers.dense({
+          units,
+          activation: units === 1 ? 'sigmoid' : 'softmax',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: seed + widths.length }),
+        }),
+      ],
+    });
+  }
+
+  for (const fused of [false, true]) {
+    it(`same losses and weights as the activation inside the Dense layer (fused ${fused})`, async () => {
+      const data = twoShells(96, 4);
+      const split = denseNetwork({ inputDim: 3, widths: [8, 8], seed: 6 });
+      const inside = oneLayerOutput([8, 8], 1, 6);
+      expect(denseStackLayers(split)?.length).toBe(3);
+      expect(denseStackLayers(inside)?.length).toBe(3);
+      const o = { epochs: 2, batchSize: 16, validationSplit: 0.25, seed: 1, fused };
+      const a = await trainClassifier(split, data, o);
+      const b = await trainClassifier(inside, data, o);
+      a.history.forEach((h, e) => {
+        expect(Math.abs(h.loss - b.history[e].loss)).toBeLessThan(1e-6);
+        expect(Math.abs(h.valLoss! - b.history[e].valLoss!)).toBeLessThan(1e-6);
+      });
+      const wa = split.getWeights().map((t) => Array.from(t.dataSync()));
+      const wb = inside.getWeights().map((t) => Array.from(t.dataSync()));
+      expect(weightsRelErr(wa, wb)).toBeLessThan(1e-6);
+      split.dispose();
+      inside.dispose();
+    });
+  }
 });

@@ -79,14 +79,18 @@ res = stats.permutation_test((d['bx'], d['by']), stat, permutation_type='indepen
                              n_resamples=99999, alternative='two-sided', vectorized=True,
                              random_state=np.random.default_rng(1))
 out['random'] = {'p': float(res.pvalue)}
+def corr(x, y, axis=-1):
+    xm = x - x.mean(axis=axis, keepdims=True)
+    ym = y - y.mean(axis=axis, keepdims=True)
+    return (xm * ym).sum(axis=axis) / np.sqrt((xm * xm).sum(axis=axis) * (ym * ym).sum(axis=axis))
 out['bootMean'] = {}
 out['bootCorr'] = {}
 for m in ['percentile', 'BCa']:
     b = stats.bootstrap((d['bx'],), np.mean, method=m, n_resamples=99999,
                         random_state=np.random.default_rng(2))
     out['bootMean'][m] = [float(b.confidence_interval.low), float(b.confidence_interval.high), float(b.standard_error)]
-    b = stats.bootstrap((d['cx'], d['cy']), lambda x, y: stats.pearsonr(x, y)[0], paired=True,
-                        vectorized=False, method=m, n_resamples=4999, random_state=np.random.default_rng(3))
+    b = stats.bootstrap((d['cx'], d['cy']), corr, paired=True, vectorized=True, method=m,
+                        n_resamples=4999, random_state=np.random.default_rng(3))
     out['bootCorr'][m] = [float(b.confidence_interval.low), float(b.confidence_interval.high), float(b.standard_error)]
 b = stats.bootstrap((d['sk'],), np.mean, method='BCa', n_resamples=99999,
                     random_state=np.random.default_rng(5))

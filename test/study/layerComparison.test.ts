@@ -92,16 +92,18 @@ describe('layerComparison', () => {
     expect(progress[0]).toBe('matrix sw-h1');
   });
 
-  it('specificity from a matrix counts wrong orders too', () => {
-    // 2 networks x 2 layers, a distance where layer 0 of a is closer to layer 1 of b
-    const values = Float64Array.from([0, 5, 1, 2, 5, 0, 3, 4, 1, 3, 0, 5, 2, 4, 5, 0]);
+  it('specificity from a matrix counts wrong orders and ties as misses', () => {
+    // 2 networks x 2 layers of a distance; rows a0, a1, b0, b1
+    const values = Float64Array.from([0, 5, 1, 2, 5, 0, 4, 4, 1, 4, 0, 5, 2, 4, 5, 0]);
     const m = { measure: 'x', kind: 'distance' as const, names: ['a0', 'a1', 'b0', 'b1'], values };
     const s = specificityFromMatrix(m, 2, 2);
-    // (a0: same 1 vs other 2 -> hit), (a1: same 4 vs 3 -> miss), (b0: 1 vs 3 hit), (b1: 4 vs 2 miss)
+    // a0: same 1 < other 2 (hit); a1: same 4 = other 4 (tie: miss); b0: 1 < 4 (hit); b1: 4 > 2 (miss)
     expect(s.score).toBe(0.5);
     expect(s.comparisons).toBe(4);
     expect(s.sameLayerMean).toEqual([1, 4]);
-    expect(s.otherLayerMean).toEqual([2.5, 2.5]);
+    expect(s.otherLayerMean).toEqual([3, 3]);
+    const sim = specificityFromMatrix({ ...m, kind: 'similarity' }, 2, 2);
+    expect(sim.score).toBe(0.25);
   });
 
   it('one network: no specificity; bad names are refused before any work', () => {

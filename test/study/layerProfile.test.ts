@@ -120,6 +120,11 @@ describe('layerProfile', () => {
       expect(p.mean[1]).toBeLessThan(p.mean[2]);
     }
     expect(result.notes.join(' ')).toMatch(/PH-dim/);
+    const sized = layerProfile(net, {
+      descriptors: ['phDim'],
+      phDim: { sizes: [150, 300, 450, 600] },
+    });
+    expect(sized.notes).toEqual([]);
   });
 
   it('names bad options', () => {
