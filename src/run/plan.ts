@@ -58,6 +58,8 @@ export interface CaptureJob extends JobBase {
 
 export interface StudyJobInput {
   network: string;
+  /** The architecture it repeats: for a trained network its grid name without the seed. */
+  architecture: string;
   networkId: string;
   cloudDir: string;
   /** The trained model's folder, whose train.json holds its accuracies. */
@@ -199,6 +201,10 @@ export function planExperiment(spec: ResolvedExperiment, storePath: string): Pla
     for (const group of groups) {
       const inputs: StudyJobInput[] = group.map((c) => ({
         network: c.job.network.name,
+        architecture:
+          c.job.network.source === 'trained'
+            ? c.job.network.name.replace(/-s\d+$/, '')
+            : c.job.network.name,
         networkId: c.job.networkId,
         cloudDir: c.job.cloudDir,
         ...(c.modelDir ? { modelDir: c.modelDir } : {}),

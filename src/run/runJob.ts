@@ -178,6 +178,7 @@ async function runStudy(job: StudyJob): Promise<JobRows> {
     const info = i.modelDir ? readTrainInfo(i.modelDir) : undefined;
     return {
       network: i.network,
+      architecture: i.architecture,
       networkId: i.networkId,
       layers: readClouds(i.cloudDir),
       classNames: readCloudMeta(i.cloudDir)?.classNames,

@@ -12,6 +12,7 @@ import { layerComparisonRunner } from './studies/layerComparison.js';
 import { ricciFlowRunner } from './studies/ricciFlow.js';
 import { mapperRunner } from './studies/mapper.js';
 import { generalizationRunner } from './studies/generalization.js';
+import { architectureComparisonRunner } from './studies/architectureComparison.js';
 import type { DiagramRow, MapperGraphRow, MatrixRow, MeasureRow } from './store.js';
 
 export const STUDY_NAMES = [
@@ -31,6 +32,8 @@ export interface StudyNetworkInput {
   network: string;
   networkId: string;
   layers: LayerCloud[];
+  /** The architecture the network is a repeat of (a trained grid's name without its seed). */
+  architecture?: string;
   /** Names of the class labels 0, 1, ... (from the data), when known. */
   classNames?: string[];
   trainAccuracy?: number;
@@ -67,6 +70,7 @@ const RUNNERS: Partial<Record<StudyName, StudyRunner>> = {
   'ricci-flow': ricciFlowRunner,
   mapper: mapperRunner,
   generalization: generalizationRunner,
+  'architecture-comparison': architectureComparisonRunner,
 };
 
 /** The studies that are wired into the runner now. */
