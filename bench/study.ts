@@ -80,13 +80,43 @@ async function main(): Promise<void> {
   for (const [k, t] of Object.entries(inProcess.timings))
     console.log(`  ${k}: ${t.jobs} jobs, ${(t.seconds / t.jobs).toFixed(3)} s each`);
 
+  // worker start-up: a pool of 1 running one tiny job (a capture of dumped activations)
+  const act = join(dir, 'act.npy');
+  writeFileSync(
+    act,
+    encodeNpyFloat32(
+      new Float32Array(40 * 3).map((_, i) => Math.sin(i)),
+      [40, 3],
+    ),
+  );
+  const tiny = absolutePaths(
+    resolveExperiment(
+      {
+        networks: [{ name: 'tiny', activations: { layers: [{ name: 'a', path: act }] } }],
+        studies: [{ study: 'layer-profile', options: { descriptors: ['h0'], perClass: 20 } }],
+      },
+      'tiny.yaml',
+    ),
+    dir,
+  );
+  const tinyPlan = planExperiment(tiny, join(dir, 'tiny.duckdb'));
+  const startPool = new WorkerPoolExecutor(1);
+  const ts = performance.now();
+  const first = await startPool.execute(tinyPlan.jobs[0]);
+  const startup = (performance.now() - ts) / 1000 - first.seconds;
+  await startPool.close();
+  console.log(
+    `worker start-up (thread, modules, backend), before its first job: ${startup.toFixed(2)} s (load ${load()})`,
+  );
+
   // 2. 1 worker against 2 (both pools include starting their workers)
   const one = await runSweep('pool-1', new WorkerPoolExecutor(1));
   console.log(overheadLine('pool of 1 worker', one));
   const two = await runSweep('pool-2', new WorkerPoolExecutor(2));
   console.log(overheadLine('pool of 2 workers', two));
   console.log(
-    `speed-up of 2 workers over 1: ${(one.seconds / two.seconds).toFixed(2)}x (wall ${one.seconds.toFixed(2)} s against ${two.seconds.toFixed(2)} s)`,
+    `speed-up of 2 workers over 1: ${(one.seconds / two.seconds).toFixed(2)}x (wall ${one.seconds.toFixed(2)} s against ${two.seconds.toFixed(2)} s); ` +
+      `without one worker start-up each: ${((one.seconds - startup) / (two.seconds - startup)).toFixed(2)}x`,
   );
 
   // 3. one network's layer profile: through the runner against the library directly
