@@ -1,8 +1,9 @@
 /**
  * bench:study -- the experiment runner's own cost (issue 9, part 4).
  *
- * 1. Overhead per job: a small sweep (4 dense networks of [B24]'s training length, 50 epochs:
- *    train, capture, layer profile with 250 inputs per class) run in process; the runner's wall time minus the jobs' own time (measured where they ran), per
+ * 1. Overhead per job: a sweep of 6 dense networks (width 32, depth 6, [B24]'s 50 epochs on
+ *    3,000 training points; capture of 1,000 test points; a layer profile with 400 inputs per
+ *    class) run in process; the runner's wall time minus the jobs' own time (measured where they ran), per
  *    job, against the mean job time. Also on a 1-worker pool, where it includes starting the
  *    worker and moving the rows between threads.
  * 2. Speed-up of 2 workers over 1 on the same sweep (fresh stores, nothing cached).
@@ -36,13 +37,13 @@ const load = () => loadavg()[0].toFixed(1);
 
 const sweep = {
   name: 'bench sweep',
-  data: { dataset: 'entangled-spirals-3d', size: 1200, noise: 0.05 },
-  networks: [{ train: { width: 24, depth: 4, seed: [0, 1, 2, 3], training: { epochs: 50 } } }],
+  data: { dataset: 'entangled-spirals-3d', size: 4000, noise: 0.05 },
+  networks: [{ train: { width: 32, depth: 6, seed: [0, 1, 2, 3, 4, 5], training: { epochs: 50 } } }],
   layers: { includeInput: true },
   studies: [
     {
       study: 'layer-profile',
-      options: { perClass: 250, descriptors: ['h0', 'h1', 'twoNN', 'mle'] },
+      options: { perClass: 400, descriptors: ['h0', 'h1', 'twoNN', 'mle'] },
     },
   ],
 };

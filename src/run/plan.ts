@@ -131,6 +131,13 @@ function networkKey(n: NetworkSpec, data: unknown): unknown {
   };
 }
 
+/** The folder a job leaves beside the store for the jobs after it (none for a study). */
+export function jobOutputFolder(job: Job): string | undefined {
+  if (job.kind === 'train') return job.modelDir;
+  if (job.kind === 'capture') return job.cloudDir;
+  return undefined;
+}
+
 /** Expands a resolved experiment into jobs; `storePath` places the model and cloud folders. */
 export function planExperiment(spec: ResolvedExperiment, storePath: string): Plan {
   const folders = artifactFolders(storePath);

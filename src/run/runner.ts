@@ -8,7 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Executor } from './executor.js';
-import type { Job, Plan } from './plan.js';
+import { existsSync } from 'node:fs';
+import { jobOutputFolder, type Job, type Plan } from './plan.js';
 import type { JobRow, ResultStore } from './store.js';
 import { TOPOLENS_VERSION } from './version.js';
 
@@ -89,7 +90,15 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
   const jobs = new Map<string, Job>();
   for (const j of plan.jobs) if (!jobs.has(j.id)) jobs.set(j.id, j);
   const total = jobs.size;
-  const finished = new Set<string>([...jobs.keys()].filter((id) => already.has(id)));
+  // a job the store lists as done counts as done only while the folder it left for the jobs
+  // after it is there (models and clouds may be deleted to free space; they are then remade)
+  const stillThere = (job: Job) => {
+    const folder = jobOutputFolder(job);
+    return folder === undefined || existsSync(folder);
+  };
+  const finished = new Set<string>(
+    [...jobs.values()].filter((j) => already.has(j.id) && stillThere(j)).map((j) => j.id),
+  );
   const skipped = finished.size;
   const failedIds = new Set<string>();
   const failed: FailedJob[] = [];

@@ -219,3 +219,42 @@ describe('a failing job', () => {
     }
   });
 });
+
+describe('deleted models and clouds', () => {
+  it('are made again by a rerun, with the same rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topolens-runner-deleted-'));
+    try {
+      const storePath = join(dir, 's.duckdb');
+      const spec = absolutePaths(
+        resolveExperiment(
+          {
+            ...sweep,
+            networks: [{ train: { width: 6, depth: 2, seed: 0, training: { epochs: 2 } } }],
+          },
+          'd.yaml',
+        ),
+        dir,
+      );
+      const run = async () => {
+        const store = await openStore(storePath);
+        const executor = new InProcessExecutor();
+        try {
+          const s = await runExperiment(planExperiment(spec, storePath), { store, executor });
+          return { s, dump: await dumpStore(store) };
+        } finally {
+          await executor.close();
+          await store.close();
+        }
+      };
+      const first = await run();
+      expect(first.s.completed).toBe(3);
+      rmSync(`${storePath}.clouds`, { recursive: true });
+      const second = await run();
+      // the capture is redone (its clouds are gone); train and the study stay done
+      expect(second.s).toMatchObject({ skipped: 2, completed: 1, failed: [] });
+      expect(second.dump).toEqual(first.dump);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
