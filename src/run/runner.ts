@@ -35,6 +35,12 @@ export interface RunOptions {
   onProgress?: (p: RunProgress) => void;
   /** Options recorded in the runs table (e.g. the command line's). */
   runOptions?: Record<string, unknown>;
+  /**
+   * Stops the run when aborted (Ctrl-C): no job is started after it, the jobs finished so far
+   * are committed, the run is recorded as 'interrupted', and the results of jobs still running
+   * are dropped (they are redone next time).
+   */
+  signal?: AbortSignal;
 }
 
 export interface FailedJob {
@@ -53,6 +59,8 @@ export interface RunSummary {
   completed: number;
   failed: FailedJob[];
   seconds: number;
+  /** True when the run was stopped through `signal` before every job ran. */
+  interrupted: boolean;
   /** Summed running time of the jobs themselves (where they ran). */
   jobSeconds: number;
   /** Time spent writing to the store (the experiment, the run, each job's commit). */
@@ -135,7 +143,9 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
   // One writer: commits are chained, so rows reach the store in the order jobs finished (a job
   // always after the jobs it needs). A job's slot is freed as soon as it returns, so the store
   // writes overlap the next jobs; a failed write fails the run when the chain is awaited.
+  let stopped = false;
   const commit = (row: JobRow, rows: Parameters<ResultStore['commitJob']>[1]): void => {
+    if (stopped) return; // a job that returns after an interruption is redone next time
     commits = commits.then(() => timedStore(() => store.commitJob(row, rows)));
     commits.catch(() => undefined); // handled: awaited (and thrown) at the end
   };
@@ -200,7 +210,12 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
     inFlight.add(p);
   };
 
+  const aborted = new Promise<void>((resolve) => {
+    if (options.signal?.aborted) resolve();
+    options.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
   for (;;) {
+    if (options.signal?.aborted) break;
     let progressed = false;
     for (const id of [...pending]) {
       const job = jobs.get(id)!;
@@ -222,9 +237,11 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
     if (pending.size === 0 && inFlight.size === 0) break;
     if (!progressed || inFlight.size >= executor.concurrency) {
       if (inFlight.size === 0) break; // nothing can run: dependencies outside the plan
-      await Promise.race(inFlight);
+      await Promise.race([...inFlight, aborted]);
     }
   }
+  const interrupted = options.signal?.aborted === true && (pending.size > 0 || inFlight.size > 0);
+  stopped = interrupted;
   await commits;
   const summary: RunSummary = {
     experimentId: plan.experimentId,
@@ -234,13 +251,14 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
     completed,
     failed,
     seconds: elapsed(),
+    interrupted,
     jobSeconds,
     storeSeconds,
     timings,
   };
   await store.putRun({
     ...runRow,
-    status: failed.length > 0 ? 'failed' : 'done',
+    status: interrupted ? 'interrupted' : failed.length > 0 ? 'failed' : 'done',
     finishedAt: nowIso(),
     timings: { seconds: summary.seconds, jobSeconds, byKind: timings },
     ...(failed.length > 0 ? { error: `${failed.length} job(s) failed` } : {}),

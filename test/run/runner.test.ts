@@ -258,3 +258,48 @@ describe('deleted models and clouds', () => {
     }
   });
 });
+
+describe('an interrupted run', () => {
+  it('keeps the finished jobs, is recorded as interrupted, and a rerun completes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topolens-runner-abort-'));
+    try {
+      const spec = absolutePaths(resolveExperiment(sweep, 'a.yaml'), dir);
+      const storePath = join(dir, 's.duckdb');
+      const controller = new AbortController();
+      let store = await openStore(storePath);
+      let executor: Executor = new InProcessExecutor();
+      const first = await runExperiment(planExperiment(spec, storePath), {
+        store,
+        executor,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.step.startsWith('finished capture')) controller.abort();
+        },
+      });
+      expect(first.interrupted).toBe(true);
+      expect(first.completed).toBe(2); // train and capture of the first network
+      expect(await store.query('select status from runs')).toEqual([{ status: 'interrupted' }]);
+      expect((await store.doneJobs()).size).toBe(2);
+      await executor.close();
+      await store.close();
+
+      store = await openStore(storePath);
+      executor = new InProcessExecutor();
+      const second = await runExperiment(planExperiment(spec, storePath), { store, executor });
+      expect(second).toMatchObject({ interrupted: false, skipped: 2, completed: 4, failed: [] });
+      const resumed = await dumpStore(store);
+      await executor.close();
+      await store.close();
+
+      const refPath = join(dir, 'ref.duckdb');
+      const ref = await openStore(refPath);
+      const refExecutor = new InProcessExecutor();
+      await runExperiment(planExperiment(spec, refPath), { store: ref, executor: refExecutor });
+      expect(resumed).toEqual(await dumpStore(ref));
+      await refExecutor.close();
+      await ref.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -4,7 +4,7 @@
  * its jobs on a worker pool, writing each result to the store as it arrives, with a progress
  * line (done / total, the current step, an ETA) and a final summary. A rerun skips what the
  * store lists as done (docs/experiments.md). Exit codes: 0 all done, 1 some jobs failed, 2 a bad
- * experiment file or option.
+ * experiment file or option, 130 interrupted.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -48,7 +48,7 @@ export function progressText(p: RunProgress): string {
 /** The text summary printed at the end of a run. */
 export function summaryText(s: RunSummary, storePath: string): string {
   const lines = [
-    `experiment ${s.experimentId.slice(0, 12)}: ${s.completed} job(s) run, ${s.skipped} already done, ${s.failed.length} failed, in ${seconds(s.seconds)}`,
+    `experiment ${s.experimentId.slice(0, 12)}: ${s.completed} job(s) run, ${s.skipped} already done, ${s.failed.length} failed, in ${seconds(s.seconds)}${s.interrupted ? ' (interrupted: run it again to finish)' : ''}`,
     `results in ${storePath} (topolens query "select * from measures" --store ${storePath})`,
   ];
   for (const f of s.failed) lines.push(`  failed: ${f.label}: ${f.error.split('\n')[0]}`);
@@ -61,7 +61,10 @@ export interface RunCommandOptions {
   json?: boolean;
 }
 
-/** Runs a resolved, checked experiment against the store at `storePath`. */
+/** Runs a resolved, checked experiment against the store at `storePath`. On a terminal the
+ * progress is one redrawn line; otherwise (a log) one line per finished or failed job, unless
+ * `showProgress` is false. Ctrl-C (or SIGTERM) stops the run cleanly: the jobs finished so far
+ * are kept, the run is recorded as interrupted; a second Ctrl-C exits at once. */
 export async function runResolved(
   spec: ResolvedExperiment,
   storePath: string,
@@ -72,14 +75,32 @@ export async function runResolved(
   const plan = planExperiment(spec, storePath);
   const store = await openStore(storePath);
   const bar = progressBar({ label: 'run', enabled: showProgress });
+  const logLines = showProgress && !process.stderr.isTTY;
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(
+      '\ntopolens: interrupting (the jobs finished so far are kept; Ctrl-C again to quit now)\n',
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     return await runExperiment(plan, {
       store,
       executor,
       runOptions,
-      onProgress: (p) => bar.update(p.total ? p.done / p.total : 1, progressText(p)),
+      signal: controller.signal,
+      onProgress: (p) => {
+        bar.update(p.total ? p.done / p.total : 1, progressText(p));
+        if (logLines && /^(finished|failed) /.test(p.step))
+          process.stderr.write(progressText(p) + '\n');
+      },
     });
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     bar.done();
     await executor.close();
     await store.close();
@@ -100,7 +121,8 @@ export async function runCommand(file: string, o: RunCommandOptions): Promise<Ru
   );
   if (o.json) printJSON({ store: storePath, ...summary });
   else process.stderr.write(summaryText(summary, storePath) + '\n');
-  if (summary.failed.length > 0) process.exitCode = 1;
+  if (summary.interrupted) process.exitCode = 130;
+  else if (summary.failed.length > 0) process.exitCode = 1;
   return summary;
 }
 
