@@ -6,9 +6,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
+import { imageDataset } from './mnist.js';
 import { PNG } from 'pngjs';
 import { TopolensError, invalidInput } from '../core/errors.js';
-import { imageDataset, type ImageDataset } from './mnist.js';
+import type { ImageDataset } from './mnist.js';
 
 export interface ImageFolderOptions {
   /** `grayscale` (C = 1, luma 0.299 R + 0.587 G + 0.114 B) or `rgb` (C = 3). Default rgb. */

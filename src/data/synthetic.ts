@@ -7,6 +7,7 @@
  * Noise, where offered, is isotropic Gaussian with standard deviation `noise` added to every
  * coordinate (default 0: points exactly on the manifold).
  */
+import { describeValue } from '../core/describe.js';
 import { invalidOption } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { createRng, type Rng } from '../core/rng.js';
@@ -30,7 +31,13 @@ export interface BaseOptions {
   noise?: number;
 }
 
-function checkN(n: number): void {
+function checkN(o: BaseOptions): void {
+  if (o === null || typeof o !== 'object') {
+    throw invalidOption(
+      `a generator needs options such as { n: 1000, seed: 0 }; got ${describeValue(o)}.`,
+    );
+  }
+  const n = o.n;
   if (!Number.isInteger(n) || n < 1) {
     throw invalidOption(`n must be a positive integer number of points, got ${n}.`);
   }
@@ -69,7 +76,7 @@ function classIndexNames(labels: Int32Array): string[] {
 
 /** Points on a circle of `radius` (default 1) in the plane, angles uniform. */
 export function circle(o: BaseOptions & { radius?: number }): Dataset {
-  checkN(o.n);
+  checkN(o);
   const rng = createRng(o.seed ?? 0);
   const r = o.radius ?? 1;
   const data = new Float64Array(o.n * 2);
@@ -86,7 +93,7 @@ export function circle(o: BaseOptions & { radius?: number }): Dataset {
  * normalised Gaussian vectors. Default dimension 2 (the ordinary sphere in R^3).
  */
 export function sphere(o: BaseOptions & { dimension?: number; radius?: number }): Dataset {
-  checkN(o.n);
+  checkN(o);
   const k = o.dimension ?? 2;
   if (!Number.isInteger(k) || k < 1)
     throw invalidOption(`sphere dimension must be >= 1, got ${k}.`);
@@ -115,7 +122,7 @@ export function sphere(o: BaseOptions & { dimension?: number; radius?: number })
  * area, since the embedding is flat). Radii default to 1.
  */
 export function flatTorus(o: BaseOptions & { radius1?: number; radius2?: number }): Dataset {
-  checkN(o.n);
+  checkN(o);
   const r1 = o.radius1 ?? 1;
   const r2 = o.radius2 ?? 1;
   const rng = createRng(o.seed ?? 0);
@@ -134,7 +141,7 @@ export function flatTorus(o: BaseOptions & { radius1?: number; radius2?: number 
  * density proportional to R + r cos v).
  */
 export function torus(o: BaseOptions & { majorRadius?: number; minorRadius?: number }): Dataset {
-  checkN(o.n);
+  checkN(o);
   const R = o.majorRadius ?? 2;
   const r = o.minorRadius ?? 1;
   if (!(R > r && r > 0))
@@ -157,7 +164,7 @@ export function torus(o: BaseOptions & { majorRadius?: number; minorRadius?: num
  * uniform in [0, 1). `parameter` holds t of each point.
  */
 export function swissRoll(o: BaseOptions): Dataset & { parameter: Float64Array } {
-  checkN(o.n);
+  checkN(o);
   const rng = createRng(o.seed ?? 0);
   const data = new Float64Array(o.n * 3);
   const parameter = new Float64Array(o.n);
@@ -171,7 +178,7 @@ export function swissRoll(o: BaseOptions): Dataset & { parameter: Float64Array }
 
 /** Points uniform in the cube [0, 1]^dimension. */
 export function uniformCube(o: BaseOptions & { dimension: number }): Dataset {
-  checkN(o.n);
+  checkN(o);
   const d = o.dimension;
   if (!Number.isInteger(d) || d < 1) throw invalidOption(`cube dimension must be >= 1, got ${d}.`);
   const rng = createRng(o.seed ?? 0);
@@ -186,7 +193,7 @@ export function uniformCube(o: BaseOptions & { dimension: number }): Dataset {
  * with its component.
  */
 export function gaussianMixture(o: BaseOptions & { centers: number[][]; std?: number }): Dataset {
-  checkN(o.n);
+  checkN(o);
   const m = o.centers.length;
   if (m === 0) throw invalidOption('gaussianMixture needs at least one center.');
   const d = o.centers[0].length;
@@ -209,7 +216,7 @@ export function gaussianMixture(o: BaseOptions & { centers: number[][]; std?: nu
  * has radius t and angle 2 pi (turns t + c / classes), t uniform in (0, 1]. Balanced labels.
  */
 export function spirals(o: BaseOptions & { classes?: number; turns?: number }): Dataset {
-  checkN(o.n);
+  checkN(o);
   const m = o.classes ?? 2;
   const turns = o.turns ?? 2;
   const rng = createRng(o.seed ?? 0);
@@ -236,7 +243,7 @@ export function spirals(o: BaseOptions & { classes?: number; turns?: number }): 
  * Default 1.5 turns.
  */
 export function entangledSpirals3d(o: BaseOptions & { turns?: number }): Dataset {
-  checkN(o.n);
+  checkN(o);
   const turns = o.turns ?? 1.5;
   const rng = createRng(o.seed ?? 0);
   const data = new Float64Array(o.n * 3);
@@ -259,7 +266,7 @@ export function entangledSpirals3d(o: BaseOptions & { turns?: number }): Dataset
 export function blobsInShell(
   o: BaseOptions & { blobs?: number; blobStd?: number; shellInner?: number; shellOuter?: number },
 ): Dataset {
-  checkN(o.n);
+  checkN(o);
   const nb = o.blobs ?? 4;
   const std = o.blobStd ?? 0.1;
   const r0 = o.shellInner ?? 0.8;
@@ -300,7 +307,7 @@ export function blobsInShell(
 export function sinusoidalSheets(
   o: BaseOptions & { amplitude?: number; frequency?: number; gap?: number },
 ): Dataset {
-  checkN(o.n);
+  checkN(o);
   const amp = o.amplitude ?? 0.5;
   const freq = o.frequency ?? 2;
   const gap = o.gap ?? 0.25;

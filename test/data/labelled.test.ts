@@ -216,6 +216,9 @@ describe('every loader returns LabelledData', () => {
       isLabelled(ds, 6);
       expect(ds.name).toBe(name);
     }
+    expect(() => (circle as (o?: unknown) => unknown)()).toThrow(
+      /needs options such as \{ n: 1000, seed: 0 \}; got undefined/,
+    );
     expect(() => syntheticDataset('moons' as 'circle', { n: 3 })).toThrow(
       /unknown synthetic dataset 'moons'[\s\S]*entangled-spirals-3d/,
     );
