@@ -303,3 +303,88 @@ describe('an interrupted run', () => {
     }
   });
 });
+
+describe('every wired study', () => {
+  it('runs on a tiny sweep and writes its rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topolens-runner-studies-'));
+    try {
+      const spec = absolutePaths(
+        resolveExperiment(
+          {
+            data: { dataset: 'spirals', size: 160, noise: 0.05 },
+            networks: [
+              { train: { width: [4, 6], depth: 2, seed: [0, 1], training: { epochs: 2 } } },
+            ],
+            layers: { includeInput: true },
+            studies: [
+              {
+                study: 'layer-comparison',
+                options: { measures: ['sw-h1', 'cka'], maxPoints: 30, sensitivity: false },
+              },
+              {
+                study: 'ricci-flow',
+                options: { ks: [6], accuracyThreshold: 0, bootstrap: { resamples: 0 } },
+              },
+              { study: 'mapper', options: { intervals: 4 } },
+              { study: 'generalization', options: { maxPoints: 30, bootstrap: { resamples: 0 } } },
+              {
+                study: 'architecture-comparison',
+                options: { descriptors: ['twoNN'], perClass: 15, grid: 3 },
+              },
+            ],
+          },
+          's.yaml',
+        ),
+        dir,
+      );
+      const storePath = join(dir, 's.duckdb');
+      const store = await openStore(storePath);
+      const executor = new InProcessExecutor();
+      try {
+        const s = await runExperiment(planExperiment(spec, storePath), { store, executor });
+        expect(s.failed.map((f) => `${f.label}: ${f.error}`)).toEqual([]);
+        const results = await store.query(
+          'select study, count(*)::INTEGER as n from study_results group by study order by study',
+        );
+        expect(results).toEqual([
+          { study: 'architecture-comparison', n: 1 },
+          { study: 'generalization', n: 1 },
+          { study: 'layer-comparison', n: 1 },
+          { study: 'mapper', n: 4 },
+          { study: 'ricci-flow', n: 1 },
+        ]);
+        const descriptors = (
+          await store.query('select distinct descriptor from measures order by descriptor')
+        ).map((r) => r.descriptor);
+        for (const d of [
+          'generalization-h0',
+          'mapper-nodes',
+          'ricci-rho',
+          'specificity-sw-h1',
+          'twonn',
+          'twonn-peak-depth',
+        ])
+          expect(descriptors).toContain(d);
+        const matrices = await store.query(
+          'select measure, len(names)::INTEGER as n from matrices order by measure',
+        );
+        // 4 networks x (input + 2 blocks) = 12 rows and columns
+        expect(matrices).toEqual([
+          { measure: 'cka', n: 12 },
+          { measure: 'sw-h1', n: 12 },
+        ]);
+        const graphs = await store.query('select count(*)::INTEGER as n from mapper_graphs');
+        expect(graphs[0].n).toBe(12); // 4 networks x 3 layers
+        const groups = await store.query(
+          "select distinct group_name from measures where descriptor = 'twonn-peak-depth' order by 1",
+        );
+        expect(groups.map((g) => g.group_name)).toEqual(['dense-w4-d2', 'dense-w6-d2']);
+      } finally {
+        await executor.close();
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
