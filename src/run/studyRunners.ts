@@ -13,6 +13,7 @@ import { ricciFlowRunner } from './studies/ricciFlow.js';
 import { mapperRunner } from './studies/mapper.js';
 import { generalizationRunner } from './studies/generalization.js';
 import { architectureComparisonRunner } from './studies/architectureComparison.js';
+import { populationComparisonRunner } from './studies/populationComparison.js';
 import type { DiagramRow, MapperGraphRow, MatrixRow, MeasureRow } from './store.js';
 
 export const STUDY_NAMES = [
@@ -71,6 +72,7 @@ const RUNNERS: Partial<Record<StudyName, StudyRunner>> = {
   mapper: mapperRunner,
   generalization: generalizationRunner,
   'architecture-comparison': architectureComparisonRunner,
+  'population-comparison': populationComparisonRunner,
 };
 
 /** The studies that are wired into the runner now. */

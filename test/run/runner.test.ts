@@ -331,6 +331,10 @@ describe('every wired study', () => {
                 study: 'architecture-comparison',
                 options: { descriptors: ['twoNN'], perClass: 15, grid: 3 },
               },
+              {
+                study: 'population-comparison',
+                options: { populations: { a: [0], b: [1] }, permutations: 99, maxPoints: 20 },
+              },
             ],
           },
           's.yaml',
@@ -351,6 +355,7 @@ describe('every wired study', () => {
           { study: 'generalization', n: 1 },
           { study: 'layer-comparison', n: 1 },
           { study: 'mapper', n: 4 },
+          { study: 'population-comparison', n: 4 },
           { study: 'ricci-flow', n: 1 },
         ]);
         const descriptors = (
@@ -359,6 +364,8 @@ describe('every wired study', () => {
         for (const d of [
           'generalization-h0',
           'mapper-nodes',
+          'population-h0-lifespan-sum',
+          'population-h0-lifespan-sum-p',
           'ricci-rho',
           'specificity-sw-h1',
           'twonn',
