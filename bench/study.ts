@@ -38,7 +38,9 @@ const load = () => loadavg()[0].toFixed(1);
 const sweep = {
   name: 'bench sweep',
   data: { dataset: 'entangled-spirals-3d', size: 4000, noise: 0.05 },
-  networks: [{ train: { width: 32, depth: 6, seed: [0, 1, 2, 3, 4, 5], training: { epochs: 50 } } }],
+  networks: [
+    { train: { width: 32, depth: 6, seed: [0, 1, 2, 3, 4, 5], training: { epochs: 50 } } },
+  ],
   layers: { includeInput: true },
   studies: [
     {
