@@ -10,6 +10,8 @@ import { registerMapper } from './commands/mapper.js';
 import { registerCapture, registerLayers } from './commands/nnCommands.js';
 import { registerQuery } from './commands/query.js';
 import { registerExport } from './commands/export.js';
+import { registerRun } from './commands/run.js';
+import { registerProfile } from './commands/profile.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -25,4 +27,6 @@ export const commands: RegisterCommand[] = [
   registerCapture,
   registerQuery,
   registerExport,
+  registerRun,
+  registerProfile,
 ];

@@ -433,7 +433,8 @@ function rowObjectParsed(spec: TableSpec, row: unknown[]): Record<string, unknow
   const out: Record<string, unknown> = {};
   spec.columns.forEach((c, i) => {
     const v = row[i];
-    if (v !== null && v !== undefined) out[c.field] = v;
+    // A required JSON field may hold the JSON value null; an optional field that is NULL was absent.
+    if ((v !== null && v !== undefined) || c.required) out[c.field] = v;
   });
   return out;
 }

@@ -65,6 +65,11 @@ export async function prepareSchema(
       'upgrade topolens to read it',
     );
   if (version === target) return;
+  if (readOnly && version === 0)
+    throw invalidInput(
+      `${path} is an empty DuckDB database, not a results store yet`,
+      'write to it first (a run creates the tables), or pass another --store',
+    );
   if (readOnly)
     throw new TopolensError(
       'unsupported',

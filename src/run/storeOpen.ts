@@ -5,7 +5,7 @@
  * each other's locks and could corrupt it).
  */
 import { accessSync, constants, existsSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { invalidInput, TopolensError } from '../core/errors.js';
 
@@ -135,7 +135,10 @@ export async function openDatabase(path: string, readOnly: boolean): Promise<Ope
   }
   const absolute = resolve(path);
   const existed = checkPath(path, absolute, readOnly);
-  const key = existed ? realpathSync(absolute) : absolute;
+  // One key per file however it is named (symlinked folders, relative paths).
+  const key = existed
+    ? realpathSync(absolute)
+    : join(realpathSync(dirname(absolute)), basename(absolute));
   const shared = openInstances.get(key);
   if (shared) {
     if (shared.readOnly && !readOnly)

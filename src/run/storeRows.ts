@@ -198,6 +198,7 @@ function encodeValue(
   column: ColumnSpec,
 ): EncodedValue {
   const value = row[column.field];
+  if (value === null && column.kind === 'json' && column.required) return 'null';
   if (value === undefined || value === null) {
     if (!column.required) return null;
     throw invalidInput(

@@ -1,5 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -267,6 +275,41 @@ describe('results store: round trip', () => {
     await store.close();
   });
 
+  it('property: any Unicode text and JSON value comes back unchanged', async () => {
+    const store = await openStore(':memory:');
+    let k = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 8 }), { maxLength: 4 }),
+        fc.jsonValue({ maxDepth: 3 }),
+        async (name, names, result) => {
+          const id = `s${k++}`;
+          const values = names.flatMap(() => names.map(() => 0.5));
+          await store.putStudyResult({ id, experimentId: 'e', study: name, name, result });
+          await store.putMatrix({
+            id,
+            experimentId: 'e',
+            study: name,
+            measure: name,
+            kind: 'distance',
+            names,
+            values,
+          });
+          const [back] = await store.readRows('study_results', `id = '${id}'`);
+          expect(back.name).toBe(name);
+          // JSON text cannot tell -0 from 0.
+          expect(back.result).toEqual(JSON.parse(JSON.stringify(result)));
+          const [m] = await store.readRows('matrices', `id = '${id}'`);
+          expect(m.names).toEqual(names);
+          expect(m.values).toEqual(values);
+        },
+      ),
+      { numRuns: 30 },
+    );
+    await store.close();
+  });
+
   it('refuses bad rows with a message naming table, row and field', async () => {
     const store = await openStore(':memory:');
     await expectThrows(
@@ -392,7 +435,7 @@ describe('results store: idempotent writes', () => {
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
     await store.close();
   });
@@ -629,6 +672,18 @@ describe('results store: opening', () => {
     const ro = await openStore(path, { readOnly: true });
     await expectThrows(openStore(path), /open read-only in this process/);
     await ro.close();
+  });
+
+  it('knows a new store by its real path: opened through a symlinked folder it is shared', async () => {
+    const real = join(dir, 'real');
+    mkdirSync(real);
+    symlinkSync(real, join(dir, 'link'));
+    const a = await openStore(join(dir, 'link', 'r.duckdb'));
+    const b = await openStore(join(real, 'r.duckdb'));
+    await a.putExperiment(experiment);
+    expect(await count(b, 'experiments')).toBe(1);
+    await a.close();
+    await b.close();
   });
 
   it('in one process, two writers on one file take turns (no write conflicts)', async () => {

@@ -89,6 +89,12 @@ describe('store schema migrations', () => {
     expect(await storedSchemaVersion(connection, 'test')).toBe(2);
   });
 
+  it('refuses to read an empty database as a store', async () => {
+    await expect(prepareSchema(connection, 'new.duckdb', true, MIGRATIONS)).rejects.toThrow(
+      /new\.duckdb is an empty DuckDB database, not a results store yet/,
+    );
+  });
+
   it('refuses a database with other tables and no schema_version', async () => {
     await connection.run('CREATE TABLE mine (a INTEGER)');
     await expect(prepareSchema(connection, 'other.duckdb', false, MIGRATIONS)).rejects.toThrow(

@@ -1,0 +1,140 @@
+/**
+ * `topolens run experiment.yaml [--store results.duckdb] [--workers N] [--json]`: validates the
+ * experiment file completely (schema, files, layer names) before the store is opened, then runs
+ * its jobs on a worker pool, writing each result to the store as it arrives, with a progress
+ * line (done / total, the current step, an ETA) and a final summary. A rerun skips what the
+ * store lists as done (docs/experiments.md). Exit codes: 0 all done, 1 some jobs failed, 2 a bad
+ * experiment file or option, 130 interrupted.
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { invalidOption } from '../../core/errors.js';
+import { createExecutor, type Executor } from '../../run/executor.js';
+import { checkExperimentInputs, readExperimentFile } from '../../run/experimentFile.js';
+import type { ResolvedExperiment } from '../../run/experimentSchema.js';
+import { planExperiment } from '../../run/plan.js';
+import { runExperiment, type RunProgress, type RunSummary } from '../../run/runner.js';
+import { openStore } from '../../run/store.js';
+import { printJSON } from '../output.js';
+import { progressBar } from '../progress.js';
+
+/** Parses --workers: a non-negative integer (0: run in this process, no pool). */
+export function parseWorkers(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 0) {
+    throw invalidOption(
+      `--workers must be a non-negative integer, got '${text}'`,
+      'use 0 to run in this process, or the number of worker threads (default: all cores)',
+    );
+  }
+  return v;
+}
+
+function seconds(s: number): string {
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
+  const m = Math.floor(s / 60);
+  return `${m}m${String(Math.round(s - 60 * m)).padStart(2, '0')}s`;
+}
+
+/** One progress line: done / total, the step, the ETA. */
+export function progressText(p: RunProgress): string {
+  const eta =
+    p.etaSeconds !== undefined && p.done < p.total ? `, ETA ${seconds(p.etaSeconds)}` : '';
+  const failed = p.failed > 0 ? `, ${p.failed} failed` : '';
+  return `${p.done}/${p.total} jobs${failed}${eta}: ${p.step}`;
+}
+
+/** The text summary printed at the end of a run. */
+export function summaryText(s: RunSummary, storePath: string): string {
+  const lines = [
+    `experiment ${s.experimentId.slice(0, 12)}: ${s.completed} job(s) run, ${s.skipped} already done, ${s.failed.length} failed, in ${seconds(s.seconds)}${s.interrupted ? ' (interrupted: run it again to finish)' : ''}`,
+    `results in ${storePath} (topolens query "select * from measures" --store ${storePath})`,
+  ];
+  for (const f of s.failed) lines.push(`  failed: ${f.label}: ${f.error.split('\n')[0]}`);
+  return lines.join('\n');
+}
+
+export interface RunCommandOptions {
+  store?: string;
+  workers?: string;
+  json?: boolean;
+}
+
+/** Runs a resolved, checked experiment against the store at `storePath`. On a terminal the
+ * progress is one redrawn line; otherwise (a log) one line per finished or failed job, unless
+ * `showProgress` is false. Ctrl-C (or SIGTERM) stops the run cleanly: the jobs finished so far
+ * are kept, the run is recorded as interrupted; a second Ctrl-C exits at once. */
+export async function runResolved(
+  spec: ResolvedExperiment,
+  storePath: string,
+  executor: Executor,
+  showProgress: boolean,
+  runOptions: Record<string, unknown>,
+): Promise<RunSummary> {
+  const plan = planExperiment(spec, storePath);
+  const store = await openStore(storePath);
+  const bar = progressBar({ label: 'run', enabled: showProgress });
+  const logLines = showProgress && !process.stderr.isTTY;
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(
+      '\ntopolens: interrupting (the jobs finished so far are kept; Ctrl-C again to quit now)\n',
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await runExperiment(plan, {
+      store,
+      executor,
+      runOptions,
+      signal: controller.signal,
+      onProgress: (p) => {
+        bar.update(p.total ? p.done / p.total : 1, progressText(p));
+        if (logLines && /^(finished|failed) /.test(p.step))
+          process.stderr.write(progressText(p) + '\n');
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    bar.done();
+    await executor.close();
+    await store.close();
+  }
+}
+
+export async function runCommand(file: string, o: RunCommandOptions): Promise<RunSummary> {
+  const workers = parseWorkers(o.workers);
+  const spec = readExperimentFile(file);
+  const storePath = o.store ? resolve(o.store) : spec.store.path;
+  await checkExperimentInputs(spec, file);
+  const summary = await runResolved(
+    { ...spec, store: { path: storePath } },
+    storePath,
+    createExecutor(workers),
+    !o.json,
+    { file: resolve(file), store: storePath, workers: workers ?? 'all cores' },
+  );
+  if (o.json) printJSON({ store: storePath, ...summary });
+  else process.stderr.write(summaryText(summary, storePath) + '\n');
+  if (summary.interrupted) process.exitCode = 130;
+  else if (summary.failed.length > 0) process.exitCode = 1;
+  return summary;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run an experiment file: train, capture and study, results to the store')
+    .argument('<experiment>', 'experiment file (.yaml, .yml or .json; docs/experiments.md)')
+    .option('--store <path>', "results store (default: the file's store.path, results.duckdb)")
+    .option('--workers <n>', 'worker threads (default: all cores; 0: run in this process)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (file: string, opts: RunCommandOptions) => {
+      await runCommand(file, opts);
+    });
+}

@@ -1,0 +1,239 @@
+/**
+ * From a resolved experiment to jobs: train each network of the grid, capture each network's
+ * layer clouds, and compute each study (per network, or once over all networks). Every job is
+ * plain JSON data (never code) with a content hash of the inputs that determine it, and the
+ * hashes of the jobs it needs. A job's `artifact` hash names the files it leaves beside the store
+ * (a trained model, captured clouds); it leaves the experiment out, so another experiment with the
+ * same network finds the model again. The job's `id` adds the experiment, so each experiment gets
+ * its own rows. See docs/experiments.md, "Resume".
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { bytesHash, contentHash } from './hash.js';
+import type {
+  DataSpec,
+  LayersSpec,
+  NetworkSpec,
+  ResolvedExperiment,
+  SamplingSpec,
+  StudySpec,
+} from './experimentSchema.js';
+import { studyRunner } from './studyRunners.js';
+import { TOPOLENS_VERSION } from './version.js';
+
+interface JobBase {
+  /** Content hash: the experiment and the inputs of this job. */
+  id: string;
+  experimentId: string;
+  /** Human label for progress lines and the jobs table. */
+  label: string;
+  /** Ids of the jobs whose results this one reads. */
+  deps: string[];
+}
+
+export interface TrainJob extends JobBase {
+  kind: 'train';
+  /** Hash of what determines the trained weights (data, architecture, seed, training, version). */
+  artifact: string;
+  network: Extract<NetworkSpec, { source: 'trained' }>;
+  networkId: string;
+  data: DataSpec;
+  /** Folder of the saved model: `<store>.models/<artifact>`. */
+  modelDir: string;
+}
+
+export interface CaptureJob extends JobBase {
+  kind: 'capture';
+  artifact: string;
+  network: NetworkSpec;
+  networkId: string;
+  /** For a trained network, the folder its train job writes. */
+  modelDir?: string;
+  data?: DataSpec;
+  layers: LayersSpec;
+  sampling: SamplingSpec;
+  /** Folder of the captured clouds: `<store>.clouds/<artifact>`. */
+  cloudDir: string;
+}
+
+export interface StudyJobInput {
+  network: string;
+  /** The architecture it repeats: for a trained network its grid name without the seed. */
+  architecture: string;
+  networkId: string;
+  cloudDir: string;
+  /** The trained model's folder, whose train.json holds its accuracies. */
+  modelDir?: string;
+}
+
+export interface StudyJob extends JobBase {
+  kind: `study:${string}`;
+  study: StudySpec;
+  inputs: StudyJobInput[];
+}
+
+export type Job = TrainJob | CaptureJob | StudyJob;
+
+export interface Plan {
+  experimentId: string;
+  /** The resolved spec, as recorded in the experiments table. */
+  spec: ResolvedExperiment;
+  /** Jobs in an order that respects their dependencies. */
+  jobs: Job[];
+}
+
+/** Folders beside the store file where models and clouds are kept, found again by hash. */
+export function artifactFolders(storePath: string): { models: string; clouds: string } {
+  return { models: `${storePath}.models`, clouds: `${storePath}.clouds` };
+}
+
+/** What identifies the data: the spec, with the content of read files instead of their paths. */
+function dataKey(data: DataSpec | undefined): unknown {
+  if (!data) return null;
+  if (data.dataset !== 'arrays') return { ...data };
+  const { inputs, labels, ...rest } = data;
+  return {
+    ...rest,
+    inputs: inputs ? bytesHash(readFileSync(inputs)) : undefined,
+    labels: labels ? bytesHash(readFileSync(labels)) : undefined,
+  };
+}
+
+function modelFilesHash(path: string): string {
+  const bytes = readFileSync(path);
+  if (!path.toLowerCase().endsWith('.json')) return bytesHash(bytes);
+  let weights = 'weights.bin';
+  try {
+    const manifest = (
+      JSON.parse(new TextDecoder().decode(bytes)) as {
+        weightsManifest?: Array<{ paths?: string[] }>;
+      }
+    ).weightsManifest;
+    weights = manifest?.[0]?.paths?.[0] ?? weights;
+  } catch {
+    // the capture job reports a broken model.json
+  }
+  return contentHash([bytesHash(bytes), bytesHash(readFileSync(join(dirname(path), weights)))]);
+}
+
+/** What identifies a network's weights (before any experiment): its training or its files. */
+function networkKey(n: NetworkSpec, data: unknown): unknown {
+  if (n.source === 'trained') {
+    const { name: _name, ...rest } = n;
+    return { what: 'train', data, network: rest, version: TOPOLENS_VERSION };
+  }
+  if (n.source === 'model')
+    return { what: 'model', file: modelFilesHash(n.path), layout: n.layout };
+  return {
+    what: 'activations',
+    layers: n.layers.map((l) => ({ name: l.name, file: bytesHash(readFileSync(l.path)) })),
+    labels: n.labels ? bytesHash(readFileSync(n.labels)) : null,
+  };
+}
+
+/** The folder a job leaves beside the store for the jobs after it (none for a study). */
+export function jobOutputFolder(job: Job): string | undefined {
+  if (job.kind === 'train') return job.modelDir;
+  if (job.kind === 'capture') return job.cloudDir;
+  return undefined;
+}
+
+/** Expands a resolved experiment into jobs; `storePath` places the model and cloud folders. */
+export function planExperiment(spec: ResolvedExperiment, storePath: string): Plan {
+  const folders = artifactFolders(storePath);
+  const data = dataKey(spec.data);
+  const keys = spec.networks.map((n) => networkKey(n, data));
+  const experimentId = contentHash({
+    what: 'experiment',
+    name: spec.name,
+    data,
+    networks: spec.networks.map((n, i) => ({ name: n.name, key: keys[i] })),
+    layers: spec.layers,
+    sampling: spec.sampling,
+    studies: spec.studies,
+  });
+  const jobs: Job[] = [];
+  const captures: { job: CaptureJob; modelDir?: string }[] = [];
+  spec.networks.forEach((network, i) => {
+    const networkId = contentHash({ experimentId, network: network.name, key: keys[i] });
+    const deps: string[] = [];
+    let modelDir: string | undefined;
+    if (network.source === 'trained') {
+      const artifact = contentHash(keys[i]);
+      modelDir = join(folders.models, artifact);
+      const train: TrainJob = {
+        id: contentHash({ experimentId, artifact, network: network.name }),
+        experimentId,
+        kind: 'train',
+        label: `train ${network.name}`,
+        deps: [],
+        artifact,
+        network,
+        networkId,
+        data: spec.data!,
+        modelDir,
+      };
+      jobs.push(train);
+      deps.push(train.id);
+    }
+    const artifact = contentHash({
+      what: 'capture',
+      network: keys[i],
+      data,
+      layers: spec.layers,
+      sampling: spec.sampling,
+      version: TOPOLENS_VERSION,
+    });
+    const capture: CaptureJob = {
+      id: contentHash({ experimentId, artifact, network: network.name }),
+      experimentId,
+      kind: 'capture',
+      label: `capture ${network.name}`,
+      deps,
+      artifact,
+      network,
+      networkId,
+      ...(modelDir ? { modelDir } : {}),
+      ...(spec.data ? { data: spec.data } : {}),
+      layers: spec.layers,
+      sampling: spec.sampling,
+      cloudDir: join(folders.clouds, artifact),
+    };
+    jobs.push(capture);
+    captures.push({ job: capture, modelDir });
+  });
+  for (const study of spec.studies) {
+    const runner = studyRunner(study.study);
+    const groups = runner.scope === 'network' ? captures.map((c) => [c]) : [captures];
+    for (const group of groups) {
+      const inputs: StudyJobInput[] = group.map((c) => ({
+        network: c.job.network.name,
+        architecture:
+          c.job.network.source === 'trained'
+            ? c.job.network.name.replace(/-s\d+$/, '')
+            : c.job.network.name,
+        networkId: c.job.networkId,
+        cloudDir: c.job.cloudDir,
+        ...(c.modelDir ? { modelDir: c.modelDir } : {}),
+      }));
+      jobs.push({
+        id: contentHash({
+          experimentId,
+          study,
+          inputs: group.map((c) => c.job.artifact),
+          version: TOPOLENS_VERSION,
+        }),
+        experimentId,
+        kind: `study:${study.study}`,
+        label:
+          runner.scope === 'network'
+            ? `${study.name} ${group[0].job.network.name}`
+            : `${study.name} (${group.length} networks)`,
+        deps: group.map((c) => c.job.id),
+        study,
+        inputs,
+      });
+    }
+  }
+  return { experimentId, spec, jobs };
+}

@@ -1,0 +1,213 @@
+/**
+ * Runs one job where it is executed (the coordinator's thread or a pool worker) and returns the
+ * store rows it produced; the coordinator alone writes them. A train job saves the model beside
+ * the store and a capture job the clouds, each found again by its artifact hash, so a job redone
+ * after a kill reuses what an earlier attempt finished (docs/experiments.md, "Resume").
+ */
+import { initBackend } from '../nn/backend.js';
+import { evaluateClassifier, trainClassifier } from '../nn/train.js';
+import { saveModel, WEIGHTS_FILE } from '../nn/modelIO.js';
+import { join } from 'node:path';
+import {
+  readCloudMeta,
+  readClouds,
+  readTrainInfo,
+  writeClouds,
+  writeFolderAtomic,
+  type CloudMeta,
+  type TrainInfo,
+} from './artifacts.js';
+import { captureInputs, splitExperimentData } from './experimentData.js';
+import { buildNetwork, disposeModel, loadModelFile } from './experimentNetworks.js';
+import { captureClouds, readActivationDump } from './captureClouds.js';
+import { defaultClassNames } from '../data/labelled.js';
+import { contentHash } from './hash.js';
+import type { CaptureJob, Job, StudyJob, TrainJob } from './plan.js';
+import type { JobRows, LayerRow, NetworkRow } from './store.js';
+import { studyRunner, type StudyNetworkInput } from './studyRunners.js';
+
+let backendReady: Promise<unknown> | undefined;
+
+/** Starts the TensorFlow.js wasm backend once per thread; concurrent callers share the start
+ * (two overlapping initBackend calls would let the second see the backend before it is ready). */
+export function ensureBackend(): Promise<unknown> {
+  backendReady ??= initBackend({ backend: 'wasm' });
+  return backendReady;
+}
+
+/** Wall time of `f` in seconds (the runner's own bookkeeping; studies never time themselves). */
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const v = await f();
+  return [v, (performance.now() - t0) / 1000];
+}
+
+async function runTrain(job: TrainJob): Promise<JobRows> {
+  let info = readTrainInfo(job.modelDir);
+  if (!info) {
+    await ensureBackend();
+    const split = splitExperimentData(job.data);
+    const model = buildNetwork(
+      job.network,
+      split.train.inputs.shape.slice(1),
+      split.train.classNames.length,
+    );
+    try {
+      const hasTest = split.test.labels.length > 0;
+      const [result, seconds] = await timed(() =>
+        trainClassifier(
+          model,
+          { inputs: split.train.inputs, labels: split.train.labels },
+          {
+            ...job.network.training,
+            seed: job.network.seed,
+            ...(hasTest ? { test: { inputs: split.test.inputs, labels: split.test.labels } } : {}),
+          },
+        ),
+      );
+      const onTrain = await evaluateClassifier(model, {
+        inputs: split.train.inputs,
+        labels: split.train.labels,
+      });
+      const saved = await saveModel(model);
+      info = {
+        trainAccuracy: onTrain.accuracy,
+        ...(result.testAccuracy !== undefined ? { testAccuracy: result.testAccuracy } : {}),
+        ...(result.testLoss !== undefined ? { testLoss: result.testLoss } : {}),
+        epochs: result.epochsRun,
+        trainSeconds: seconds,
+        parameters: model.countParams(),
+      } satisfies TrainInfo;
+      writeFolderAtomic(job.modelDir, {
+        'model.json': saved.modelJson,
+        [WEIGHTS_FILE]: saved.weights,
+        'train.json': JSON.stringify(info),
+      });
+      // another process may have won the race to write the folder: report what is on disk
+      info = readTrainInfo(job.modelDir) ?? info;
+    } finally {
+      model.dispose();
+    }
+  }
+  const n = job.network;
+  const row: NetworkRow = {
+    id: job.networkId,
+    experimentId: job.experimentId,
+    name: n.name,
+    source: 'trained',
+    architecture: n.architecture,
+    width: n.width,
+    depth: n.depth,
+    seed: n.seed,
+    params: {
+      widths: n.widths,
+      activation: n.activation,
+      training: n.training,
+      parameters: info.parameters,
+      ...(n.variant ? { variant: n.variant } : {}),
+    },
+    trainAccuracy: info.trainAccuracy,
+    ...(info.testAccuracy !== undefined ? { testAccuracy: info.testAccuracy } : {}),
+    ...(info.testLoss !== undefined ? { testLoss: info.testLoss } : {}),
+    epochs: info.epochs,
+    modelPath: join(job.modelDir, 'model.json'),
+    trainSeconds: info.trainSeconds,
+  };
+  return { networks: [row] };
+}
+
+async function captureFresh(job: CaptureJob): Promise<CloudMeta> {
+  const n = job.network;
+  const seed = job.sampling.seed;
+  if (n.source === 'activations') {
+    const { dump, labels } = readActivationDump(n.layers, n.labels);
+    const clouds = await captureClouds(dump, null, job.layers, seed, labels ? { labels } : {});
+    const y = labels ?? new Int32Array(clouds[0]?.points.rows ?? 0);
+    return writeClouds(job.cloudDir, clouds, y, defaultClassNames(y));
+  }
+  await ensureBackend();
+  const path = n.source === 'trained' ? join(job.modelDir!, 'model.json') : n.path;
+  const model = await loadModelFile(path);
+  try {
+    const inputs = captureInputs(splitExperimentData(job.data!), job.sampling);
+    const clouds = await captureClouds(model.model, inputs, job.layers, seed, {
+      ...(n.source === 'model' && n.layout ? { layout: n.layout } : {}),
+    });
+    return writeClouds(job.cloudDir, clouds, inputs.labels, inputs.classNames);
+  } finally {
+    disposeModel(model);
+  }
+}
+
+async function runCapture(job: CaptureJob): Promise<JobRows> {
+  const meta = readCloudMeta(job.cloudDir) ?? (await captureFresh(job));
+  const layers: LayerRow[] = meta.layers.map((l) => ({
+    id: contentHash({ job: job.id, layer: l.name, index: l.index }),
+    networkId: job.networkId,
+    name: l.name,
+    index: l.index,
+    depth: l.depth,
+    strategy: l.strategy,
+    points: l.rows,
+    dim: l.cols,
+  }));
+  const rows: JobRows = { layers };
+  const n = job.network;
+  if (n.source !== 'trained') {
+    rows.networks = [
+      {
+        id: job.networkId,
+        experimentId: job.experimentId,
+        name: n.name,
+        source:
+          n.source === 'activations'
+            ? 'activations'
+            : n.path.toLowerCase().endsWith('.onnx')
+              ? 'onnx'
+              : 'tfjs',
+        ...(n.source === 'model' ? { modelPath: n.path } : {}),
+      },
+    ];
+  }
+  return rows;
+}
+
+async function runStudy(job: StudyJob): Promise<JobRows> {
+  const runner = studyRunner(job.study.study);
+  const networks: StudyNetworkInput[] = job.inputs.map((i) => {
+    const info = i.modelDir ? readTrainInfo(i.modelDir) : undefined;
+    return {
+      network: i.network,
+      architecture: i.architecture,
+      networkId: i.networkId,
+      layers: readClouds(i.cloudDir),
+      classNames: readCloudMeta(i.cloudDir)?.classNames,
+      ...(info ? { trainAccuracy: info.trainAccuracy } : {}),
+      ...(info?.testAccuracy !== undefined ? { testAccuracy: info.testAccuracy } : {}),
+    };
+  });
+  const out = await runner.run(networks, job.study.options);
+  const base = { experimentId: job.experimentId };
+  const study = job.study.name;
+  const id = (table: string, i: number) => contentHash({ job: job.id, table, i });
+  return {
+    studyResults: [
+      { id: id('study_results', 0), ...base, study, name: job.label, result: out.result },
+    ],
+    measures: (out.measures ?? []).map((m, i) => ({ ...m, id: id('measures', i), ...base, study })),
+    diagrams: (out.diagrams ?? []).map((d, i) => ({ ...d, id: id('diagrams', i), ...base })),
+    matrices: (out.matrices ?? []).map((m, i) => ({ ...m, id: id('matrices', i), ...base, study })),
+    mapperGraphs: (out.mapperGraphs ?? []).map((g, i) => ({
+      ...g,
+      id: id('mapper_graphs', i),
+      ...base,
+    })),
+  };
+}
+
+/** Runs `job` and returns its rows (the job's files, if any, are on disk when it returns). */
+export async function runJob(job: Job): Promise<JobRows> {
+  if (job.kind === 'train') return runTrain(job);
+  if (job.kind === 'capture') return runCapture(job);
+  return runStudy(job);
+}

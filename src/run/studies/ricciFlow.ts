@@ -1,0 +1,86 @@
+/**
+ * The Ricci-flow study in the runner: one job over all the experiment's networks, calling
+ * `ricciFlowStudy` (docs/studies.md#ricci-flow) with each network's clouds and test accuracy
+ * (the input should be layer 0: set `layers.includeInput: true`, and leave the output layer out).
+ * Rows: per network and k, the Ricci coefficient rho and its Fisher-z form (descriptor
+ * 'ricci-rho', 'ricci-fisher-z', group 'k=<k>'), per k the pooled and flow-vs-accuracy Pearson r
+ * ('ricci-pooled-r', 'ricci-flow-accuracy-r'); the whole record as the study result.
+ */
+import { z } from 'zod';
+import { invalidInput } from '../../core/errors.js';
+import { ricciFlowStudy, type RicciFlowStudyResult } from '../../study/ricciFlowStudy.js';
+import type { StudyRows, StudyRunner } from '../studyRunners.js';
+
+export const bootstrapOptions = z.strictObject({
+  resamples: z.number().int().min(0).default(9999),
+  confidence: z.number().gt(0).lt(1).default(0.95),
+  method: z.enum(['bca', 'percentile']).default('bca'),
+  seed: z.number().int().min(0).default(0),
+});
+
+export const ricciFlowOptions = z.strictObject({
+  ks: z.array(z.number().int().min(1)).min(1).default([30, 120, 300]),
+  accuracyThreshold: z.number().min(0).max(1).default(0.98),
+  graph: z.enum(['undirected', 'mutual', 'directed']).default('undirected'),
+  curvature: z.enum(['forman', 'augmented', 'ollivier']).default('forman'),
+  fisher: z.enum(['multiply', 'divide']).default('multiply'),
+  geodesic: z.enum(['hop', 'euclidean']).default('hop'),
+  flowMeasure: z.enum(['rho', 'fisherZ']).default('rho'),
+  bootstrap: bootstrapOptions.prefault({}),
+});
+
+export function ricciFlowRows(r: RicciFlowStudyResult, networkIds: Map<string, string>): StudyRows {
+  const measures: NonNullable<StudyRows['measures']> = [];
+  for (const res of r.results) {
+    const group = `k=${res.k}`;
+    for (const n of res.networks) {
+      const networkId = networkIds.get(n.network);
+      const at = { ...(networkId ? { networkId } : {}), group, repeat: -1, k: res.k };
+      const params = { included: n.included, ...(n.exclusion ? { exclusion: n.exclusion } : {}) };
+      if (n.rho !== null) measures.push({ ...at, descriptor: 'ricci-rho', value: n.rho, params });
+      if (n.fisherZ !== null)
+        measures.push({ ...at, descriptor: 'ricci-fisher-z', value: n.fisherZ, params });
+    }
+    const pooled = res.pooled.pearson.r;
+    if (Number.isFinite(pooled))
+      measures.push({
+        descriptor: 'ricci-pooled-r',
+        group,
+        repeat: -1,
+        k: res.k,
+        value: pooled,
+        params: { p: res.pooled.pearson.pValue, n: res.pooled.n },
+      });
+    const flow = res.flowVsAccuracy.pearson.r;
+    if (Number.isFinite(flow))
+      measures.push({
+        descriptor: 'ricci-flow-accuracy-r',
+        group,
+        repeat: -1,
+        k: res.k,
+        value: flow,
+        params: { p: res.flowVsAccuracy.pearson.pValue, n: res.flowVsAccuracy.n },
+      });
+  }
+  return { result: r, measures };
+}
+
+export const ricciFlowRunner: StudyRunner = {
+  name: 'ricci-flow',
+  scope: 'experiment',
+  options: ricciFlowOptions,
+  run(networks, options) {
+    const o = ricciFlowOptions.parse(options);
+    const input = networks.map((n) => {
+      if (n.testAccuracy === undefined) {
+        throw invalidInput(
+          `the Ricci-flow study needs the test accuracy of network '${n.network}', which is not known`,
+          'train the networks in the experiment (networks: - train: ...) with data.testFraction > 0',
+        );
+      }
+      return { network: n.network, layers: n.layers, accuracy: n.testAccuracy };
+    });
+    const result = ricciFlowStudy(input, o);
+    return ricciFlowRows(result, new Map(networks.map((n) => [n.network, n.networkId])));
+  },
+};
