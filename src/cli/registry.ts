@@ -10,6 +10,7 @@ import { registerMapper } from './commands/mapper.js';
 import { registerCapture, registerLayers } from './commands/nnCommands.js';
 import { registerQuery } from './commands/query.js';
 import { registerExport } from './commands/export.js';
+import { registerReport } from './commands/report.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -25,4 +26,5 @@ export const commands: RegisterCommand[] = [
   registerCapture,
   registerQuery,
   registerExport,
+  registerReport,
 ];
