@@ -9,7 +9,9 @@ import type { ReportData } from '../src/report/reportData.js';
 
 type Row = Record<string, unknown>;
 
-const data = JSON.parse(document.getElementById('report-data')?.textContent ?? 'null') as ReportData;
+const data = JSON.parse(
+  document.getElementById('report-data')?.textContent ?? 'null',
+) as ReportData;
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -23,7 +25,9 @@ function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 const fmt = (v: number | null | undefined, digits = 3) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '–' : Number(v.toPrecision(digits)).toString();
+  v === null || v === undefined || !Number.isFinite(v)
+    ? '–'
+    : Number(v.toPrecision(digits)).toString();
 
 /** Plot's own <style> elements are removed (the page's CSP allows only its one stylesheet). */
 function plot(options: Plot.PlotOptions): SVGSVGElement | HTMLElement {
@@ -229,7 +233,9 @@ function findChecks(result: unknown): { claim: string; outcome: string }[] {
   if (!Array.isArray(checks)) return [];
   return checks.map((c: Row) => ({
     claim: String(c.claim ?? c.name ?? c.id ?? ''),
-    outcome: String(c.outcome ?? c.status ?? (c.passed === undefined ? '' : c.passed ? 'holds' : 'fails')),
+    outcome: String(
+      c.outcome ?? c.status ?? (c.passed === undefined ? '' : c.passed ? 'holds' : 'fails'),
+    ),
   }));
 }
 
@@ -258,7 +264,8 @@ function layerProfileView(root: HTMLElement) {
   let by: 'network' | 'group' = 'network';
   const draw = () => {
     const sel = rows.filter(
-      (m) => m.descriptor === descriptor && (by === 'network' ? m.group === 'all' : m.group !== 'all'),
+      (m) =>
+        m.descriptor === descriptor && (by === 'network' ? m.group === 'all' : m.group !== 'all'),
     );
     const key = (m: Measure) => (by === 'network' ? (m.network ?? '') : m.group);
     const depths = unique(sel.map((m) => m.depth as number)).sort((a, b) => a - b);
@@ -270,49 +277,58 @@ function layerProfileView(root: HTMLElement) {
       return { depth: d, lo: quantile(v, 0.1), mid: quantile(v, 0.5), hi: quantile(v, 0.9) };
     });
     const many = unique(sel.map(key)).length > 12;
+    const chart = plot({
+      width: 760,
+      height: 380,
+      marginLeft: 60,
+      x: { label: 'depth (l+1)/L', domain: [0, 1] },
+      y: { label: descriptor, grid: true },
+      color: many ? undefined : { legend: false },
+      marks: [
+        Plot.areaY(band, { x: 'depth', y1: 'lo', y2: 'hi', fill: '#2563eb', fillOpacity: 0.15 }),
+        Plot.line(sel, {
+          x: 'depth',
+          y: 'value',
+          z: key,
+          stroke: many ? '#6b7280' : key,
+          strokeOpacity: many ? 0.25 : 0.9,
+          title: key,
+        }),
+        Plot.line(band, { x: 'depth', y: 'mid', stroke: '#1d4ed8', strokeWidth: 2.5 }),
+        Plot.dot(sel.length < 2000 ? sel : [], {
+          x: 'depth',
+          y: 'value',
+          fill: many ? '#6b7280' : key,
+          r: 2.5,
+          title: (m: Measure) => `${key(m)} · ${m.layer}: ${fmt(m.value)}`,
+        }),
+      ],
+    });
     f.body.replaceChildren(
-      plot({
-        width: 760,
-        height: 380,
-        marginLeft: 60,
-        x: { label: 'depth (l+1)/L', domain: [0, 1] },
-        y: { label: descriptor, grid: true },
-        color: many ? undefined : { legend: false },
-        marks: [
-          Plot.areaY(band, { x: 'depth', y1: 'lo', y2: 'hi', fill: '#2563eb', fillOpacity: 0.15 }),
-          Plot.line(sel, {
-            x: 'depth',
-            y: 'value',
-            z: key,
-            stroke: many ? '#6b7280' : key,
-            strokeOpacity: many ? 0.25 : 0.9,
-            title: key,
-          }),
-          Plot.line(band, { x: 'depth', y: 'mid', stroke: '#1d4ed8', strokeWidth: 2.5 }),
-          Plot.dot(sel.length < 2000 ? sel : [], {
-            x: 'depth',
-            y: 'value',
-            fill: many ? '#6b7280' : key,
-            r: 2.5,
-            title: (m: Measure) => `${key(m)} · ${m.layer}: ${fmt(m.value)}`,
-          }),
-        ],
-      }),
-      legend(many ? [] : unique(sel.map(key))),
+      chart,
+      legend(chart, many ? [] : unique(sel.map(key))),
       el('p', 'Band: 10–90 % of the lines at each depth; thick line: their median.', 'empty'),
     );
   };
   f.controls.append(
     select('descriptor', descriptors, (v) => ((descriptor = v), draw()), 'descriptor').wrap,
-    select('line per', ['network', 'class'], (v) => ((by = v === 'class' ? 'group' : 'network'), draw()), 'by').wrap,
+    select(
+      'line per',
+      ['network', 'class'],
+      (v) => ((by = v === 'class' ? 'group' : 'network'), draw()),
+      'by',
+    ).wrap,
   );
   draw();
 }
 
-
-function legend(names: string[]) {
+/** A legend of `names` in the colours the chart's own colour scale gives them. */
+function legend(chart: SVGSVGElement | HTMLElement, names: string[]) {
   const box = el('div', undefined, 'legend');
-  const scale = Plot.scale({ color: { type: 'ordinal', domain: names } });
+  const scale = (
+    chart as unknown as { scale(name: 'color'): { apply(v: unknown): unknown } | undefined }
+  ).scale('color');
+  if (!scale) return box;
   for (const n of names) {
     const item = el('span');
     const sw = el('span', undefined, 'swatch');
@@ -334,7 +350,8 @@ function heatmapView(root: HTMLElement) {
     const n = m.names.length;
     const cells: { a: string; b: string; v: number }[] = [];
     for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) cells.push({ a: m.names[i], b: m.names[j], v: m.values[i * n + j] });
+      for (let j = 0; j < n; j++)
+        cells.push({ a: m.names[i], b: m.names[j], v: m.values[i * n + j] });
     const size = Math.max(260, Math.min(640, 40 * n + 120));
     f.body.replaceChildren(
       plot({
@@ -347,28 +364,44 @@ function heatmapView(root: HTMLElement) {
         y: { domain: m.names, label: null },
         color: { scheme: m.kind === 'similarity' ? 'viridis' : 'magma', legend: false },
         marks: [
-          Plot.cell(cells, { x: 'a', y: 'b', fill: 'v', title: (c: { a: string; b: string; v: number }) => `${c.a} × ${c.b}: ${fmt(c.v)}` }),
-          n <= 16 ? Plot.text(cells, { x: 'a', y: 'b', text: (c: { v: number }) => fmt(c.v, 2), fill: 'white', fontSize: 9 }) : null,
+          Plot.cell(cells, {
+            x: 'a',
+            y: 'b',
+            fill: 'v',
+            title: (c: { a: string; b: string; v: number }) => `${c.a} × ${c.b}: ${fmt(c.v)}`,
+          }),
+          n <= 16
+            ? Plot.text(cells, {
+                x: 'a',
+                y: 'b',
+                text: (c: { v: number }) => fmt(c.v, 2),
+                fill: 'white',
+                fontSize: 9,
+              })
+            : null,
         ],
       }),
     );
   };
-  f.controls.append(select('matrix', labels, (v) => ((pick = Number(v.split(':')[0])), draw()), 'matrix').wrap);
+  f.controls.append(
+    select('matrix', labels, (v) => ((pick = Number(v.split(':')[0])), draw()), 'matrix').wrap,
+  );
   draw();
   const sens = measures.filter((m) => m.descriptor.startsWith('sensitivity-') && m.value !== null);
   if (sens.length) {
     const g = figure('Sensitivity curves', 'sensitivity');
     root.append(g.box);
-    g.body.append(
-      plot({
-        width: 760,
-        height: 320,
-        y: { grid: true, label: 'sensitivity' },
-        x: { label: 'group' },
-        marks: [Plot.line(sens, { x: 'group', y: 'value', stroke: 'descriptor' }), Plot.dot(sens, { x: 'group', y: 'value', fill: 'descriptor' })],
-      }),
-      legend(unique(sens.map((m) => m.descriptor))),
-    );
+    const chart = plot({
+      width: 760,
+      height: 320,
+      y: { grid: true, label: 'sensitivity' },
+      x: { label: 'group' },
+      marks: [
+        Plot.line(sens, { x: 'group', y: 'value', stroke: 'descriptor' }),
+        Plot.dot(sens, { x: 'group', y: 'value', fill: 'descriptor' }),
+      ],
+    });
+    g.body.append(chart, legend(chart, unique(sens.map((m) => m.descriptor))));
   }
 }
 
@@ -388,20 +421,28 @@ function mapperView(root: HTMLElement) {
   root.append(f.box);
   const graphs = data.mapperGraphs;
   if (!graphs.length) return void f.body.append(empty('No Mapper graphs in this store.'));
-  const labels = graphs.map((g, i) => `${i}: ${g.network >= 0 ? data.networks[g.network].name : '–'} / ${g.layer}`);
+  const labels = graphs.map(
+    (g, i) => `${i}: ${g.network >= 0 ? data.networks[g.network].name : '–'} / ${g.layer}`,
+  );
   let pick = 0;
   let colour: 'class' | 'lens' = 'class';
   const details = el('div', 'Hover a node for its details.', 'details');
   details.dataset.role = 'mapper-details';
   const draw = () => {
-    const g = graphs[pick].graph as { nodes: GraphNode[]; edges: { source: number; target: number }[] };
+    const g = graphs[pick].graph as {
+      nodes: GraphNode[];
+      edges: { source: number; target: number }[];
+    };
     const nodes = g.nodes ?? [];
     const byId = new Map(nodes.map((n) => [n.id, n]));
     const majority = (n: GraphNode) => {
       let best = '';
       let count = -1;
       for (const [c, k] of Object.entries(n.classCounts ?? {}))
-        if (k > count) ((best = c), (count = k));
+        if (k > count) {
+          best = c;
+          count = k;
+        }
       return best || 'none';
     };
     const edges = (g.edges ?? []).flatMap((e) => {
@@ -420,7 +461,14 @@ function mapperView(root: HTMLElement) {
       color: colour === 'class' ? { type: 'ordinal', domain: classes } : { scheme: 'turbo' },
       marks: [
         Plot.frame({ stroke: '#e5e7eb' }),
-        Plot.link(edges, { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: '#9ca3af', strokeOpacity: 0.7 }),
+        Plot.link(edges, {
+          x1: 'x1',
+          y1: 'y1',
+          x2: 'x2',
+          y2: 'y2',
+          stroke: '#9ca3af',
+          strokeOpacity: 0.7,
+        }),
         Plot.dot(nodes, {
           x: 'x',
           y: 'y',
@@ -445,11 +493,25 @@ function mapperView(root: HTMLElement) {
         details.textContent = `node ${n.id} · ${n.size} points · purity ${fmt(n.purity ?? null)} · lens ${(n.meanLens ?? []).map((v) => fmt(v)).join(', ')}\nclasses: ${counts || '–'}`;
       });
     });
-    f.body.replaceChildren(node, colour === 'class' ? legend(classes) : el('p', 'Colour: mean lens value.', 'empty'), details);
+    f.body.replaceChildren(
+      node,
+      colour === 'class' ? legend(node, classes) : el('p', 'Colour: mean lens value.', 'empty'),
+      details,
+    );
   };
   f.controls.append(
-    select('graph (network / layer)', labels, (v) => ((pick = Number(v.split(':')[0])), draw()), 'mapper-layer').wrap,
-    select('colour', ['class', 'lens'], (v) => ((colour = v as 'class' | 'lens'), draw()), 'mapper-colour').wrap,
+    select(
+      'graph (network / layer)',
+      labels,
+      (v) => ((pick = Number(v.split(':')[0])), draw()),
+      'mapper-layer',
+    ).wrap,
+    select(
+      'colour',
+      ['class', 'lens'],
+      (v) => ((colour = v as 'class' | 'lens'), draw()),
+      'mapper-colour',
+    ).wrap,
   );
   draw();
 }
@@ -460,14 +522,22 @@ function persistenceView(root: HTMLElement) {
   const ds = data.diagrams;
   if (!ds.length) return void f.body.append(empty('No persistence diagrams in this store.'));
   const labels = ds.map(
-    (d, i) => `${i}: ${d.network >= 0 ? data.networks[d.network].name : '–'} / ${d.layer} / H${d.dimension} / ${d.group} #${d.repeat}`,
+    (d, i) =>
+      `${i}: ${d.network >= 0 ? data.networks[d.network].name : '–'} / ${d.layer} / H${d.dimension} / ${d.group} #${d.repeat}`,
   );
   const panel = (i: number) => {
     const d = ds[i];
     const finite = d.deaths.filter((x): x is number => x !== null);
     const top = Math.max(1e-9, ...d.births, ...finite) * 1.05;
-    const pts = d.births.map((b, j) => ({ b, d: d.deaths[j] ?? top, essential: d.deaths[j] === null, j }));
-    const bars = [...pts].sort((p, q) => q.d - q.b - (p.d - p.b)).map((p, rank) => ({ ...p, rank }));
+    const pts = d.births.map((b, j) => ({
+      b,
+      d: d.deaths[j] ?? top,
+      essential: d.deaths[j] === null,
+      j,
+    }));
+    const bars = [...pts]
+      .sort((p, q) => q.d - q.b - (p.d - p.b))
+      .map((p, rank) => ({ ...p, rank }));
     const wrap = el('div');
     wrap.append(
       el('div', labels[i].replace(/^\d+: /, ''), 'details'),
@@ -477,8 +547,20 @@ function persistenceView(root: HTMLElement) {
         x: { label: 'birth', domain: [0, top] },
         y: { label: 'death', domain: [0, top], grid: true },
         marks: [
-          Plot.line([[0, 0], [top, top]], { stroke: '#9ca3af' }),
-          Plot.dot(pts, { x: 'b', y: 'd', fill: (p: { essential: boolean }) => (p.essential ? '#e15759' : '#4e79a7'), r: 3, title: (p: { b: number; d: number }) => `(${fmt(p.b)}, ${fmt(p.d)})` }),
+          Plot.line(
+            [
+              [0, 0],
+              [top, top],
+            ],
+            { stroke: '#9ca3af' },
+          ),
+          Plot.dot(pts, {
+            x: 'b',
+            y: 'd',
+            fill: (p: { essential: boolean }) => (p.essential ? '#e15759' : '#4e79a7'),
+            r: 3,
+            title: (p: { b: number; d: number }) => `(${fmt(p.b)}, ${fmt(p.d)})`,
+          }),
         ],
       }),
       plot({
@@ -498,8 +580,18 @@ function persistenceView(root: HTMLElement) {
     side.append(panel(left), panel(right));
     f.body.replaceChildren(side);
   };
-  const a = select('left', labels, (v) => ((left = Number(v.split(':')[0])), draw()), 'diagram-left');
-  const b = select('right', labels, (v) => ((right = Number(v.split(':')[0])), draw()), 'diagram-right');
+  const a = select(
+    'left',
+    labels,
+    (v) => ((left = Number(v.split(':')[0])), draw()),
+    'diagram-left',
+  );
+  const b = select(
+    'right',
+    labels,
+    (v) => ((right = Number(v.split(':')[0])), draw()),
+    'diagram-right',
+  );
   b.select.value = labels[right];
   f.controls.append(a.wrap, b.wrap);
   draw();
@@ -508,18 +600,47 @@ function persistenceView(root: HTMLElement) {
 interface RicciResult {
   results: {
     k: number;
-    networks: { network: string; accuracy: number; rho: number | null; included: boolean; exclusion?: string; layers: { curvature: number; geodesicMass: number | null }[] }[];
+    networks: {
+      network: string;
+      accuracy: number;
+      rho: number | null;
+      included: boolean;
+      exclusion?: string;
+      layers: { curvature: number; geodesicMass: number | null }[];
+    }[];
     pooled?: { pearson?: { r: number; pValue?: number } };
   }[];
 }
 
 function ricciView(root: HTMLElement) {
-  const rec = data.studyResults.find((s) => s.study === 'ricci-flow')?.result as RicciResult | undefined;
+  const rec = data.studyResults.find((s) => s.study === 'ricci-flow')?.result as
+    RicciResult | undefined;
   const rho = measures.filter((m) => m.descriptor === 'ricci-rho' && m.value !== null);
   const f = figure('Ricci flow: rho per k and accuracy', 'ricci-flow');
   root.append(f.box);
   if (!rec && !rho.length) return void f.body.append(empty('No Ricci-flow results in this store.'));
   if (rho.length) {
+    const scatter = plot({
+      width: 400,
+      height: 320,
+      x: { label: 'test accuracy' },
+      y: { label: 'rho', grid: true },
+      color: { type: 'ordinal', legend: false },
+      marks: [
+        Plot.dot(rho, {
+          x: 'accuracy',
+          y: 'value',
+          stroke: (m: Measure) => `k=${m.k}`,
+          r: 2,
+          title: 'network',
+        }),
+        Plot.linearRegressionY(rho, {
+          x: 'accuracy',
+          y: 'value',
+          stroke: (m: Measure) => `k=${m.k}`,
+        }),
+      ],
+    });
     f.body.append(
       plot({
         width: 360,
@@ -528,15 +649,8 @@ function ricciView(root: HTMLElement) {
         y: { label: 'rho (flow coefficient)', grid: true },
         marks: [Plot.boxY(rho, { x: (m: Measure) => String(m.k), y: 'value' })],
       }),
-      plot({
-        width: 400,
-        height: 320,
-        x: { label: 'test accuracy' },
-        y: { label: 'rho', grid: true },
-        color: { type: 'ordinal', legend: false },
-        marks: [Plot.dot(rho, { x: 'accuracy', y: 'value', stroke: (m: Measure) => `k=${m.k}`, r: 2, title: 'network' }), Plot.linearRegressionY(rho, { x: 'accuracy', y: 'value', stroke: (m: Measure) => `k=${m.k}` })],
-      }),
-      legend(unique(rho.map((m) => `k=${m.k}`))),
+      scatter,
+      legend(scatter, unique(rho.map((m) => `k=${m.k}`))),
     );
   }
   if (!rec?.results?.length) return;
@@ -554,7 +668,8 @@ function ricciView(root: HTMLElement) {
       for (let l = 1; l < n.layers.length; l++) {
         const g0 = n.layers[l - 1].geodesicMass;
         const g1 = n.layers[l].geodesicMass;
-        if (g0 !== null && g1 !== null) pts.push({ ric: n.layers[l - 1].curvature, dg: g1 - g0, layer: l, network: n.network });
+        if (g0 !== null && g1 !== null)
+          pts.push({ ric: n.layers[l - 1].curvature, dg: g1 - g0, layer: l, network: n.network });
       }
     }
     const excluded = res.networks.filter((n) => !n.included);
@@ -564,7 +679,16 @@ function ricciView(root: HTMLElement) {
         height: 340,
         x: { label: 'Ric(l-1)' },
         y: { label: 'g(l) − g(l-1)', grid: true },
-        marks: [Plot.dot(pts.length > 20000 ? pts.slice(0, 20000) : pts, { x: 'ric', y: 'dg', r: 1.5, fill: '#4e79a7', fillOpacity: 0.4 }), Plot.linearRegressionY(pts, { x: 'ric', y: 'dg', stroke: '#e15759' })],
+        marks: [
+          Plot.dot(pts.length > 20000 ? pts.slice(0, 20000) : pts, {
+            x: 'ric',
+            y: 'dg',
+            r: 1.5,
+            fill: '#4e79a7',
+            fillOpacity: 0.4,
+          }),
+          Plot.linearRegressionY(pts, { x: 'ric', y: 'dg', stroke: '#e15759' }),
+        ],
       }),
       plot({
         width: 360,
@@ -573,8 +697,16 @@ function ricciView(root: HTMLElement) {
         y: { label: 'mean Forman curvature', grid: true },
         marks: [Plot.boxY(curv, { x: 'layer', y: 'curvature' })],
       }),
-      el('p', `pooled r = ${fmt(res.pooled?.pearson?.r ?? null)} (p = ${fmt(res.pooled?.pearson?.pValue ?? null, 2)}), ${pts.length} pairs`, 'details'),
-      el('p', `excluded: ${excluded.length ? excluded.map((n) => `${n.network} (${n.exclusion ?? ''})`).join('; ') : 'none'}`, 'details'),
+      el(
+        'p',
+        `pooled r = ${fmt(res.pooled?.pearson?.r ?? null)} (p = ${fmt(res.pooled?.pearson?.pValue ?? null, 2)}), ${pts.length} pairs`,
+        'details',
+      ),
+      el(
+        'p',
+        `excluded: ${excluded.length ? excluded.map((n) => `${n.network} (${n.exclusion ?? ''})`).join('; ') : 'none'}`,
+        'details',
+      ),
     );
   };
   g.controls.append(select('k', ks, (v) => ((k = ks.indexOf(v)), draw()), 'ricci-k').wrap);
@@ -599,7 +731,10 @@ function otherMeasuresView(root: HTMLElement, studies: string[]) {
           y: { grid: true, label: d },
           x: withAcc ? { label: 'test accuracy' } : { label: 'group', type: 'band' },
           marks: withAcc
-            ? [Plot.dot(sel, { x: 'accuracy', y: 'value', r: 3 }), Plot.linearRegressionY(sel, { x: 'accuracy', y: 'value' })]
+            ? [
+                Plot.dot(sel, { x: 'accuracy', y: 'value', r: 3 }),
+                Plot.linearRegressionY(sel, { x: 'accuracy', y: 'value' }),
+              ]
             : [Plot.dot(sel, { x: 'group', y: 'value', r: 3, fill: '#4e79a7' })],
         }),
       );
@@ -621,7 +756,8 @@ const views: { id: string; title: string; draw: (root: HTMLElement) => void }[] 
 ];
 const covered = new Set(['layer-profile', 'layer-comparison', 'mapper', 'ricci-flow']);
 const others = [...new Set(measures.map((m) => m.study))].filter((s) => !covered.has(s));
-if (others.length) views.push({ id: 'other', title: 'Other studies', draw: (r) => otherMeasuresView(r, others) });
+if (others.length)
+  views.push({ id: 'other', title: 'Other studies', draw: (r) => otherMeasuresView(r, others) });
 
 function start() {
   const app = document.getElementById('app') as HTMLElement;
@@ -632,7 +768,9 @@ function start() {
   const main = el('main');
   const show = (id: string) => {
     const v = views.find((x) => x.id === id) ?? views[0];
-    nav.querySelectorAll('button').forEach((b) => b.setAttribute('aria-selected', String(b.dataset.view === v.id)));
+    nav
+      .querySelectorAll('button')
+      .forEach((b) => b.setAttribute('aria-selected', String(b.dataset.view === v.id)));
     main.replaceChildren();
     main.dataset.view = v.id;
     v.draw(main);
@@ -650,4 +788,3 @@ function start() {
 }
 
 start();
-

@@ -70,7 +70,14 @@ export interface ReportData {
   }[];
   jobs: { kind: string; count: number; failed: number; seconds: number }[];
   networks: ReportNetwork[];
-  layers: { network: number; name: string; index: number; depth: number; points: number; dim: number }[];
+  layers: {
+    network: number;
+    name: string;
+    index: number;
+    depth: number;
+    points: number;
+    dim: number;
+  }[];
   measures: ReportMeasures;
   matrices: { study: string; measure: string; kind: string; names: string[]; values: number[] }[];
   diagrams: ReportDiagram[];

@@ -27,18 +27,20 @@ export function registerReport(program: Command): void {
     .option('--experiment <id>', 'experiment id or name (default: the newest)')
     .option('--out <file>', 'the HTML file to write', 'report.html')
     .option('--open', 'open the report in the browser once written')
-    .action(async (storePath: string, opts: { experiment?: string; out: string; open?: boolean }) => {
-      const { openStore } = await import('../../run/store.js');
-      const { buildReportData } = await import('../../report/reportData.js');
-      const { writeReport } = await import('../../report/writeReport.js');
-      const store = await openStore(storePath, { readOnly: true });
-      try {
-        const data = await buildReportData(store, { experiment: opts.experiment });
-        const path = writeReport(data, opts.out);
-        process.stdout.write(`${path}\n`);
-        if (opts.open) openInBrowser(path);
-      } finally {
-        await store.close();
-      }
-    });
+    .action(
+      async (storePath: string, opts: { experiment?: string; out: string; open?: boolean }) => {
+        const { openStore } = await import('../../run/store.js');
+        const { buildReportData } = await import('../../report/reportData.js');
+        const { writeReport } = await import('../../report/writeReport.js');
+        const store = await openStore(storePath, { readOnly: true });
+        try {
+          const data = await buildReportData(store, { experiment: opts.experiment });
+          const path = writeReport(data, opts.out);
+          process.stdout.write(`${path}\n`);
+          if (opts.open) openInBrowser(path);
+        } finally {
+          await store.close();
+        }
+      },
+    );
 }
