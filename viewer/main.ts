@@ -683,9 +683,9 @@ function ricciView(root: HTMLElement) {
           Plot.dot(pts.length > 20000 ? pts.slice(0, 20000) : pts, {
             x: 'ric',
             y: 'dg',
-            r: 1.5,
+            r: pts.length > 2000 ? 1.2 : 2.5,
             fill: '#4e79a7',
-            fillOpacity: 0.4,
+            fillOpacity: pts.length > 2000 ? 0.3 : 0.8,
           }),
           Plot.linearRegressionY(pts, { x: 'ric', y: 'dg', stroke: '#e15759' }),
         ],
