@@ -134,7 +134,13 @@ interface Measure {
   value: number | null;
 }
 
-const measures: Measure[] = (() => {
+/** The measures as objects, made on first use (the summary, the first view, does not need them). */
+let measureCache: Measure[] | undefined;
+function allMeasures(): Measure[] {
+  return (measureCache ??= decodeMeasures());
+}
+
+function decodeMeasures(): Measure[] {
   const m = data.measures;
   return m.value.map((value, i) => {
     const net = m.network[i] >= 0 ? data.networks[m.network[i]] : undefined;
@@ -152,11 +158,11 @@ const measures: Measure[] = (() => {
       value,
     };
   });
-})();
+}
 
 const unique = <T>(xs: T[]) => [...new Set(xs)];
 const studiesPresent = new Set([
-  ...measures.map((m) => m.study),
+  ...data.measures.studies,
   ...data.studyResults.map((s) => s.study),
   ...data.matrices.map((m) => m.study),
 ]);
@@ -180,7 +186,7 @@ function summaryView(root: HTMLElement) {
     ['created', data.experiment.createdAt],
     ['networks', String(data.networks.length)],
     ['layers', String(data.layers.length)],
-    ['measures', String(measures.length)],
+    ['measures', String(data.measures.value.length)],
     ['studies', [...studiesPresent].join(', ') || 'none'],
   ];
   for (const [k, v] of rows) {
@@ -253,7 +259,7 @@ function table(head: string[], rows: string[][]) {
 }
 
 function layerProfileView(root: HTMLElement) {
-  const rows = measures.filter(
+  const rows = allMeasures().filter(
     (m) => m.study === 'layer-profile' && m.depth !== null && m.value !== null && m.repeat === -1,
   );
   const f = figure('Layer profile: descriptor over depth', 'layer-profile');
@@ -387,7 +393,9 @@ function heatmapView(root: HTMLElement) {
     select('matrix', labels, (v) => ((pick = Number(v.split(':')[0])), draw()), 'matrix').wrap,
   );
   draw();
-  const sens = measures.filter((m) => m.descriptor.startsWith('sensitivity-') && m.value !== null);
+  const sens = allMeasures().filter(
+    (m) => m.descriptor.startsWith('sensitivity-') && m.value !== null,
+  );
   if (sens.length) {
     const g = figure('Sensitivity curves', 'sensitivity');
     root.append(g.box);
@@ -615,7 +623,7 @@ interface RicciResult {
 function ricciView(root: HTMLElement) {
   const rec = data.studyResults.find((s) => s.study === 'ricci-flow')?.result as
     RicciResult | undefined;
-  const rho = measures.filter((m) => m.descriptor === 'ricci-rho' && m.value !== null);
+  const rho = allMeasures().filter((m) => m.descriptor === 'ricci-rho' && m.value !== null);
   const f = figure('Ricci flow: rho per k and accuracy', 'ricci-flow');
   root.append(f.box);
   if (!rec && !rho.length) return void f.body.append(empty('No Ricci-flow results in this store.'));
@@ -715,7 +723,7 @@ function ricciView(root: HTMLElement) {
 
 function otherMeasuresView(root: HTMLElement, studies: string[]) {
   for (const study of studies) {
-    const rows = measures.filter((m) => m.study === study && m.value !== null);
+    const rows = allMeasures().filter((m) => m.study === study && m.value !== null);
     const f = figure(`${study}: measures`, study);
     root.append(f.box);
     const descriptors = unique(rows.map((m) => m.descriptor));
@@ -755,7 +763,7 @@ const views: { id: string; title: string; draw: (root: HTMLElement) => void }[] 
   { id: 'ricci-flow', title: 'Ricci flow', draw: ricciView },
 ];
 const covered = new Set(['layer-profile', 'layer-comparison', 'mapper', 'ricci-flow']);
-const others = [...new Set(measures.map((m) => m.study))].filter((s) => !covered.has(s));
+const others = data.measures.studies.filter((s) => !covered.has(s));
 if (others.length)
   views.push({ id: 'other', title: 'Other studies', draw: (r) => otherMeasuresView(r, others) });
 
