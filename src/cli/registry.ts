@@ -10,7 +10,7 @@ import { registerMapper } from './commands/mapper.js';
 import { registerCapture, registerLayers } from './commands/nnCommands.js';
 import { registerQuery } from './commands/query.js';
 import { registerExport } from './commands/export.js';
-import { registerReport } from './commands/report.js';
+import { registerFigure, registerReport } from './commands/report.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -27,4 +27,5 @@ export const commands: RegisterCommand[] = [
   registerQuery,
   registerExport,
   registerReport,
+  registerFigure,
 ];

@@ -44,3 +44,36 @@ export function registerReport(program: Command): void {
       },
     );
 }
+
+export function registerFigure(program: Command): void {
+  program
+    .command('figure')
+    .description('write one figure of the report as SVG or PNG (headless Chromium)')
+    .argument('<store>', 'the results store file (DuckDB)')
+    .requiredOption(
+      '--view <name>',
+      'summary, layer-profile, persistence, layer-comparison, mapper, ricci-flow or other',
+    )
+    .option('--figure <name>', 'a figure of the view (e.g. ricci-scatter); default its first')
+    .option('--experiment <id>', 'experiment id or name (default: the newest)')
+    .option('--out <file>', 'the .svg or .png file to write', 'figure.svg')
+    .action(
+      async (
+        storePath: string,
+        opts: { view: string; figure?: string; experiment?: string; out: string },
+      ) => {
+        const { openStore } = await import('../../run/store.js');
+        const { buildReportData } = await import('../../report/reportData.js');
+        const { writeFigure } = await import('../../report/figure.js');
+        const store = await openStore(storePath, { readOnly: true });
+        let data;
+        try {
+          data = await buildReportData(store, { experiment: opts.experiment });
+        } finally {
+          await store.close();
+        }
+        const path = await writeFigure(data, opts.out, { view: opts.view, figure: opts.figure });
+        process.stdout.write(`${path}\n`);
+      },
+    );
+}
