@@ -767,6 +767,28 @@ const others = data.measures.studies.filter((s) => !covered.has(s));
 if (others.length)
   views.push({ id: 'other', title: 'Other studies', draw: (r) => otherMeasuresView(r, others) });
 
+/** Served by `topolens serve`: polls the running runs and shows their progress in the header. */
+function watchProgress(header: HTMLElement) {
+  const line = el('div', '', 'progress');
+  line.dataset.role = 'progress';
+  header.append(line);
+  const poll = async () => {
+    try {
+      const r = await fetch('api/progress', { cache: 'no-store' });
+      const p = (await r.json()) as { running: { id: string; started_at: string; jobs: number }[] };
+      line.textContent = p.running.length
+        ? p.running
+            .map((x) => `run ${x.id} running since ${x.started_at}: ${x.jobs} jobs done`)
+            .join(' · ')
+        : 'no run in progress';
+    } catch {
+      line.textContent = 'progress unavailable';
+    }
+  };
+  void poll();
+  setInterval(() => void poll(), 2000);
+}
+
 function start() {
   const app = document.getElementById('app') as HTMLElement;
   const header = el('header');
@@ -792,6 +814,7 @@ function start() {
     nav.append(b);
   }
   app.replaceChildren(header, nav, main);
+  if (location.protocol === 'http:' || location.protocol === 'https:') watchProgress(header);
   show(location.hash.slice(1) || 'summary');
 }
 

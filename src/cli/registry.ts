@@ -10,7 +10,7 @@ import { registerMapper } from './commands/mapper.js';
 import { registerCapture, registerLayers } from './commands/nnCommands.js';
 import { registerQuery } from './commands/query.js';
 import { registerExport } from './commands/export.js';
-import { registerFigure, registerReport } from './commands/report.js';
+import { registerFigure, registerReport, registerServe } from './commands/report.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -28,4 +28,5 @@ export const commands: RegisterCommand[] = [
   registerExport,
   registerReport,
   registerFigure,
+  registerServe,
 ];

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
+import { invalidOption } from '../../core/errors.js';
 
 /** Opens `path` in the desktop's browser, detached; failures are ignored (the path is printed). */
 function openInBrowser(path: string): void {
@@ -74,6 +75,35 @@ export function registerFigure(program: Command): void {
         }
         const path = await writeFigure(data, opts.out, { view: opts.view, figure: opts.figure });
         process.stdout.write(`${path}\n`);
+      },
+    );
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the report of a results store, read-only, with live run progress')
+    .argument('<store>', 'the results store file (DuckDB)')
+    .option('--port <n>', 'port (0: any free one)', '0')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--experiment <id>', 'experiment id or name (default: the newest)')
+    .action(
+      async (storePath: string, opts: { port: string; host: string; experiment?: string }) => {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw invalidOption(`--port must be an integer from 0 to 65535, got '${opts.port}'`);
+        const { serveReport } = await import('../../report/serve.js');
+        const server = await serveReport(storePath, {
+          port,
+          host: opts.host,
+          experiment: opts.experiment,
+        });
+        process.stdout.write(`${server.url}\n`);
+        await new Promise<void>((done) => {
+          const stop = () => void server.close().then(done);
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
       },
     );
 }
