@@ -96,7 +96,7 @@ describe('the report in chromium', () => {
     expect(html).not.toContain(EVIL_CLASS);
   });
 
-  it.each([
+  it.for<[string, number]>([
     ['summary', 0],
     ['layer-profile', 1],
     ['persistence', 4],
@@ -104,7 +104,7 @@ describe('the report in chromium', () => {
     ['mapper', 1],
     ['ricci-flow', 3],
     ['other', 1],
-  ])('view %s renders its charts', async (view, minCharts, ctx) => {
+  ])('view %s renders its charts', async ([view, minCharts], ctx) => {
     skipWithout(ctx);
     await showView(view);
     const charts = await page.locator('main svg.tl-plot').count();
@@ -146,10 +146,9 @@ describe('the report in chromium', () => {
     await page.locator('main g.mapper-node circle').nth(3).hover();
     const details = await page.locator('[data-role="mapper-details"]').textContent();
     // the node under the pointer (Plot draws big nodes first, so the nth circle is not node n)
-    const hovered = await page.evaluate(() => {
-      const c = [...document.querySelectorAll('g.mapper-node circle:hover')].pop();
-      return (c as unknown as { __data__: number } | undefined)?.__data__;
-    });
+    const hovered = await page.evaluate<number | undefined>(
+      "[...document.querySelectorAll('g.mapper-node circle:hover')].pop()?.__data__",
+    );
     expect(hovered).toBeTypeOf('number');
     expect(details).toMatch(new RegExp(`^node ${hovered} · \\d+ points`));
     expect(details).toContain(EVIL_CLASS);
