@@ -359,6 +359,12 @@ function heatmapView(root: HTMLElement) {
       for (let j = 0; j < n; j++)
         cells.push({ a: m.names[i], b: m.names[j], v: m.values[i * n + j] });
     const size = Math.max(260, Math.min(640, 40 * n + 120));
+    const finite = m.values.filter(Number.isFinite);
+    const lo = Math.min(...finite);
+    const span = Math.max(...finite) - lo || 1;
+    // viridis and magma are light at the top: dark text there, white below
+    const ink = (c: { v: number }) => ((c.v - lo) / span > 0.6 ? '#111' : 'white');
+    const short = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
     f.body.replaceChildren(
       plot({
         width: size + 120,
@@ -366,8 +372,8 @@ function heatmapView(root: HTMLElement) {
         marginLeft: 120,
         marginBottom: 90,
         padding: 0,
-        x: { domain: m.names, label: null, tickRotate: -45 },
-        y: { domain: m.names, label: null },
+        x: { domain: m.names, label: null, tickRotate: -45, tickFormat: short },
+        y: { domain: m.names, label: null, tickFormat: short },
         color: { scheme: m.kind === 'similarity' ? 'viridis' : 'magma', legend: false },
         marks: [
           Plot.cell(cells, {
@@ -381,8 +387,8 @@ function heatmapView(root: HTMLElement) {
                 x: 'a',
                 y: 'b',
                 text: (c: { v: number }) => fmt(c.v, 2),
-                fill: 'white',
-                fontSize: 9,
+                fill: ink,
+                fontSize: 10,
               })
             : null,
         ],
