@@ -727,6 +727,23 @@ function ricciView(root: HTMLElement) {
   draw();
 }
 
+/** Pearson correlation of two equal-length arrays (NaN with fewer than 2 pairs or no spread). */
+function pearson(x: number[], y: number[]): number {
+  const n = x.length;
+  if (n < 2) return NaN;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
 function otherMeasuresView(root: HTMLElement, studies: string[]) {
   for (const study of studies) {
     const rows = allMeasures().filter((m) => m.study === study && m.value !== null);
@@ -737,6 +754,19 @@ function otherMeasuresView(root: HTMLElement, studies: string[]) {
     const draw = () => {
       const sel = rows.filter((m) => m.descriptor === d);
       const withAcc = sel.some((m) => m.accuracy !== null) && study === 'generalization';
+      const pairs = sel.filter((m) => m.accuracy !== null);
+      const note = withAcc
+        ? el(
+            'p',
+            `Pearson r = ${fmt(
+              pearson(
+                pairs.map((m) => m.accuracy as number),
+                pairs.map((m) => m.value as number),
+              ),
+            )}, n = ${pairs.length} networks (the line: least squares with its 95 % band)`,
+            'details',
+          )
+        : el('p', '');
       f.body.replaceChildren(
         plot({
           width: 720,
@@ -751,6 +781,7 @@ function otherMeasuresView(root: HTMLElement, studies: string[]) {
               ]
             : [Plot.dot(sel, { x: 'group', y: 'value', r: 3, fill: '#4e79a7' })],
         }),
+        note,
       );
     };
     f.controls.append(select('descriptor', descriptors, (v) => ((d = v), draw())).wrap);

@@ -157,6 +157,10 @@ describe('the report in chromium', () => {
     await showView('persistence');
     await page.selectOption('select[data-control="diagram-right"]', { index: 3 });
     expect(await page.locator('main .side-by-side .details').nth(1).textContent()).toContain('H1');
+    await showView('other');
+    expect(
+      await page.locator('section[data-figure="generalization"] .details').textContent(),
+    ).toMatch(/^Pearson r = -?(0\.\d+|1), n = 6 networks/);
     expect(problems).toEqual([]);
   });
 
