@@ -12,6 +12,7 @@ import { registerQuery } from './commands/query.js';
 import { registerExport } from './commands/export.js';
 import { registerRun } from './commands/run.js';
 import { registerProfile } from './commands/profile.js';
+import { registerFigure, registerReport, registerServe } from './commands/report.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -29,4 +30,7 @@ export const commands: RegisterCommand[] = [
   registerExport,
   registerRun,
   registerProfile,
+  registerReport,
+  registerFigure,
+  registerServe,
 ];

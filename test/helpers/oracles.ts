@@ -30,6 +30,10 @@ const tools: Record<string, ToolSpec> = {
     check: () => onPath('Rscript') && spawnSync('Rscript', ['-e', 'library(igraph)']).status === 0,
     install: 'apt-get install -y r-cran-igraph',
   },
+  chromium: {
+    check: () => existsSync('/usr/bin/chromium'),
+    install: 'apt-get install -y chromium',
+  },
   fashionmnist: {
     check: () => existsSync('/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz'),
     install: 'apt-get install -y dataset-fashion-mnist',

@@ -1,0 +1,88 @@
+/**
+ * One figure of the report as an SVG or PNG file (docs/report.md#figures): the report page is
+ * opened headless in Chromium (playwright-core), the view drawn, and its first chart (or the chart
+ * of the named figure) serialised or screenshotted.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { invalidOption } from '../core/errors.js';
+import type { ReportData } from './reportData.js';
+import { writeReport } from './writeReport.js';
+
+export const REPORT_VIEWS = [
+  'summary',
+  'layer-profile',
+  'persistence',
+  'layer-comparison',
+  'mapper',
+  'ricci-flow',
+  'other',
+] as const;
+
+export interface FigureOptions {
+  /** The view to draw (one of REPORT_VIEWS). */
+  view: string;
+  /** The figure within the view (its data-figure name, e.g. 'ricci-scatter'); default the first. */
+  figure?: string;
+  /** Chromium executable, default /usr/bin/chromium. */
+  executablePath?: string;
+}
+
+/** Writes one figure of `data` to `out` (.svg or .png); returns the absolute path. */
+export async function writeFigure(
+  data: ReportData,
+  out: string,
+  options: FigureOptions,
+): Promise<string> {
+  const format = extname(out).toLowerCase();
+  if (format !== '.svg' && format !== '.png')
+    throw invalidOption(`the figure file must end in .svg or .png, got '${out}'`);
+  if (!(REPORT_VIEWS as readonly string[]).includes(options.view))
+    throw invalidOption(`unknown view '${options.view}'`, `use one of ${REPORT_VIEWS.join(', ')}`);
+  const { chromium } = await import('playwright-core');
+  const dir = mkdtempSync(join(tmpdir(), 'topolens-figure-'));
+  try {
+    const page = writeReport(data, join(dir, 'report.html'));
+    const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: options.executablePath ?? '/usr/bin/chromium',
+      headless: true,
+      offline: true,
+      viewport: { width: 1100, height: 900 },
+      args: ['--no-sandbox', '--disable-background-networking'],
+    });
+    try {
+      const tab = context.pages()[0] ?? (await context.newPage());
+      await tab.goto(`${pathToFileURL(page).href}#${options.view}`);
+      await tab.waitForSelector(`body[data-rendered="${options.view}"]`);
+      const scope = options.figure ? `section[data-figure="${options.figure}"] ` : '';
+      const chart = tab.locator(`main ${scope}svg.tl-plot`).first();
+      if ((await chart.count()) === 0)
+        throw invalidOption(
+          `the view '${options.view}'${options.figure ? ` has no figure '${options.figure}'` : ' draws no chart for this store'}`,
+          'pick another view, or a store that holds its study',
+        );
+      const path = resolve(out);
+      if (format === '.png') await chart.screenshot({ path, scale: 'device' });
+      else {
+        // runs in the page (no DOM types on the Node side)
+        const svg = await chart.evaluate((node: unknown) => {
+          type El = { cloneNode(deep: boolean): El; setAttribute(n: string, v: string): void };
+          const copy = (node as El).cloneNode(true);
+          copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+          const g = globalThis as unknown as {
+            XMLSerializer: new () => { serializeToString(n: El): string };
+          };
+          return new g.XMLSerializer().serializeToString(copy);
+        });
+        writeFileSync(path, svg);
+      }
+      return path;
+    } finally {
+      await context.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The report file in a real browser (Debian's chromium through playwright-core): every view draws
+ * its charts with no console error, the controls work, the file works from disk with the network
+ * off, and hostile class and layer names are shown as text and run nothing. Screenshots go to
+ * test-artifacts/report/.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { openStore } from '../../src/run/store.js';
+import { buildReportData } from '../../src/report/reportData.js';
+import { writeReport } from '../../src/report/writeReport.js';
+import { fillSyntheticStore } from '../helpers/syntheticStore.js';
+import { hasTool, requireTool } from '../helpers/oracles.js';
+
+const ARTIFACTS = resolve('test-artifacts/report');
+const EVIL_CLASS = '<img src=x onerror=alert(1)>';
+const EVIL_LAYER = '</script><script>alert(1)</script>';
+
+let dir: string;
+let context: BrowserContext | undefined;
+let page: Page;
+let file: string;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  if (!hasTool('chromium')) return;
+  if (!existsSync('dist/viewer/viewer.js'))
+    execFileSync('npx', ['vite', 'build', '--config', 'viewer/vite.config.ts'], {
+      stdio: 'ignore',
+    });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'topolens-report-browser-'));
+  const store = await openStore(join(dir, 'r.duckdb'));
+  await fillSyntheticStore(store, {
+    networks: 6,
+    layers: 5,
+    classNames: [EVIL_CLASS, 'cat', 'dog'],
+    layerName: (l) => (l === 4 ? EVIL_LAYER : `dense_${l}`),
+    experimentName: `<b>exp</b> & "quotes"`,
+  });
+  const data = await buildReportData(store);
+  await store.close();
+  file = writeReport(data, join(dir, 'report.html'));
+  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    offline: true,
+    viewport: { width: 1100, height: 900 },
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('request', (r) => {
+    if (
+      !r.url().startsWith('file:') &&
+      !r.url().startsWith('blob:') &&
+      !r.url().startsWith('data:')
+    )
+      problems.push(`request: ${r.url()}`);
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-rendered="summary"]');
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function showView(id: string) {
+  await page.click(`nav button[data-view="${id}"]`);
+  await page.waitForSelector(`body[data-rendered="${id}"]`);
+}
+
+const skipWithout = (ctx: TestContext) => requireTool(ctx, 'chromium');
+
+describe('the report in chromium', () => {
+  it('writes one file that fetches nothing and carries the CSP', (ctx) => {
+    skipWithout(ctx);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('Content-Security-Policy');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    expect(html).not.toContain(EVIL_LAYER);
+    expect(html).not.toContain(EVIL_CLASS);
+  });
+
+  it.for<[string, number]>([
+    ['summary', 0],
+    ['layer-profile', 1],
+    ['persistence', 4],
+    ['layer-comparison', 1],
+    ['mapper', 1],
+    ['ricci-flow', 3],
+    ['other', 1],
+  ])('view %s renders its charts', async ([view, minCharts], ctx) => {
+    skipWithout(ctx);
+    await showView(view);
+    const charts = await page.locator('main svg.tl-plot').count();
+    expect(charts).toBeGreaterThanOrEqual(minCharts);
+    if (minCharts > 0) {
+      // drawn with data: the charts hold marks, not just axes
+      const marks = await page.locator('main svg.tl-plot [aria-label] > *').count();
+      expect(marks).toBeGreaterThan(5);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, `${view}.png`), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('shows hostile names as text and runs nothing', async (ctx) => {
+    skipWithout(ctx);
+    await showView('summary');
+    expect(await page.locator('header h1').textContent()).toContain('<b>exp</b> & "quotes"');
+    await showView('layer-profile');
+    await page.selectOption('select[data-control="by"]', 'class');
+    expect(await page.locator('main .legend').textContent()).toContain(EVIL_CLASS);
+    await showView('layer-comparison');
+    // long names are shortened on the axes; the cells' titles carry them whole
+    const ticks = await page.locator('main svg.tl-plot title').allTextContents();
+    expect(ticks.join('\n')).toContain(EVIL_LAYER);
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'hostile-names.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('reacts to the controls: descriptor, matrix, Mapper hover, diagram pick', async (ctx) => {
+    skipWithout(ctx);
+    await showView('layer-profile');
+    await page.selectOption('select[data-control="descriptor"]', 'twonn');
+    expect(await page.locator('main svg.tl-plot').first().textContent()).toContain('twonn');
+    await showView('layer-comparison');
+    const before = await page.locator('main svg.tl-plot').first().innerHTML();
+    await page.selectOption('select[data-control="matrix"]', { index: 1 });
+    expect(await page.locator('main svg.tl-plot').first().innerHTML()).not.toBe(before);
+    await showView('mapper');
+    await page.locator('main g.mapper-node circle').nth(3).hover();
+    const details = await page.locator('[data-role="mapper-details"]').textContent();
+    // the node under the pointer (Plot draws big nodes first, so the nth circle is not node n)
+    const hovered = await page.evaluate<number | undefined>(
+      "[...document.querySelectorAll('g.mapper-node circle:hover')].pop()?.__data__",
+    );
+    expect(hovered).toBeTypeOf('number');
+    expect(details).toMatch(new RegExp(`^node ${hovered} · \\d+ points`));
+    expect(details).toContain(EVIL_CLASS);
+    await page.screenshot({ path: join(ARTIFACTS, 'mapper-hover.png'), fullPage: true });
+    await showView('persistence');
+    await page.selectOption('select[data-control="diagram-right"]', { index: 3 });
+    expect(await page.locator('main .side-by-side .details').nth(1).textContent()).toContain('H1');
+    await showView('other');
+    expect(
+      await page.locator('section[data-figure="generalization"] .details').textContent(),
+    ).toMatch(/^Pearson r = -?(0\.\d+|1), n = 6 networks/);
+    expect(problems).toEqual([]);
+  });
+
+  it('exports a chart as SVG', async (ctx) => {
+    skipWithout(ctx);
+    await showView('layer-profile');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('section[data-figure="layer-profile"] button:text-is("SVG")'),
+    ]);
+    const path = await download.path();
+    const svg = readFileSync(path!, 'utf8');
+    expect(svg).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('<path');
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('section[data-figure="layer-profile"] button:text-is("PNG")'),
+    ]);
+    const bytes = readFileSync((await png.path())!);
+    expect([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
+    expect(problems).toEqual([]);
+  });
+});
