@@ -349,7 +349,7 @@ describe('system errors on input and memory are not internal errors', () => {
 describe('usage errors exit 2; help and version exit 0', () => {
   it.each([
     [['nosuch'], 2, /unknown command 'nosuch'/],
-    [['mapper', cloud], 2, /required option '--out <file>' not specified/],
+    [['profile', 'model.onnx'], 2, /required option '--inputs <x.npy>' not specified/],
     [['ph', cloud, '--bogus'], 2, /unknown option '--bogus'/],
     [['ph'], 2, /missing required argument 'file'/],
     [['--version'], 0, /^$/],
