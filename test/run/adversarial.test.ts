@@ -17,8 +17,17 @@ import { DEFAULT_EPS, perClassSample } from '../../src/run/studies/adversarial.j
 
 const tiny = (options: Record<string, unknown>) => ({
   name: 'tiny adversarial',
-  data: { dataset: 'spirals', size: 240, noise: 0.05, testFraction: 0.5 },
-  networks: [{ train: { width: 12, depth: 2, seed: 0, training: { epochs: 30 } } }],
+  data: { dataset: 'blobs-in-shell', size: 240, noise: 0.05, testFraction: 0.5 },
+  networks: [
+    {
+      train: {
+        width: 16,
+        depth: 2,
+        seed: 0,
+        training: { epochs: 60, optimizer: 'adam', learningRate: 0.01 },
+      },
+    },
+  ],
   layers: { select: 'blocks' },
   studies: [{ study: 'adversarial', options }],
 });
@@ -93,7 +102,7 @@ describe('an adversarial experiment', () => {
     const spec = resolveExperiment(
       tiny({
         grouping: ['true', 'predicted', 'global'],
-        eps: [0.1, 0.3, 0.6],
+        eps: [0.1, 0.2, 0.4],
         inputs: { perClass: 40 },
         perClass: 40,
       }),
@@ -121,7 +130,7 @@ describe('an adversarial experiment', () => {
     expect(s.failed).toEqual([]);
     const grouping = (r: Record<string, unknown>) =>
       (typeof r.params === 'string' ? JSON.parse(r.params) : r.params).grouping as string;
-    const eps = ['eps=0', 'eps=0.1', 'eps=0.3', 'eps=0.6'];
+    const eps = ['eps=0', 'eps=0.1', 'eps=0.2', 'eps=0.4'];
     for (const g of ['true', 'predicted', 'global']) {
       const acc = eps.map((e) => {
         const hit = rows.filter(
@@ -130,9 +139,9 @@ describe('an adversarial experiment', () => {
         expect(hit).toHaveLength(1);
         return Number(hit[0].value);
       });
-      // the attack succeeds more as eps grows (FGSM is not exactly monotone: allow 2 inputs in 80)
-      for (let i = 1; i < acc.length; i++) expect(acc[i]).toBeLessThanOrEqual(acc[i - 1] + 0.025);
-      expect(acc[3]).toBeLessThan(acc[0] - 0.2);
+      // the attack succeeds more as eps grows (FGSM is not exactly monotone: allow 4 inputs in 80)
+      for (let i = 1; i < acc.length; i++) expect(acc[i]).toBeLessThanOrEqual(acc[i - 1] + 0.05);
+      expect(acc[3]).toBeLessThan(acc[0] - 0.3);
       for (const e of eps)
         for (const d of ['h0-lifespan-sum', 'h1-lifespan-sum']) {
           const per = rows.filter((r) => r.descriptor === d && r.g === e && grouping(r) === g);
@@ -146,7 +155,19 @@ describe('an adversarial experiment', () => {
         rows.filter((r) => r.descriptor === 'adversarial-macro-f1' && grouping(r) === g),
       ).toHaveLength(4);
     }
-    // the same accuracy for every grouping (grouping only changes the descriptors)
+    // grouping by predicted class changes the class clouds once most inputs are misclassified
+    const classValues = (g: string) =>
+      rows
+        .filter(
+          (r) =>
+            r.descriptor === 'h0-lifespan-sum' &&
+            String(r.g).startsWith('eps=0.4/') &&
+            grouping(r) === g,
+        )
+        .map((r) => `${String(r.g)} ${String(r.layer)} ${Number(r.value).toFixed(6)}`)
+        .sort();
+    expect(classValues('predicted')).not.toEqual(classValues('true'));
+    // at eps 0 nothing is attacked: the clean accuracy, the same for every grouping
     expect(results).toHaveLength(1);
     const rerun = await run();
     expect(rerun.s.completed).toBe(0);
