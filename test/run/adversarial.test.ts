@@ -13,7 +13,12 @@ import { runExperiment } from '../../src/run/runner.js';
 import { WorkerPoolExecutor } from '../../src/run/executor.js';
 import { openStore } from '../../src/run/store.js';
 import { DEFAULT_EPSILONS } from '../../src/nn/attacks.js';
-import { DEFAULT_EPS, perClassSample } from '../../src/run/studies/adversarial.js';
+import {
+  adversarialOptions,
+  adversarialRunner,
+  DEFAULT_EPS,
+  perClassSample,
+} from '../../src/run/studies/adversarial.js';
 
 const tiny = (options: Record<string, unknown>) => ({
   name: 'tiny adversarial',
@@ -76,6 +81,20 @@ describe('adversarial study options', () => {
     expect(job({ grouping: 'true', eps: [0.1] })).not.toBe(base);
     expect(job({ grouping: 'predicted' })).not.toBe(base);
     expect(job({ grouping: 'true', attack: 'pgd' })).not.toBe(base);
+  });
+});
+
+describe('the adversarial runner', () => {
+  it('refuses a network it cannot attack (dumped activations: no model)', async () => {
+    const options = adversarialOptions.parse({ grouping: 'global' });
+    const net = { network: 'dumped', networkId: 'x', layers: [] };
+    await expect(
+      Promise.resolve().then(() =>
+        adversarialRunner.run([net], options, {
+          layers: resolveExperiment(tiny({ grouping: 'global' })).layers,
+        }),
+      ),
+    ).rejects.toThrow(/attacks the network, but network 'dumped' has no model/);
   });
 });
 
