@@ -64,12 +64,18 @@ export interface StudyJobInput {
   cloudDir: string;
   /** The trained model's folder, whose train.json holds its accuracies. */
   modelDir?: string;
+  /** The model file (trained: `<modelDir>/model.json`), for studies that run the network. */
+  modelPath?: string;
+  layout?: 'NCHW' | 'NHWC';
 }
 
 export interface StudyJob extends JobBase {
   kind: `study:${string}`;
   study: StudySpec;
   inputs: StudyJobInput[];
+  /** The experiment's data and layers, for studies that run the network on new inputs. */
+  data?: DataSpec;
+  layers: LayersSpec;
 }
 
 export type Job = TrainJob | CaptureJob | StudyJob;
@@ -215,6 +221,14 @@ export function planExperiment(spec: ResolvedExperiment, storePath: string): Pla
         networkId: c.job.networkId,
         cloudDir: c.job.cloudDir,
         ...(c.modelDir ? { modelDir: c.modelDir } : {}),
+        ...(c.job.network.source === 'trained' && c.modelDir
+          ? { modelPath: join(c.modelDir, 'model.json') }
+          : c.job.network.source === 'model'
+            ? {
+                modelPath: c.job.network.path,
+                ...(c.job.network.layout ? { layout: c.job.network.layout } : {}),
+              }
+            : {}),
       }));
       jobs.push({
         id: contentHash({
@@ -232,6 +246,8 @@ export function planExperiment(spec: ResolvedExperiment, storePath: string): Pla
         deps: group.map((c) => c.job.id),
         study,
         inputs,
+        ...(spec.data ? { data: spec.data } : {}),
+        layers: spec.layers,
       });
     }
   }

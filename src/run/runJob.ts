@@ -184,9 +184,14 @@ async function runStudy(job: StudyJob): Promise<JobRows> {
       classNames: readCloudMeta(i.cloudDir)?.classNames,
       ...(info ? { trainAccuracy: info.trainAccuracy } : {}),
       ...(info?.testAccuracy !== undefined ? { testAccuracy: info.testAccuracy } : {}),
+      ...(i.modelPath ? { modelPath: i.modelPath } : {}),
+      ...(i.layout ? { layout: i.layout } : {}),
     };
   });
-  const out = await runner.run(networks, job.study.options);
+  const out = await runner.run(networks, job.study.options, {
+    ...(job.data ? { data: job.data } : {}),
+    layers: job.layers,
+  });
   const base = { experimentId: job.experimentId };
   const study = job.study.name;
   const id = (table: string, i: number) => contentHash({ job: job.id, table, i });

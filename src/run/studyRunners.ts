@@ -14,6 +14,8 @@ import { mapperRunner } from './studies/mapper.js';
 import { generalizationRunner } from './studies/generalization.js';
 import { architectureComparisonRunner } from './studies/architectureComparison.js';
 import { populationComparisonRunner } from './studies/populationComparison.js';
+import { adversarialRunner } from './studies/adversarial.js';
+import type { DataSpec, LayersSpec } from './experimentSchema.js';
 import type { DiagramRow, MapperGraphRow, MatrixRow, MeasureRow } from './store.js';
 
 export const STUDY_NAMES = [
@@ -39,6 +41,15 @@ export interface StudyNetworkInput {
   classNames?: string[];
   trainAccuracy?: number;
   testAccuracy?: number;
+  /** The network's model file (TF.js model.json or ONNX), when it has one. */
+  modelPath?: string;
+  layout?: 'NCHW' | 'NHWC';
+}
+
+/** What a study that runs the network itself (the adversarial study) needs of the experiment. */
+export interface StudyContext {
+  data?: DataSpec;
+  layers: LayersSpec;
 }
 
 type Draft<T> = Omit<T, 'id' | 'experimentId' | 'study'>;
@@ -62,6 +73,7 @@ export interface StudyRunner {
   run(
     networks: StudyNetworkInput[],
     options: Record<string, unknown>,
+    context?: StudyContext,
   ): StudyRows | Promise<StudyRows>;
 }
 
@@ -73,6 +85,7 @@ const RUNNERS: Partial<Record<StudyName, StudyRunner>> = {
   generalization: generalizationRunner,
   'architecture-comparison': architectureComparisonRunner,
   'population-comparison': populationComparisonRunner,
+  adversarial: adversarialRunner,
 };
 
 /** The studies that are wired into the runner now. */
