@@ -689,8 +689,9 @@ function ricciView(root: HTMLElement) {
     const excluded = res.networks.filter((n) => !n.included);
     g.body.replaceChildren(
       plot({
-        width: 420,
+        width: 440,
         height: 340,
+        marginLeft: 70,
         x: { label: 'Ric(l-1)' },
         y: { label: 'g(l) − g(l-1)', grid: true },
         marks: [
@@ -705,10 +706,11 @@ function ricciView(root: HTMLElement) {
         ],
       }),
       plot({
-        width: 360,
+        width: 380,
         height: 340,
+        marginLeft: 70,
         x: { label: 'layer', type: 'band' },
-        y: { label: 'mean Forman curvature', grid: true },
+        y: { label: 'Ric_l (sum of edge curvatures)', grid: true },
         marks: [Plot.boxY(curv, { x: 'layer', y: 'curvature' })],
       }),
       el(
