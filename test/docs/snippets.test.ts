@@ -68,10 +68,12 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function entryPoints(): Map<string, string> {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     name: string;
-    exports: Record<string, string>;
+    exports: Record<string, string | { default: string }>;
   };
   const map = new Map<string, string>();
-  for (const [key, target] of Object.entries(pkg.exports)) {
+  for (const [key, entry] of Object.entries(pkg.exports)) {
+    // a conditional export ('.': {browser, default}): Node's target
+    const target = typeof entry === 'string' ? entry : entry.default;
     const source = target.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts');
     map.set(key === '.' ? pkg.name : `${pkg.name}/${key.replace(/^\.\//, '')}`, join(root, source));
   }
