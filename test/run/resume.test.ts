@@ -21,7 +21,7 @@ const EXPERIMENT = `
 name: resume sweep
 data: {dataset: spirals, size: 160, noise: 0.05}
 networks:
-  - train: {width: 6, depth: 2, seed: [0, 1, 2], training: {epochs: 3}}
+  - train: {width: 6, depth: 2, seed: [0, 1, 2, 3, 4, 5, 6, 7], training: {epochs: 10}}
 layers: {includeInput: true}
 studies:
   - study: layer-profile
@@ -93,21 +93,22 @@ describe('topolens run, killed and rerun', () => {
         return since > 0 && Date.now() - since >= extraMs;
       };
     };
-    // each kill condition is made just before its run, so "more clouds" counts from that run
+    // Each kill condition is made just before its run: the run is killed once it has written a
+    // random number (1 to 3) of new models or clouds, after a random delay of up to 50 ms (jobs
+    // take tens of milliseconds here, so a longer delay could outlast the run). The three runs
+    // together write at most 9 of the sweep's 16 models and clouds, so every kill lands.
+    const killAfterNewFiles = () => {
+      const before = entries(models) + entries(clouds);
+      const count = 1 + Math.floor(rng.next() * 3);
+      return after(
+        () => entries(models) + entries(clouds) >= before + count,
+        Math.floor(rng.next() * 50),
+      );
+    };
     const kills: (() => () => boolean)[] = [
-      // while the first models are written (before or just after their commit)
-      () => after(() => entries(models) >= 1, Math.floor(rng.next() * 400)),
-      // while clouds are captured
-      () => {
-        const before = entries(clouds);
-        return after(() => entries(clouds) > before, Math.floor(rng.next() * 400));
-      },
-      // at a random time after start
-      () => {
-        const t0 = Date.now();
-        const at = 2000 + rng.next() * 6000;
-        return () => Date.now() - t0 >= at;
-      },
+      killAfterNewFiles,
+      killAfterNewFiles,
+      killAfterNewFiles,
     ];
     let killed = 0;
     for (const make of kills) {
@@ -116,7 +117,7 @@ describe('topolens run, killed and rerun', () => {
       // a run that finished before its kill is fine too; it must not have failed
       else expect(r.code, r.stderr).toBe(0);
     }
-    expect(killed).toBeGreaterThanOrEqual(2);
+    expect(killed).toBe(3);
     const final = await runCli(store);
     expect(final.code, final.stderr).toBe(0);
     const summary = JSON.parse(final.stdout) as {
@@ -124,8 +125,8 @@ describe('topolens run, killed and rerun', () => {
       skipped: number;
       completed: number;
     };
-    expect(summary.total).toBe(9);
-    expect(summary.skipped + summary.completed).toBe(9);
+    expect(summary.total).toBe(24);
+    expect(summary.skipped + summary.completed).toBe(24);
 
     // the uninterrupted reference, in this process
     const refPath = join(dir, 'reference.duckdb');
@@ -148,6 +149,6 @@ describe('topolens run, killed and rerun', () => {
     await reopened.close();
     expect(jobs).toEqual([]);
     expect(got).toEqual(expected);
-    expect(got.doneJobs).toHaveLength(9);
+    expect(got.doneJobs).toHaveLength(24);
   });
 });
