@@ -12,6 +12,7 @@ import { registerQuery } from './commands/query.js';
 import { registerExport } from './commands/export.js';
 import { registerRun } from './commands/run.js';
 import { registerProfile } from './commands/profile.js';
+import { registerQueueCommands } from './commands/queue.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -29,4 +30,5 @@ export const commands: RegisterCommand[] = [
   registerExport,
   registerRun,
   registerProfile,
+  registerQueueCommands,
 ];
