@@ -101,7 +101,13 @@ export async function queueStatus(url: string, only?: string): Promise<QueueStat
         delayed: c.delayed ?? 0,
         completed: c.completed ?? 0,
         failed: c.failed ?? 0,
-        workers: workers.map((w) => String(w.name || w.addr)).sort(),
+        workers: workers
+          .map((w) => {
+            const raw = String(w.rawname ?? '');
+            const at = raw.indexOf(':w:');
+            return at >= 0 ? raw.slice(at + 3) : String(w.addr);
+          })
+          .sort(),
       });
       await q.close().catch(() => undefined);
     }

@@ -148,14 +148,16 @@ export class QueueExecutor implements Executor {
   private async check(id: string): Promise<void> {
     const w = this.waiting.get(id);
     if (!w) return;
-    const bj = await BullJob.fromId(this.queue, id);
+    // the state first: a job read before its state says finished may lack its return value
+    const state = await this.queue.getJobState(id);
+    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
+    const bj = state === 'unknown' ? undefined : await BullJob.fromId(this.queue, id);
     if (!bj) {
       // removed by hand (e.g. `obliterate`): enqueue again
       this.waiting.delete(id);
       this.execute(w.job).then(w.resolve, w.reject);
       return;
     }
-    const state = await bj.getState();
     if (state === 'completed') {
       this.waiting.delete(id);
       try {
