@@ -62,11 +62,8 @@ export async function processQueuedJob(
     const outcome = await executor.execute(job);
     return { outcome: encodeResult(outcome), worker: workerName() };
   } catch (e) {
-    const msg = (e as Error)?.message ?? String(e);
-    const err = new Error(`${msg} (worker ${workerName()})`);
-    // a bad input will not get better by trying again elsewhere
-    if (e instanceof TopolensError && e.code === 'invalid-input') throw new UnrecoverableError(err.message);
-    throw err;
+    // retried (up to the job's attempts): a file missing here may be found on another machine
+    throw new Error(`${(e as Error)?.message ?? String(e)} (worker ${workerName()})`);
   }
 }
 
