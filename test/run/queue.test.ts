@@ -62,12 +62,27 @@ async function startRedis(dir: string): Promise<RedisServer> {
   const port = await freePort();
   const proc = spawn(
     REDIS,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
-    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const r = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     r.on('error', () => undefined);
     const ok = await r.connect().then(
       () => r.ping().then(() => true),
@@ -81,7 +96,8 @@ async function startRedis(dir: string): Promise<RedisServer> {
     url,
     proc,
     stop: () => {
-      if (proc.pid && proc.exitCode === null && proc.signalCode === null) process.kill(proc.pid, 'SIGKILL');
+      if (proc.pid && proc.exitCode === null && proc.signalCode === null)
+        process.kill(proc.pid, 'SIGKILL');
     },
   };
 }
@@ -95,7 +111,8 @@ beforeAll(() => {
   writeFileSync(join(dir, 'sweep.yaml'), EXPERIMENT);
 });
 afterAll(() => {
-  for (const c of children) if (c.pid && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const c of children)
+    if (c.pid && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const s of servers) s.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -133,7 +150,13 @@ describe('codec', () => {
   it('gives back typed arrays, non-finite numbers, -0 and bigints exactly', () => {
     fc.assert(
       fc.property(fc.array(fc.double()), fc.array(fc.float()), fc.bigInt(), (xs, fs, b) => {
-        const v = { a: Float64Array.from(xs), f: Float32Array.from(fs), xs, b, n: { i: Int32Array.of(-1, 7) } };
+        const v = {
+          a: Float64Array.from(xs),
+          f: Float32Array.from(fs),
+          xs,
+          b,
+          n: { i: Int32Array.of(-1, 7) },
+        };
         const back = decodeResult<typeof v>(encodeResult(v));
         expect(back.a).toBeInstanceOf(Float64Array);
         expect(back.f).toBeInstanceOf(Float32Array);
@@ -154,11 +177,13 @@ describe('queued job validation', () => {
     const plan = planExperiment(spec, join(dir, 'x.duckdb'));
     for (const j of plan.jobs) expect(parseQueuedJob(JSON.parse(JSON.stringify(j)))).toEqual(j);
     const train = JSON.parse(JSON.stringify(plan.jobs.find((j) => j.kind === 'train')));
-    expect(() => parseQueuedJob({ ...train, code: 'process.exit(1)' })).toThrow(/refused.*unknown key 'code'/s);
+    expect(() => parseQueuedJob({ ...train, code: 'process.exit(1)' })).toThrow(
+      /refused.*unknown key 'code'/s,
+    );
     expect(() => parseQueuedJob({ ...train, modelDir: '/etc' })).toThrow(/refused.*modelDir/s);
-    expect(() =>
-      parseQueuedJob({ ...train, modelDir: `/tmp/x.models/${'0'.repeat(64)}` }),
-    ).toThrow(/not named by its artifact hash/);
+    expect(() => parseQueuedJob({ ...train, modelDir: `/tmp/x.models/${'0'.repeat(64)}` })).toThrow(
+      /not named by its artifact hash/,
+    );
     expect(() => parseQueuedJob('rm -rf /')).toThrow(/refused/);
     expect(() => parseQueuedJob({ ...train, kind: 'study:eval' })).toThrow(/refused/);
   });
@@ -171,70 +196,66 @@ describe.skipIf(!haveRedis && !process.env.CI)('sweeps on a real Redis', () => {
     servers.push(redis);
   });
 
-  it(
-    'two worker processes, one SIGKILLed mid-job, the coordinator SIGKILLed once: the store equals an in-process run',
-    async () => {
-      const file = join(dir, 'sweep.yaml');
-      const spec = readExperimentFile(file);
-      const refPath = join(dir, 'ref.duckdb');
-      const ref = await openStore(refPath);
-      const refPlan = planExperiment(spec, refPath);
-      await runExperiment(refPlan, { store: ref, executor: new InProcessExecutor() });
-      const expected = await dumpStore(ref);
-      await ref.close();
+  it('two worker processes, one SIGKILLed mid-job, the coordinator SIGKILLed once: the store equals an in-process run', async () => {
+    const file = join(dir, 'sweep.yaml');
+    const spec = readExperimentFile(file);
+    const refPath = join(dir, 'ref.duckdb');
+    const ref = await openStore(refPath);
+    const refPlan = planExperiment(spec, refPath);
+    await runExperiment(refPlan, { store: ref, executor: new InProcessExecutor() });
+    const expected = await dumpStore(ref);
+    await ref.close();
 
-      const storePath = join(dir, 'queued.duckdb');
-      const worker = ['worker', '--queue', redis.url, '--lock-duration', '1500'];
-      let doneLines = 0;
-      let tookTrain = 0;
-      let killedLabel = '';
-      const countDone = (l: string) => {
-        if (/^worker: done /.test(l)) doneLines++;
-      };
-      const a = cli(worker, (l, p) => {
-        countDone(l);
-        const m = /^worker: took (train .*)$/.exec(l);
-        if (m && ++tookTrain === 2 && !killedLabel) {
-          killedLabel = m[1];
-          p.child.kill('SIGKILL');
-        }
-      });
-      const b = cli(worker, countDone);
-      const run = ['run', file, '--store', storePath, '--queue', redis.url, '--json'];
-      const first = cli(run);
-      const killer = setInterval(() => {
-        if (doneLines >= 5) {
-          clearInterval(killer);
-          first.child.kill('SIGKILL');
-        }
-      }, 20);
-      const r1 = await first.exited;
-      clearInterval(killer);
-      expect(r1.signal).toBe('SIGKILL');
-      const second = cli(run);
-      const r2 = await second.exited;
-      expect(r2.code, second.out).toBe(0);
-      expect((await a.exited).signal).toBe('SIGKILL');
-      // the job the killed worker held was done by the other one
-      expect(killedLabel).not.toBe('');
-      expect(b.out).toContain(`worker: done ${killedLabel}`);
-      b.child.kill('SIGTERM');
-      expect((await b.exited).code).toBe(0);
-
-      const store = await openStore(storePath);
-      try {
-        expect(await dumpStore(store)).toEqual(expected);
-        const jobs = await store.query(
-          `select id, count(*)::int as n, min(status) as s from jobs group by id`,
-        );
-        expect(jobs).toHaveLength(refPlan.jobs.length);
-        expect(jobs.every((j) => j.n === 1 && j.s === 'done')).toBe(true);
-      } finally {
-        await store.close();
+    const storePath = join(dir, 'queued.duckdb');
+    const worker = ['worker', '--queue', redis.url, '--lock-duration', '1500'];
+    let doneLines = 0;
+    const took = new Map<Proc, number>();
+    let killed: { proc: Proc; label: string } | undefined;
+    // whichever worker first takes its second job is SIGKILLed while it runs it
+    const watch = (l: string, p: Proc) => {
+      if (/^worker: done /.test(l)) doneLines++;
+      const m = /^worker: took (.*)$/.exec(l);
+      if (!m || killed) return;
+      took.set(p, (took.get(p) ?? 0) + 1);
+      if (took.get(p) === 2) {
+        killed = { proc: p, label: m[1] };
+        p.child.kill('SIGKILL');
       }
-    },
-    120_000,
-  );
+    };
+    const workers = [cli(worker, watch), cli(worker, watch)];
+    const run = ['run', file, '--store', storePath, '--queue', redis.url, '--json'];
+    const first = cli(run);
+    const killer = setInterval(() => {
+      if (doneLines >= 5) {
+        clearInterval(killer);
+        first.child.kill('SIGKILL');
+      }
+    }, 20);
+    const r1 = await first.exited;
+    clearInterval(killer);
+    expect(r1.signal).toBe('SIGKILL');
+    const r2 = await cli(run).exited;
+    expect(r2.code).toBe(0);
+    // the job the killed worker held was done by the other one
+    expect(killed).toBeDefined();
+    const survivor = workers.find((w) => w !== killed!.proc)!;
+    expect((await killed!.proc.exited).signal).toBe('SIGKILL');
+    expect(survivor.out).toContain(`worker: done ${killed!.label}`);
+    survivor.child.kill('SIGTERM');
+    expect((await survivor.exited).code).toBe(0);
+
+    const store = await openStore(storePath);
+    try {
+      expect(await dumpStore(store)).toEqual(expected);
+      const jobs = await store.query(
+        `select id, count(*)::int as n, min(status) as s from jobs group by id`,
+      );
+      expect(jobs).toHaveLength(refPlan.jobs.length);
+      expect(jobs.every((j) => j.n === 1 && j.s === 'done')).toBe(true);
+    } finally {
+      await store.close();
+    }
+  }, 90_000);
 
   it('a job failing inside is recorded as failed after its tries and the sweep goes on', async () => {
     const spec = resolveExperiment({
@@ -263,7 +284,12 @@ describe.skipIf(!haveRedis && !process.env.CI)('sweeps on a real Redis', () => {
       const bad = summary.failed.find((f) => f.label === vgg.label);
       expect(bad?.error).toMatch(/after 2 tries/);
       expect(summary.completed).toBe(plan.jobs.filter((j) => !j.label.includes('vgg')).length);
-      const bull = await BullJob.fromId(new Queue(executor.queueName, { connection: { host: '127.0.0.1', port: Number(new URL(redis.url).port) } }), vgg.id);
+      const bull = await BullJob.fromId(
+        new Queue(executor.queueName, {
+          connection: { host: '127.0.0.1', port: Number(new URL(redis.url).port) },
+        }),
+        vgg.id,
+      );
       expect(bull?.attemptsMade).toBe(2);
     } finally {
       await worker.close();
@@ -275,7 +301,11 @@ describe.skipIf(!haveRedis && !process.env.CI)('sweeps on a real Redis', () => {
   it('refuses hostile payloads without running them or retrying', async () => {
     const name = 'topolens-hostile';
     const queue = new Queue(name, { connection: await connectRedis(redis.url) });
-    const worker = await startQueueWorker({ url: redis.url, queue: name, executor: new InProcessExecutor() });
+    const worker = await startQueueWorker({
+      url: redis.url,
+      queue: name,
+      executor: new InProcessExecutor(),
+    });
     const marker = join(dir, 'pwned');
     try {
       const payloads: unknown[] = [
@@ -306,9 +336,9 @@ describe.skipIf(!haveRedis && !process.env.CI)('sweeps on a real Redis', () => {
   it('Redis unreachable or stopped mid-sweep: a clear error within seconds, the store consistent', async () => {
     const dead = `redis://127.0.0.1:${await freePort()}`;
     let t0 = Date.now();
-    await expect(QueueExecutor.connect({ url: dead, experimentId: 'f'.repeat(64) })).rejects.toThrow(
-      `cannot reach Redis at ${dead}`,
-    );
+    await expect(
+      QueueExecutor.connect({ url: dead, experimentId: 'f'.repeat(64) }),
+    ).rejects.toThrow(`cannot reach Redis at ${dead}`);
     expect(Date.now() - t0).toBeLessThan(5000);
 
     const own = await startRedis(dir);

@@ -84,7 +84,13 @@ export async function queueStatus(url: string, only?: string): Promise<QueueStat
     else {
       let cursor = '0';
       do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `bull:${QUEUE_PREFIX}*:meta`, 'COUNT', 1000);
+        const [next, keys] = await redis.scan(
+          cursor,
+          'MATCH',
+          `bull:${QUEUE_PREFIX}*:meta`,
+          'COUNT',
+          1000,
+        );
         cursor = next;
         for (const k of keys) names.push(k.slice('bull:'.length, -':meta'.length));
       } while (cursor !== '0');
@@ -92,7 +98,14 @@ export async function queueStatus(url: string, only?: string): Promise<QueueStat
     const out: QueueStatus[] = [];
     for (const name of names.sort()) {
       const q = new Queue(name, { connection: redis });
-      const c = await q.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
+      const c = await q.getJobCounts(
+        'waiting',
+        'prioritized',
+        'active',
+        'delayed',
+        'completed',
+        'failed',
+      );
       const workers = await q.getWorkers();
       out.push({
         queue: name,

@@ -134,8 +134,14 @@ export function registerRun(program: Command): void {
     .option('--store <path>', "results store (default: the file's store.path, results.duckdb)")
     .option('--workers <n>', 'worker threads (default: all cores; 0: run in this process)')
     .option('--json', 'print the summary as JSON')
-    .option('--queue <url>', 'coordinate: jobs go to `topolens worker`s on this Redis (redis://host:port)')
-    .option('--attempts <n>', 'with --queue: tries per job before it is recorded as failed (default 3)')
+    .option(
+      '--queue <url>',
+      'coordinate: jobs go to `topolens worker`s on this Redis (redis://host:port)',
+    )
+    .option(
+      '--attempts <n>',
+      'with --queue: tries per job before it is recorded as failed (default 3)',
+    )
     .action(async (file: string, opts: RunCommandOptions) => {
       await runCommand(file, opts);
     });

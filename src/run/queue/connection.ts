@@ -88,7 +88,10 @@ export async function connectRedis(url: string, o: RedisConnectOptions = {}): Pr
     await Promise.race([
       redis.connect(),
       new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`no answer within ${connectTimeout} ms`)), connectTimeout + 500).unref(),
+        setTimeout(
+          () => reject(new Error(`no answer within ${connectTimeout} ms`)),
+          connectTimeout + 500,
+        ).unref(),
       ),
     ]);
     await redis.ping();

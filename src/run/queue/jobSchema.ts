@@ -138,7 +138,13 @@ export function parseQueuedJob(payload: unknown): Job {
         `refused a queued job: its folder '${dir}' is not named by its artifact hash ${job.artifact}`,
       );
   }
-  if (job.kind.startsWith('study:') && job.kind !== `study:${(job as { study: { study: string } }).study.study}`)
-    throw new TopolensError('invalid-input', `refused a queued job: kind '${job.kind}' does not match its study`);
+  if (
+    job.kind.startsWith('study:') &&
+    job.kind !== `study:${(job as { study: { study: string } }).study.study}`
+  )
+    throw new TopolensError(
+      'invalid-input',
+      `refused a queued job: kind '${job.kind}' does not match its study`,
+    );
   return job;
 }

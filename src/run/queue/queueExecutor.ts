@@ -165,13 +165,17 @@ export class QueueExecutor implements Executor {
         this.computedBy.set(id, reply.worker);
         w.resolve(decodeResult<JobOutcome>(reply.outcome));
       } catch (e) {
-        w.reject(new Error(`the result of '${w.job.label}' could not be read: ${(e as Error).message}`));
+        w.reject(
+          new Error(`the result of '${w.job.label}' could not be read: ${(e as Error).message}`),
+        );
       }
     } else if (state === 'failed') {
       this.waiting.delete(id);
       const tries = bj.attemptsMade;
       w.reject(
-        new Error(`${bj.failedReason || 'failed'} (on the queue, after ${tries} tr${tries === 1 ? 'y' : 'ies'})`),
+        new Error(
+          `${bj.failedReason || 'failed'} (on the queue, after ${tries} tr${tries === 1 ? 'y' : 'ies'})`,
+        ),
       );
     }
   }

@@ -70,7 +70,10 @@ export async function processQueuedJob(
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorkerHandle> {
   const concurrency = o.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new TopolensError('invalid-option', `--concurrency must be a positive integer, got ${concurrency}`);
+    throw new TopolensError(
+      'invalid-option',
+      `--concurrency must be a positive integer, got ${concurrency}`,
+    );
   const lockDuration = o.lockDurationMs ?? 30000;
   const say = o.onEvent ?? (() => undefined);
   const redis: Redis = await connectRedis(o.url, { forWorker: true, reconnectForMs: 10000 });
@@ -97,7 +100,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     });
     w.on('active', (j) => say(`took ${j.data?.label ?? j.id}`));
     w.on('completed', (j) => say(`done ${j.data?.label ?? j.id}`));
-    w.on('failed', (j, err) => say(`failed ${j?.data?.label ?? j?.id}: ${err.message.split('\n')[0]}`));
+    w.on('failed', (j, err) =>
+      say(`failed ${j?.data?.label ?? j?.id}: ${err.message.split('\n')[0]}`),
+    );
     w.on('error', () => undefined); // a lost connection is reported by the watchdog below
     workers.set(name, w);
     say(`serving queue ${name}`);
@@ -107,7 +112,13 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     if (o.queue) return attach(o.queue);
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `bull:${QUEUE_PREFIX}*:meta`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `bull:${QUEUE_PREFIX}*:meta`,
+        'COUNT',
+        1000,
+      );
       cursor = next;
       for (const k of keys) attach(k.slice('bull:'.length, -':meta'.length));
     } while (cursor !== '0');
