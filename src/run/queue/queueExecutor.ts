@@ -25,7 +25,7 @@ export interface QueueExecutorOptions {
   backoffMs?: number;
   /** Jobs enqueued at once (default 256: every job whose inputs are ready). */
   concurrency?: number;
-  /** How often the coordinator asks for finished jobs (default 200 ms). */
+  /** How often the coordinator asks for finished jobs (default 100 ms). */
   pollMs?: number;
   /** Redis silent this long fails the waiting jobs (default 5000 ms). */
   lostAfterMs?: number;
@@ -75,7 +75,7 @@ export class QueueExecutor implements Executor {
       attempts: options.attempts ?? 3,
       backoffMs: options.backoffMs ?? 1000,
       concurrency: options.concurrency ?? 256,
-      pollMs: options.pollMs ?? 200,
+      pollMs: options.pollMs ?? 100,
       lostAfterMs: options.lostAfterMs ?? 5000,
       keepSeconds: options.keepSeconds ?? 7 * 24 * 3600,
     };
