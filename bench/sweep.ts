@@ -154,10 +154,14 @@ async function main(): Promise<void> {
           `(${(one.seconds / q.seconds).toFixed(2)}x); jobs/hour ${rate(one)}, ${rate(two)}, ${rate(q)} (load ${load()})`,
       );
       const mean = queue.overheads.reduce((a, b) => a + b, 0) / queue.overheads.length;
+      const sorted = [...queue.overheads].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)];
       const meanJob = q.jobSeconds / q.completed;
       console.log(
-        `${key}: queue overhead per job ${(1000 * mean).toFixed(0)} ms against a mean job of ` +
-          `${(1000 * meanJob).toFixed(0)} ms = ${((100 * mean) / meanJob).toFixed(1)}%; failed ${q.failed.length}`,
+        `${key}: queue overhead per job: mean ${(1000 * mean).toFixed(0)} ms, median ${(1000 * median).toFixed(0)} ms ` +
+          `(the first jobs include a worker finding the queue and starting its thread) against a mean job of ` +
+          `${(1000 * meanJob).toFixed(0)} ms = ${((100 * mean) / meanJob).toFixed(1)}% (median ` +
+          `${((100 * median) / meanJob).toFixed(1)}%); failed ${q.failed.length}`,
       );
       const perNet = one.seconds / nets;
       console.log(
