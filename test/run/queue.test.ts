@@ -308,14 +308,29 @@ describe.skipIf(!haveRedis && !process.env.CI)('sweeps on a real Redis', () => {
     });
     const marker = join(dir, 'pwned');
     try {
-      const payloads: unknown[] = [
-        { kind: 'train', code: `require('fs').writeFileSync(${JSON.stringify(marker)}, '')` },
-        'process.exit(1)',
-        { kind: 'study:layer-profile', __proto__: { polluted: true } },
+      // a real job of a plan, altered: it names its own id, so only the validation stops it
+      const spec = readExperimentFile(join(dir, 'sweep.yaml'));
+      const train = JSON.parse(
+        JSON.stringify(
+          planExperiment(spec, join(dir, 'h.duckdb')).jobs.find((j) => j.kind === 'train'),
+        ),
+      );
+      const payloads: [string, unknown][] = [
+        [train.id, { ...train, modelDir: join(dir, 'pwned') }],
+        [
+          'h1',
+          {
+            ...train,
+            id: 'h1',
+            code: `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
+          },
+        ],
+        ['h2', 'process.exit(1)'],
+        ['h3', { kind: 'study:layer-profile', __proto__: { polluted: true } }],
       ];
       const ids: string[] = [];
-      for (const [i, p] of payloads.entries()) {
-        const j = await queue.add('train', p, { jobId: `h${i}`, attempts: 3 });
+      for (const [id, p] of payloads) {
+        const j = await queue.add('train', p, { jobId: id, attempts: 3 });
         ids.push(j.id!);
       }
       for (const id of ids) {
@@ -327,6 +342,7 @@ describe.skipIf(!haveRedis && !process.env.CI)('sweeps on a real Redis', () => {
         expect(j.attemptsMade).toBe(1);
       }
       expect(existsSync(marker)).toBe(false);
+      expect(existsSync(join(dir, 'pwned'))).toBe(false);
     } finally {
       await worker.close();
       await queue.close();
