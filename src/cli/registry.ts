@@ -13,6 +13,7 @@ import { registerExport } from './commands/export.js';
 import { registerRun } from './commands/run.js';
 import { registerProfile } from './commands/profile.js';
 import { registerFigure, registerReport, registerServe } from './commands/report.js';
+import { registerQueueCommands } from './commands/queue.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -33,4 +34,5 @@ export const commands: RegisterCommand[] = [
   registerReport,
   registerFigure,
   registerServe,
+  registerQueueCommands,
 ];

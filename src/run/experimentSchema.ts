@@ -445,3 +445,6 @@ export function resolveExperiment(raw: unknown, file = 'the experiment'): Resolv
     ...(spec.store.path ? {} : { storeFromDefault: true }),
   };
 }
+
+/** The part schemas, for validating jobs that arrive through a queue (src/run/queueJob.ts). */
+export { dataSchema, layersSchema, samplingSchema, trainingSchema };

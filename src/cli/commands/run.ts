@@ -13,6 +13,8 @@ import { createExecutor, type Executor } from '../../run/executor.js';
 import { checkExperimentInputs, readExperimentFile } from '../../run/experimentFile.js';
 import type { ResolvedExperiment } from '../../run/experimentSchema.js';
 import { planExperiment } from '../../run/plan.js';
+import { QueueExecutor } from '../../run/queue/queueExecutor.js';
+import { safeUrl } from '../../run/queue/connection.js';
 import { runExperiment, type RunProgress, type RunSummary } from '../../run/runner.js';
 import { openStore } from '../../run/store.js';
 import { printJSON } from '../output.js';
@@ -59,6 +61,10 @@ export interface RunCommandOptions {
   store?: string;
   workers?: string;
   json?: boolean;
+  /** Coordinator mode: jobs go to queue workers on this Redis (docs/sweeps.md). */
+  queue?: string;
+  /** Tries per job on the queue (default 3). */
+  attempts?: string;
 }
 
 /** Runs a resolved, checked experiment against the store at `storePath`. On a terminal the
@@ -112,13 +118,29 @@ export async function runCommand(file: string, o: RunCommandOptions): Promise<Ru
   const spec = readExperimentFile(file);
   const storePath = o.store ? resolve(o.store) : spec.store.path;
   await checkExperimentInputs(spec, file);
-  const summary = await runResolved(
-    { ...spec, store: { path: storePath } },
-    storePath,
-    createExecutor(workers),
-    !o.json,
-    { file: resolve(file), store: storePath, workers: workers ?? 'all cores' },
-  );
+  const resolved = { ...spec, store: { path: storePath } };
+  let executor: Executor;
+  if (o.queue) {
+    if (o.workers !== undefined)
+      throw invalidOption(
+        '--workers and --queue do not go together',
+        'with --queue the jobs run on `topolens worker` processes (their --concurrency)',
+      );
+    const attempts = o.attempts === undefined ? 3 : Number(o.attempts);
+    if (!Number.isInteger(attempts) || attempts < 1)
+      throw invalidOption(`--attempts must be a positive integer, got '${o.attempts}'`);
+    executor = await QueueExecutor.connect({
+      url: o.queue,
+      experimentId: planExperiment(resolved, storePath).experimentId,
+      attempts,
+    });
+  } else executor = createExecutor(workers);
+  const summary = await runResolved(resolved, storePath, executor, !o.json, {
+    file: resolve(file),
+    store: storePath,
+    ...(o.queue ? { queue: safeUrl(o.queue) } : { workers: workers ?? 'all cores' }),
+  });
+  if (executor instanceof QueueExecutor && executor.lost) throw executor.lost;
   if (o.json) printJSON({ store: storePath, ...summary });
   else process.stderr.write(summaryText(summary, storePath) + '\n');
   if (summary.interrupted) process.exitCode = 130;
@@ -134,6 +156,14 @@ export function registerRun(program: Command): void {
     .option('--store <path>', "results store (default: the file's store.path, results.duckdb)")
     .option('--workers <n>', 'worker threads (default: all cores; 0: run in this process)')
     .option('--json', 'print the summary as JSON')
+    .option(
+      '--queue <url>',
+      'coordinate: jobs go to `topolens worker`s on this Redis (redis://host:port)',
+    )
+    .option(
+      '--attempts <n>',
+      'with --queue: tries per job before it is recorded as failed (default 3)',
+    )
     .action(async (file: string, opts: RunCommandOptions) => {
       await runCommand(file, opts);
     });

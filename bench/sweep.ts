@@ -1,0 +1,182 @@
+/**
+ * bench:sweep -- a Ricci-flow sweep ([B24]'s dense networks, trained and analysed) on a
+ * synthetic set and on a Fashion-MNIST pair, run three ways: a pool of 1 worker thread, a pool
+ * of 2, and the queue (docs/sweeps.md) with 2 `topolens worker` processes on a redis-server
+ * started here on a free loopback port (stopped by its PID at the end). Printed per sweep: the
+ * time per network split into training, capture and analysis; the wall time and throughput of
+ * each way; and the coordinator's overhead per job on the queue: for each job, the time from
+ * handing it to the queue to having its rows, less the job's own time where it ran (measured
+ * with the queue's in-flight jobs limited to the worker count, so no job waits for a worker).
+ * Sizes are cut down from [B24]'s (see docs/benchmarks.md); the load average is printed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { resolveExperiment } from '../src/run/experimentSchema.js';
+import { planExperiment, type Job } from '../src/run/plan.js';
+import { runExperiment, type RunSummary } from '../src/run/runner.js';
+import { WorkerPoolExecutor, type Executor, type JobOutcome } from '../src/run/executor.js';
+import { openStore } from '../src/run/store.js';
+import { QueueExecutor } from '../src/run/queue/queueExecutor.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'topolens-bench-sweep-'));
+const load = () => loadavg()[0].toFixed(1);
+const NETWORKS = { architecture: 'ricci', variant: ['wide', 'narrow'], depth: 5, seed: [0, 1, 2] };
+const SWEEPS = {
+  synthetic: {
+    name: 'bench sweep synthetic',
+    data: { dataset: 'blobs-in-shell', size: 1000, testFraction: 0.5 },
+    networks: [{ train: { ...NETWORKS, training: { epochs: 20 } } }],
+    layers: { includeInput: true },
+    studies: [
+      {
+        study: 'ricci-flow',
+        options: { ks: [30, 120], accuracyThreshold: 0, bootstrap: { resamples: 199 } },
+      },
+    ],
+  },
+  fashion: {
+    name: 'bench sweep fashion pair',
+    data: { dataset: 'fashion-mnist', classes: [5, 9], size: 1000, testFraction: 0.5 },
+    networks: [{ train: { ...NETWORKS, training: { epochs: 5 } } }],
+    layers: { includeInput: true },
+    studies: [
+      {
+        study: 'ricci-flow',
+        options: { ks: [30, 120], accuracyThreshold: 0, bootstrap: { resamples: 199 } },
+      },
+    ],
+  },
+};
+
+/** Records, per job, the time from execute() to its rows less the job's own time. */
+class Timed implements Executor {
+  readonly overheads: number[] = [];
+  constructor(private readonly inner: Executor) {}
+  get concurrency() {
+    return this.inner.concurrency;
+  }
+  async execute(job: Job): Promise<JobOutcome> {
+    const t0 = performance.now();
+    const o = await this.inner.execute(job);
+    this.overheads.push((performance.now() - t0) / 1000 - o.seconds);
+    return o;
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+}
+
+async function run(name: string, sweep: unknown, executor: Executor): Promise<RunSummary> {
+  const storePath = join(dir, `${name}.duckdb`);
+  const plan = planExperiment(resolveExperiment(sweep, 'bench.yaml'), storePath);
+  const store = await openStore(storePath);
+  try {
+    return await runExperiment(plan, { store, executor });
+  } finally {
+    await executor.close();
+    await store.close();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:sweep, ${new Date().toISOString()}, load average ${load()}`);
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  const redis = spawn(
+    '/usr/bin/redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  );
+  const workers: ChildProcess[] = [];
+  try {
+    await new Promise((w) => setTimeout(w, 500));
+    for (let i = 0; i < 2; i++)
+      workers.push(
+        spawn(
+          process.execPath,
+          ['--import', 'tsx', resolve('src/cli/main.ts'), 'worker', '--queue', url],
+          {
+            stdio: 'ignore',
+          },
+        ),
+      );
+    for (const [key, sweep] of Object.entries(SWEEPS)) {
+      if (key === 'fashion' && !existsSync('/usr/share/datasets/fashion-mnist')) {
+        console.log('fashion: skipped (install dataset-fashion-mnist)');
+        continue;
+      }
+      const one = await run(`${key}-pool1`, sweep, new WorkerPoolExecutor(1));
+      const nets = one.timings.train?.jobs ?? 0;
+      const per = (k: string) => ((one.timings[k]?.seconds ?? 0) / nets).toFixed(2);
+      const study = Object.entries(one.timings)
+        .filter(([k]) => k.startsWith('study:'))
+        .reduce((a, [, t]) => a + t.seconds, 0);
+      console.log(
+        `${key}: ${nets} networks; per network: training ${per('train')} s, capture ${per('capture')} s; ` +
+          `analysis (one study over all networks) ${study.toFixed(2)} s = ${(study / nets).toFixed(2)} s per network`,
+      );
+      const two = await run(`${key}-pool2`, sweep, new WorkerPoolExecutor(2));
+      const plan = planExperiment(
+        resolveExperiment(sweep, 'bench.yaml'),
+        join(dir, `${key}-queue.duckdb`),
+      );
+      const queue = new Timed(
+        await QueueExecutor.connect({ url, experimentId: plan.experimentId, concurrency: 2 }),
+      );
+      const q = await run(`${key}-queue`, sweep, queue);
+      const rate = (s: RunSummary) => ((3600 * s.completed) / s.seconds).toFixed(0);
+      console.log(
+        `${key}: wall 1 pool worker ${one.seconds.toFixed(1)} s, 2 pool workers ${two.seconds.toFixed(1)} s ` +
+          `(${(one.seconds / two.seconds).toFixed(2)}x), 2 queue workers ${q.seconds.toFixed(1)} s ` +
+          `(${(one.seconds / q.seconds).toFixed(2)}x); jobs/hour ${rate(one)}, ${rate(two)}, ${rate(q)} (load ${load()})`,
+      );
+      const mean = queue.overheads.reduce((a, b) => a + b, 0) / queue.overheads.length;
+      const sorted = [...queue.overheads].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)];
+      const meanJob = q.jobSeconds / q.completed;
+      console.log(
+        `${key}: queue overhead per job: mean ${(1000 * mean).toFixed(0)} ms, median ${(1000 * median).toFixed(0)} ms ` +
+          `(the first jobs include a worker finding the queue and starting its thread) against a mean job of ` +
+          `${(1000 * meanJob).toFixed(0)} ms = ${((100 * mean) / meanJob).toFixed(1)}% (median ` +
+          `${((100 * median) / meanJob).toFixed(1)}%); failed ${q.failed.length}`,
+      );
+      const perNet = one.seconds / nets;
+      console.log(
+        `${key}: projection for 1,500 networks at this size: ${((1500 * perNet) / 3600 / (one.seconds / q.seconds)).toFixed(1)} h ` +
+          `on one such machine (2 queue workers), ${((1500 * perNet) / 3600 / (one.seconds / q.seconds) / 10).toFixed(2)} h on ten`,
+      );
+    }
+  } finally {
+    for (const w of workers) if (w.pid) process.kill(w.pid, 'SIGTERM');
+    if (redis.pid) process.kill(redis.pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
