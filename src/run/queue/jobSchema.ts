@@ -101,9 +101,14 @@ const studyJob = z.strictObject({
         networkId: hash,
         cloudDir: artifactDir('.clouds'),
         modelDir: artifactDir('.models').optional(),
+        // the model a study runs on new inputs (the adversarial study): read, never executed
+        modelPath: absPath.optional(),
+        layout: z.enum(['NCHW', 'NHWC']).optional(),
       }),
     )
     .min(1),
+  data: dataSchema.optional(),
+  layers: layersSchema,
 });
 
 const jobSchema = z.union([trainJob, captureJob, studyJob]);
