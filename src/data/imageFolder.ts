@@ -6,10 +6,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
-import { imageDataset } from './mnist.js';
+import { imageDataset } from './images.js';
 import { PNG } from 'pngjs';
 import { TopolensError, invalidInput } from '../core/errors.js';
-import type { ImageDataset } from './mnist.js';
+import type { ImageDataset } from './images.js';
 import {
   DEFAULT_MAX_IMAGE_PIXELS,
   DEFAULT_MAX_INFLATED_BYTES,

@@ -18,18 +18,6 @@ import {
   type ImageDataset,
   type LabelledPoints,
 } from './images.js';
-// the pure parts, for callers that import them from here
-export {
-  BINARY_PAIRS,
-  FASHION_MNIST_CLASSES,
-  MNIST_CLASSES,
-  binaryPair,
-  imageDataset,
-  type BinaryPairName,
-  type ImageDataset,
-  type LabelledPoints,
-};
-
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
 

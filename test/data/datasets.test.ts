@@ -18,14 +18,8 @@ import {
   uniformCube,
   type Dataset,
 } from '../../src/data/synthetic.js';
-import {
-  BINARY_PAIRS,
-  binaryPair,
-  loadBinaryPair,
-  loadFashionMnist,
-  loadMnist,
-  type ImageDataset,
-} from '../../src/data/mnist.js';
+import { loadBinaryPair, loadFashionMnist, loadMnist } from '../../src/data/mnist.js';
+import { BINARY_PAIRS, binaryPair, type ImageDataset } from '../../src/data/images.js';
 import { parseIdx } from '../../src/data/idx.js';
 import { loadImageFolder } from '../../src/data/imageFolder.js';
 import { requireTool, runPython } from '../helpers/oracles.js';

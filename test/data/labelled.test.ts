@@ -22,7 +22,8 @@ import {
   syntheticDataset,
   SYNTHETIC_DATASETS,
 } from '../../src/data/synthetic.js';
-import { binaryPair, loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import { binaryPair } from '../../src/data/images.js';
 import { loadImageFolder } from '../../src/data/imageFolder.js';
 import { afinnSentimentTask, textClassificationTask } from '../../src/data/language.js';
 import { requireTool, runPython } from '../helpers/oracles.js';

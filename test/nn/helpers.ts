@@ -1,7 +1,8 @@
 /** Small private data helpers for the nn tests (MNIST through `loadMnist`; a 3-D two-class
  * set). */
 import { createRng } from '../../src/core/rng.js';
-import { loadMnist, type ImageDataset } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import type { ImageDataset } from '../../src/data/images.js';
 import type { LabelledData } from '../../src/nn/train.js';
 
 let mnist: { set: ImageDataset; firstOf: number[]; countOf: number[] } | undefined;

@@ -11,7 +11,7 @@ import { Queue } from 'bullmq';
 import { invalidOption } from '../../core/errors.js';
 import { readExperimentFile } from '../../run/experimentFile.js';
 import { planExperiment } from '../../run/plan.js';
-import { connectRedis, QUEUE_PREFIX, queueName } from '../../run/queue/connection.js';
+import { connectRedis, listTopolensQueues, queueName } from '../../run/queue/connection.js';
 import { startQueueWorker } from '../../run/queue/queueWorker.js';
 import { printJSON } from '../output.js';
 
@@ -79,22 +79,7 @@ export interface QueueStatus {
 export async function queueStatus(url: string, only?: string): Promise<QueueStatus[]> {
   const redis = await connectRedis(url);
   try {
-    const names: string[] = [];
-    if (only) names.push(only);
-    else {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(
-          cursor,
-          'MATCH',
-          `bull:${QUEUE_PREFIX}*:meta`,
-          'COUNT',
-          1000,
-        );
-        cursor = next;
-        for (const k of keys) names.push(k.slice('bull:'.length, -':meta'.length));
-      } while (cursor !== '0');
-    }
+    const names = only ? [only] : await listTopolensQueues(redis);
     const out: QueueStatus[] = [];
     for (const name of names.sort()) {
       const q = new Queue(name, { connection: redis });

@@ -101,3 +101,21 @@ export async function connectRedis(url: string, o: RedisConnectOptions = {}): Pr
   }
   return redis;
 }
+
+/** The names of the topolens queues that exist on a Redis server (one per experiment). */
+export async function listTopolensQueues(redis: Redis): Promise<string[]> {
+  const names: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(
+      cursor,
+      'MATCH',
+      `bull:${QUEUE_PREFIX}*:meta`,
+      'COUNT',
+      1000,
+    );
+    cursor = next;
+    for (const k of keys) names.push(k.slice('bull:'.length, -':meta'.length));
+  } while (cursor !== '0');
+  return names;
+}

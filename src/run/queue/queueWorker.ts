@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { TopolensError } from '../../core/errors.js';
 import { WorkerPoolExecutor, type Executor } from '../executor.js';
 import { encodeResult } from './codec.js';
-import { connectRedis, QUEUE_PREFIX, safeUrl } from './connection.js';
+import { connectRedis, listTopolensQueues, safeUrl } from './connection.js';
 import { parseQueuedJob } from './jobSchema.js';
 import type { QueueReply } from './queueExecutor.js';
 
@@ -110,18 +110,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
 
   const discover = async () => {
     if (o.queue) return attach(o.queue);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `bull:${QUEUE_PREFIX}*:meta`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      for (const k of keys) attach(k.slice('bull:'.length, -':meta'.length));
-    } while (cursor !== '0');
+    for (const name of await listTopolensQueues(redis)) attach(name);
   };
   await discover();
   const timer = setInterval(() => discover().catch(() => undefined), o.discoverMs ?? 2000);
