@@ -364,7 +364,8 @@ function heatmapView(root: HTMLElement) {
     const span = Math.max(...finite) - lo || 1;
     // viridis and magma are light at the top: dark text there, white below
     const ink = (c: { v: number }) => ((c.v - lo) / span > 0.6 ? '#111' : 'white');
-    const short = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
+    // keep the end: the seed and the layer are what tell two rows apart
+    const short = (s: string) => (s.length > 20 ? `…${s.slice(-19)}` : s);
     f.body.replaceChildren(
       plot({
         width: size + 120,
@@ -405,14 +406,18 @@ function heatmapView(root: HTMLElement) {
   if (sens.length) {
     const g = figure('Sensitivity curves', 'sensitivity');
     root.append(g.box);
+    // one curve per measure and layer: the measure against the number k of top principal
+    // directions removed, one panel per measure (similarities fall from 1, distances rise from 0)
+    const series = (m: Measure) => `${m.descriptor} ${m.network ?? ''}/${m.layer ?? ''}`;
     const chart = plot({
       width: 760,
       height: 320,
-      y: { grid: true, label: 'sensitivity' },
-      x: { label: 'group' },
+      y: { grid: true, label: 'measure against the original' },
+      x: { label: 'k (top principal directions removed)' },
+      fx: { label: null },
       marks: [
-        Plot.line(sens, { x: 'group', y: 'value', stroke: 'descriptor' }),
-        Plot.dot(sens, { x: 'group', y: 'value', fill: 'descriptor' }),
+        Plot.line(sens, { fx: 'descriptor', x: 'k', y: 'value', z: series, stroke: 'descriptor' }),
+        Plot.dot(sens, { fx: 'descriptor', x: 'k', y: 'value', fill: 'descriptor', r: 2 }),
       ],
     });
     g.body.append(chart, legend(chart, unique(sens.map((m) => m.descriptor))));
