@@ -1,12 +1,17 @@
 /**
  * One Rips computation in a fresh process (so that peak memory is per case): reads a point
  * cloud, runs ripsPersistence, prints one JSON line with the timings, peak RSS and bar counts.
- * Usage: tsx bench/ph-child.ts <cloud.txt> <maxDimension> [threshold]
+ * Usage: tsx bench/ph-child.ts <cloud.txt> <maxDimension> [threshold] [--threads k]
+ * (threads default: all cores, as ripsPersistence's default with the Node driver registered).
  */
 import { readFileSync } from 'node:fs';
 import { ripsPersistence } from '../src/homology/rips.js';
+import '../src/run/ripsThreads.js';
 
-const [file, dimArg, thresholdArg] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const threadsAt = argv.indexOf('--threads');
+const threads = threadsAt >= 0 ? Number(argv.splice(threadsAt, 2)[1]) : undefined;
+const [file, dimArg, thresholdArg] = argv;
 const lines = readFileSync(file, 'utf8').trim().split('\n');
 const rows = lines.map((l) =>
   l
@@ -25,6 +30,7 @@ const result = ripsPersistence(
   {
     maxDimension: Number(dimArg),
     threshold: thresholdArg === undefined ? undefined : Number(thresholdArg),
+    threads,
   },
 );
 const wallS = (performance.now() - t0) / 1000;

@@ -16,7 +16,18 @@ import { TopolensError, invalidInput, invalidOption } from '../core/errors.js';
 import type { Matrix, PointCloud } from '../core/matrix.js';
 import { isPrime } from '../core/validate.js';
 import { pairwiseDistances } from '../linalg/distances.js';
-import { runRipsEngine, sampleTriangleColumns, type SparseGraph } from './ripsEngine.js';
+import {
+  runRipsEngine,
+  sampleTriangleColumns,
+  type EngineOutput,
+  type SparseGraph,
+} from './ripsEngine.js';
+import {
+  getRipsThreadDriver,
+  shared,
+  sharedArray,
+  type RipsThreadSession,
+} from './ripsParallel.js';
 import { denseKernelBytes } from './collapseDense.js';
 import { createRng } from '../core/rng.js';
 import { collapseEdges, shouldCollapse } from './edgeCollapse.js';
@@ -56,6 +67,14 @@ export interface RipsOptions {
   collapse?: 'auto' | boolean;
   /** Called with a fraction in [0, 1] and a stage name while the computation runs. */
   onProgress?: (fraction: number, stage: string) => void;
+  /**
+   * Threads for the zero-apparent-pair tests (docs/persistent-homology.md, "Threads"); the
+   * diagrams and stats are the same for every value. Default: all cores
+   * (os.availableParallelism()) where a thread driver is registered (Node's entry point
+   * registers one); 1 without (the browser entry). Batches smaller than
+   * PARALLEL_MIN_TESTS run on the calling thread.
+   */
+  threads?: number;
 }
 
 /** What edge collapse did in a run. */
@@ -121,6 +140,7 @@ interface Resolved {
   cocycles: boolean;
   reducedHomology: boolean;
   maxMemoryBytes: number;
+  threads: number;
 }
 
 function resolveOptions(options: RipsOptions): Resolved {
@@ -149,7 +169,15 @@ function resolveOptions(options: RipsOptions): Resolved {
   if (!(maxMemoryBytes > 0)) {
     throw invalidOption(`maxMemoryBytes must be positive, got ${maxMemoryBytes}.`);
   }
+  const threads = options.threads ?? getRipsThreadDriver()?.defaultThreads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw invalidOption(
+      `threads must be a positive integer, got ${threads}.`,
+      'Leave it out to use every core, or give 1 for one thread.',
+    );
+  }
   return {
+    threads,
     maxDimension,
     threshold,
     coefficient,
@@ -373,8 +401,8 @@ function sparseGraph(s: SparseDistances, threshold: number): SparseGraph {
 }
 
 /** Condensed -> full symmetric n x n row-major matrix (the dense engine's layout). */
-function squareFromCondensed(n: number, dist: Float32Array): Float32Array {
-  const sq = new Float32Array(n * n);
+function squareFromCondensed(n: number, dist: Float32Array, share: boolean): Float32Array {
+  const sq = share ? sharedArray(Float32Array, n * n, 4) : new Float32Array(n * n);
   for (let i = 1, k = 0; i < n; i++) {
     for (let j = 0; j < i; j++, k++) {
       const d = dist[k];
@@ -735,6 +763,34 @@ function fullEstimate(prep: Prepared, opts: Resolved, collapse: CollapseOutcome)
   return Math.ceil(Math.max(engine, collapse.peakBytes ?? 0));
 }
 
+/**
+ * The thread session of a run (null: one thread), with the engine's distances in shared memory
+ * (the dense matrix is allocated there by prepare when threads > 1).
+ */
+function openThreads(prep: Prepared, opts: Resolved): RipsThreadSession | null {
+  const driver = getRipsThreadDriver();
+  if (opts.threads <= 1 || driver === null || prep.n === 0) return null;
+  const sparse = prep.sparse;
+  return driver.open(
+    {
+      n: prep.n,
+      maxDimension: opts.maxDimension,
+      threshold: prep.threshold,
+      modulus: opts.coefficient,
+      dense: prep.dense === null ? null : shared(prep.dense),
+      sparse:
+        sparse === null
+          ? null
+          : {
+              offsets: shared(sparse.offsets),
+              neighbors: shared(sparse.neighbors),
+              distances: shared(sparse.distances),
+            },
+    },
+    opts.threads,
+  );
+}
+
 function engineInput(prep: Prepared, opts: Resolved, options: RipsOptions) {
   return {
     n: prep.n,
@@ -788,7 +844,7 @@ function prepare(input: RipsInput, opts: Resolved): Prepared {
       n,
       edges,
       degrees,
-      dense: squareFromCondensed(n, dist),
+      dense: squareFromCondensed(n, dist, opts.threads > 1 && getRipsThreadDriver() !== null),
       sparse: null,
       denseLookup: null,
       threshold,
@@ -884,7 +940,13 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Ri
   const estimate = fullEstimate(prep, opts, collapse);
   if (estimate > opts.maxMemoryBytes)
     refuse(estimate, opts.maxMemoryBytes, prep.n, opts.maxDimension);
-  const out = runRipsEngine(engineInput(prep, opts, options));
+  const threads = openThreads(prep, opts);
+  let out: EngineOutput;
+  try {
+    out = runRipsEngine({ ...engineInput(prep, opts, options), threads });
+  } finally {
+    threads?.close();
+  }
   const diagrams: PersistenceDiagram[] = out.diagrams.map((d, dim) => {
     let births = d.births;
     let deaths = d.deaths;

@@ -25,6 +25,8 @@
  */
 
 import { findRoot, singletonSets } from '../core/disjointSets.js';
+import type { RipsThreadSession, SharedEngineData } from './ripsParallel.js';
+import { PARALLEL_MIN_TESTS, sharedArray } from './ripsParallel.js';
 
 /** Neighbour lists of a thresholded (sparse) distance matrix, CSR, neighbours ascending. */
 export interface SparseGraph {
@@ -56,6 +58,11 @@ export interface RipsEngineInput {
    */
   denseLookup?: Float32Array | null;
   onProgress?: (fraction: number, stage: string) => void;
+  /**
+   * Worker threads for the zero-apparent-pair tests (ripsParallel.ts); null or absent: one
+   * thread. The diagrams and stats do not depend on it.
+   */
+  threads?: RipsThreadSession | null;
 }
 
 export interface EngineDiagram {
@@ -572,6 +579,7 @@ class RipsReducer {
   private readonly B: Float64Array;
   private readonly stride: number;
   private readonly onProgress?: (fraction: number, stage: string) => void;
+  private readonly threads: RipsThreadSession | null;
 
   private readonly cob: Coboundary;
   private readonly facetVerts: Int32Array;
@@ -617,6 +625,7 @@ class RipsReducer {
     this.sparse = input.sparse;
     this.lookup = input.denseLookup ?? null;
     this.onProgress = input.onProgress;
+    this.threads = input.threads ?? null;
     this.B = binomialTable(this.n, this.maxDim + 2);
     this.stride = this.n + 1;
     const p = this.modulus;
@@ -967,6 +976,10 @@ class RipsReducer {
           rank[u]++;
         }
       } else if (this.maxDim >= 1) {
+        if (this.threads !== null) {
+          cols[nCols++] = e; // a candidate: tested below, on the threads
+          continue;
+        }
         const apparent =
           this.dense !== null
             ? this.edgeHasZeroApparentCofacetDense(verts[0], verts[1], d)
@@ -975,6 +988,7 @@ class RipsReducer {
         else cols[nCols++] = e;
       }
     }
+    if (this.threads !== null) nCols = this.dropApparentEdges(cols, nCols, eIdx, eDiam, verts);
     for (let i = 0; i < n; i++) {
       if (find(i) === i) {
         h0.births.push(0);
@@ -997,6 +1011,58 @@ class RipsReducer {
       simplicesIdx: keep ? eIdx : null,
       simplicesDiam: keep ? eDiam : null,
     };
+  }
+
+  /** Whether the edge (idx, d) has a zero apparent cofacet (verts: scratch of length 2). */
+  private edgeIsApparent(idx: number, d: number, verts: Int32Array): boolean {
+    if (this.dense === null) return this.hasZeroApparentCofacet(idx, d, 1);
+    simplexVertices(this.B, this.stride, idx, 1, this.n, verts);
+    return this.edgeHasZeroApparentCofacetDense(verts[0], verts[1], d);
+  }
+
+  /**
+   * Threads: drops the candidate edges cols[0..count) (indices into eIdx/eDiam) that have a
+   * zero apparent cofacet, keeping the others in order; returns how many are kept.
+   */
+  private dropApparentEdges(
+    cols: Uint32Array,
+    count: number,
+    eIdx: Float64Array,
+    eDiam: Float32Array,
+    verts: Int32Array,
+  ): number {
+    let kept = 0;
+    if (count < PARALLEL_MIN_TESTS) {
+      for (let c = 0; c < count; c++) {
+        const e = cols[c];
+        if (this.edgeIsApparent(eIdx[e], eDiam[e], verts)) this.stats.apparentPairs++;
+        else cols[kept++] = e;
+      }
+      return kept;
+    }
+    const idx = sharedArray(Float64Array, count, 8);
+    const diam = sharedArray(Float32Array, count, 4);
+    const flags = sharedArray(Uint8Array, count, 1);
+    for (let c = 0; c < count; c++) {
+      idx[c] = eIdx[cols[c]];
+      diam[c] = eDiam[cols[c]];
+    }
+    this.threads!.apparentFlags(idx, diam, count, 1, flags);
+    for (let c = 0; c < count; c++) {
+      if (flags[c] !== 0) this.stats.apparentPairs++;
+      else cols[kept++] = cols[c];
+    }
+    return kept;
+  }
+
+  /**
+   * The apparent-pair test of the worker threads (createApparentPairTester): dim 1, a zero
+   * apparent cofacet (the only apparent pairs a cycle-closing edge can be in); dim >= 2, a
+   * zero apparent cofacet or facet.
+   */
+  testApparent(idx: number, diam: number, dim: number): boolean {
+    if (dim === 1) return this.edgeIsApparent(idx, diam, this.edgeVerts);
+    return this.isInZeroApparentPair(idx, diam, dim);
   }
 
   // -- dimensions >= 1 ------------------------------------------------------------------------
@@ -1329,7 +1395,7 @@ class RipsReducer {
         }
         if (pivots.find(idx) !== -1) {
           this.stats.clearedColumns++;
-        } else if (this.isInZeroApparentPair(idx, d, dim)) {
+        } else if (this.threads === null && this.isInZeroApparentPair(idx, d, dim)) {
           this.stats.apparentPairs++;
         } else {
           if (nCols === colIdx.length) {
@@ -1341,6 +1407,8 @@ class RipsReducer {
         }
       }
     }
+    // threads: colIdx/colDiam hold every candidate so far; drop the apparent ones
+    if (this.threads !== null) nCols = this.dropApparent(colIdx, colDiam, nCols, dim);
     const perm = sortColumns(colDiam, colIdx, nCols);
     const sortedIdx = new Float64Array(nCols);
     const sortedDiam = new Float32Array(nCols);
@@ -1356,6 +1424,40 @@ class RipsReducer {
       simplicesDiam: keepSimplices ? nDiam : null,
       simplicesCount: nCount,
     };
+  }
+
+  /**
+   * Threads: drops the candidates (idx[k], diam[k]), k < count, that are in a zero apparent
+   * pair, keeping the others in order; returns how many are kept.
+   */
+  private dropApparent(idx: Float64Array, diam: Float32Array, count: number, dim: number): number {
+    let kept = 0;
+    if (count < PARALLEL_MIN_TESTS) {
+      for (let c = 0; c < count; c++) {
+        if (this.isInZeroApparentPair(idx[c], diam[c], dim)) {
+          this.stats.apparentPairs++;
+        } else {
+          idx[kept] = idx[c];
+          diam[kept++] = diam[c];
+        }
+      }
+      return kept;
+    }
+    const sIdx = sharedArray(Float64Array, count, 8);
+    const sDiam = sharedArray(Float32Array, count, 4);
+    const flags = sharedArray(Uint8Array, count, 1);
+    sIdx.set(idx.subarray(0, count));
+    sDiam.set(diam.subarray(0, count));
+    this.threads!.apparentFlags(sIdx, sDiam, count, dim, flags);
+    for (let c = 0; c < count; c++) {
+      if (flags[c] !== 0) {
+        this.stats.apparentPairs++;
+      } else {
+        idx[kept] = idx[c];
+        diam[kept++] = diam[c];
+      }
+    }
+    return kept;
   }
 
   run(): void {
@@ -1442,6 +1544,17 @@ export function sampleTriangleColumns(
     }
   }
   return { sampled, triangles, columns };
+}
+
+/**
+ * The zero-apparent-pair test of one engine run, for the worker threads (ripsParallel.ts):
+ * test(idx, diam, dim) as the engine's own (RipsReducer.testApparent).
+ */
+export function createApparentPairTester(data: SharedEngineData): {
+  test(idx: number, diam: number, dim: number): boolean;
+} {
+  const reducer = new RipsReducer({ ...data, cocycles: false });
+  return { test: (idx, diam, dim) => reducer.testApparent(idx, diam, dim) };
 }
 
 /** Runs the engine: one diagram per dimension 0..maxDimension, in Ripser's output order. */
