@@ -26,7 +26,7 @@
 
 import { findRoot, singletonSets } from '../core/disjointSets.js';
 import type { RipsThreadSession, SharedEngineData } from './ripsParallel.js';
-import { PARALLEL_MIN_TESTS, sharedArray } from './ripsParallel.js';
+import { sharedArray } from './ripsParallel.js';
 
 /** Neighbour lists of a thresholded (sparse) distance matrix, CSR, neighbours ascending. */
 export interface SparseGraph {
@@ -1032,7 +1032,7 @@ class RipsReducer {
     verts: Int32Array,
   ): number {
     let kept = 0;
-    if (count < PARALLEL_MIN_TESTS) {
+    if (count < this.threads!.minBatch) {
       for (let c = 0; c < count; c++) {
         const e = cols[c];
         if (this.edgeIsApparent(eIdx[e], eDiam[e], verts)) this.stats.apparentPairs++;
@@ -1432,7 +1432,7 @@ class RipsReducer {
    */
   private dropApparent(idx: Float64Array, diam: Float32Array, count: number, dim: number): number {
     let kept = 0;
-    if (count < PARALLEL_MIN_TESTS) {
+    if (count < this.threads!.minBatch) {
       for (let c = 0; c < count; c++) {
         if (this.isInZeroApparentPair(idx[c], diam[c], dim)) {
           this.stats.apparentPairs++;

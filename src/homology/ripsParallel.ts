@@ -28,6 +28,8 @@ export interface SharedEngineData {
 export interface RipsThreadSession {
   /** threads taking part, the calling one included */
   readonly threads: number;
+  /** batches smaller than this run on the calling thread (default PARALLEL_MIN_TESTS) */
+  readonly minBatch: number;
   /**
    * flags[k] = 1 when the dim-simplex (idx[k], diam[k]) is in a zero apparent pair (dim 1:
    * has a zero apparent cofacet; dim >= 2: a zero apparent cofacet or facet), else 0, for

@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createApparentPairTester } from '../homology/ripsEngine.js';
 import {
+  PARALLEL_MIN_TESTS,
   setRipsThreadDriver,
   type RipsThreadDriver,
   type RipsThreadSession,
@@ -82,6 +83,7 @@ class Session implements RipsThreadSession {
   constructor(
     private readonly data: SharedEngineData,
     readonly threads: number,
+    readonly minBatch: number,
   ) {}
 
   apparentFlags(
@@ -122,10 +124,19 @@ class Session implements RipsThreadSession {
   }
 }
 
-/** The worker_threads driver; `threads` defaults to os.availableParallelism(). */
-export const nodeRipsThreadDriver: RipsThreadDriver = {
-  defaultThreads: availableParallelism(),
-  open: (data, threads) => new Session(data, threads),
-};
+/**
+ * A worker_threads driver. minBatch: batches smaller than this run on the calling thread
+ * (default PARALLEL_MIN_TESTS; the tests lower it to force the threads on small clouds).
+ */
+export function createNodeRipsThreadDriver(options: { minBatch?: number } = {}): RipsThreadDriver {
+  const minBatch = options.minBatch ?? PARALLEL_MIN_TESTS;
+  return {
+    defaultThreads: availableParallelism(),
+    open: (data, threads) => new Session(data, threads, minBatch),
+  };
+}
+
+/** The driver registered on import; `threads` defaults to os.availableParallelism(). */
+export const nodeRipsThreadDriver = createNodeRipsThreadDriver();
 
 setRipsThreadDriver(nodeRipsThreadDriver);

@@ -1,0 +1,186 @@
+/**
+ * Threads (docs/persistent-homology.md, "Threads"): ripsPersistence with threads 2, 3 and 4
+ * gives exactly the diagrams, cocycles and stats of threads 1, and Ripser's barcodes. The Node
+ * driver is registered with minBatch 1 so that every apparent-pair batch goes to the workers
+ * even on small clouds (3 and 4 threads on a 2-core machine force interleavings), and a
+ * counting wrapper checks that the threads really ran.
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PersistenceDiagram } from '../../src/core/diagram.js';
+import type { CondensedDistances } from '../../src/core/distances.js';
+import { createRng } from '../../src/core/rng.js';
+import { ripsPersistence, type RipsOptions, type RipsResult } from '../../src/homology/rips.js';
+import {
+  getRipsThreadDriver,
+  setRipsThreadDriver,
+  type RipsThreadDriver,
+} from '../../src/homology/ripsParallel.js';
+import { pairwiseDistances } from '../../src/linalg/distances.js';
+import { createNodeRipsThreadDriver, nodeRipsThreadDriver } from '../../src/run/ripsThreads.js';
+import { requireTool } from '../helpers/oracles.js';
+import { fixtureCases, caseName } from './ripsFixtureCases.js';
+import { FIXTURES, compareBars, diagramBars, parseRipserOutput, readCloud } from './ripsHelpers.js';
+import { fmt, lowerDistanceText, runRipser } from './ripserOracle.js';
+
+/** Counts the batches and tests the workers were given. */
+const counts = { batches: 0, tests: 0 };
+function counting(inner: RipsThreadDriver): RipsThreadDriver {
+  return {
+    defaultThreads: inner.defaultThreads,
+    open(data, threads) {
+      const s = inner.open(data, threads);
+      return {
+        threads: s.threads,
+        minBatch: s.minBatch,
+        apparentFlags(idx, diam, count, dim, flags) {
+          counts.batches++;
+          counts.tests += count;
+          s.apparentFlags(idx, diam, count, dim, flags);
+        },
+        close: () => s.close(),
+      };
+    },
+  };
+}
+
+let saved: RipsThreadDriver | null = null;
+beforeAll(() => {
+  saved = getRipsThreadDriver();
+  setRipsThreadDriver(counting(createNodeRipsThreadDriver({ minBatch: 1 })));
+});
+afterAll(() => setRipsThreadDriver(saved));
+
+function expectSame(a: RipsResult, b: RipsResult, label: string): void {
+  expect(b.diagrams.length, label).toBe(a.diagrams.length);
+  a.diagrams.forEach((d: PersistenceDiagram, dim) => {
+    const e = b.diagrams[dim];
+    expect(Array.from(e.births), `${label} births dim ${dim}`).toEqual(Array.from(d.births));
+    expect(Array.from(e.deaths), `${label} deaths dim ${dim}`).toEqual(Array.from(d.deaths));
+    expect(e.cocycles?.length, `${label} cocycles dim ${dim}`).toBe(d.cocycles?.length);
+    d.cocycles?.forEach((c, k) => {
+      expect(Array.from(e.cocycles![k].simplices)).toEqual(Array.from(c.simplices));
+      expect(Array.from(e.cocycles![k].coefficients)).toEqual(Array.from(c.coefficients));
+    });
+  });
+  expect(b.stats, `${label} stats`).toEqual(a.stats);
+}
+
+/** threads 1 and each of `more`, identical; the batches went to the workers. */
+function runAll(input: Parameters<typeof ripsPersistence>[0], opts: RipsOptions, more: number[]) {
+  const one = ripsPersistence(input, { ...opts, threads: 1 });
+  for (const t of more) {
+    const before = counts.batches;
+    const r = ripsPersistence(input, { ...opts, threads: t });
+    expectSame(one, r, `threads ${t}`);
+    if (r.stats.apparentPairs > 0)
+      expect(counts.batches, `threads ${t} used`).toBeGreaterThan(before);
+  }
+  return one;
+}
+
+describe('Rips persistence on threads', () => {
+  it('defaults to the registered driver, validates threads', () => {
+    expect(nodeRipsThreadDriver.defaultThreads).toBeGreaterThanOrEqual(1);
+    const cloud = { data: new Float64Array([0, 0, 1, 0, 0, 1]), rows: 3, cols: 2 };
+    expect(() => ripsPersistence(cloud, { threads: 0 })).toThrow(/threads must be a positive/);
+    expect(() => ripsPersistence(cloud, { threads: 1.5 })).toThrow(/threads must be a positive/);
+  });
+
+  // the fixture clouds against Ripser's barcodes, threads 1 and 2 (3 and 4 on two of them)
+  const picked: Record<string, number[]> = {
+    sphere3_dim1_q10: [2, 3, 4],
+    gauss50_dim1_q10: [2],
+    sphere3_dim1_enc: [2],
+    torus4_dim1_q10: [2, 4],
+    sphere3_dim2_q10: [2, 3],
+  };
+  for (const c of fixtureCases.filter((c) => caseName(c) in picked)) {
+    it(
+      `fixture ${caseName(c)}: threads ${picked[caseName(c)].join(', ')} as 1 and as Ripser`,
+      {
+        timeout: 120_000,
+      },
+      () => {
+        const cloud = readCloud(`${c.cloud}.txt`);
+        const opts: RipsOptions = {
+          maxDimension: c.maxdim,
+          threshold: c.threshold === null ? undefined : Number(c.threshold),
+        };
+        const one = runAll(cloud, opts, picked[caseName(c)]);
+        const reference = parseRipserOutput(
+          readFileSync(`${FIXTURES}${caseName(c)}.barcode.txt`, 'utf8'),
+        );
+        for (let dim = 0; dim <= c.maxdim; dim++) {
+          expect(compareBars(diagramBars(one.diagrams[dim]), reference[dim])).toBeNull();
+        }
+      },
+    );
+  }
+
+  it('random clouds: threads 2 and 4 against Debian ripser (dense and sparse, H2)', (ctx) => {
+    requireTool(ctx, 'ripser');
+    const rng = createRng(1303);
+    for (let trial = 0; trial < 6; trial++) {
+      const n = 60 + Math.floor(rng.next() * 80);
+      const d = 2 + (trial % 2);
+      const data = new Float32Array(n * d);
+      for (let i = 0; i < n * d; i++) data[i] = rng.normal();
+      const dist: CondensedDistances = pairwiseDistances({ data, rows: n, cols: d }, {});
+      const f32 = { n, data: Float32Array.from(dist.data) };
+      const sorted = Array.from(f32.data).sort((a, b) => a - b);
+      const threshold = trial < 3 ? sorted[Math.floor(sorted.length * 0.3)] : Infinity;
+      const maxDimension = 2;
+      const opts: RipsOptions = {
+        maxDimension,
+        threshold: Number.isFinite(threshold) ? threshold : undefined,
+        collapse: false,
+      };
+      const one = runAll(f32, opts, [2, 4]);
+      const text = runRipser(lowerDistanceText(f32), [
+        '--format',
+        'lower-distance',
+        '--dim',
+        String(maxDimension),
+        '--threshold',
+        fmt(one.threshold),
+      ]);
+      const reference = parseRipserOutput(text);
+      for (let dim = 0; dim <= maxDimension; dim++) {
+        const bars = diagramBars(one.diagrams[dim]);
+        expect(compareBars(bars, reference[dim]), `trial ${trial} dim ${dim}`).toBeNull();
+      }
+    }
+  }, 120_000);
+
+  it('property: threads k gives exactly what threads 1 gives (random clouds, Z/2 and Z/3, cocycles)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          n: fc.integer({ min: 4, max: 70 }),
+          d: fc.integer({ min: 1, max: 3 }),
+          seed: fc.integer({ min: 0, max: 2 ** 30 }),
+          maxDimension: fc.integer({ min: 1, max: 2 }),
+          coefficient: fc.constantFrom(2, 3),
+          cocycles: fc.boolean(),
+          quantile: fc.constantFrom(0.2, 0.5, 1),
+          threads: fc.integer({ min: 2, max: 4 }),
+        }),
+        ({ n, d, seed, maxDimension, coefficient, cocycles, quantile, threads }) => {
+          const rng = createRng(seed);
+          const data = new Float32Array(n * d);
+          // a coarse grid: many equal distances, so ties and apparent pairs abound
+          for (let i = 0; i < n * d; i++) data[i] = Math.round(rng.normal() * 4);
+          const dist = pairwiseDistances({ data, rows: n, cols: d }, {});
+          const sorted = Array.from(dist.data).sort((a, b) => a - b);
+          const threshold =
+            quantile === 1 ? undefined : sorted[Math.floor(sorted.length * quantile)];
+          const opts: RipsOptions = { maxDimension, coefficient, cocycles, threshold };
+          runAll(dist, opts, [threads]);
+        },
+      ),
+      { numRuns: 40, seed: 13 },
+    );
+  }, 120_000);
+});
