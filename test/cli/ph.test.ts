@@ -267,6 +267,7 @@ np.savez('${dir}/acts.npz', layer1=x.astype(np.float32), labels=np.arange(30))`)
       [['m.ldm', '--metric', 'cosine'], /--metric cosine applies to point clouds/],
       [['circle.csv', '--maxdim', '16'], /C\(200, 18\).*beyond 2\^53/],
       [['circle.csv', '--bogus'], /unknown option '--bogus'/],
+      [['circle.csv', '--threads', '0'], /--threads must be an integer >= 1, got '0'/],
     ];
     // every case in-process through the CLI's main() (fast), a sample of them spawned too
     const outcomes: Outcome[] = [];

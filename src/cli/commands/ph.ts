@@ -25,6 +25,8 @@ import { integerOption } from '../numbers.js';
 import { checkOutputTargets, writeOutputs } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { diagramSummary } from '../../homology/summary.js';
+// registers the worker-thread driver: --threads defaults to every core
+import '../../run/ripsThreads.js';
 
 const METRICS = ['euclidean', 'cosine', 'correlation'] as const;
 const COLLAPSE = ['auto', 'on', 'off'] as const;
@@ -48,6 +50,7 @@ interface PhFlags {
   json?: boolean;
   summary?: boolean;
   memoryLimit?: string;
+  threads?: string;
 }
 
 export interface PhSettings {
@@ -67,6 +70,8 @@ export interface PhSettings {
   /** the memory guard's limit in bytes, and how it was given (for messages) */
   memoryLimitBytes: number;
   memoryLimitText: string;
+  /** threads for the computation; undefined: every core */
+  threads?: number;
 }
 
 /** Default --memory-limit: this share of the machine's memory. */
@@ -146,7 +151,15 @@ export function resolvePhSettings(file: string, f: PhFlags): PhSettings {
   const metric = oneOf(f.metric, METRICS, '--metric');
   const collapseFlag = oneOf(f.collapse, COLLAPSE, '--collapse');
   if (f.out !== undefined) diagramFormatFromPath(f.out);
+  const threads =
+    f.threads === undefined
+      ? undefined
+      : integerOption(f.threads, '--threads', {
+          min: 1,
+          hint: 'Leave it out to use every core, or give 1 for one thread.',
+        });
   return {
+    threads,
     file,
     format,
     array: f.array,
@@ -284,6 +297,7 @@ export function runPh(s: PhSettings): void {
     cocycles: s.cocycles,
     collapse: s.collapse,
     maxMemoryBytes: s.memoryLimitBytes,
+    threads: s.threads,
     onProgress: (fraction, stage) => bar.update(fraction, stage),
   };
   let result: RipsResult;
@@ -391,6 +405,7 @@ export function registerPh(program: Command): void {
       'euclidean',
     )
     .option('--collapse <mode>', 'edge collapse before the computation: auto, on, off', 'auto')
+    .option('--threads <k>', 'threads for the computation (default: every core)')
     .option('--cocycles', 'compute representative cocycles (in --json and .json output)')
     .option(
       '--out <file>',
