@@ -1,18 +1,21 @@
 /**
  * Rips persistence: topolens beside Debian's `ripser` on the fixture clouds
- * (test/fixtures/ph/cases.json). Each engine runs in a fresh child process per case; we report
- * wall time, CPU time (user + sys; fairer on a loaded machine) and peak RSS of each, and the
- * ratios topolens / ripser. Default: the cases where Ripser took < 10 s on the reference
+ * (test/fixtures/ph/cases.json). Each engine runs in a fresh process per case under
+ * /usr/bin/time: ripser, and topolens' compiled child (dist/bench/ph-child.js, built first with
+ * `tsc -p tsconfig.bench.json`; `--tsx` runs the TypeScript source through tsx instead) with
+ * threads 1 and threads 2. Per case: whole-process wall time, CPU time (user + sys; fairer on
+ * a loaded machine) and peak RSS of each, the ratios topolens / ripser (one thread against
+ * one), the computation's own wall time with 1 and 2 threads and the speed-up of 2 over 1, and
+ * whether the bar counts agree. Default: the cases where Ripser took < 10 s on the reference
  * machine; `--all` adds the hard ones; `--only <substring>` filters by case name. The medians
- * are over the cases where ripser needs < 10 s of CPU here (CPU, not wall: the machine is
- * shared and wall times depend on the load).
+ * are over the cases where ripser needs < 10 s of CPU here.
  *
- * topolens' time covers the distances and the persistence computation (not parsing the text
- * file); ripser's covers its whole run (parsing included, a few ms for these files).
+ * Whole process means what a user waits for: node's start-up and module loading, reading the
+ * text file, the distances and the persistence (ripser: the same, in C++).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 interface Case {
   cloud: string;
@@ -25,6 +28,7 @@ interface Case {
 const root = new URL('../', import.meta.url).pathname;
 const fixtures = `${root}test/fixtures/ph/`;
 const all = process.argv.includes('--all');
+const viaTsx = process.argv.includes('--tsx');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 const cases = (JSON.parse(readFileSync(fixtures + 'cases.json', 'utf8')) as Case[]).filter(
@@ -38,54 +42,51 @@ interface Run {
   cpuS: number;
   rssMB: number;
   bars?: number[];
+  /** topolens: the computation's own wall time (inside the process) */
+  computeS?: number;
 }
 
-function runRipser(c: Case): Run {
-  const args = [
-    '-f',
-    '%e %U %S %M',
-    'ripser',
-    '--format',
-    'point-cloud',
-    '--dim',
-    String(c.maxdim),
-  ];
-  if (c.threshold !== null) args.push('--threshold', c.threshold);
-  args.push(`${fixtures}${c.cloud}.txt`);
-  const r = spawnSync('/usr/bin/time', args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`ripser failed: ${r.stderr}`);
-  const last = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-  const bars: number[] = [];
-  for (const line of r.stdout.split('\n')) {
-    if (line.startsWith('persistence intervals in dim')) bars.push(0);
-    else if (line.startsWith(' [') && bars.length) bars[bars.length - 1]++;
-  }
-  return { wallS: last[0], cpuS: last[1] + last[2], rssMB: last[3] / 1024, bars };
-}
-
-function runTopolens(c: Case): Run & { baseMB: number } {
-  const args = [
-    '--import',
-    'tsx',
-    `${root}bench/ph-child.ts`,
-    `${fixtures}${c.cloud}.txt`,
-    String(c.maxdim),
-  ];
-  if (c.threshold !== null) args.push(c.threshold);
-  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', ...args], {
+/** Runs argv under /usr/bin/time; returns its stdout and the last line's numbers. */
+function timed(argv: string[]): { stdout: string; wallS: number; cpuS: number; rssMB: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...argv], {
     encoding: 'utf8',
     cwd: root,
     maxBuffer: 1 << 28,
   });
-  if (r.status !== 0) throw new Error(`topolens child failed: ${r.stderr}`);
-  const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  return {
-    wallS: j.wallS,
-    cpuS: j.cpuS,
-    rssMB: j.maxRssKB / 1024,
-    baseMB: j.baselineRssKB / 1024,
-    bars: j.bars,
-  };
+  if (r.status !== 0) throw new Error(`${argv[0]} failed: ${r.stderr}`);
+  const last = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { stdout: r.stdout, wallS: last[0], cpuS: last[1] + last[2], rssMB: last[3] / 1024 };
+}
+
+function runRipser(c: Case): Run {
+  const args = ['ripser', '--format', 'point-cloud', '--dim', String(c.maxdim)];
+  if (c.threshold !== null) args.push('--threshold', c.threshold);
+  args.push(`${fixtures}${c.cloud}.txt`);
+  const t = timed(args);
+  const bars: number[] = [];
+  for (const line of t.stdout.split('\n')) {
+    if (line.startsWith('persistence intervals in dim')) bars.push(0);
+    else if (line.startsWith(' [') && bars.length) bars[bars.length - 1]++;
+  }
+  return { ...t, bars };
+}
+
+function runTopolens(c: Case, threads: number): Run {
+  const child = viaTsx
+    ? ['--import', 'tsx', `${root}bench/ph-child.ts`]
+    : [`${root}dist/bench/ph-child.js`];
+  const args = [
+    process.execPath,
+    '--max-old-space-size=8192',
+    ...child,
+    `${fixtures}${c.cloud}.txt`,
+    String(c.maxdim),
+  ];
+  if (c.threshold !== null) args.push(c.threshold);
+  args.push('--threads', String(threads));
+  const t = timed(args);
+  const j = JSON.parse(t.stdout.trim().split('\n').pop()!);
+  return { ...t, bars: j.bars, computeS: j.wallS };
 }
 
 const median = (xs: number[]) => {
@@ -94,39 +95,68 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+if (!viaTsx) {
+  const b = spawnSync(
+    process.execPath,
+    [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.bench.json'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  if (b.status !== 0) throw new Error(`building the bench child failed: ${b.stdout}${b.stderr}`);
+}
+
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 console.log(`# Rips persistence: topolens vs Debian ripser`);
-console.log(`${new Date().toISOString()}, ${cpus().length} cores, ${cpu}, node ${process.version}`);
+console.log(
+  `${new Date().toISOString()}, ${cpus().length} cores, ${cpu}, node ${process.version}, ${viaTsx ? 'tsx source' : 'compiled child'}, load average ${load()}`,
+);
 console.log('');
 console.log(
-  '| case | ripser wall s | ripser cpu s | ripser MB | topolens wall s | topolens cpu s | topolens MB (node+tsx baseline) | wall ratio | cpu ratio | MB ratio | MB ratio above baseline | bars agree |',
+  '| case | ripser wall s | ripser cpu s | ripser MB | topolens wall s | topolens cpu s | topolens MB | wall ratio | cpu ratio | MB ratio | compute 1 thread s | compute 2 threads s | speed-up 2/1 | process wall 2 threads s | bars agree |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 const wallRatios: number[] = [];
 const cpuRatios: number[] = [];
 const memRatios: number[] = [];
+const speedups: number[] = [];
 for (const c of cases) {
   const name = `${c.cloud}_dim${c.maxdim}_${c.threshold_kind}`;
   const rip = runRipser(c);
-  const ours = runTopolens(c);
-  const wr = ours.wallS / rip.wallS;
-  const cr = ours.cpuS / rip.cpuS;
+  const one = runTopolens(c, 1);
+  const two = runTopolens(c, 2);
+  const wr = one.wallS / rip.wallS;
+  const cr = one.cpuS / rip.cpuS;
+  const mr = one.rssMB / rip.rssMB;
+  const sp = one.computeS! / two.computeS!;
+  const same = (a?: number[], b?: number[]) => JSON.stringify(a) === JSON.stringify(b);
   const agree =
-    JSON.stringify(rip.bars) === JSON.stringify(ours.bars)
+    same(rip.bars, one.bars) && same(one.bars, two.bars)
       ? 'yes'
-      : `NO ${rip.bars} vs ${ours.bars}`;
+      : `NO ${rip.bars} vs ${one.bars} / ${two.bars}`;
+  speedups.push(sp);
   if (rip.cpuS < 10) {
     wallRatios.push(wr);
     cpuRatios.push(cr);
-    memRatios.push((ours.rssMB - ours.baseMB) / rip.rssMB);
+    memRatios.push(mr);
   }
   console.log(
-    `| ${name} | ${rip.wallS.toFixed(2)} | ${rip.cpuS.toFixed(2)} | ${rip.rssMB.toFixed(0)} | ${ours.wallS.toFixed(2)} | ${ours.cpuS.toFixed(2)} | ${ours.rssMB.toFixed(0)} (${ours.baseMB.toFixed(0)}) | ${wr.toFixed(2)} | ${cr.toFixed(2)} | ${(ours.rssMB / rip.rssMB).toFixed(2)} | ${((ours.rssMB - ours.baseMB) / rip.rssMB).toFixed(2)} | ${agree} |`,
+    `| ${name} | ${rip.wallS.toFixed(2)} | ${rip.cpuS.toFixed(2)} | ${rip.rssMB.toFixed(0)} | ${one.wallS.toFixed(2)} | ${one.cpuS.toFixed(2)} | ${one.rssMB.toFixed(0)} | ${wr.toFixed(2)} | ${cr.toFixed(2)} | ${mr.toFixed(2)} | ${one.computeS!.toFixed(2)} | ${two.computeS!.toFixed(2)} | ${sp.toFixed(2)} | ${two.wallS.toFixed(2)} | ${agree} |`,
   );
 }
 console.log('');
 if (wallRatios.length) {
   console.log(
-    `median ratio topolens/ripser over the ${wallRatios.length} cases ripser finishes in < 10 s of CPU here: wall ${median(wallRatios).toFixed(2)}, cpu ${median(cpuRatios).toFixed(2)}; max cpu ratio ${Math.max(...cpuRatios).toFixed(2)}; median memory ratio above the node baseline ${median(memRatios).toFixed(2)}`,
+    `whole-process ratio topolens (1 thread) / ripser over the ${wallRatios.length} cases ripser finishes in < 10 s of CPU here: median wall ${median(wallRatios).toFixed(2)}, cpu ${median(cpuRatios).toFixed(2)}; max wall ${Math.max(...wallRatios).toFixed(2)}, cpu ${Math.max(...cpuRatios).toFixed(2)}; peak memory median ${median(memRatios).toFixed(2)}, max ${Math.max(...memRatios).toFixed(2)}`,
+  );
+}
+if (speedups.length) {
+  console.log(
+    `speed-up of 2 threads over 1 (the computation's wall time): median ${median(speedups).toFixed(2)}, min ${Math.min(...speedups).toFixed(2)}, max ${Math.max(...speedups).toFixed(2)}; load average at the end ${load()}`,
   );
 }
