@@ -2,15 +2,22 @@
  * One Rips computation in a fresh process (so that peak memory is per case): reads a point
  * cloud, runs ripsPersistence, prints one JSON line with the timings, peak RSS and bar counts.
  * Usage: tsx bench/ph-child.ts <cloud.txt> <maxDimension> [threshold] [--threads k]
- * (threads default: all cores, as ripsPersistence's default with the Node driver registered).
+ * [--min-batch m] (threads default: all cores, as ripsPersistence's default with the Node
+ * driver registered; --min-batch overrides PARALLEL_MIN_TESTS, to measure the threshold).
  */
 import { readFileSync } from 'node:fs';
 import { ripsPersistence } from '../src/homology/rips.js';
-import '../src/run/ripsThreads.js';
+import { setRipsThreadDriver } from '../src/homology/ripsParallel.js';
+import { createNodeRipsThreadDriver } from '../src/run/ripsThreads.js';
 
 const argv = process.argv.slice(2);
-const threadsAt = argv.indexOf('--threads');
-const threads = threadsAt >= 0 ? Number(argv.splice(threadsAt, 2)[1]) : undefined;
+const flag = (name: string): number | undefined => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? Number(argv.splice(at, 2)[1]) : undefined;
+};
+const threads = flag('--threads');
+const minBatch = flag('--min-batch');
+if (minBatch !== undefined) setRipsThreadDriver(createNodeRipsThreadDriver({ minBatch }));
 const [file, dimArg, thresholdArg] = argv;
 const lines = readFileSync(file, 'utf8').trim().split('\n');
 const rows = lines.map((l) =>

@@ -4,3 +4,7 @@
  */
 export * from './browser.js';
 export * from './data/node.js';
+// Rips persistence on worker threads: registers the Node thread driver (threads default: all cores)
+export { createNodeRipsThreadDriver } from './run/ripsThreads.js';
+export { setRipsThreadDriver, PARALLEL_MIN_TESTS } from './homology/ripsParallel.js';
+export type { RipsThreadDriver, RipsThreadSession } from './homology/ripsParallel.js';
