@@ -70,7 +70,7 @@ export function getRipsThreadDriver(): RipsThreadDriver | null {
  * handing a batch to the workers costs a message round trip and, on the first batch of a
  * process, the workers' start-up (measured in docs/bench-ph.md, "Threads").
  */
-export const PARALLEL_MIN_TESTS = 20_000;
+export const PARALLEL_MIN_TESTS = 50_000;
 
 type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
