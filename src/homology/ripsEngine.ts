@@ -564,6 +564,12 @@ function sortColumns(diam: Float32Array, idx: Float64Array, count: number): Uint
   return perm;
 }
 
+/**
+ * Threads: the assembly tests its candidates in blocks of this many minimal batches (800,000
+ * with the default PARALLEL_MIN_TESTS), bounding the candidates held at once.
+ */
+const ASSEMBLY_BLOCK_BATCHES = 16;
+
 // ---------------------------------------------------------------------------------------------
 // The reducer.
 
@@ -1368,6 +1374,9 @@ class RipsReducer {
     let colIdx = new Float64Array(1024);
     let colDiam = new Float32Array(1024);
     let nCols = 0;
+    // threads: candidates before `tested` are final; blocks of ASSEMBLY_BLOCK_BATCHES batches
+    let tested = 0;
+    const block = this.threads === null ? Infinity : ASSEMBLY_BLOCK_BATCHES * this.threads.minBatch;
     let nIdx = new Float64Array(keepSimplices ? 1024 : 0);
     let nDiam = new Float32Array(keepSimplices ? 1024 : 0);
     let nCount = 0;
@@ -1404,11 +1413,16 @@ class RipsReducer {
           }
           colIdx[nCols] = idx;
           colDiam[nCols++] = d;
+          // threads: test the candidates in blocks, so they never all sit in memory at once
+          if (nCols - tested >= block) {
+            nCols = this.dropApparent(colIdx, colDiam, tested, nCols, dim);
+            tested = nCols;
+          }
         }
       }
     }
     // threads: colIdx/colDiam hold every candidate so far; drop the apparent ones
-    if (this.threads !== null) nCols = this.dropApparent(colIdx, colDiam, nCols, dim);
+    if (this.threads !== null) nCols = this.dropApparent(colIdx, colDiam, tested, nCols, dim);
     const perm = sortColumns(colDiam, colIdx, nCols);
     const sortedIdx = new Float64Array(nCols);
     const sortedDiam = new Float32Array(nCols);
@@ -1427,13 +1441,20 @@ class RipsReducer {
   }
 
   /**
-   * Threads: drops the candidates (idx[k], diam[k]), k < count, that are in a zero apparent
-   * pair, keeping the others in order; returns how many are kept.
+   * Threads: drops the candidates (idx[k], diam[k]), from <= k < to, that are in a zero
+   * apparent pair, keeping the others in order from `from` on; returns the new end.
    */
-  private dropApparent(idx: Float64Array, diam: Float32Array, count: number, dim: number): number {
-    let kept = 0;
+  private dropApparent(
+    idx: Float64Array,
+    diam: Float32Array,
+    from: number,
+    to: number,
+    dim: number,
+  ): number {
+    let kept = from;
+    const count = to - from;
     if (count < this.threads!.minBatch) {
-      for (let c = 0; c < count; c++) {
+      for (let c = from; c < to; c++) {
         if (this.isInZeroApparentPair(idx[c], diam[c], dim)) {
           this.stats.apparentPairs++;
         } else {
@@ -1446,11 +1467,11 @@ class RipsReducer {
     const sIdx = sharedArray(Float64Array, count, 8);
     const sDiam = sharedArray(Float32Array, count, 4);
     const flags = sharedArray(Uint8Array, count, 1);
-    sIdx.set(idx.subarray(0, count));
-    sDiam.set(diam.subarray(0, count));
+    sIdx.set(idx.subarray(from, to));
+    sDiam.set(diam.subarray(from, to));
     this.threads!.apparentFlags(sIdx, sDiam, count, dim, flags);
-    for (let c = 0; c < count; c++) {
-      if (flags[c] !== 0) {
+    for (let c = from; c < to; c++) {
+      if (flags[c - from] !== 0) {
         this.stats.apparentPairs++;
       } else {
         idx[kept] = idx[c];
