@@ -586,6 +586,7 @@ class RipsReducer {
   private readonly stride: number;
   private readonly onProgress?: (fraction: number, stage: string) => void;
   private readonly threads: RipsThreadSession | null;
+  private batch: { idx: Float64Array; diam: Float32Array; flags: Uint8Array } | null = null;
 
   private readonly cob: Coboundary;
   private readonly facetVerts: Int32Array;
@@ -1046,9 +1047,7 @@ class RipsReducer {
       }
       return kept;
     }
-    const idx = sharedArray(Float64Array, count, 8);
-    const diam = sharedArray(Float32Array, count, 4);
-    const flags = sharedArray(Uint8Array, count, 1);
+    const { idx, diam, flags } = this.sharedBatch(count);
     for (let c = 0; c < count; c++) {
       idx[c] = eIdx[cols[c]];
       diam[c] = eDiam[cols[c]];
@@ -1441,6 +1440,22 @@ class RipsReducer {
   }
 
   /**
+   * Threads: the shared arrays of a batch of `count` tests, reused from batch to batch (new
+   * SharedArrayBuffers per block would pile up as garbage the collector does not see as
+   * pressure: 100 MB above one thread on digits64_dim2_q10).
+   */
+  private sharedBatch(count: number): { idx: Float64Array; diam: Float32Array; flags: Uint8Array } {
+    if (this.batch === null || this.batch.idx.length < count) {
+      this.batch = {
+        idx: sharedArray(Float64Array, count, 8),
+        diam: sharedArray(Float32Array, count, 4),
+        flags: sharedArray(Uint8Array, count, 1),
+      };
+    }
+    return this.batch;
+  }
+
+  /**
    * Threads: drops the candidates (idx[k], diam[k]), from <= k < to, that are in a zero
    * apparent pair, keeping the others in order from `from` on; returns the new end.
    */
@@ -1464,9 +1479,7 @@ class RipsReducer {
       }
       return kept;
     }
-    const sIdx = sharedArray(Float64Array, count, 8);
-    const sDiam = sharedArray(Float32Array, count, 4);
-    const flags = sharedArray(Uint8Array, count, 1);
+    const { idx: sIdx, diam: sDiam, flags } = this.sharedBatch(count);
     sIdx.set(idx.subarray(from, to));
     sDiam.set(diam.subarray(from, to));
     this.threads!.apparentFlags(sIdx, sDiam, count, dim, flags);
