@@ -4,7 +4,7 @@
  * (docs/cli.md, "Start-up").
  */
 import type { Command } from 'commander';
-import { INPUT_FORMATS } from '../../data/input.js';
+import { INPUT_FORMATS } from '../../data/inputFormats.js';
 import type { PhFlags } from '../commands/ph.js';
 
 /** Default --memory-limit: this share of the machine's memory. */

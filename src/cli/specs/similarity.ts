@@ -3,7 +3,7 @@
  * imported by the action, only when the command runs (docs/cli.md, "Start-up").
  */
 import type { Command } from 'commander';
-import { similarityMeasures } from '../../similarity/measures.js';
+import { SIMILARITY_MEASURE_NAMES } from '../../similarity/measureNames.js';
 import type { SimilarityFlags } from '../commands/similarity.js';
 
 export function registerSimilarity(program: Command): void {
@@ -12,7 +12,7 @@ export function registerSimilarity(program: Command): void {
     .description('Similarity or distance between two layer representations of the same inputs')
     .argument('<a>', 'first representation (.npy or text, one input per row)')
     .argument('<b>', 'second representation, same inputs in the same order')
-    .option('--method <m>', `${Object.keys(similarityMeasures).join(' | ')}`, 'cka')
+    .option('--method <m>', SIMILARITY_MEASURE_NAMES.join(' | '), 'cka')
     .option('--json', 'print the result as JSON')
     .action(async (a: string, b: string, opts: SimilarityFlags) => {
       const { similarityCommand } = await import('../commands/similarity.js');
