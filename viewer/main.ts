@@ -645,7 +645,10 @@ function mapperView(root: HTMLElement) {
       x: { axis: null },
       y: { axis: null },
       r: { range: [3, 18] },
-      color: colour === 'class' ? { type: 'ordinal', domain: classes } : { scheme: 'turbo' },
+      color:
+        colour === 'class'
+          ? { type: 'ordinal', domain: classes, scheme: 'tableau10' }
+          : { scheme: 'turbo' },
       marks: [
         Plot.frame({ stroke: '#e5e7eb' }),
         Plot.link(edges, {
@@ -1283,7 +1286,13 @@ function populationView(root: HTMLElement) {
       height: 300,
       marginLeft: 60,
       x: { label: 'depth (l+1)/L', domain: [0, 1] },
-      y: { label: 'p-value', type: 'log', grid: true },
+      y: {
+        label: 'p-value (log)',
+        type: 'log',
+        grid: true,
+        domain: [Math.min(0.001, ...ps.map((x) => x.p)), 1],
+        tickFormat: (v: number) => fmt(v, 2),
+      },
       color: { legend: false, domain: kinds },
       marks: [
         Plot.ruleY([0.05], { stroke: '#b91c1c', strokeDasharray: '4,3' }),
