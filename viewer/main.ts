@@ -8,7 +8,6 @@ import './style.css';
 import type { ReportData } from '../src/report/reportData.js';
 import { bettiCurve } from '../src/report/bettiCurve.js';
 
-
 let data = JSON.parse(document.getElementById('report-data')?.textContent ?? 'null') as ReportData;
 
 function el<K extends keyof HTMLElementTagNameMap>(
