@@ -7,8 +7,25 @@ import * as Plot from '@observablehq/plot';
 import './style.css';
 import type { ReportData } from '../src/report/reportData.js';
 import { bettiCurve } from '../src/report/bettiCurve.js';
+import { summarizeReport, type ReportSummary } from '../src/report/reportSummary.js';
 
-let data = JSON.parse(document.getElementById('report-data')?.textContent ?? 'null') as ReportData;
+const jsonOf = (id: string): unknown => {
+  const text = document.getElementById(id)?.textContent;
+  return text ? JSON.parse(text) : undefined;
+};
+
+/**
+ * The whole report data, parsed on first use: the summary view draws from `summary` alone, so
+ * the first paint does not wait for the parse of the measures, diagrams and records.
+ */
+let dataCache: ReportData | undefined;
+function fullData(): ReportData {
+  return (dataCache ??= jsonOf('report-data') as ReportData);
+}
+let summary: ReportSummary =
+  (jsonOf('report-summary') as ReportSummary | undefined) ?? summarizeReport(fullData());
+/** The data of every view but the summary; `show` loads it before drawing one of them. */
+let data = undefined as unknown as ReportData;
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -158,12 +175,7 @@ function decodeMeasures(): Measure[] {
 }
 
 const unique = <T>(xs: T[]) => [...new Set(xs)];
-const studiesPresent = () =>
-  new Set([
-    ...data.measures.studies,
-    ...data.studyResults.map((s) => s.study),
-    ...data.matrices.map((m) => m.study),
-  ]);
+const studiesPresent = () => new Set(summary.studies);
 
 function quantile(sorted: number[], q: number) {
   const pos = (sorted.length - 1) * q;
@@ -177,15 +189,15 @@ function quantile(sorted: number[], q: number) {
 function summaryView(root: HTMLElement) {
   const box = el('section', undefined, 'figure');
   box.dataset.figure = 'summary';
-  box.append(el('h2', `Experiment ${data.experiment.name}`));
+  box.append(el('h2', `Experiment ${summary.experiment.name}`));
   const info = el('table');
   const rows: [string, string][] = [
-    ['id', data.experiment.id],
-    ['created', data.experiment.createdAt],
-    ['networks', String(data.networks.length)],
-    ['layers', String(data.layers.length)],
-    ['measures', String(data.measures.value.length)],
-    ['studies', [...studiesPresent()].join(', ') || 'none'],
+    ['id', summary.experiment.id],
+    ['created', summary.experiment.createdAt],
+    ['networks', String(summary.counts.networks)],
+    ['layers', String(summary.counts.layers)],
+    ['measures', String(summary.counts.measures)],
+    ['studies', summary.studies.join(', ') || 'none'],
   ];
   for (const [k, v] of rows) {
     const tr = el('tr');
@@ -193,12 +205,12 @@ function summaryView(root: HTMLElement) {
     info.append(tr);
   }
   box.append(info);
-  if (data.runs.length) {
+  if (summary.runs.length) {
     box.append(el('h2', 'Runs'));
     box.append(
       table(
         ['started', 'finished', 'status', 'workers', 'version', 'error'],
-        data.runs.map((r) => [
+        summary.runs.map((r) => [
           r.startedAt,
           r.finishedAt ?? '',
           r.status,
@@ -209,12 +221,12 @@ function summaryView(root: HTMLElement) {
       ),
     );
   }
-  if (data.jobs.length) {
+  if (summary.jobs.length) {
     box.append(el('h2', 'Jobs'));
     box.append(
       table(
         ['kind', 'jobs', 'failed', 'seconds'],
-        data.jobs.map((j) => [j.kind, String(j.count), String(j.failed), fmt(j.seconds, 4)]),
+        summary.jobs.map((j) => [j.kind, String(j.count), String(j.failed), fmt(j.seconds, 4)]),
       ),
     );
   }
@@ -232,7 +244,7 @@ function claimNumbers(numbers: Record<string, number | null>): string {
 
 /** The claims the study records carry, one row each, with their outcome (docs/report.md). */
 function claimsTable() {
-  const claims = data.claims ?? [];
+  const claims = summary.claims;
   if (!claims.length)
     return empty(
       'No study record in this store carries claims (records written before claims were stored, or no study run).',
@@ -1097,7 +1109,7 @@ interface AdversarialRecord {
 /** The claims of one study record, as lines under its figure. */
 function claimLines(study: string, name: string) {
   const box = el('div', undefined, 'details');
-  for (const c of (data.claims ?? []).filter((c) => c.study === study && c.name === name))
+  for (const c of summary.claims.filter((c) => c.study === study && c.name === name))
     box.append(el('div', `${c.outcome.toUpperCase()}: ${c.claim} (${claimNumbers(c.numbers)})`));
   return box;
 }
@@ -1379,7 +1391,7 @@ function viewsOf(): View[] {
     'adversarial',
     'population-comparison',
   ]);
-  const others = data.measures.studies.filter((s) => !covered.has(s));
+  const others = summary.measureStudies.filter((s) => !covered.has(s));
   if (others.length)
     views.push({ id: 'other', title: 'Other studies', draw: (r) => otherMeasuresView(r, others) });
   return views;
@@ -1415,7 +1427,8 @@ function watchServer(header: HTMLElement, redraw: () => void) {
       if (stamp !== undefined && next !== stamp) {
         const d = await fetch('api/report', { cache: 'no-store' });
         if (!d.ok) return;
-        data = (await d.json()) as ReportData;
+        dataCache = data = (await d.json()) as ReportData;
+        summary = summarizeReport(data);
         measureCache = undefined;
         redraw();
         document.body.dataset.redraws = String(++redraws);
@@ -1433,7 +1446,7 @@ function watchServer(header: HTMLElement, redraw: () => void) {
 function start() {
   const app = document.getElementById('app') as HTMLElement;
   const header = el('header');
-  header.append(el('h1', `topolens report — ${data.experiment.name}`));
+  header.append(el('h1', `topolens report — ${summary.experiment.name}`));
   const nav = el('nav');
   nav.setAttribute('role', 'tablist');
   const main = el('main');
@@ -1446,6 +1459,7 @@ function start() {
       .querySelectorAll('button')
       .forEach((b) => b.setAttribute('aria-selected', String(b.dataset.view === v.id)));
     main.replaceChildren();
+    if (v.id !== 'summary') data = fullData();
     main.dataset.view = v.id;
     v.draw(main);
     document.body.dataset.rendered = v.id;

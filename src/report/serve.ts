@@ -11,6 +11,7 @@ import { TopolensError } from '../core/errors.js';
 import { openStore, type ResultStore } from '../run/store.js';
 import { renderReportPage } from './html.js';
 import { buildReportData, storeStamp } from './reportData.js';
+import { summarizeReport } from './reportSummary.js';
 import { loadViewerBundle, type ViewerBundle } from './writeReport.js';
 
 export interface ServeOptions {
@@ -72,6 +73,7 @@ export async function serveReport(
       script: bundle.script,
       style: bundle.style,
       data,
+      summary: summarizeReport(data),
       extraCsp: ["connect-src 'self'"],
     });
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
