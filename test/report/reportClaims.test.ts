@@ -11,6 +11,8 @@ import fc from 'fast-check';
 import { openStore, type ResultStore } from '../../src/run/store.js';
 import { buildReportData, claimsOf, storeStamp } from '../../src/report/reportData.js';
 import { bettiCurve } from '../../src/report/bettiCurve.js';
+import { summarizeReport } from '../../src/report/reportSummary.js';
+import { renderReportPage } from '../../src/report/html.js';
 import { layerProfileRunner } from '../../src/run/studies/layerProfile.js';
 import { fromRows } from '../../src/core/matrix.js';
 import { fillSyntheticStore } from '../helpers/syntheticStore.js';
@@ -57,6 +59,36 @@ describe('claims in the report data', () => {
     expect(c).toHaveLength(1);
     expect(c[0].numbers).toEqual({ r: null, n: 3 });
     expect(claimsOf('s', 'n', { checks: [] })).toEqual([]);
+  });
+});
+
+describe('the summary the first paint draws from', () => {
+  it('holds what the summary view and the tabs need, in its own element before the data', async () => {
+    const data = await buildReportData(store);
+    const s = summarizeReport(data);
+    expect(s.counts).toEqual({
+      networks: data.networks.length,
+      layers: data.layers.length,
+      measures: data.measures.value.length,
+    });
+    expect(new Set(s.studies)).toEqual(
+      new Set([
+        'layer-profile',
+        'ricci-flow',
+        'generalization',
+        'adversarial',
+        'population-comparison',
+        'layer-comparison',
+      ]),
+    );
+    expect(s.measureStudies).toEqual(data.measures.studies);
+    expect(s.claims).toEqual(data.claims);
+    const page = renderReportPage({ title: 't', script: 's', style: 'c', data, summary: s });
+    const at = (id: string) => page.indexOf(`id="${id}"`);
+    expect(at('report-summary')).toBeGreaterThan(0);
+    expect(at('report-summary')).toBeLessThan(at('report-data'));
+    const text = /id="report-summary">([^<]*)<\/script>/.exec(page)![1];
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(s)));
   });
 });
 
