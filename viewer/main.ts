@@ -6,12 +6,26 @@
 import * as Plot from '@observablehq/plot';
 import './style.css';
 import type { ReportData } from '../src/report/reportData.js';
+import { bettiCurve } from '../src/report/bettiCurve.js';
+import { summarizeReport, type ReportSummary } from '../src/report/reportSummary.js';
 
-type Row = Record<string, unknown>;
+const jsonOf = (id: string): unknown => {
+  const text = document.getElementById(id)?.textContent;
+  return text ? JSON.parse(text) : undefined;
+};
 
-const data = JSON.parse(
-  document.getElementById('report-data')?.textContent ?? 'null',
-) as ReportData;
+/**
+ * The whole report data, parsed on first use: the summary view draws from `summary` alone, so
+ * the first paint does not wait for the parse of the measures, diagrams and records.
+ */
+let dataCache: ReportData | undefined;
+function fullData(): ReportData {
+  return (dataCache ??= jsonOf('report-data') as ReportData);
+}
+let summary: ReportSummary =
+  (jsonOf('report-summary') as ReportSummary | undefined) ?? summarizeReport(fullData());
+/** The data of every view but the summary; `show` loads it before drawing one of them. */
+let data = undefined as unknown as ReportData;
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -161,11 +175,7 @@ function decodeMeasures(): Measure[] {
 }
 
 const unique = <T>(xs: T[]) => [...new Set(xs)];
-const studiesPresent = new Set([
-  ...data.measures.studies,
-  ...data.studyResults.map((s) => s.study),
-  ...data.matrices.map((m) => m.study),
-]);
+const studiesPresent = () => new Set(summary.studies);
 
 function quantile(sorted: number[], q: number) {
   const pos = (sorted.length - 1) * q;
@@ -179,15 +189,15 @@ function quantile(sorted: number[], q: number) {
 function summaryView(root: HTMLElement) {
   const box = el('section', undefined, 'figure');
   box.dataset.figure = 'summary';
-  box.append(el('h2', `Experiment ${data.experiment.name}`));
+  box.append(el('h2', `Experiment ${summary.experiment.name}`));
   const info = el('table');
   const rows: [string, string][] = [
-    ['id', data.experiment.id],
-    ['created', data.experiment.createdAt],
-    ['networks', String(data.networks.length)],
-    ['layers', String(data.layers.length)],
-    ['measures', String(data.measures.value.length)],
-    ['studies', [...studiesPresent].join(', ') || 'none'],
+    ['id', summary.experiment.id],
+    ['created', summary.experiment.createdAt],
+    ['networks', String(summary.counts.networks)],
+    ['layers', String(summary.counts.layers)],
+    ['measures', String(summary.counts.measures)],
+    ['studies', summary.studies.join(', ') || 'none'],
   ];
   for (const [k, v] of rows) {
     const tr = el('tr');
@@ -195,12 +205,12 @@ function summaryView(root: HTMLElement) {
     info.append(tr);
   }
   box.append(info);
-  if (data.runs.length) {
+  if (summary.runs.length) {
     box.append(el('h2', 'Runs'));
     box.append(
       table(
         ['started', 'finished', 'status', 'workers', 'version', 'error'],
-        data.runs.map((r) => [
+        summary.runs.map((r) => [
           r.startedAt,
           r.finishedAt ?? '',
           r.status,
@@ -211,38 +221,66 @@ function summaryView(root: HTMLElement) {
       ),
     );
   }
-  if (data.jobs.length) {
+  if (summary.jobs.length) {
     box.append(el('h2', 'Jobs'));
     box.append(
       table(
         ['kind', 'jobs', 'failed', 'seconds'],
-        data.jobs.map((j) => [j.kind, String(j.count), String(j.failed), fmt(j.seconds, 4)]),
+        summary.jobs.map((j) => [j.kind, String(j.count), String(j.failed), fmt(j.seconds, 4)]),
       ),
     );
   }
-  if (data.studyResults.length) {
-    box.append(el('h2', 'Study results and their checks'));
-    const out: string[][] = [];
-    for (const s of data.studyResults) {
-      const checks = findChecks(s.result);
-      if (checks.length === 0) out.push([s.study, s.name, '', '']);
-      for (const c of checks) out.push([s.study, s.name, c.claim, c.outcome]);
-    }
-    box.append(table(['study', 'name', 'claim', 'outcome'], out));
-  }
+  box.append(el('h2', 'Claims and outcomes'));
+  box.append(claimsTable());
   root.append(box);
 }
 
-/** Checks a study record carries, as { claim, outcome } (records with a `checks` list). */
-function findChecks(result: unknown): { claim: string; outcome: string }[] {
-  const checks = (result as { checks?: unknown } | null)?.checks;
-  if (!Array.isArray(checks)) return [];
-  return checks.map((c: Row) => ({
-    claim: String(c.claim ?? c.name ?? c.id ?? ''),
-    outcome: String(
-      c.outcome ?? c.status ?? (c.passed === undefined ? '' : c.passed ? 'holds' : 'fails'),
+/** "r = -0.42, p = 0.001, n = 100": a claim's numbers, in their stored order. */
+function claimNumbers(numbers: Record<string, number | null>): string {
+  return Object.entries(numbers)
+    .map(([k, v]) => `${k} = ${fmt(v, 3)}`)
+    .join(', ');
+}
+
+/** The claims the study records carry, one row each, with their outcome (docs/report.md). */
+function claimsTable() {
+  const claims = summary.claims;
+  if (!claims.length)
+    return empty(
+      'No study record in this store carries claims (records written before claims were stored, or no study run).',
+    );
+  const counts = { pass: 0, fail: 0, inconclusive: 0 };
+  for (const c of claims) counts[c.outcome]++;
+  const wrap = el('div');
+  wrap.dataset.role = 'claims';
+  wrap.append(
+    el(
+      'p',
+      `${claims.length} checks: ${counts.pass} pass, ${counts.fail} fail, ${counts.inconclusive} inconclusive.`,
+      'details',
     ),
-  }));
+  );
+  const t = el('table');
+  const head = el('tr');
+  for (const h of ['study', 'record', 'claim', 'source', 'outcome', 'numbers', 'how decided'])
+    head.append(el('th', h));
+  t.append(head);
+  for (const c of claims.slice(0, 1000)) {
+    const tr = el('tr');
+    const outcome = el('td', c.outcome, `outcome outcome-${c.outcome}`);
+    tr.append(
+      el('td', c.study),
+      el('td', c.name),
+      el('td', c.claim),
+      el('td', c.source),
+      outcome,
+      el('td', claimNumbers(c.numbers)),
+      el('td', c.detail),
+    );
+    t.append(tr);
+  }
+  wrap.append(t);
+  return wrap;
 }
 
 function table(head: string[], rows: string[][]) {
@@ -258,9 +296,12 @@ function table(head: string[], rows: string[][]) {
   return t;
 }
 
+/** Lines above this many draw without their own bands: one band across the lines instead. */
+const MAX_BANDED_LINES = 12;
+
 function layerProfileView(root: HTMLElement) {
   const rows = allMeasures().filter(
-    (m) => m.study === 'layer-profile' && m.depth !== null && m.value !== null && m.repeat === -1,
+    (m) => m.study === 'layer-profile' && m.depth !== null && m.value !== null,
   );
   const f = figure('Layer profile: descriptor over depth', 'layer-profile');
   root.append(f.box);
@@ -269,51 +310,124 @@ function layerProfileView(root: HTMLElement) {
   let descriptor = descriptors[0];
   let by: 'network' | 'group' = 'network';
   const draw = () => {
-    const sel = rows.filter(
-      (m) =>
-        m.descriptor === descriptor && (by === 'network' ? m.group === 'all' : m.group !== 'all'),
-    );
+    const ofDescriptor = rows.filter((m) => m.descriptor === descriptor);
+    // the lines: per network its mean over repeats (repeat -1, group 'all'); per class the
+    // mean over networks of the class's value
     const key = (m: Measure) => (by === 'network' ? (m.network ?? '') : m.group);
-    const depths = unique(sel.map((m) => m.depth as number)).sort((a, b) => a - b);
-    const band = depths.map((d) => {
-      const v = sel
-        .filter((m) => m.depth === d)
-        .map((m) => m.value as number)
-        .sort((a, b) => a - b);
+    const points =
+      by === 'network'
+        ? ofDescriptor.filter((m) => m.group === 'all' && m.repeat === -1)
+        : ofDescriptor.filter((m) => m.group !== 'all' && m.repeat === -1);
+    // the spread of each line: per network min-max over its stored repeats (repeat >= 0);
+    // per class min-max over the networks
+    const spreadRows =
+      by === 'network' ? ofDescriptor.filter((m) => m.group === 'all' && m.repeat >= 0) : points;
+    const byLine = new Map<string, Map<number, number[]>>();
+    for (const m of spreadRows) {
+      const k = key(m);
+      let at = byLine.get(k);
+      if (!at) byLine.set(k, (at = new Map()));
+      const list = at.get(m.depth as number) ?? [];
+      list.push(m.value as number);
+      at.set(m.depth as number, list);
+    }
+    const lines: { line: string; depth: number; value: number; layer: string | null }[] = [];
+    if (by === 'network')
+      for (const m of points)
+        lines.push({
+          line: key(m),
+          depth: m.depth as number,
+          value: m.value as number,
+          layer: m.layer,
+        });
+    else
+      for (const [line, at] of byLine)
+        for (const [depth, vs] of at)
+          lines.push({
+            line,
+            depth,
+            value: vs.reduce((x, y) => x + y, 0) / vs.length,
+            layer: null,
+          });
+    lines.sort((p, q) => (p.line < q.line ? -1 : p.line > q.line ? 1 : p.depth - q.depth));
+    const bands: { line: string; depth: number; lo: number; hi: number }[] = [];
+    for (const [line, at] of byLine)
+      for (const [depth, vs] of [...at].sort((p, q) => p[0] - q[0]))
+        if (vs.length > 1) bands.push({ line, depth, lo: Math.min(...vs), hi: Math.max(...vs) });
+    const names = unique(lines.map((l) => l.line));
+    const many = names.length > MAX_BANDED_LINES;
+    const depths = unique(lines.map((l) => l.depth)).sort((x, y) => x - y);
+    const across = depths.map((d) => {
+      const v = lines
+        .filter((l) => l.depth === d)
+        .map((l) => l.value)
+        .sort((x, y) => x - y);
       return { depth: d, lo: quantile(v, 0.1), mid: quantile(v, 0.5), hi: quantile(v, 0.9) };
     });
-    const many = unique(sel.map(key)).length > 12;
     const chart = plot({
       width: 760,
       height: 380,
       marginLeft: 60,
       x: { label: 'depth (l+1)/L', domain: [0, 1] },
       y: { label: descriptor, grid: true },
-      color: many ? undefined : { legend: false },
+      color: many ? undefined : { legend: false, domain: names },
       marks: [
-        Plot.areaY(band, { x: 'depth', y1: 'lo', y2: 'hi', fill: '#2563eb', fillOpacity: 0.15 }),
-        Plot.line(sel, {
+        many
+          ? Plot.areaY(across, {
+              x: 'depth',
+              y1: 'lo',
+              y2: 'hi',
+              fill: '#6b7280',
+              fillOpacity: 0.15,
+            })
+          : Plot.areaY(bands, {
+              x: 'depth',
+              y1: 'lo',
+              y2: 'hi',
+              z: 'line',
+              fill: 'line',
+              fillOpacity: 0.15,
+              className: 'spread-band',
+            }),
+        Plot.line(lines, {
           x: 'depth',
           y: 'value',
-          z: key,
-          stroke: many ? '#6b7280' : key,
+          z: 'line',
+          stroke: many ? '#6b7280' : 'line',
           strokeOpacity: many ? 0.25 : 0.9,
-          title: key,
+          title: 'line',
         }),
-        Plot.line(band, { x: 'depth', y: 'mid', stroke: '#1d4ed8', strokeWidth: 2.5 }),
-        Plot.dot(sel.length < 2000 ? sel : [], {
+        names.length > 1
+          ? Plot.line(across, {
+              x: 'depth',
+              y: 'mid',
+              stroke: '#111',
+              strokeWidth: 2,
+              strokeDasharray: '6,4',
+              className: 'median-line',
+            })
+          : null,
+        Plot.dot(lines.length < 2000 ? lines : [], {
           x: 'depth',
           y: 'value',
-          fill: many ? '#6b7280' : key,
+          fill: many ? '#6b7280' : 'line',
           r: 2.5,
-          title: (m: Measure) => `${key(m)} · ${m.layer}: ${fmt(m.value)}`,
+          title: (l: { line: string; layer: string | null; value: number }) =>
+            `${l.line}${l.layer ? ` · ${l.layer}` : ''}: ${fmt(l.value)}`,
         }),
       ],
     });
+    const spreadText =
+      by === 'network'
+        ? 'min–max over the stored repeats (random batches) of that network'
+        : 'min–max over the networks of that class';
+    const note = many
+      ? `Grey lines: ${names.length} ${by === 'network' ? 'networks' : 'classes'}; grey band: 10–90 % of the lines at each depth; black dashed line: their median.`
+      : `Shaded band around each line: ${spreadText}${bands.length ? '' : ' (none stored: one repeat)'}.${names.length > 1 ? ' Black dashed line: the median of the lines.' : ''}`;
     f.body.replaceChildren(
       chart,
-      legend(chart, many ? [] : unique(sel.map(key))),
-      el('p', 'Band: 10–90 % of the lines at each depth; thick line: their median.', 'empty'),
+      legend(chart, many ? [] : names, names.length > 1 ? 'median of the lines' : undefined),
+      el('p', note, 'empty'),
     );
   };
   f.controls.append(
@@ -329,8 +443,13 @@ function layerProfileView(root: HTMLElement) {
 }
 
 /** A legend of `names` in the colours the chart's own colour scale gives them. */
-function legend(chart: SVGSVGElement | HTMLElement, names: string[]) {
+function legend(chart: SVGSVGElement | HTMLElement, names: string[], median?: string) {
   const box = el('div', undefined, 'legend');
+  if (median) {
+    const item = el('span');
+    item.append(el('span', undefined, 'swatch dashed'), document.createTextNode(median));
+    box.append(item);
+  }
   const scale = (
     chart as unknown as { scale(name: 'color'): { apply(v: unknown): unknown } | undefined }
   ).scale('color');
@@ -435,6 +554,62 @@ interface GraphNode {
   component?: number;
 }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * One pie per Mapper node, drawn by the dot mark's render hook at the dot's own position and
+ * radius: a wedge per class, its angle the class's share of the node's points, coloured by the
+ * chart's class colour scale. The wedges let the pointer through to the disc (hover details).
+ */
+function classPies(
+  index: number[],
+  values: Plot.ChannelValues & Record<string, unknown>,
+  scales: Plot.ScaleFunctions,
+  nodes: GraphNode[],
+): SVGGElement {
+  const g = document.createElementNS(SVG_NS, 'g') as SVGGElement;
+  g.setAttribute('class', 'mapper-pies');
+  g.setAttribute('pointer-events', 'none');
+  const X = values.x as ArrayLike<number>;
+  const Y = values.y as ArrayLike<number>;
+  const R = values.r as ArrayLike<number> | undefined;
+  const colourOf = scales.color;
+  if (!colourOf) return g;
+  for (const i of index) {
+    const counts = Object.entries(nodes[i]?.classCounts ?? {}).filter(([, k]) => k > 0);
+    const total = counts.reduce((a, [, k]) => a + k, 0);
+    if (counts.length < 2 || total === 0) continue;
+    const cx = X[i];
+    const cy = Y[i];
+    const r = R ? R[i] : 3;
+    let angle = -Math.PI / 2;
+    const pie = document.createElementNS(SVG_NS, 'g');
+    pie.dataset.node = String(nodes[i].id);
+    for (const [cls, k] of counts.sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const sweep = (2 * Math.PI * k) / total;
+      const x0 = cx + r * Math.cos(angle);
+      const y0 = cy + r * Math.sin(angle);
+      angle += sweep;
+      const x1 = cx + r * Math.cos(angle);
+      const y1 = cy + r * Math.sin(angle);
+      const wedge = document.createElementNS(SVG_NS, 'path');
+      wedge.setAttribute(
+        'd',
+        `M${cx},${cy}L${x0},${y0}A${r},${r} 0 ${sweep > Math.PI ? 1 : 0} 1 ${x1},${y1}Z`,
+      );
+      wedge.setAttribute('fill', String(colourOf(cls)));
+      wedge.setAttribute('stroke', 'white');
+      wedge.setAttribute('stroke-width', '0.5');
+      const title = document.createElementNS(SVG_NS, 'title');
+      title.textContent = `${cls}: ${k}`;
+      wedge.append(title);
+      pie.append(wedge);
+    }
+    g.append(pie);
+  }
+  return g;
+}
+
 function mapperView(root: HTMLElement) {
   const f = figure('Mapper graph', 'mapper');
   root.append(f.box);
@@ -469,7 +644,10 @@ function mapperView(root: HTMLElement) {
       const b = byId.get(e.target);
       return a && b ? [{ x1: a.x, y1: a.y, x2: b.x, y2: b.y }] : [];
     });
-    const classes = unique(nodes.map(majority)).sort();
+    const classes = unique([
+      ...nodes.map(majority),
+      ...nodes.flatMap((n) => Object.keys(n.classCounts ?? {})),
+    ]).sort();
     const node = plot({
       width: 720,
       height: 560,
@@ -477,7 +655,10 @@ function mapperView(root: HTMLElement) {
       x: { axis: null },
       y: { axis: null },
       r: { range: [3, 18] },
-      color: colour === 'class' ? { type: 'ordinal', domain: classes } : { scheme: 'turbo' },
+      color:
+        colour === 'class'
+          ? { type: 'ordinal', domain: classes, scheme: 'tableau10' }
+          : { scheme: 'turbo' },
       marks: [
         Plot.frame({ stroke: '#e5e7eb' }),
         Plot.link(edges, {
@@ -497,6 +678,12 @@ function mapperView(root: HTMLElement) {
           strokeWidth: 1,
           fillOpacity: 0.9,
           className: 'mapper-node',
+          // class pies: each node's class composition drawn over its disc
+          render: (index, scales, values, dimensions, context, next) => {
+            const g = next!(index, scales, values, dimensions, context) as SVGGElement;
+            if (colour === 'class') g.append(classPies(index, values, scales, nodes));
+            return g;
+          },
         }),
       ],
     });
@@ -515,6 +702,13 @@ function mapperView(root: HTMLElement) {
     f.body.replaceChildren(
       node,
       colour === 'class' ? legend(node, classes) : el('p', 'Colour: mean lens value.', 'empty'),
+      el(
+        'p',
+        colour === 'class'
+          ? 'Node area: points in the node; each node is a pie of its class composition.'
+          : 'Node area: points in the node.',
+        'empty',
+      ),
       details,
     );
   };
@@ -536,16 +730,67 @@ function mapperView(root: HTMLElement) {
 }
 
 function persistenceView(root: HTMLElement) {
-  const f = figure('Persistence: diagram and barcode', 'persistence');
+  const f = figure('Persistence: diagram, barcode and Betti curve', 'persistence');
   root.append(f.box);
   const ds = data.diagrams;
   if (!ds.length) return void f.body.append(empty('No persistence diagrams in this store.'));
-  const labels = ds.map(
-    (d, i) =>
-      `${i}: ${d.network >= 0 ? data.networks[d.network].name : '–'} / ${d.layer} / H${d.dimension} / ${d.group} #${d.repeat}`,
-  );
-  const panel = (i: number) => {
-    const d = ds[i];
+  const netName = (d: (typeof ds)[number]) =>
+    d.network >= 0 ? data.networks[d.network].name : '–';
+  const fields = ['network', 'layer', 'dimension', 'group', 'repeat'] as const;
+  type Pick = Record<(typeof fields)[number], string>;
+  const valueOf = (d: (typeof ds)[number], k: (typeof fields)[number]) =>
+    k === 'network'
+      ? netName(d)
+      : k === 'layer'
+        ? d.layer
+        : k === 'dimension'
+          ? `H${d.dimension}`
+          : k === 'group'
+            ? d.group
+            : String(d.repeat);
+  const matches = (p: Pick, upTo: number) => (d: (typeof ds)[number]) =>
+    fields.slice(0, upTo).every((k) => valueOf(d, k) === p[k]);
+  // layers in capture order (the store sorts them by name)
+  const layerOrder = new Map(data.layers.map((l) => [l.name, l.index]));
+  const order = (k: (typeof fields)[number], vs: string[]) =>
+    k === 'layer' ? vs.sort((x, y) => (layerOrder.get(x) ?? 0) - (layerOrder.get(y) ?? 0)) : vs;
+  const optionsFor = (p: Pick, i: number) =>
+    order(fields[i], unique(ds.filter(matches(p, i)).map((d) => valueOf(d, fields[i]))));
+  const side = (name: 'left' | 'right', initial: Partial<Pick>) => {
+    const p = {} as Pick;
+    const box = el('div');
+    const controls = el('div', undefined, 'controls');
+    const body = el('div');
+    box.dataset.side = name;
+    box.append(controls, body);
+    const rebuild = (from: number) => {
+      // each selector offers what the ones before it leave; keeps the current pick if it can
+      for (let i = from; i < fields.length; i++) {
+        const opts = optionsFor(p, i);
+        if (!opts.includes(p[fields[i]])) {
+          const want = initial[fields[i]];
+          p[fields[i]] = want !== undefined && opts.includes(want) ? want : opts[0];
+        }
+      }
+      controls.replaceChildren(
+        ...fields.map((k, i) => {
+          const s = select(
+            k,
+            optionsFor(p, i),
+            (v) => ((p[k] = v), rebuild(i + 1)),
+            `diagram-${name}-${k}`,
+          );
+          s.select.value = p[k];
+          return s.wrap;
+        }),
+      );
+      const d = ds.find(matches(p, fields.length));
+      body.replaceChildren(d ? panel(d) : empty('No diagram for this choice.'));
+    };
+    rebuild(0);
+    return box;
+  };
+  const panel = (d: (typeof ds)[number]) => {
     const finite = d.deaths.filter((x): x is number => x !== null);
     const top = Math.max(1e-9, ...d.births, ...finite) * 1.05;
     const pts = d.births.map((b, j) => ({
@@ -559,10 +804,14 @@ function persistenceView(root: HTMLElement) {
       .map((p, rank) => ({ ...p, rank }));
     const wrap = el('div');
     wrap.append(
-      el('div', labels[i].replace(/^\d+: /, ''), 'details'),
+      el(
+        'div',
+        `${netName(d)} / ${d.layer} / H${d.dimension} / ${d.group} #${d.repeat}: ${d.births.length} bars, ${d.deaths.length - finite.length} essential`,
+        'details',
+      ),
       plot({
         width: 360,
-        height: 340,
+        height: 320,
         x: { label: 'birth', domain: [0, top] },
         y: { label: 'death', domain: [0, top], grid: true },
         marks: [
@@ -578,43 +827,72 @@ function persistenceView(root: HTMLElement) {
             y: 'd',
             fill: (p: { essential: boolean }) => (p.essential ? '#e15759' : '#4e79a7'),
             r: 3,
-            title: (p: { b: number; d: number }) => `(${fmt(p.b)}, ${fmt(p.d)})`,
+            title: (p: { b: number; d: number; essential: boolean }) =>
+              `(${fmt(p.b)}, ${p.essential ? '∞' : fmt(p.d)})`,
           }),
         ],
       }),
       plot({
         width: 360,
-        height: Math.min(340, 60 + 4 * bars.length),
-        x: { label: 'filtration', domain: [0, top] },
+        height: Math.min(300, 60 + 4 * bars.length),
+        x: { label: 'filtration (barcode)', domain: [0, top] },
         y: { axis: null },
-        marks: [Plot.ruleY(bars, { y: 'rank', x1: 'b', x2: 'd', stroke: '#4e79a7' })],
+        marks: [
+          Plot.ruleY(bars, {
+            y: 'rank',
+            x1: 'b',
+            x2: 'd',
+            stroke: (p: { essential: boolean }) => (p.essential ? '#e15759' : '#4e79a7'),
+          }),
+        ],
+      }),
+      plot({
+        width: 360,
+        height: 180,
+        x: { label: 'filtration', domain: [0, top] },
+        y: { label: `Betti ${d.dimension}`, grid: true },
+        marks: [
+          Plot.lineY(bettiCurve(d.births, d.deaths, top), {
+            x: 't',
+            y: 'betti',
+            curve: 'step-after',
+            stroke: '#4e79a7',
+          }),
+        ],
       }),
     );
     return wrap;
   };
-  let left = 0;
-  let right = Math.min(1, ds.length - 1);
-  const draw = () => {
-    const side = el('div', undefined, 'side-by-side');
-    side.append(panel(left), panel(right));
-    f.body.replaceChildren(side);
-  };
-  const a = select(
-    'left',
-    labels,
-    (v) => ((left = Number(v.split(':')[0])), draw()),
-    'diagram-left',
+  // the right side starts at another layer of the same network, dimension and group
+  const first = ds[0];
+  const sameOthers = ds.filter(
+    (d) =>
+      d.network === first.network &&
+      d.dimension === first.dimension &&
+      d.group === first.group &&
+      d.layer !== first.layer,
   );
-  const b = select(
-    'right',
-    labels,
-    (v) => ((right = Number(v.split(':')[0])), draw()),
-    'diagram-right',
+  const lastLayer = order('layer', unique(sameOthers.map((d) => d.layer))).at(-1);
+  const sides = el('div', undefined, 'side-by-side');
+  sides.append(
+    side('left', {}),
+    side(
+      'right',
+      lastLayer ? { layer: lastLayer, group: first.group, dimension: `H${first.dimension}` } : {},
+    ),
   );
-  b.select.value = labels[right];
-  f.controls.append(a.wrap, b.wrap);
-  draw();
+  f.body.append(
+    sides,
+    el(
+      'p',
+      'Red: essential classes (infinite death, drawn at the top). Barcode: bars sorted by length. Betti curve: bars alive at each filtration value.',
+      'empty',
+    ),
+  );
 }
+
+/** Fewest points (networks) from which a regression's confidence band is drawn. */
+const MIN_BAND_NETWORKS = 10;
 
 interface RicciResult {
   results: {
@@ -639,6 +917,10 @@ function ricciView(root: HTMLElement) {
   root.append(f.box);
   if (!rec && !rho.length) return void f.body.append(empty('No Ricci-flow results in this store.'));
   if (rho.length) {
+    const perK = new Map<number | null, number>();
+    for (const m of rho) perK.set(m.k, (perK.get(m.k) ?? 0) + 1);
+    const fewest = Math.min(...perK.values());
+    const banded = fewest >= MIN_BAND_NETWORKS;
     const scatter = plot({
       width: 400,
       height: 320,
@@ -657,6 +939,8 @@ function ricciView(root: HTMLElement) {
           x: 'accuracy',
           y: 'value',
           stroke: (m: Measure) => `k=${m.k}`,
+          // a confidence band only from enough networks (docs/report.md)
+          ci: banded ? 0.95 : 0,
         }),
       ],
     });
@@ -670,6 +954,13 @@ function ricciView(root: HTMLElement) {
       }),
       scatter,
       legend(scatter, unique(rho.map((m) => `k=${m.k}`))),
+      el(
+        'p',
+        banded
+          ? `Lines: least-squares fit per k with its 95 % confidence band (${fewest} or more networks per k).`
+          : `Lines: least-squares fit per k; no confidence band: ${fewest} network(s) at some k, a band needs at least ${MIN_BAND_NETWORKS}.`,
+        'empty',
+      ),
     );
   }
   if (!rec?.results?.length) return;
@@ -770,7 +1061,7 @@ function otherMeasuresView(root: HTMLElement, studies: string[]) {
                 pairs.map((m) => m.accuracy as number),
                 pairs.map((m) => m.value as number),
               ),
-            )}, n = ${pairs.length} networks (the line: least squares with its 95 % band)`,
+            )}, n = ${pairs.length} networks (the line: least squares${pairs.length >= MIN_BAND_NETWORKS ? ' with its 95 % band' : `; no band under ${MIN_BAND_NETWORKS} networks`})`,
             'details',
           )
         : el('p', '');
@@ -784,7 +1075,11 @@ function otherMeasuresView(root: HTMLElement, studies: string[]) {
           marks: withAcc
             ? [
                 Plot.dot(sel, { x: 'accuracy', y: 'value', r: 3 }),
-                Plot.linearRegressionY(sel, { x: 'accuracy', y: 'value' }),
+                Plot.linearRegressionY(sel, {
+                  x: 'accuracy',
+                  y: 'value',
+                  ci: pairs.length >= MIN_BAND_NETWORKS ? 0.95 : 0,
+                }),
               ]
             : [Plot.dot(sel, { x: 'group', y: 'value', r: 3, fill: '#4e79a7' })],
         }),
@@ -796,29 +1091,326 @@ function otherMeasuresView(root: HTMLElement, studies: string[]) {
   }
 }
 
+interface AdversarialRecord {
+  groupings: {
+    grouping: string;
+    layers: { name: string; index: number; depth: number }[];
+    results: {
+      eps: number;
+      accuracy: number;
+      macroF1: number;
+      attackSuccess: number;
+      profiles: { descriptor: string; mean: number[] }[];
+    }[];
+    trend: { descriptor: string; spearman: number | null }[];
+  }[];
+}
+
+/** The claims of one study record, as lines under its figure. */
+function claimLines(study: string, name: string) {
+  const box = el('div', undefined, 'details');
+  for (const c of summary.claims.filter((c) => c.study === study && c.name === name))
+    box.append(el('div', `${c.outcome.toUpperCase()}: ${c.claim} (${claimNumbers(c.numbers)})`));
+  return box;
+}
+
+function adversarialView(root: HTMLElement) {
+  const records = data.studyResults.filter((s) => s.study === 'adversarial');
+  const f = figure('Adversarial: attack success and descriptors over eps', 'adversarial');
+  root.append(f.box);
+  if (!records.length) return void f.body.append(empty('No adversarial study in this store.'));
+  let rec = 0;
+  let grouping = 0;
+  let descriptor = '';
+  const draw = () => {
+    const r = records[rec].result as AdversarialRecord;
+    const gr = r.groupings[Math.min(grouping, r.groupings.length - 1)];
+    const descriptors = unique(gr.results.flatMap((e) => e.profiles.map((p) => p.descriptor)));
+    if (!descriptors.includes(descriptor)) descriptor = descriptors[0] ?? '';
+    const success = gr.results.flatMap((e) => [
+      { eps: e.eps, value: e.attackSuccess, what: 'attack success (1 − accuracy)' },
+      { eps: e.eps, value: e.macroF1, what: 'macro-F1 against true labels' },
+    ]);
+    const curves = gr.results.flatMap((e) => {
+      const p = e.profiles.find((q) => q.descriptor === descriptor);
+      return p
+        ? gr.layers.map((l, i) => ({ eps: e.eps, layer: l.name, depth: l.depth, value: p.mean[i] }))
+        : [];
+    });
+    const trend = gr.trend.find((t) => t.descriptor === descriptor);
+    const left = plot({
+      width: 360,
+      height: 300,
+      x: { label: 'eps' },
+      y: { label: 'share', domain: [0, 1], grid: true },
+      color: { legend: false, domain: unique(success.map((x) => x.what)) },
+      marks: [
+        Plot.line(success, { x: 'eps', y: 'value', stroke: 'what' }),
+        Plot.dot(success, { x: 'eps', y: 'value', fill: 'what', r: 3 }),
+      ],
+    });
+    const layers = gr.layers.map((l) => l.name);
+    const right = plot({
+      width: 400,
+      height: 300,
+      marginLeft: 60,
+      x: { label: 'eps' },
+      y: { label: descriptor, grid: true },
+      color: { legend: false, domain: layers, scheme: 'viridis' },
+      marks: [
+        Plot.line(curves, { x: 'eps', y: 'value', z: 'layer', stroke: 'layer' }),
+        Plot.dot(curves, {
+          x: 'eps',
+          y: 'value',
+          fill: 'layer',
+          r: 2.5,
+          title: (c: { layer: string; eps: number; value: number }) =>
+            `${c.layer}, eps ${c.eps}: ${fmt(c.value)}`,
+        }),
+      ],
+    });
+    const side = el('div', undefined, 'side-by-side');
+    const a = el('div');
+    a.append(left, legend(left, unique(success.map((x) => x.what))));
+    const b = el('div');
+    b.append(right, legend(right, layers));
+    side.append(a, b);
+    f.body.replaceChildren(
+      side,
+      el(
+        'p',
+        `Spearman over eps of attack success with the layers' mean ${descriptor}: ${fmt(trend?.spearman ?? null)} (${gr.results.length} eps).`,
+        'details',
+      ),
+      claimLines('adversarial', records[rec].name),
+    );
+  };
+  const first = records[0].result as AdversarialRecord;
+  f.controls.append(
+    select(
+      'record',
+      records.map((r) => r.name),
+      (v) => {
+        rec = records.findIndex((r) => r.name === v);
+        draw();
+      },
+      'adversarial-record',
+    ).wrap,
+    select(
+      'grouping',
+      first.groupings.map((g) => g.grouping),
+      (v) => {
+        grouping = (records[rec].result as AdversarialRecord).groupings.findIndex(
+          (g) => g.grouping === v,
+        );
+        draw();
+      },
+      'adversarial-grouping',
+    ).wrap,
+    select(
+      'descriptor',
+      unique(
+        first.groupings.flatMap((g) =>
+          g.results.flatMap((e) => e.profiles.map((p) => p.descriptor)),
+        ),
+      ),
+      (v) => ((descriptor = v), draw()),
+      'adversarial-descriptor',
+    ).wrap,
+  );
+  draw();
+}
+
+interface PopulationRecord {
+  populations: [string, string];
+  layers: {
+    name: string;
+    index: number;
+    depth: number;
+    tests: {
+      statistic: string;
+      valueA: number | null;
+      valueB: number | null;
+      observed: number;
+      pValue: number;
+      pHolm: number;
+    }[];
+  }[];
+}
+
+function populationView(root: HTMLElement) {
+  const records = data.studyResults.filter((s) => s.study === 'population-comparison');
+  const f = figure(
+    'Population comparison: descriptors per layer and p-values',
+    'population-comparison',
+  );
+  root.append(f.box);
+  if (!records.length) return void f.body.append(empty('No population comparison in this store.'));
+  let rec = 0;
+  let statistic = '';
+  const draw = () => {
+    const r = records[rec].result as PopulationRecord;
+    const stats = unique(r.layers.flatMap((l) => l.tests.map((t) => t.statistic)));
+    if (!stats.includes(statistic)) statistic = stats[0] ?? '';
+    const [nameA, nameB] = r.populations;
+    const rows = r.layers.flatMap((l) =>
+      l.tests
+        .filter((t) => t.statistic === statistic)
+        .map((t) => ({ layer: l.name, depth: l.depth, ...t })),
+    );
+    const values = rows.flatMap((t) =>
+      t.valueA === null || t.valueB === null
+        ? [{ depth: t.depth, layer: t.layer, value: t.observed, population: 'observed statistic' }]
+        : [
+            { depth: t.depth, layer: t.layer, value: t.valueA, population: nameA },
+            { depth: t.depth, layer: t.layer, value: t.valueB, population: nameB },
+          ],
+    );
+    const ps = rows.flatMap((t) => [
+      { depth: t.depth, layer: t.layer, p: Math.max(t.pValue, 1e-6), which: 'permutation p' },
+      { depth: t.depth, layer: t.layer, p: Math.max(t.pHolm, 1e-6), which: 'Holm-adjusted p' },
+    ]);
+    const groups = unique(values.map((v) => v.population));
+    const left = plot({
+      width: 380,
+      height: 300,
+      marginLeft: 60,
+      x: { label: 'depth (l+1)/L', domain: [0, 1] },
+      y: { label: statistic, grid: true },
+      color: { legend: false, domain: groups },
+      marks: [
+        Plot.line(values, { x: 'depth', y: 'value', stroke: 'population' }),
+        Plot.dot(values, {
+          x: 'depth',
+          y: 'value',
+          fill: 'population',
+          r: 3,
+          title: (v: { population: string; layer: string; value: number }) =>
+            `${v.population}, ${v.layer}: ${fmt(v.value)}`,
+        }),
+      ],
+    });
+    const kinds = unique(ps.map((x) => x.which));
+    const right = plot({
+      width: 380,
+      height: 300,
+      marginLeft: 60,
+      x: { label: 'depth (l+1)/L', domain: [0, 1] },
+      y: {
+        label: 'p-value (log)',
+        type: 'log',
+        grid: true,
+        domain: [Math.min(0.001, ...ps.map((x) => x.p)), 1],
+        tickFormat: (v: number) => fmt(v, 2),
+      },
+      color: { legend: false, domain: kinds },
+      marks: [
+        Plot.ruleY([0.05], { stroke: '#b91c1c', strokeDasharray: '4,3' }),
+        Plot.line(ps, { x: 'depth', y: 'p', stroke: 'which' }),
+        Plot.dot(ps, {
+          x: 'depth',
+          y: 'p',
+          fill: 'which',
+          r: 3,
+          title: (v: { which: string; layer: string; p: number }) =>
+            `${v.which}, ${v.layer}: ${fmt(v.p)}`,
+        }),
+      ],
+    });
+    const side = el('div', undefined, 'side-by-side');
+    const a = el('div');
+    a.append(left, legend(left, groups));
+    const b = el('div');
+    b.append(right, legend(right, kinds), el('p', 'Red dashed line: p = 0.05.', 'empty'));
+    side.append(a, b);
+    f.body.replaceChildren(
+      side,
+      table(
+        ['layer', nameA, nameB, 'observed', 'p', 'p (Holm)'],
+        rows.map((t) => [
+          t.layer,
+          fmt(t.valueA),
+          fmt(t.valueB),
+          fmt(t.observed),
+          fmt(t.pValue, 2),
+          fmt(t.pHolm, 2),
+        ]),
+      ),
+      claimLines('population-comparison', records[rec].name),
+    );
+  };
+  const first = records[0].result as PopulationRecord;
+  f.controls.append(
+    select(
+      'record',
+      records.map((r) => r.name),
+      (v) => {
+        rec = records.findIndex((r) => r.name === v);
+        draw();
+      },
+      'population-record',
+    ).wrap,
+    select(
+      'statistic',
+      unique(first.layers.flatMap((l) => l.tests.map((t) => t.statistic))),
+      (v) => ((statistic = v), draw()),
+      'population-statistic',
+    ).wrap,
+  );
+  draw();
+}
+
 // ---- shell ----------------------------------------------------------------------------------
 
-const views: { id: string; title: string; draw: (root: HTMLElement) => void }[] = [
-  { id: 'summary', title: 'Summary', draw: summaryView },
-  { id: 'layer-profile', title: 'Layer profile', draw: layerProfileView },
-  { id: 'persistence', title: 'Persistence', draw: persistenceView },
-  { id: 'layer-comparison', title: 'Layer comparison', draw: heatmapView },
-  { id: 'mapper', title: 'Mapper', draw: mapperView },
-  { id: 'ricci-flow', title: 'Ricci flow', draw: ricciView },
-];
-const covered = new Set(['layer-profile', 'layer-comparison', 'mapper', 'ricci-flow']);
-const others = data.measures.studies.filter((s) => !covered.has(s));
-if (others.length)
-  views.push({ id: 'other', title: 'Other studies', draw: (r) => otherMeasuresView(r, others) });
+interface View {
+  id: string;
+  title: string;
+  draw: (root: HTMLElement) => void;
+}
 
-/** Served by `topolens serve`: polls the running runs and shows their progress in the header. */
-function watchProgress(header: HTMLElement) {
+/** The views of the current data: the fixed ones, then those of the studies present. */
+function viewsOf(): View[] {
+  const views: View[] = [
+    { id: 'summary', title: 'Summary', draw: summaryView },
+    { id: 'layer-profile', title: 'Layer profile', draw: layerProfileView },
+    { id: 'persistence', title: 'Persistence', draw: persistenceView },
+    { id: 'layer-comparison', title: 'Layer comparison', draw: heatmapView },
+    { id: 'mapper', title: 'Mapper', draw: mapperView },
+    { id: 'ricci-flow', title: 'Ricci flow', draw: ricciView },
+  ];
+  const present = studiesPresent();
+  if (present.has('adversarial'))
+    views.push({ id: 'adversarial', title: 'Adversarial', draw: adversarialView });
+  if (present.has('population-comparison'))
+    views.push({ id: 'population-comparison', title: 'Populations', draw: populationView });
+  const covered = new Set([
+    'layer-profile',
+    'layer-comparison',
+    'mapper',
+    'ricci-flow',
+    'adversarial',
+    'population-comparison',
+  ]);
+  const others = summary.measureStudies.filter((s) => !covered.has(s));
+  if (others.length)
+    views.push({ id: 'other', title: 'Other studies', draw: (r) => otherMeasuresView(r, others) });
+  return views;
+}
+
+/**
+ * Served by `topolens serve`: polls the running runs (progress line in the header) and the
+ * store's stamp; when the stamp changes, fetches the data again and redraws the open view.
+ */
+function watchServer(header: HTMLElement, redraw: () => void) {
   const line = el('div', '', 'progress');
   line.dataset.role = 'progress';
   header.append(line);
+  let stamp: string | undefined;
+  let redraws = 0;
   const poll = async () => {
     try {
       const r = await fetch('api/progress', { cache: 'no-store' });
+      if (!r.ok) throw new Error(String(r.status));
       const p = (await r.json()) as { running: { id: string; started_at: string; jobs: number }[] };
       line.textContent = p.running.length
         ? p.running
@@ -826,7 +1418,25 @@ function watchProgress(header: HTMLElement) {
             .join(' · ')
         : 'no run in progress';
     } catch {
-      line.textContent = 'progress unavailable';
+      line.textContent = 'progress unavailable (the store is busy or the server stopped)';
+    }
+    try {
+      const v = await fetch('api/version', { cache: 'no-store' });
+      if (!v.ok) return;
+      const next = ((await v.json()) as { stamp: string }).stamp;
+      if (stamp !== undefined && next !== stamp) {
+        const d = await fetch('api/report', { cache: 'no-store' });
+        if (!d.ok) return;
+        dataCache = data = (await d.json()) as ReportData;
+        summary = summarizeReport(data);
+        measureCache = undefined;
+        redraw();
+        document.body.dataset.redraws = String(++redraws);
+      }
+      stamp = next;
+      document.body.dataset.stamp = stamp;
+    } catch {
+      // keep the last drawn data; the next poll tries again
     }
   };
   void poll();
@@ -836,30 +1446,44 @@ function watchProgress(header: HTMLElement) {
 function start() {
   const app = document.getElementById('app') as HTMLElement;
   const header = el('header');
-  header.append(el('h1', `topolens report — ${data.experiment.name}`));
+  header.append(el('h1', `topolens report — ${summary.experiment.name}`));
   const nav = el('nav');
   nav.setAttribute('role', 'tablist');
   const main = el('main');
+  let views = viewsOf();
+  let current = location.hash.slice(1) || 'summary';
   const show = (id: string) => {
     const v = views.find((x) => x.id === id) ?? views[0];
+    current = v.id;
     nav
       .querySelectorAll('button')
       .forEach((b) => b.setAttribute('aria-selected', String(b.dataset.view === v.id)));
     main.replaceChildren();
+    if (v.id !== 'summary') data = fullData();
     main.dataset.view = v.id;
     v.draw(main);
     document.body.dataset.rendered = v.id;
   };
-  for (const v of views) {
-    const b = el('button', v.title);
-    b.dataset.view = v.id;
-    b.setAttribute('role', 'tab');
-    b.addEventListener('click', () => show(v.id));
-    nav.append(b);
-  }
+  const tabs = () => {
+    nav.replaceChildren(
+      ...views.map((v) => {
+        const b = el('button', v.title);
+        b.dataset.view = v.id;
+        b.setAttribute('role', 'tab');
+        b.addEventListener('click', () => show(v.id));
+        return b;
+      }),
+    );
+  };
+  tabs();
   app.replaceChildren(header, nav, main);
-  if (location.protocol === 'http:' || location.protocol === 'https:') watchProgress(header);
-  show(location.hash.slice(1) || 'summary');
+  if (location.protocol === 'http:' || location.protocol === 'https:')
+    watchServer(header, () => {
+      views = viewsOf();
+      tabs();
+      show(current);
+    });
+  show(current);
 }
 
 start();

@@ -18,6 +18,8 @@ export const REPORT_VIEWS = [
   'layer-comparison',
   'mapper',
   'ricci-flow',
+  'adversarial',
+  'population-comparison',
   'other',
 ] as const;
 

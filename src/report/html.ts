@@ -34,6 +34,8 @@ export interface ReportPageParts {
   style: string;
   /** The report data (ReportData), embedded as JSON. */
   data: unknown;
+  /** The small part of the data the first view needs, parsed before the rest (optional). */
+  summary?: unknown;
   /** Extra CSP directives, e.g. "connect-src 'self'" for the server. */
   extraCsp?: string[];
 }
@@ -69,6 +71,11 @@ export function renderReportPage(parts: ReportPageParts): string {
     '</head>',
     '<body>',
     '<div id="app"></div>',
+    ...(parts.summary === undefined
+      ? []
+      : [
+          `<script type="application/json" id="report-summary">${scriptSafeJson(parts.summary)}</script>`,
+        ]),
     `<script type="application/json" id="report-data">${scriptSafeJson(parts.data)}</script>`,
     `<script>${parts.script}</script>`,
     '</body>',

@@ -54,6 +54,19 @@ export interface ReportDiagram {
   deaths: (number | null)[];
 }
 
+/** A claim a study record carries (src/run/studies/claims.ts), with the record it came from. */
+export interface ReportClaim {
+  study: string;
+  /** the study record's name (the job label: study and network) */
+  name: string;
+  id: string;
+  claim: string;
+  source: string;
+  outcome: 'pass' | 'fail' | 'inconclusive';
+  numbers: Record<string, number | null>;
+  detail: string;
+}
+
 export interface ReportData {
   format: 'topolens-report';
   version: 1;
@@ -83,6 +96,34 @@ export interface ReportData {
   diagrams: ReportDiagram[];
   mapperGraphs: { network: number; layer: string; graph: unknown }[];
   studyResults: { study: string; name: string; result: unknown }[];
+  /** The claims of every study record, in record order. */
+  claims: ReportClaim[];
+}
+
+const OUTCOMES = new Set(['pass', 'fail', 'inconclusive']);
+
+/** The `claims` list of a study record, each entry checked for its shape (others are skipped). */
+export function claimsOf(study: string, name: string, result: unknown): ReportClaim[] {
+  const list = (result as { claims?: unknown } | null)?.claims;
+  if (!Array.isArray(list)) return [];
+  const out: ReportClaim[] = [];
+  for (const c of list as Record<string, unknown>[]) {
+    if (!c || typeof c.claim !== 'string' || !OUTCOMES.has(String(c.outcome))) continue;
+    const numbers: Record<string, number | null> = {};
+    for (const [k, v] of Object.entries((c.numbers ?? {}) as Record<string, unknown>))
+      numbers[k] = numOrNull(v);
+    out.push({
+      study,
+      name,
+      id: str(c.id),
+      claim: c.claim,
+      source: str(c.source),
+      outcome: c.outcome as ReportClaim['outcome'],
+      numbers,
+      detail: str(c.detail),
+    });
+  }
+  return out;
 }
 
 /** SQL string literal (the store's query() takes SQL text). */
@@ -273,5 +314,25 @@ export async function buildReportData(
       name: str(s.name),
       result: s.result,
     })),
+    claims: studyResults.flatMap((s) => claimsOf(str(s.study), str(s.name), s.result)),
   };
+}
+
+/**
+ * A stamp that changes whenever the experiment's results do: the counts of its rows and the
+ * newest job and run times. `topolens serve` answers it at /api/version; the page polls it and
+ * redraws when it changes.
+ */
+export async function storeStamp(store: ResultStore, experiment?: string): Promise<string> {
+  const where =
+    experiment === undefined
+      ? ''
+      : ` WHERE experiment_id IN (SELECT id FROM experiments WHERE id = ${sqlText(experiment)} OR name = ${sqlText(experiment)})`;
+  const rows = await store.query(
+    `SELECT (SELECT count(*) FROM jobs${where})::BIGINT AS jobs, (SELECT max(finished_at) FROM jobs${where})::VARCHAR AS job_at, (SELECT count(*) FROM measures${where})::BIGINT AS measures, (SELECT count(*) FROM study_results${where})::BIGINT AS studies, (SELECT count(*) FROM diagrams${where})::BIGINT AS diagrams, (SELECT count(*) FROM mapper_graphs${where})::BIGINT AS graphs, (SELECT count(*) FROM matrices${where})::BIGINT AS matrices, (SELECT string_agg(status, ',' ORDER BY id) FROM runs${where})::VARCHAR AS runs, (SELECT count(*) FROM experiments)::BIGINT AS experiments`,
+  );
+  const r = rows[0] ?? {};
+  return Object.values(r)
+    .map((v) => str(v))
+    .join('|');
 }

@@ -1,13 +1,17 @@
 /**
- * `topolens serve`: a read-only local server over a results store (docs/report.md#serve). Three
+ * `topolens serve`: a read-only local server over a results store (docs/report.md#serve). Four
  * fixed routes and no file serving, so no path outside the store and the viewer can be reached:
  * `/` the report page (the same viewer, CSP allowing `connect-src 'self'`), `/api/report` the
- * report data, `/api/progress` the running runs and their finished jobs, which the page polls.
+ * report data, `/api/progress` the running runs and their finished jobs, `/api/version` a stamp
+ * of the results that changes with every commit; the page polls the last two and redraws its
+ * charts from `/api/report` when the stamp changes.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { TopolensError } from '../core/errors.js';
 import { openStore, type ResultStore } from '../run/store.js';
 import { renderReportPage } from './html.js';
-import { buildReportData } from './reportData.js';
+import { buildReportData, storeStamp } from './reportData.js';
+import { summarizeReport } from './reportSummary.js';
 import { loadViewerBundle, type ViewerBundle } from './writeReport.js';
 
 export interface ServeOptions {
@@ -31,32 +35,72 @@ export async function progressOf(store: ResultStore): Promise<unknown> {
   return { running };
 }
 
+/**
+ * Runs `read` on the store opened read-only for this request alone, so that the server holds no
+ * lock between requests (a run can open the store for writing while the page is open). In a
+ * process that has the store open already (for writing, say), the open shares that instance.
+ */
+async function withStore<T>(path: string, read: (store: ResultStore) => Promise<T>): Promise<T> {
+  const store = await openStore(path, { readOnly: true });
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** 503 with the one-line reason when the store cannot be read now (a run holds its lock). */
+function busy(reply: FastifyReply, err: unknown) {
+  if (err instanceof TopolensError)
+    return reply.code(503).header('cache-control', 'no-store').send({ error: err.message });
+  throw err;
+}
+
 export async function serveReport(
   storePath: string,
   options: ServeOptions = {},
 ): Promise<ReportServer> {
   const bundle = options.bundle ?? loadViewerBundle();
-  const store = await openStore(storePath, { readOnly: true });
+  // fail now, not at the first request, on a path that is not a readable store
+  await withStore(storePath, async () => undefined);
   const app: FastifyInstance = Fastify({ logger: false });
+  const report = () =>
+    withStore(storePath, (store) => buildReportData(store, { experiment: options.experiment }));
   app.get('/', async (_req, reply) => {
-    const data = await buildReportData(store, { experiment: options.experiment });
+    const data = await report();
     const html = renderReportPage({
       title: `topolens report: ${data.experiment.name}`,
       script: bundle.script,
       style: bundle.style,
       data,
+      summary: summarizeReport(data),
       extraCsp: ["connect-src 'self'"],
     });
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
-  app.get('/api/report', async () => buildReportData(store, { experiment: options.experiment }));
-  app.get('/api/progress', async () => progressOf(store));
-  try {
-    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
+  app.get('/api/report', async (_req, reply) => {
+    try {
+      return reply.header('cache-control', 'no-store').send(await report());
+    } catch (err) {
+      return busy(reply, err);
+    }
+  });
+  app.get('/api/progress', async (_req, reply) => {
+    try {
+      return reply.header('cache-control', 'no-store').send(await withStore(storePath, progressOf));
+    } catch (err) {
+      return busy(reply, err);
+    }
+  });
+  app.get('/api/version', async (_req, reply) => {
+    try {
+      const stamp = await withStore(storePath, (store) => storeStamp(store, options.experiment));
+      return reply.header('cache-control', 'no-store').send({ stamp });
+    } catch (err) {
+      return busy(reply, err);
+    }
+  });
+  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host ?? '127.0.0.1';
@@ -64,7 +108,6 @@ export async function serveReport(
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
     async close() {
       await app.close();
-      await store.close();
     },
   };
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { invalidInput } from '../core/errors.js';
 import { renderReportPage } from './html.js';
 import type { ReportData } from './reportData.js';
+import { summarizeReport } from './reportSummary.js';
 
 export interface ViewerBundle {
   script: string;
@@ -46,6 +47,7 @@ export function reportHtml(data: ReportData, bundle: ViewerBundle = loadViewerBu
     script: bundle.script,
     style: bundle.style,
     data,
+    summary: summarizeReport(data),
   });
 }
 

@@ -7,6 +7,7 @@
  * - 'curvature': mean Forman-Ricci curvature per edge of the undirected kNN graph.
  */
 import type { Matrix } from '../core/matrix.js';
+import type { PersistenceDiagram } from '../core/diagram.js';
 import { invalidOption } from '../core/errors.js';
 import { h0Diagram } from '../homology/mst.js';
 import { ripsPersistence, type RipsOptions } from '../homology/rips.js';
@@ -80,22 +81,30 @@ export function phDimSizesFor(n: number, options: DescriptorOptions['phDim'] = {
   return [...out];
 }
 
-/** One descriptor of one cloud. `seed` drives PH-dim's subsamples. */
+/**
+ * One descriptor of one cloud. `seed` drives PH-dim's subsamples. `onDiagram`, when given,
+ * receives the persistence diagram a lifespan sum was computed from (so a caller can keep it).
+ */
 export function cloudDescriptor(
   cloud: Matrix,
   name: DescriptorName,
   options: DescriptorOptions,
   seed: number,
   what: string,
+  onDiagram?: (diagram: PersistenceDiagram) => void,
 ): number {
   const lifespan = { half: options.half ?? true, alpha: options.alpha ?? 1 };
   const scaled = () => ((options.minMaxScale ?? true) ? minMaxScaleColumns(cloud) : cloud);
   switch (name) {
-    case 'h0':
-      return lifespanSum(h0Diagram(scaled()), lifespan);
+    case 'h0': {
+      const d = h0Diagram(scaled());
+      onDiagram?.(d);
+      return lifespanSum(d, lifespan);
+    }
     case 'h1': {
       if (cloud.rows < 3) return 0;
       const d = ripsPersistence(scaled(), { ...options.rips, maxDimension: 1 }).diagrams[1];
+      onDiagram?.(d);
       return lifespanSum(d, lifespan);
     }
     case 'phDim':

@@ -9,6 +9,7 @@
  * layers of one repeat are compared on the same inputs.
  */
 import { invalidInput, invalidOption } from '../core/errors.js';
+import type { PersistenceDiagram } from '../core/diagram.js';
 import { selectRows } from '../core/matrix.js';
 import type { LayerCloud, NetworkClouds, StudyProgress } from './types.js';
 import {
@@ -43,6 +44,14 @@ export interface LayerProfileOptions extends DescriptorOptions {
   /** labels of the inputs, when the clouds carry none */
   labels?: ArrayLike<number>;
   onProgress?: StudyProgress;
+  /**
+   * Receives every persistence diagram the lifespan sums are computed from (layer index into
+   * the result's layers, class label or null for a global cloud, repeat); default: none kept.
+   */
+  onDiagram?: (
+    at: { layer: number; label: number | null; repeat: number },
+    diagram: PersistenceDiagram,
+  ) => void;
 }
 
 export interface LayerInfo {
@@ -192,6 +201,9 @@ export function layerProfile(
               options,
               r,
               `layer '${layer.name}' of '${net.network}'${g.label === null ? '' : ` (class ${g.label})`}`,
+              options.onDiagram
+                ? (dg) => options.onDiagram!({ layer: l, label: g.label, repeat: r }, dg)
+                : undefined,
             ),
           );
           values[di][r][l] = finiteMean(perGroup);

@@ -120,7 +120,7 @@ export async function fillSyntheticStore(
             descriptor,
             group: 'all',
             repeat: r,
-            value: v + 0.2 * (rand() - 0.5),
+            value: v * (1 + 0.2 * (rand() - 0.5)),
           });
         classes.forEach((c, ci) =>
           measures.push({
@@ -284,7 +284,148 @@ export async function fillSyntheticStore(
         pooled: { pearson: { r: -0.42, pValue: 0.001 }, n: 100 },
       })),
       skippedKs: [],
+      claims: ks.map((k) => ({
+        id: `ricci-flow/pooled-negative/k=${k}`,
+        claim: `Ric_(l-1) negatively correlated with g_l - g_(l-1) (k = ${k})`,
+        source: '[B24]',
+        outcome: 'pass',
+        numbers: { r: -0.42, p: 0.001, n: 100, k },
+        detail: 'pooled Pearson r over (network, layer) pairs',
+      })),
     },
   });
+  await fillStudyRecords(store, experimentId, names, rand);
   return { experimentId };
+}
+
+/**
+ * Records of the adversarial and population-comparison studies (as their runners store them),
+ * and a layer-profile record, each with claims of every outcome, so the summary, the adversarial
+ * and the population views have data.
+ */
+async function fillStudyRecords(
+  store: ResultStore,
+  experimentId: string,
+  layers: string[],
+  rand: () => number,
+): Promise<void> {
+  const L = layers.length;
+  const layerInfo = layers.map((name, index) => ({ name, index, depth: (index + 1) / L }));
+  const eps = [0, 0.01, 0.02, 0.04, 0.08];
+  const results = eps.map((e, i) => {
+    const success = Math.min(1, 0.05 + 2.5 * e);
+    return {
+      eps: e,
+      accuracy: 1 - success,
+      macroF1: Math.max(0, 0.94 - 2.4 * e),
+      attackSuccess: success,
+      profiles: ['h0', 'h1'].map((descriptor, di) => ({
+        descriptor,
+        scope: 'class',
+        mean: layerInfo.map(
+          (l) =>
+            (di === 0 ? 20 : 4) * (1 - 0.5 * l.depth) * (1 - (0.3 * i) / eps.length) + 0.3 * rand(),
+        ),
+        classStd: layerInfo.map(() => 0.1),
+      })),
+    };
+  });
+  await store.putStudyResult({
+    id: 'adversarial-result',
+    experimentId,
+    study: 'adversarial',
+    name: 'adversarial mlp-w8-s0',
+    result: {
+      study: 'adversarial',
+      groupings: [
+        {
+          study: 'adversarial',
+          grouping: 'true',
+          layers: layerInfo,
+          results,
+          trend: [
+            { descriptor: 'h0', spearman: -1 },
+            { descriptor: 'h1', spearman: -0.7 },
+          ],
+        },
+      ],
+      claims: [
+        {
+          id: 'adversarial/simpler-topology/true/h0',
+          claim: 'the more successful the attack, the lower the H0 lifespan sums (grouping true)',
+          source: '[M22]',
+          outcome: 'pass',
+          numbers: { spearman: -1, p: 0, eps: eps.length },
+          detail: 'Spearman over eps of attack success against the mean over layers',
+        },
+        {
+          id: 'adversarial/simpler-topology/true/h1',
+          claim: 'the more successful the attack, the lower the H1 lifespan sums (grouping true)',
+          source: '[M22]',
+          outcome: 'inconclusive',
+          numbers: { spearman: -0.7, p: 0.188, eps: eps.length },
+          detail: 'Spearman over eps of attack success against the mean over layers',
+        },
+      ],
+    },
+  });
+  await store.putStudyResult({
+    id: 'population-result',
+    experimentId,
+    study: 'population-comparison',
+    name: 'population-comparison mlp-w8-s0',
+    result: {
+      study: 'population-comparison',
+      populations: ['classes 0', 'classes 1'],
+      inputsUsed: [100, 100],
+      alternative: 'two-sided',
+      layers: layerInfo.map((l) => ({
+        ...l,
+        tests: [
+          {
+            statistic: 'h0',
+            valueA: 10 - 4 * l.depth,
+            valueB: 10 - 2 * l.depth,
+            observed: -2 * l.depth,
+            pValue: Math.max(0.001, 0.4 - 0.4 * l.depth),
+            pHolm: Math.min(1, Math.max(0.001, 0.4 - 0.4 * l.depth) * 2 * L),
+            exact: false,
+            permutations: 999,
+            nullMean: 0,
+            nullStd: 1,
+          },
+          {
+            statistic: 'energy',
+            valueA: null,
+            valueB: null,
+            observed: 0.2 + l.depth,
+            pValue: 0.02,
+            pHolm: 0.08,
+            exact: false,
+            permutations: 999,
+            nullMean: 0,
+            nullStd: 1,
+          },
+        ],
+      })),
+      claims: [
+        {
+          id: 'population-comparison/differ/h0',
+          claim: 'the two populations differ in h0 (p < 0.05)',
+          source: '[M22]',
+          outcome: 'pass',
+          numbers: { pHolm: 0.01, p: 0.001, observed: -2, layers: L },
+          detail: 'smallest Holm-adjusted permutation p over layers',
+        },
+        {
+          id: 'population-comparison/differ/energy',
+          claim: 'the two populations differ in energy (p < 0.05)',
+          source: '[M22]',
+          outcome: 'fail',
+          numbers: { pHolm: 0.08, p: 0.02, observed: 1.2, layers: L },
+          detail: 'smallest Holm-adjusted permutation p over layers',
+        },
+      ],
+    },
+  });
 }

@@ -99,10 +99,12 @@ describe('the report in chromium', () => {
   it.for<[string, number]>([
     ['summary', 0],
     ['layer-profile', 1],
-    ['persistence', 4],
+    ['persistence', 6],
     ['layer-comparison', 1],
     ['mapper', 1],
     ['ricci-flow', 3],
+    ['adversarial', 2],
+    ['population-comparison', 2],
     ['other', 1],
   ])('view %s renders its charts', async ([view, minCharts], ctx) => {
     skipWithout(ctx);
@@ -155,12 +157,99 @@ describe('the report in chromium', () => {
     expect(details).toContain(EVIL_CLASS);
     await page.screenshot({ path: join(ARTIFACTS, 'mapper-hover.png'), fullPage: true });
     await showView('persistence');
-    await page.selectOption('select[data-control="diagram-right"]', { index: 3 });
+    await page.selectOption('select[data-control="diagram-right-dimension"]', 'H1');
     expect(await page.locator('main .side-by-side .details').nth(1).textContent()).toContain('H1');
     await showView('other');
     expect(
       await page.locator('section[data-figure="generalization"] .details').textContent(),
     ).toMatch(/^Pearson r = -?(0\.\d+|1), n = 6 networks/);
+    expect(problems).toEqual([]);
+  });
+
+  it('lists the claims with their outcomes and numbers on the summary', async (ctx) => {
+    skipWithout(ctx);
+    await showView('summary');
+    const claims = page.locator('[data-role="claims"]');
+    expect(await claims.locator('td.outcome-pass').count()).toBeGreaterThanOrEqual(3);
+    expect(await claims.locator('td.outcome-fail').count()).toBe(1);
+    expect(await claims.locator('td.outcome-inconclusive').count()).toBe(1);
+    const text = (await claims.textContent()) ?? '';
+    expect(text).toContain('Ric_(l-1) negatively correlated with g_l - g_(l-1) (k = 30)');
+    expect(text).toContain('r = -0.42, p = 0.001, n = 100');
+    expect(text).toMatch(/\d+ checks: \d+ pass, 1 fail, 1 inconclusive/);
+  });
+
+  it('draws a spread band around each profile line and a black dashed median', async (ctx) => {
+    skipWithout(ctx);
+    await showView('layer-profile');
+    await page.selectOption('select[data-control="by"]', 'network');
+    // 6 networks, each with 2 stored repeats: one band per network
+    expect(await page.locator('main g.spread-band path').count()).toBe(6);
+    const median = page.locator('main g.median-line');
+    expect(await median.getAttribute('stroke')).toBe('#111');
+    expect(await median.getAttribute('stroke-dasharray')).toBe('6,4');
+    // no network line has the median's colour
+    const strokes = await page
+      .locator('main svg.tl-plot g[aria-label="line"]:not(.median-line) path')
+      .evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke')));
+    expect(strokes.length).toBe(6);
+    expect(strokes).not.toContain('#111');
+    const legend = (await page.locator('main .legend').textContent()) ?? '';
+    expect(legend).toContain('median of the lines');
+    expect(await page.locator('main p.empty').last().textContent()).toContain(
+      'min–max over the stored repeats',
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'layer-profile-bands.png'), fullPage: true });
+  });
+
+  it('draws Mapper nodes as class pies and keeps the hover', async (ctx) => {
+    skipWithout(ctx);
+    await showView('mapper');
+    const pies = page.locator('main g.mapper-pies > g');
+    // synthetic nodes with two classes: i % 3 != 0 (22 of 34)
+    expect(await pies.count()).toBe(22);
+    expect(await pies.first().locator('path').count()).toBe(2);
+    const fills = await page
+      .locator('main g.mapper-pies path')
+      .evaluateAll((ps) => new Set(ps.map((p) => p.getAttribute('fill'))).size);
+    expect(fills).toBe(3);
+    await page.locator('main g.mapper-node circle').nth(5).hover();
+    expect(await page.locator('[data-role="mapper-details"]').textContent()).toMatch(/^node \d+/);
+    await page.screenshot({ path: join(ARTIFACTS, 'mapper-pies.png'), fullPage: true });
+  });
+
+  it('draws no regression band from fewer than 10 networks', async (ctx) => {
+    skipWithout(ctx);
+    await showView('ricci-flow');
+    const text = (await page.locator('section[data-figure="ricci-flow"]').textContent()) ?? '';
+    expect(text).toContain('no confidence band: 6 network(s) at some k, a band needs at least 10');
+    // linearRegressionY draws a band as a filled path; with ci 0 there is none
+    const bands = await page
+      .locator(
+        'section[data-figure="ricci-flow"] g[aria-label="linear-regression"] path[fill]:not([fill="none"])',
+      )
+      .count();
+    expect(bands).toBe(0);
+  });
+
+  it('shows the adversarial and population views with their tests', async (ctx) => {
+    skipWithout(ctx);
+    await showView('adversarial');
+    const adv = (await page.locator('section[data-figure="adversarial"]').textContent()) ?? '';
+    expect(adv).toContain('attack success (1 − accuracy)');
+    expect(adv).toContain('PASS: the more successful the attack, the lower the H0 lifespan sums');
+    expect(adv).toContain('p = 0');
+    const before = await page.locator('main svg.tl-plot').nth(1).innerHTML();
+    await page.selectOption('select[data-control="adversarial-descriptor"]', 'h1');
+    expect(await page.locator('main svg.tl-plot').nth(1).innerHTML()).not.toBe(before);
+    await page.screenshot({ path: join(ARTIFACTS, 'adversarial.png'), fullPage: true });
+    await showView('population-comparison');
+    const pop = page.locator('section[data-figure="population-comparison"]');
+    expect(await pop.textContent()).toContain('FAIL: the two populations differ in energy');
+    expect(await pop.locator('table tr').count()).toBe(6);
+    await page.selectOption('select[data-control="population-statistic"]', 'energy');
+    expect(await pop.locator('.legend').first().textContent()).toContain('observed statistic');
+    await page.screenshot({ path: join(ARTIFACTS, 'population.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
 

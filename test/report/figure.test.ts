@@ -34,6 +34,11 @@ describe('writeFigure', () => {
     const png = PNG.sync.read(readFileSync(pngPath));
     expect(png.width).toBeGreaterThan(300);
     expect(png.height).toBeGreaterThan(200);
+    const pop = readFileSync(
+      await writeFigure(data, join(dir, 'pop.svg'), { view: 'population-comparison' }),
+      'utf8',
+    );
+    expect(pop).toContain('classes 1, dense_0');
   });
 
   it('refuses an unknown view, a wrong extension and a missing figure', async (ctx) => {

@@ -99,7 +99,11 @@ describe('buildReportData', () => {
     expect(d.diagrams.length).toBe(2 * 4 * 2);
     expect(d.diagrams.find((x) => x.dimension === 0)!.deaths[0]).toBeNull();
     expect(d.mapperGraphs).toHaveLength(1);
-    expect(d.studyResults[0].study).toBe('ricci-flow');
+    expect(d.studyResults.map((r) => r.study)).toEqual([
+      'adversarial',
+      'population-comparison',
+      'ricci-flow',
+    ]);
     // JSON-able as a whole
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
   });

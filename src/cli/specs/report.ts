@@ -27,7 +27,7 @@ export function registerFigure(program: Command): void {
     .argument('<store>', 'the results store file (DuckDB)')
     .requiredOption(
       '--view <name>',
-      'summary, layer-profile, persistence, layer-comparison, mapper, ricci-flow or other',
+      'summary, layer-profile, persistence, layer-comparison, mapper, ricci-flow, adversarial, population-comparison or other',
     )
     .option('--figure <name>', 'a figure of the view (e.g. ricci-scatter); default its first')
     .option('--experiment <id>', 'experiment id or name (default: the newest)')

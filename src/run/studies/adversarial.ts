@@ -18,6 +18,7 @@ import {
   type AdversarialResult,
   type AttackedClouds,
 } from '../../study/adversarial.js';
+import { adversarialClaims } from './claims.js';
 import type { StudyContext, StudyNetworkInput, StudyRows, StudyRunner } from '../studyRunners.js';
 import { DESCRIPTOR_ROW_NAMES } from './layerProfile.js';
 
@@ -130,7 +131,10 @@ export function adversarialRows(
           params,
         });
   }
-  return { result: { study: 'adversarial', groupings: records }, measures };
+  return {
+    result: { study: 'adversarial', groupings: records, claims: adversarialClaims(records) },
+    measures,
+  };
 }
 
 async function runAdversarial(

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { invalidInput } from '../../core/errors.js';
 import { generalizationStudy, type GeneralizationResult } from '../../study/generalization.js';
+import { generalizationClaims } from './claims.js';
 import type { StudyRows, StudyRunner } from '../studyRunners.js';
 import { bootstrapOptions } from './ricciFlow.js';
 
@@ -47,7 +48,7 @@ export function generalizationRows(
   ] as const)
     if (Number.isFinite(v))
       measures.push({ descriptor, group: 'all', repeat: -1, value: v, params: { n: c.n } });
-  return { result: r, measures };
+  return { result: { ...r, claims: generalizationClaims(r) }, measures };
 }
 
 export const generalizationRunner: StudyRunner = {

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { layerComparison, type LayerComparisonResult } from '../../study/layerComparison.js';
 import { PAIRWISE_MEASURES } from '../../similarity/pairwiseMatrix.js';
+import { layerComparisonClaims } from './claims.js';
 import type { StudyRows, StudyRunner } from '../studyRunners.js';
 
 export const layerComparisonOptions = z.strictObject({
@@ -71,7 +72,7 @@ export function layerComparisonRows(
       );
     }
   }
-  return { result: r, matrices, measures };
+  return { result: { ...r, claims: layerComparisonClaims(r) }, matrices, measures };
 }
 
 export const layerComparisonRunner: StudyRunner = {

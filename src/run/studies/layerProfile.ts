@@ -7,7 +7,9 @@
 import { z } from 'zod';
 import { layerProfile, type LayerProfileResult } from '../../study/layerProfile.js';
 import type { DescriptorName } from '../../study/descriptors.js';
+import type { PersistenceDiagram } from '../../core/diagram.js';
 import type { StudyRows, StudyRunner } from '../studyRunners.js';
+import { layerProfileClaims } from './claims.js';
 
 /** The store's descriptor name of each of the study's descriptors. */
 export const DESCRIPTOR_ROW_NAMES: Record<DescriptorName, string> = {
@@ -34,15 +36,41 @@ export const layerProfileOptions = z.strictObject({
   alpha: z.number().positive().default(1),
   minMaxScale: z.boolean().default(true),
   curvatureK: z.number().int().min(1).default(10),
+  /**
+   * The persistence diagrams the lifespan sums come from, stored for the report: those of the
+   * first repeat (default), of every repeat, or none.
+   */
+  diagrams: z.enum(['first-repeat', 'all', 'none']).default('first-repeat'),
 });
 
-/** Store rows of one network's profile. */
+/** One diagram the profile computed: where it belongs and its bars. */
+export interface ProfileDiagram {
+  layer: number;
+  label: number | null;
+  repeat: number;
+  diagram: PersistenceDiagram;
+}
+
+/**
+ * Store rows of one network's profile: measures, the diagrams kept (group = class name, or
+ * 'all' for a global cloud; an essential class dies at Infinity) and the record with its claims.
+ */
 export function layerProfileRows(
   r: LayerProfileResult,
   networkId: string,
   classNames: string[] | undefined,
+  kept: ProfileDiagram[] = [],
 ): StudyRows {
   const measures: NonNullable<StudyRows['measures']> = [];
+  const diagrams: NonNullable<StudyRows['diagrams']> = kept.map((d) => ({
+    networkId,
+    layer: r.layers[d.layer].name,
+    dimension: d.diagram.dimension,
+    group: d.label === null ? 'all' : (classNames?.[d.label] ?? String(d.label)),
+    repeat: d.repeat,
+    births: Array.from(d.diagram.births),
+    deaths: Array.from(d.diagram.deaths),
+  }));
   for (const p of r.profiles) {
     const descriptor = DESCRIPTOR_ROW_NAMES[p.descriptor];
     r.layers.forEach((layer, l) => {
@@ -73,7 +101,7 @@ export function layerProfileRows(
       }
     });
   }
-  return { result: r, measures };
+  return { result: { ...r, claims: layerProfileClaims(r) }, measures, diagrams };
 }
 
 export const layerProfileRunner: StudyRunner = {
@@ -81,9 +109,19 @@ export const layerProfileRunner: StudyRunner = {
   scope: 'network',
   options: layerProfileOptions,
   run(networks, options) {
-    const o = layerProfileOptions.parse(options);
+    const { diagrams: keep, ...o } = layerProfileOptions.parse(options);
     const net = networks[0];
-    const result = layerProfile({ network: net.network, layers: net.layers }, o);
-    return layerProfileRows(result, net.networkId, net.classNames);
+    const kept: ProfileDiagram[] = [];
+    const onDiagram =
+      keep === 'none'
+        ? undefined
+        : (at: Omit<ProfileDiagram, 'diagram'>, diagram: PersistenceDiagram) => {
+            if (keep === 'all' || at.repeat === 0) kept.push({ ...at, diagram });
+          };
+    const result = layerProfile(
+      { network: net.network, layers: net.layers },
+      { ...o, ...(onDiagram ? { onDiagram } : {}) },
+    );
+    return layerProfileRows(result, net.networkId, net.classNames, kept);
   },
 };

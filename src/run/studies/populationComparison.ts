@@ -14,6 +14,7 @@ import {
   type Population,
   type PopulationComparisonResult,
 } from '../../study/populationComparison.js';
+import { populationComparisonClaims } from './claims.js';
 import type { LayerCloud } from '../../study/types.js';
 import type { StudyNetworkInput, StudyRows, StudyRunner } from '../studyRunners.js';
 import { DESCRIPTOR_ROW_NAMES } from './layerProfile.js';
@@ -103,7 +104,7 @@ export function populationComparisonRows(
       });
     }
   }
-  return { result: r, measures };
+  return { result: { ...r, claims: populationComparisonClaims(r) }, measures };
 }
 
 export const populationComparisonRunner: StudyRunner = {

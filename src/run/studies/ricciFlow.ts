@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { invalidInput } from '../../core/errors.js';
 import { ricciFlowStudy, type RicciFlowStudyResult } from '../../study/ricciFlowStudy.js';
+import { ricciFlowClaims } from './claims.js';
 import type { StudyRows, StudyRunner } from '../studyRunners.js';
 
 export const bootstrapOptions = z.strictObject({
@@ -62,7 +63,7 @@ export function ricciFlowRows(r: RicciFlowStudyResult, networkIds: Map<string, s
         params: { p: res.flowVsAccuracy.pearson.pValue, n: res.flowVsAccuracy.n },
       });
   }
-  return { result: r, measures };
+  return { result: { ...r, claims: ricciFlowClaims(r) }, measures };
 }
 
 export const ricciFlowRunner: StudyRunner = {
