@@ -14,6 +14,7 @@ import { registerRun } from './commands/run.js';
 import { registerProfile } from './commands/profile.js';
 import { registerFigure, registerReport, registerServe } from './commands/report.js';
 import { registerQueueCommands } from './commands/queue.js';
+import { registerDemo } from './commands/demo.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -35,4 +36,5 @@ export const commands: RegisterCommand[] = [
   registerFigure,
   registerServe,
   registerQueueCommands,
+  registerDemo,
 ];
