@@ -37,9 +37,9 @@ function indexIn(values: string[], s: string): number {
 
 /**
  * Joins `parts` (each one experiment's report document) into one document named `name`. The
- * first part's experiment record is kept (its spec becomes the list of the parts' specs), runs
- * and jobs are concatenated (jobs of one kind summed), and every network-indexed row points at
- * the joined network list. Study names must differ between the parts (the viewer finds a
+ * joined experiment's id is the parts' short ids joined by '+' and its spec the list of the
+ * parts' specs (the full ids are in `experiments`); runs and jobs are concatenated (jobs of one
+ * kind summed), and every network-indexed row points at the joined network list. Study names must differ between the parts (the viewer finds a
  * study's rows by name).
  */
 export function combineReports(parts: ReportData[], name: string): ReportData {
@@ -60,7 +60,7 @@ export function combineReports(parts: ReportData[], name: string): ReportData {
     format: 'topolens-report',
     version: 1,
     experiment: {
-      id: parts.map((p) => p.experiment.id).join('+'),
+      id: parts.map((p) => p.experiment.id.slice(0, 12)).join('+'),
       name,
       createdAt: parts[0].experiment.createdAt,
       spec: { experiments: parts.map((p) => p.experiment.spec) },

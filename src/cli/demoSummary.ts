@@ -193,7 +193,11 @@ export function demoSummary(data: ReportData): SummaryRow[] {
   }
   const accuracy: SummaryRow[] = [...byArch].map(([arch, acc]) => ({
     study: 'training',
-    result: `${acc.length} ${arch} network(s): test accuracy ${acc.map((a) => fmt(a, 3)).join(', ')}`,
+    result: `${acc.length} ${arch} network(s): test accuracy ${
+      acc.length <= 3
+        ? acc.map((a) => fmt(a, 3)).join(', ')
+        : `${fmt(Math.min(...acc), 3)} to ${fmt(Math.max(...acc), 3)}`
+    }`,
     claim: '',
     verdict: 'n/a',
     rule: '',
