@@ -39,23 +39,12 @@ function indexIn(values: string[], s: string): number {
  * Joins `parts` (each one experiment's report document) into one document named `name`. The
  * joined experiment's id is the parts' short ids joined by '+' and its spec the list of the
  * parts' specs (the full ids are in `experiments`); runs and jobs are concatenated (jobs of one
- * kind summed), and every network-indexed row points at the joined network list. Study names must differ between the parts (the viewer finds a
- * study's rows by name).
+ * kind summed), and every network-indexed row points at the joined network list. Rows of studies with the same name in two parts are shown together
+ * (one line per network), as the viewer shows a study's networks.
  */
 export function combineReports(parts: ReportData[], name: string): ReportData {
   if (parts.length === 0)
     throw invalidInput('combineReports needs at least one report', 'pass the reports to join');
-  const seenStudies = new Map<string, string>();
-  for (const p of parts)
-    for (const s of p.studyResults) {
-      const other = seenStudies.get(s.name);
-      if (other !== undefined && other !== p.experiment.id)
-        throw invalidInput(
-          `two experiments both have a study named '${s.name}'`,
-          'give the studies distinct names (studies[].name) before joining their reports',
-        );
-      seenStudies.set(s.name, p.experiment.id);
-    }
   const out: ReportData = {
     format: 'topolens-report',
     version: 1,
