@@ -19,20 +19,9 @@ import { isNpy, parseNpy } from './npy.js';
 import { parseNpz, pickArray } from './npz.js';
 import { parseSafetensors } from './safetensors.js';
 import { parseTextTable } from './text.js';
+import { INPUT_FORMATS, type InputFormat } from './inputFormats.js';
 
-/** Input formats; names follow Ripser's where they overlap. */
-export const INPUT_FORMATS = [
-  'point-cloud',
-  'csv',
-  'lower-distance',
-  'distance',
-  'sparse',
-  'npy',
-  'npz',
-  'safetensors',
-  'json',
-] as const;
-export type InputFormat = (typeof INPUT_FORMATS)[number];
+export { INPUT_FORMATS, type InputFormat } from './inputFormats.js';
 
 export type LoadedInput = PointCloud | CondensedDistances | SparseDistances;
 

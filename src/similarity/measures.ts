@@ -5,13 +5,15 @@ import { procrustesDistance } from './procrustes.js';
 import { rsa } from './rsa.js';
 import { persistenceLayerDistance } from './layerDistance.js';
 import type { MeasureKind, SimilarityResult } from './types.js';
+import type { SimilarityMeasureName } from './measureNames.js';
 
 export interface NamedMeasure {
   kind: MeasureKind;
   compute: (X: Matrix, Y: Matrix) => SimilarityResult;
 }
 
-export const similarityMeasures: Record<string, NamedMeasure> = {
+/** One entry per name of ./measureNames.ts, no more (the type checks both ways). */
+const measures: Record<SimilarityMeasureName, NamedMeasure> = {
   cka: { kind: 'similarity', compute: linearCKA },
   'cka-rbf': { kind: 'similarity', compute: (X, Y) => rbfCKA(X, Y) },
   'cka-debiased': { kind: 'similarity', compute: (X, Y) => debiasedCKA(X, Y) },
@@ -20,3 +22,5 @@ export const similarityMeasures: Record<string, NamedMeasure> = {
   procrustes: { kind: 'distance', compute: procrustesDistance },
   sw: { kind: 'distance', compute: (X, Y) => persistenceLayerDistance(X, Y) },
 };
+
+export const similarityMeasures: Record<string, NamedMeasure> = measures;

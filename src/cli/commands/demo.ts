@@ -13,7 +13,6 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
 import type { ResolvedExperiment } from '../../run/experimentSchema.js';
 import type { ReportData } from '../../report/reportData.js';
 import { printJSON } from '../output.js';
@@ -200,25 +199,4 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const opener = o.open === false ? undefined : desktopOpener();
   if (opener) openFile(opener, report);
   return result;
-}
-
-export function registerDemo(program: Command): void {
-  program
-    .command('demo')
-    .description(
-      'the main job: train a small CNN on MNIST and dense networks, run the studies, write the report',
-    )
-    .option('--out <dir>', 'folder of the store and report', 'out/demo')
-    .option('--quick', 'shrink every size: a smoke test of the pipeline, not a result')
-    .option('--no-open', 'do not open the report in the browser')
-    .option('--workers <n>', 'worker threads (default: all cores; 0: run in this process)')
-    .option('--json', 'print the result and summary as JSON')
-    .action(async (opts: DemoOptions) => {
-      try {
-        await runDemo(opts);
-      } catch (err) {
-        if ((err as { interrupted?: boolean }).interrupted) return;
-        throw err;
-      }
-    });
 }

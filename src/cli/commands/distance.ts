@@ -9,7 +9,6 @@
  * and otherwise recognised from the content.
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import {
   diagram,
   diagramsFromJSON,
@@ -24,13 +23,25 @@ import { slicedWasserstein } from '../../homology/slicedWasserstein.js';
 import { wassersteinMatching } from '../../homology/wasserstein.js';
 import { printJSON } from '../output.js';
 import { integerOption, roughly } from '../numbers.js';
+import { DISTANCE_METRICS as METRICS } from '../specs/distance.js';
 
 /** Largest --directions accepted, and the largest directions x bars per dimension. */
 const MAX_DIRECTIONS = 1e6;
 const MAX_SLICED_WORK = 1e9;
 
-const METRICS = ['bottleneck', 'wasserstein', 'sliced'] as const;
 type CliMetric = (typeof METRICS)[number];
+
+/** The `distance` command's options as commander parses them. */
+export interface DistanceFlags {
+  metric: string;
+  p: string;
+  q: string;
+  dimension?: string;
+  directions: string;
+  infinite: string;
+  matching?: boolean;
+  json?: boolean;
+}
 
 /** Parses the diagram JSON forms that topolens writes. Exported for tests. */
 export function parseDiagramsJSON(text: string, name: string): PersistenceDiagram[] {
@@ -146,116 +157,88 @@ function matchingPairs(m: DiagramMatching): [number, number][] {
   return out;
 }
 
-export function registerDistance(program: Command): void {
-  program
-    .command('distance')
-    .description('Distance between the persistence diagrams of two files, per homology dimension')
-    .argument(
-      '<a>',
-      'diagrams as written by topolens ph --out: .json, .csv (dimension,birth,death) or .txt ' +
-        '(Ripser text); other names are recognised by their content',
-    )
-    .argument('<b>', 'second set of diagrams, in any of these formats')
-    .option('--metric <m>', METRICS.join(' | '), 'bottleneck')
-    .option('--p <p>', 'Wasserstein order (GUDHI order)', '1')
-    .option('--q <q>', 'Wasserstein ground metric L_q (GUDHI internal_p), a number or inf', 'inf')
-    .option('--dimension <k>', 'only this homology dimension')
-    .option('--directions <M>', 'sliced Wasserstein directions', '50')
-    .option(
-      '--infinite <mode>',
-      "essential bars: 'match' (pair by birth; Infinity if counts differ) or 'ignore'",
-      'match',
-    )
-    .option('--matching', 'also print which bar went where (bottleneck, wasserstein)')
-    .option('--json', 'print the result as JSON')
-    .action((a: string, b: string, opts) => {
-      const metric = opts.metric as CliMetric;
-      if (!METRICS.includes(metric))
+/** The `distance` command's action; its options: ../specs/distance.ts. */
+export function distanceCommand(a: string, b: string, opts: DistanceFlags): void {
+  const metric = opts.metric as CliMetric;
+  if (!METRICS.includes(metric))
+    throw invalidOption(`unknown --metric '${opts.metric}'`, `use one of ${METRICS.join(', ')}`);
+  if (opts.matching && metric === 'sliced')
+    throw invalidOption(
+      '--matching is not available for the sliced metric',
+      'use bottleneck or wasserstein',
+    );
+  const p = parseNumber(opts.p, '--p');
+  const q = parseNumber(opts.q, '--q');
+  if (!(p >= 1)) throw invalidOption(`--p must be >= 1 (or inf), got '${opts.p}'`);
+  if (!(q >= 1)) throw invalidOption(`--q must be >= 1 (or inf), got '${opts.q}'`);
+  const directions = integerOption(opts.directions, '--directions', {
+    min: 1,
+    max: MAX_DIRECTIONS,
+    hint: 'persim uses 50; the estimate converges long before a million directions.',
+  });
+  const infinite = opts.infinite;
+  if (infinite !== 'match' && infinite !== 'ignore')
+    throw invalidOption(`--infinite must be match or ignore, got '${infinite}'`);
+  const da = parseDiagramsFile(readFileSync(a, 'utf8'), a);
+  const db = parseDiagramsFile(readFileSync(b, 'utf8'), b);
+  let dims = [...new Set([...da, ...db].map((d) => d.dimension))].sort((x, y) => x - y);
+  if (opts.dimension !== undefined) {
+    const k = integerOption(opts.dimension, '--dimension', { min: 0, max: 1000 });
+    dims = [k];
+  }
+  const pick = (ds: PersistenceDiagram[], k: number): PersistenceDiagram =>
+    ds.find((d) => d.dimension === k) ?? diagram(k, []);
+  const rows: DistanceRow[] = dims.map((k) => {
+    const x = pick(da, k);
+    const y = pick(db, k);
+    const row: DistanceRow = {
+      dimension: k,
+      distance: NaN,
+      barsA: x.births.length,
+      barsB: y.births.length,
+    };
+    if (metric === 'sliced') {
+      const work = directions * (x.births.length + y.births.length);
+      if (work > MAX_SLICED_WORK) {
+        const most = Math.max(1, Math.floor(MAX_SLICED_WORK / (x.births.length + y.births.length)));
         throw invalidOption(
-          `unknown --metric '${opts.metric}'`,
-          `use one of ${METRICS.join(', ')}`,
+          `--directions ${directions} on H${k} (${x.births.length} + ${y.births.length} bars) means ${roughly(work)} projections and sorts, more than the ${roughly(MAX_SLICED_WORK)} (minutes) allowed.`,
+          `Use at most --directions ${most} for these diagrams (persim uses 50).`,
         );
-      if (opts.matching && metric === 'sliced')
-        throw invalidOption(
-          '--matching is not available for the sliced metric',
-          'use bottleneck or wasserstein',
-        );
-      const p = parseNumber(opts.p, '--p');
-      const q = parseNumber(opts.q, '--q');
-      if (!(p >= 1)) throw invalidOption(`--p must be >= 1 (or inf), got '${opts.p}'`);
-      if (!(q >= 1)) throw invalidOption(`--q must be >= 1 (or inf), got '${opts.q}'`);
-      const directions = integerOption(opts.directions, '--directions', {
-        min: 1,
-        max: MAX_DIRECTIONS,
-        hint: 'persim uses 50; the estimate converges long before a million directions.',
-      });
-      const infinite = opts.infinite;
-      if (infinite !== 'match' && infinite !== 'ignore')
-        throw invalidOption(`--infinite must be match or ignore, got '${infinite}'`);
-      const da = parseDiagramsFile(readFileSync(a, 'utf8'), a);
-      const db = parseDiagramsFile(readFileSync(b, 'utf8'), b);
-      let dims = [...new Set([...da, ...db].map((d) => d.dimension))].sort((x, y) => x - y);
-      if (opts.dimension !== undefined) {
-        const k = integerOption(opts.dimension, '--dimension', { min: 0, max: 1000 });
-        dims = [k];
       }
-      const pick = (ds: PersistenceDiagram[], k: number): PersistenceDiagram =>
-        ds.find((d) => d.dimension === k) ?? diagram(k, []);
-      const rows: DistanceRow[] = dims.map((k) => {
-        const x = pick(da, k);
-        const y = pick(db, k);
-        const row: DistanceRow = {
-          dimension: k,
-          distance: NaN,
-          barsA: x.births.length,
-          barsB: y.births.length,
-        };
-        if (metric === 'sliced') {
-          const work = directions * (x.births.length + y.births.length);
-          if (work > MAX_SLICED_WORK) {
-            const most = Math.max(
-              1,
-              Math.floor(MAX_SLICED_WORK / (x.births.length + y.births.length)),
-            );
-            throw invalidOption(
-              `--directions ${directions} on H${k} (${x.births.length} + ${y.births.length} bars) means ${roughly(work)} projections and sorts, more than the ${roughly(MAX_SLICED_WORK)} (minutes) allowed.`,
-              `Use at most --directions ${most} for these diagrams (persim uses 50).`,
-            );
-          }
-          row.distance = slicedWasserstein(x, y, { directions, infinite });
-        } else {
-          const m =
-            metric === 'bottleneck'
-              ? bottleneckMatching(x, y, { infinite })
-              : wassersteinMatching(x, y, { p, q, infinite });
-          row.distance = m.distance;
-          if (opts.matching) row.matching = matchingPairs(m);
-        }
-        return row;
-      });
-      if (opts.json) {
-        printJSON({
-          a,
-          b,
-          metric,
-          ...(metric === 'wasserstein' ? { p, q } : {}),
-          ...(metric === 'sliced' ? { directions } : {}),
-          infinite,
-          distances: rows,
-        });
-        return;
-      }
-      const label =
-        metric === 'wasserstein' ? `wasserstein (p=${p}, q=${q === Infinity ? 'inf' : q})` : metric;
-      for (const r of rows) {
-        process.stdout.write(
-          `H${r.dimension}  ${label}: ${r.distance}  (${r.barsA} vs ${r.barsB} bars)\n`,
-        );
-        if (r.matching)
-          for (const [i, j] of r.matching)
-            process.stdout.write(
-              `    ${i < 0 ? 'diagonal' : `a[${i}]`} -> ${j < 0 ? 'diagonal' : `b[${j}]`}\n`,
-            );
-      }
+      row.distance = slicedWasserstein(x, y, { directions, infinite });
+    } else {
+      const m =
+        metric === 'bottleneck'
+          ? bottleneckMatching(x, y, { infinite })
+          : wassersteinMatching(x, y, { p, q, infinite });
+      row.distance = m.distance;
+      if (opts.matching) row.matching = matchingPairs(m);
+    }
+    return row;
+  });
+  if (opts.json) {
+    printJSON({
+      a,
+      b,
+      metric,
+      ...(metric === 'wasserstein' ? { p, q } : {}),
+      ...(metric === 'sliced' ? { directions } : {}),
+      infinite,
+      distances: rows,
     });
+    return;
+  }
+  const label =
+    metric === 'wasserstein' ? `wasserstein (p=${p}, q=${q === Infinity ? 'inf' : q})` : metric;
+  for (const r of rows) {
+    process.stdout.write(
+      `H${r.dimension}  ${label}: ${r.distance}  (${r.barsA} vs ${r.barsB} bars)\n`,
+    );
+    if (r.matching)
+      for (const [i, j] of r.matching)
+        process.stdout.write(
+          `    ${i < 0 ? 'diagonal' : `a[${i}]`} -> ${j < 0 ? 'diagonal' : `b[${j}]`}\n`,
+        );
+  }
 }

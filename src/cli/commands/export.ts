@@ -6,10 +6,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { invalidInput, invalidOption, TopolensError } from '../../core/errors.js';
 import { printJSON } from '../output.js';
-import { DEFAULT_STORE_PATH } from '../../run/storeSchema.js';
 
 function folderError(dir: string, err: unknown): TopolensError {
   const e = err as NodeJS.ErrnoException;
@@ -75,40 +73,28 @@ export async function writeFolderAtomically<T>(
   }
 }
 
-export function registerExport(program: Command): void {
-  program
-    .command('export')
-    .description('write every table of a results store to a folder, one Parquet or CSV file each')
-    .argument('<dir>', 'the folder to create (all files appear together, or none)')
-    .option('--parquet', 'write Parquet files (types kept: lists, timestamps)')
-    .option('--csv', 'write CSV files with a header row')
-    .option('--store <path>', 'the results store file', DEFAULT_STORE_PATH)
-    .option('--force', 'replace the folder if it exists and is not empty')
-    .option('--json', 'print the written files as JSON')
-    .action(
-      async (
-        dir: string,
-        opts: { parquet?: boolean; csv?: boolean; store: string; force?: boolean; json?: boolean },
-      ) => {
-        if (Boolean(opts.parquet) === Boolean(opts.csv))
-          throw invalidOption(
-            'give exactly one of --parquet and --csv',
-            'e.g. topolens export --parquet exported/',
-          );
-        const format = opts.parquet ? 'parquet' : 'csv';
-        const { openStore } = await import('../../run/store.js');
-        const store = await openStore(opts.store, { readOnly: true });
-        let names: string[];
-        try {
-          names = await writeFolderAtomically(dir, Boolean(opts.force), async (tmp) =>
-            (await store.exportTo(tmp, format)).map((file) => basename(file)),
-          );
-        } finally {
-          await store.close();
-        }
-        const files = names.map((name) => join(dir, name));
-        if (opts.json) printJSON({ store: opts.store, format, files });
-        else process.stdout.write(`wrote ${files.length} ${format} files to ${dir}\n`);
-      },
+/** The `export` command's action; its options: ../specs/export.ts. */
+export async function exportCommand(
+  dir: string,
+  opts: { parquet?: boolean; csv?: boolean; store: string; force?: boolean; json?: boolean },
+): Promise<void> {
+  if (Boolean(opts.parquet) === Boolean(opts.csv))
+    throw invalidOption(
+      'give exactly one of --parquet and --csv',
+      'e.g. topolens export --parquet exported/',
     );
+  const format = opts.parquet ? 'parquet' : 'csv';
+  const { openStore } = await import('../../run/store.js');
+  const store = await openStore(opts.store, { readOnly: true });
+  let names: string[];
+  try {
+    names = await writeFolderAtomically(dir, Boolean(opts.force), async (tmp) =>
+      (await store.exportTo(tmp, format)).map((file) => basename(file)),
+    );
+  } finally {
+    await store.close();
+  }
+  const files = names.map((name) => join(dir, name));
+  if (opts.json) printJSON({ store: opts.store, format, files });
+  else process.stdout.write(`wrote ${files.length} ${format} files to ${dir}\n`);
 }

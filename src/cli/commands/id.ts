@@ -6,13 +6,13 @@
  * .tsv, .txt, .json, .safetensors.
  */
 import { basename } from 'node:path';
-import type { Command } from 'commander';
 import { invalidOption } from '../../core/errors.js';
 import { printJSON } from '../output.js';
 import { integerOption, numberOption, seedOption } from '../numbers.js';
 import { checkOutputTargets, writeOutputs } from '../outputs.js';
 import { loadPointCloud } from '../../data/load.js';
 import { progressBar } from '../progress.js';
+import { ID_METHODS as METHODS } from '../specs/id.js';
 import {
   localPca,
   mle,
@@ -22,10 +22,10 @@ import {
   type IntrinsicDimensionResult,
 } from '../../geometry/intrinsicDimension/index.js';
 
-const METHODS = ['twonn', 'mle', 'phdim', 'lpca', 'pr'] as const;
 type Method = (typeof METHODS)[number];
 
-interface IdCommandOptions {
+/** The `id` command's options as commander parses them. */
+export interface IdCommandOptions {
   method: string;
   k?: string;
   estimator: string;
@@ -176,35 +176,13 @@ function summary(r: IntrinsicDimensionResult, cloud: string): string {
   return lines.join('\n');
 }
 
-export function registerIdCommand(program: Command): void {
-  program
-    .command('id')
-    .description('intrinsic dimension of a point cloud (.npy or text, one point per line)')
-    .argument('<cloud>', 'point cloud file: .npy (float32/float64) or whitespace/CSV text')
-    .option(
-      '--method <method>',
-      `estimator: ${METHODS.join(' | ')} (default twonn, Facco et al.'s TwoNN fit)`,
-      'twonn',
-    )
-    .option('--k <k>', 'neighbours per point (mle: 20, lpca/pr pointwise: 50)')
-    .option('--estimator <name>', 'PH-dim sample sizes: m22 | birdal', 'm22')
-    .option('--samples <n>', 'PH-dim subsamples per size', '1')
-    .option('--alpha <a>', 'PH-dim exponent of the edge lengths', '1')
-    .option('--seed <seed>', 'random seed (PH-dim subsamples, TwoNN blocks)', '0')
-    .option('--variant <v>', 'TwoNN: fit (Ansuini, default) | mle', 'fit')
-    .option('--blocks <n>', 'TwoNN block analysis with 1..n blocks (0 = off)', '0')
-    .option('--rule <rule>', 'lPCA: ratio | fan (scikit-dimension) | fan-gap | fo', 'ratio')
-    .option('--threshold <t>', 'lPCA ratio rule: explained-variance threshold', '0.95')
-    .option('--approximate', 'approximate neighbours (NN-descent) for very large clouds')
-    .option('--pointwise <file>', 'write the pointwise values, one per line (mle, lpca, pr)')
-    .option('--json', 'print the result as JSON')
-    .action((file: string, options: IdCommandOptions) => {
-      const result = runIdCommand(file, options);
-      if (options.json) {
-        const { pointwise: _pw, ...rest } = result;
-        printJSON({ file: basename(file), ...rest });
-      } else {
-        process.stdout.write(summary(result, basename(file)) + '\n');
-      }
-    });
+/** The `id` command's action; its options: ../specs/id.ts. */
+export function idCommand(file: string, options: IdCommandOptions): void {
+  const result = runIdCommand(file, options);
+  if (options.json) {
+    const { pointwise: _pw, ...rest } = result;
+    printJSON({ file: basename(file), ...rest });
+  } else {
+    process.stdout.write(summary(result, basename(file)) + '\n');
+  }
 }

@@ -4,13 +4,12 @@
  */
 import { basename } from 'node:path';
 import { totalmem } from 'node:os';
-import type { Command } from 'commander';
 import { diagramsToJSON, type PersistenceDiagram } from '../../core/diagram.js';
 import { isCondensedDistances, isSparseDistances } from '../../core/distances.js';
 import { invalidOption } from '../../core/errors.js';
 import { isPrime } from '../../core/validate.js';
 import type { Matrix } from '../../core/matrix.js';
-import { INPUT_FORMATS, assertInputFormat, type LoadedInput } from '../../data/input.js';
+import { assertInputFormat, type LoadedInput } from '../../data/input.js';
 import { formatFromExtension, loadPointCloudOrDistances } from '../../data/load.js';
 import { diagramFormatFromPath, formatDiagrams } from '../../homology/diagramFormats.js';
 import {
@@ -25,6 +24,7 @@ import { integerOption } from '../numbers.js';
 import { checkOutputTargets, writeOutputs } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { diagramSummary } from '../../homology/summary.js';
+import { DEFAULT_MEMORY_SHARE } from '../specs/ph.js';
 
 const METRICS = ['euclidean', 'cosine', 'correlation'] as const;
 const COLLAPSE = ['auto', 'on', 'off'] as const;
@@ -35,7 +35,8 @@ const MAX_COEFFICIENT = 65521;
 /** Bars listed per dimension in the summary. */
 const TOP_BARS = 5;
 
-interface PhFlags {
+/** The `ph` command's options as commander parses them (../specs/ph.ts). */
+export interface PhFlags {
   maxdim: string;
   threshold?: string;
   coeff: string;
@@ -69,8 +70,6 @@ export interface PhSettings {
   memoryLimitText: string;
 }
 
-/** Default --memory-limit: this share of the machine's memory. */
-const DEFAULT_MEMORY_SHARE = '75%';
 const UNITS: Record<string, number> = {
   '': 1,
   b: 1,
@@ -370,42 +369,7 @@ export function runPh(s: PhSettings): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-export function registerPh(program: Command): void {
-  program
-    .command('ph')
-    .description(
-      'Vietoris-Rips persistent homology of a point cloud or a distance matrix (Ripser-compatible).',
-    )
-    .argument('<file>', 'input file; format from the extension unless --format is given')
-    .option('--maxdim <k>', 'largest homology dimension computed', '1')
-    .option(
-      '--threshold <t>',
-      'largest edge length in the filtration (default: the enclosing radius)',
-    )
-    .option('--coeff <p>', 'prime p: coefficients in Z/p', '2')
-    .option('--format <name>', `input format: ${INPUT_FORMATS.join(', ')}`)
-    .option('--array <name>', 'array to use in an .npz or .safetensors file')
-    .option(
-      '--metric <name>',
-      'distance between points: euclidean, cosine, correlation',
-      'euclidean',
-    )
-    .option('--collapse <mode>', 'edge collapse before the computation: auto, on, off', 'auto')
-    .option('--cocycles', 'compute representative cocycles (in --json and .json output)')
-    .option(
-      '--out <file>',
-      'write the diagrams: .json (topolens JSON), .csv (dimension,birth,death), .txt (Ripser text)',
-    )
-    .option(
-      '--summary',
-      'also print descriptors per dimension: lifespan sum, mean lifespan, entropy, max persistence',
-    )
-    .option(
-      '--memory-limit <size>',
-      `refuse a run estimated to need more memory: a size (8GiB, 512MiB) or a share of this machine's (default ${DEFAULT_MEMORY_SHARE})`,
-    )
-    .option('--json', 'print the whole result as JSON on stdout, nothing else')
-    .action((file: string, flags: PhFlags) => {
-      runPh(resolvePhSettings(file, flags));
-    });
+/** The `ph` command's action (its options: ../specs/ph.ts). */
+export function phCommand(file: string, flags: PhFlags): void {
+  runPh(resolvePhSettings(file, flags));
 }

@@ -6,7 +6,6 @@
  * `topolens run`, so its results land in the store and a second call finds them done.
  */
 import { basename, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { InProcessExecutor } from '../../run/executor.js';
 import { checkExperimentInputs } from '../../run/experimentFile.js';
 import { resolveExperiment } from '../../run/experimentSchema.js';
@@ -113,21 +112,4 @@ export function profileTable(r: LayerProfileResult): string {
     ...rows.map(fmt),
     ...r.notes.map((n) => `note: ${n}`),
   ].join('\n');
-}
-
-export function registerProfile(program: Command): void {
-  program
-    .command('profile')
-    .description('layer profile of one network on given inputs (results to the store)')
-    .argument('<model>', 'an ONNX file or a TensorFlow.js model.json (weights beside it)')
-    .requiredOption('--inputs <x.npy>', 'inputs, first axis = samples')
-    .option('--labels <y.npy>', 'integer class of each input (class-local descriptors)')
-    .option('--layers <names>', 'comma-separated layer names (default: the block outputs)')
-    .option('--include-input', 'add the input itself as layer 0')
-    .option('--per-class <k>', 'at most k inputs per class (default 250, [M22])')
-    .option('--store <path>', 'results store (default results.duckdb)')
-    .option('--json', 'print the profile record as JSON')
-    .action(async (model: string, opts: ProfileCommandOptions) => {
-      await profileCommand(model, opts);
-    });
 }

@@ -3,9 +3,7 @@
  * Runs SQL against a results store opened read-only and prints the rows as an aligned table or
  * as JSON. Tables, columns and example queries: docs/store.md.
  */
-import type { Command } from 'commander';
 import { invalidOption } from '../../core/errors.js';
-import { DEFAULT_STORE_PATH } from '../../run/storeSchema.js';
 import type { QueryTable } from '../../run/storeValues.js';
 import { printJSON, toJSONText } from '../output.js';
 
@@ -46,23 +44,19 @@ export function formatTable(table: QueryTable): string {
   return out.join('\n') + '\n';
 }
 
-export function registerQuery(program: Command): void {
-  program
-    .command('query')
-    .description('run SQL on a results store (read-only) and print the rows')
-    .argument('<sql>', 'the SQL, e.g. "SELECT study, count(*) FROM measures GROUP BY study"')
-    .option('--store <path>', 'the results store file', DEFAULT_STORE_PATH)
-    .option('--json', 'print the rows as a JSON array of objects')
-    .action(async (sql: string, opts: { store: string; json?: boolean }) => {
-      if (sql.trim() === '')
-        throw invalidOption('the SQL is empty', 'e.g. topolens query "SELECT * FROM runs"');
-      const { openStore } = await import('../../run/store.js');
-      const store = await openStore(opts.store, { readOnly: true });
-      try {
-        if (opts.json) printJSON(await store.query(sql));
-        else process.stdout.write(formatTable(await store.queryTable(sql)));
-      } finally {
-        await store.close();
-      }
-    });
+/** The `query` command's action; its options: ../specs/query.ts. */
+export async function queryCommand(
+  sql: string,
+  opts: { store: string; json?: boolean },
+): Promise<void> {
+  if (sql.trim() === '')
+    throw invalidOption('the SQL is empty', 'e.g. topolens query "SELECT * FROM runs"');
+  const { openStore } = await import('../../run/store.js');
+  const store = await openStore(opts.store, { readOnly: true });
+  try {
+    if (opts.json) printJSON(await store.query(sql));
+    else process.stdout.write(formatTable(await store.queryTable(sql)));
+  } finally {
+    await store.close();
+  }
 }

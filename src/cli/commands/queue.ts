@@ -6,7 +6,6 @@
  * completed and failed jobs per sweep, and the workers seen. See docs/sweeps.md.
  */
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
 import { Queue } from 'bullmq';
 import { invalidOption } from '../../core/errors.js';
 import { readExperimentFile } from '../../run/experimentFile.js';
@@ -36,7 +35,8 @@ export function experimentQueue(ref: string): string {
   );
 }
 
-interface WorkerOpts {
+/** The `worker` command's options as commander parses them. */
+export interface WorkerOpts {
   queue: string;
   concurrency?: string;
   experiment?: string;
@@ -115,34 +115,21 @@ export async function queueStatus(url: string, only?: string): Promise<QueueStat
   }
 }
 
-export function registerQueueCommands(program: Command): void {
-  program
-    .command('worker')
-    .description("take sweep jobs from a Redis queue (a coordinator's `topolens run --queue`)")
-    .requiredOption('--queue <url>', 'Redis URL, redis://host:port')
-    .option('--concurrency <n>', 'jobs at once on this machine (default 1)')
-    .option('--experiment <file|id>', "only this experiment's jobs (default: every sweep's)")
-    .option('--lock-duration <ms>', 'a killed worker loses its job after this long (default 30000)')
-    .action(async (opts: WorkerOpts) => {
-      await workerCommand(opts);
-    });
-  program
-    .command('status')
-    .description('jobs waiting, active, done and failed on a sweep queue, and workers seen')
-    .requiredOption('--queue <url>', 'Redis URL, redis://host:port')
-    .option('--experiment <file|id>', 'only this experiment (default: every sweep on the Redis)')
-    .option('--json', 'print JSON')
-    .action(async (opts: { queue: string; experiment?: string; json?: boolean }) => {
-      const rows = await queueStatus(
-        opts.queue,
-        opts.experiment ? experimentQueue(opts.experiment) : undefined,
-      );
-      if (opts.json) return printJSON(rows);
-      if (rows.length === 0) process.stdout.write('no topolens sweeps on this Redis\n');
-      for (const r of rows)
-        process.stdout.write(
-          `${r.queue}: ${r.waiting} waiting, ${r.active} active, ${r.delayed} to retry, ` +
-            `${r.completed} done, ${r.failed} failed; workers: ${r.workers.join(', ') || 'none'}\n`,
-        );
-    });
+/** The `status` command's action; its options: ../specs/queue.ts. */
+export async function statusCommand(opts: {
+  queue: string;
+  experiment?: string;
+  json?: boolean;
+}): Promise<void> {
+  const rows = await queueStatus(
+    opts.queue,
+    opts.experiment ? experimentQueue(opts.experiment) : undefined,
+  );
+  if (opts.json) return printJSON(rows);
+  if (rows.length === 0) process.stdout.write('no topolens sweeps on this Redis\n');
+  for (const r of rows)
+    process.stdout.write(
+      `${r.queue}: ${r.waiting} waiting, ${r.active} active, ${r.delayed} to retry, ` +
+        `${r.completed} done, ${r.failed} failed; workers: ${r.workers.join(', ') || 'none'}\n`,
+    );
 }

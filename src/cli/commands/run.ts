@@ -7,7 +7,6 @@
  * experiment file or option, 130 interrupted.
  */
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { invalidOption } from '../../core/errors.js';
 import { createExecutor, type Executor } from '../../run/executor.js';
 import { checkExperimentInputs, readExperimentFile } from '../../run/experimentFile.js';
@@ -146,25 +145,4 @@ export async function runCommand(file: string, o: RunCommandOptions): Promise<Ru
   if (summary.interrupted) process.exitCode = 130;
   else if (summary.failed.length > 0) process.exitCode = 1;
   return summary;
-}
-
-export function registerRun(program: Command): void {
-  program
-    .command('run')
-    .description('run an experiment file: train, capture and study, results to the store')
-    .argument('<experiment>', 'experiment file (.yaml, .yml or .json; docs/experiments.md)')
-    .option('--store <path>', "results store (default: the file's store.path, results.duckdb)")
-    .option('--workers <n>', 'worker threads (default: all cores; 0: run in this process)')
-    .option('--json', 'print the summary as JSON')
-    .option(
-      '--queue <url>',
-      'coordinate: jobs go to `topolens worker`s on this Redis (redis://host:port)',
-    )
-    .option(
-      '--attempts <n>',
-      'with --queue: tries per job before it is recorded as failed (default 3)',
-    )
-    .action(async (file: string, opts: RunCommandOptions) => {
-      await runCommand(file, opts);
-    });
 }

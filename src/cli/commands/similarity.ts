@@ -3,35 +3,32 @@
  * One number comparing two representations of the same inputs, and whether it is a similarity
  * or a distance.
  */
-import type { Command } from 'commander';
 import { invalidOption } from '../../core/errors.js';
 import { similarityMeasures } from '../../similarity/measures.js';
 import { printJSON } from '../output.js';
 import { loadPointCloud } from '../../data/load.js';
 
-export function registerSimilarity(program: Command): void {
-  program
-    .command('similarity')
-    .description('Similarity or distance between two layer representations of the same inputs')
-    .argument('<a>', 'first representation (.npy or text, one input per row)')
-    .argument('<b>', 'second representation, same inputs in the same order')
-    .option('--method <m>', `${Object.keys(similarityMeasures).join(' | ')}`, 'cka')
-    .option('--json', 'print the result as JSON')
-    .action((a: string, b: string, opts) => {
-      const m = similarityMeasures[opts.method as string];
-      if (!m) {
-        throw invalidOption(
-          `unknown --method '${opts.method}'.`,
-          `Use one of ${Object.keys(similarityMeasures).join(', ')}.`,
-        );
-      }
-      const X = loadPointCloud(a);
-      const Y = loadPointCloud(b);
-      const r = m.compute(X, Y);
-      if (opts.json) {
-        printJSON({ a, b, points: X.rows, ...r });
-        return;
-      }
-      process.stdout.write(`${r.measure} (${r.kind}): ${r.value.toFixed(6)}\n`);
-    });
+/** The `similarity` command's options as commander parses them. */
+export interface SimilarityFlags {
+  method: string;
+  json?: boolean;
+}
+
+/** The `similarity command's action; its options: ../specs/similarity.ts. */
+export function similarityCommand(a: string, b: string, opts: SimilarityFlags): void {
+  const m = similarityMeasures[opts.method as string];
+  if (!m) {
+    throw invalidOption(
+      `unknown --method '${opts.method}'.`,
+      `Use one of ${Object.keys(similarityMeasures).join(', ')}.`,
+    );
+  }
+  const X = loadPointCloud(a);
+  const Y = loadPointCloud(b);
+  const r = m.compute(X, Y);
+  if (opts.json) {
+    printJSON({ a, b, points: X.rows, ...r });
+    return;
+  }
+  process.stdout.write(`${r.measure} (${r.kind}): ${r.value.toFixed(6)}\n`);
 }
