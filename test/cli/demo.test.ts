@@ -89,6 +89,9 @@ describe('topolens demo --quick, end to end', () => {
     const html = readFileSync(first.report, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('"format":"topolens-report"');
+    // one page holds both experiments' study records
+    for (const study of ['layer-profile', 'layer-comparison', 'mapper', 'ricci-flow'])
+      expect(html).toContain(`"study":"${study}"`);
 
     const store = await openStore(first.store, { readOnly: true });
     try {
