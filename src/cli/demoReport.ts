@@ -27,6 +27,23 @@ function emptyMeasures(): ReportMeasures {
   };
 }
 
+/** The fields combineReports joins itself (the others: see the end of combineReports). */
+const HANDLED = new Set([
+  'format',
+  'version',
+  'experiment',
+  'experiments',
+  'runs',
+  'jobs',
+  'networks',
+  'layers',
+  'measures',
+  'matrices',
+  'diagrams',
+  'mapperGraphs',
+  'studyResults',
+]);
+
 /** Index of `s` in `values`, appending it when absent. */
 function indexIn(values: string[], s: string): number {
   const i = values.indexOf(s);
@@ -46,6 +63,7 @@ export function combineReports(parts: ReportData[], name: string): ReportData {
   if (parts.length === 0)
     throw invalidInput('combineReports needs at least one report', 'pass the reports to join');
   const out: ReportData = {
+    ...parts[0],
     format: 'topolens-report',
     version: 1,
     experiment: {
@@ -100,5 +118,13 @@ export function combineReports(parts: ReportData[], name: string): ReportData {
     out.studyResults.push(...p.studyResults);
   }
   out.jobs = [...jobs.values()].sort((a, b) => a.kind.localeCompare(b.kind));
+  // a list this module does not know (added to the report document later, e.g. the claims of
+  // the study records) holds no network indices: the parts' lists are concatenated
+  for (const key of Object.keys(parts[0])) {
+    if (HANDLED.has(key)) continue;
+    const lists = parts.map((p) => (p as unknown as Record<string, unknown>)[key]);
+    if (lists.every(Array.isArray))
+      (out as unknown as Record<string, unknown>)[key] = (lists as unknown[][]).flat();
+  }
   return out;
 }

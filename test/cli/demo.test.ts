@@ -180,6 +180,12 @@ describe('combineReports', () => {
       expect(jobs(joined, j.kind)).toBe(jobs(parts[0], j.kind) + jobs(parts[1], j.kind));
     expect(joined.experiments.map((e) => e.id)).toEqual(parts.map((p) => p.experiment.id));
     expect(joined.studyResults).toEqual([...parts[0].studyResults, ...parts[1].studyResults]);
+    // a list the report document gains later (h-report's claims) is concatenated
+    const withExtra = parts.map((p, i) => ({ ...p, extra: [`from part ${i}`] }) as ReportData);
+    expect((combineReports(withExtra, 'both') as unknown as { extra: string[] }).extra).toEqual([
+      'from part 0',
+      'from part 1',
+    ]);
   });
 });
 
