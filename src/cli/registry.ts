@@ -21,6 +21,7 @@ import { registerRun } from './specs/run.js';
 import { registerProfile } from './specs/profile.js';
 import { registerFigure, registerReport, registerServe } from './specs/report.js';
 import { registerQueueCommands } from './specs/queue.js';
+import { registerDemo } from './specs/demo.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -42,4 +43,5 @@ export const commands: RegisterCommand[] = [
   registerFigure,
   registerServe,
   registerQueueCommands,
+  registerDemo,
 ];
