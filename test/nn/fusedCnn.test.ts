@@ -97,7 +97,7 @@ describe('fused CNN training equals the general tfjs path', () => {
         for (let r = 0; r < 14; r++)
           for (let c = 0; c < 14; c++)
             x[(i * 14 + r) * 14 + c] = src[i * 784 + (r + 7) * 28 + c + 7];
-      return { labels: d.labels, inputs: { data: x, shape: [n, 14, 14, 1] } };
+      return { ...d, inputs: { data: x, shape: [n, 14, 14, 1] } };
     })();
     const make = () =>
       vggNetwork({
