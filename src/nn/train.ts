@@ -322,6 +322,8 @@ export async function trainClassifier(
         const s = fused.step(xBuffer, yBuffer, idx.length);
         lossSum += s.loss * idx.length;
         accSum += s.correct;
+        // a CNN step takes milliseconds: let timers and I/O run during long epochs, as below
+        if (cnn && (start / batchSize) % 20 === 19) await new Promise((r) => setTimeout(r, 0));
         continue;
       }
       const xb = toTensor(takeRows(train.inputs, idx));
