@@ -14,13 +14,17 @@ import { Worker } from 'node:worker_threads';
 import { TopolensError } from '../core/errors.js';
 import type { Job } from './plan.js';
 import type { JobRows } from './store.js';
-import { runJob } from './runJob.js';
+import { runJob, runNetworkUnit, type PartOutcome, type ShippedFolder } from './runJob.js';
 
 /** What an executor returns for a job: its rows and its own running time. */
 export interface JobOutcome {
   rows: JobRows;
   /** Seconds the job itself ran where it was executed (without queueing or transfer). */
   seconds: number;
+  /** A network unit's parts, each committed as its own job together with the unit. */
+  parts?: PartOutcome[];
+  /** Folders a unit run on another machine sends back, written beside the store. */
+  files?: ShippedFolder[];
 }
 
 export interface Executor {
@@ -33,6 +37,10 @@ export interface Executor {
 /** Runs `job` here and times it. */
 export async function executeHere(job: Job): Promise<JobOutcome> {
   const t0 = performance.now();
+  if (job.kind === 'network') {
+    const unit = await runNetworkUnit(job);
+    return { rows: {}, seconds: (performance.now() - t0) / 1000, ...unit };
+  }
   const rows = await runJob(job);
   return { rows, seconds: (performance.now() - t0) / 1000 };
 }

@@ -14,6 +14,7 @@ import { checkExperimentInputs, readExperimentFile } from '../../run/experimentF
 import type { ResolvedExperiment } from '../../run/experimentSchema.js';
 import { planExperiment } from '../../run/plan.js';
 import { QueueExecutor } from '../../run/queue/queueExecutor.js';
+import { networkUnits } from '../../run/units.js';
 import { safeUrl } from '../../run/queue/connection.js';
 import { runExperiment, type RunProgress, type RunSummary } from '../../run/runner.js';
 import { openStore } from '../../run/store.js';
@@ -78,7 +79,9 @@ export async function runResolved(
   showProgress: boolean,
   runOptions: Record<string, unknown>,
 ): Promise<RunSummary> {
-  const plan = planExperiment(spec, storePath);
+  // on a queue, one job per network: workers need only the package and the data (docs/sweeps.md)
+  const planned = planExperiment(spec, storePath);
+  const plan = executor instanceof QueueExecutor ? networkUnits(planned) : planned;
   const store = await openStore(storePath);
   const bar = progressBar({ label: 'run', enabled: showProgress });
   const logLines = showProgress && !process.stderr.isTTY;
