@@ -90,7 +90,12 @@ describe('networkUnits', () => {
       );
     }
     const pooled = units.jobs[3];
-    expect(pooled.deps.sort()).toEqual(units.jobs.slice(0, 3).map((u) => u.id).sort());
+    expect(pooled.deps.sort()).toEqual(
+      units.jobs
+        .slice(0, 3)
+        .map((u) => u.id)
+        .sort(),
+    );
   });
 });
 
@@ -130,14 +135,27 @@ describe('network units in the runner', () => {
     for (const u of plan.jobs)
       if (u.kind === 'network')
         for (const p of u.parts)
-          if (p.kind === 'capture') expect(existsSync(join(work, 'clouds', p.artifact))).toBe(false);
+          if (p.kind === 'capture')
+            expect(existsSync(join(work, 'clouds', p.artifact))).toBe(false);
   }, 60_000);
 
   it('a unit that cannot find its data fails with a message that says where to put it', async () => {
     const x = join(dir, 'x.npy');
     const y = join(dir, 'y.npy');
-    writeFileSync(x, encodeNpyFloat32(new Float32Array(40 * 2).map((_, i) => i % 7), [40, 2]));
-    writeFileSync(y, encodeNpyFloat32(new Float32Array(40).map((_, i) => i % 2), [40]));
+    writeFileSync(
+      x,
+      encodeNpyFloat32(
+        new Float32Array(40 * 2).map((_, i) => i % 7),
+        [40, 2],
+      ),
+    );
+    writeFileSync(
+      y,
+      encodeNpyFloat32(
+        new Float32Array(40).map((_, i) => i % 2),
+        [40],
+      ),
+    );
     const spec = {
       name: 'missing data',
       data: { dataset: 'arrays', inputs: x, labels: y },
@@ -165,7 +183,10 @@ describe('queued network units', () => {
       parseQueuedJob({ ...unit, parts: [{ ...train, code: 'process.exit(1)' }] }),
     ).toThrow(/refused.*unknown key 'code'/s);
     expect(() =>
-      parseQueuedJob({ ...unit, parts: [{ ...train, modelDir: `/tmp/x.models/${'0'.repeat(64)}` }] }),
+      parseQueuedJob({
+        ...unit,
+        parts: [{ ...train, modelDir: `/tmp/x.models/${'0'.repeat(64)}` }],
+      }),
     ).toThrow(/not named by its artifact hash/);
     expect(() =>
       parseQueuedJob({ ...unit, parts: [{ ...train, experimentId: 'f'.repeat(64) }] }),
