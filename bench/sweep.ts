@@ -1,7 +1,9 @@
 /**
  * bench:sweep -- a Ricci-flow sweep ([B24]'s dense networks, trained and analysed) on a
- * synthetic set and on a Fashion-MNIST pair, run three ways: a pool of 1 worker thread, a pool
- * of 2, and the queue (docs/sweeps.md) with 2 `topolens worker` processes on a redis-server
+ * synthetic set and on a Fashion-MNIST pair, run four ways: a pool of 1 worker thread, a pool
+ * of 2 (separate train, capture and study jobs), a pool of 2 running one unit per network
+ * (units.ts), and the queue (docs/sweeps.md; one unit per network, files shipped back, as
+ * `topolens run --queue` does) with 2 `topolens worker` processes on a redis-server
  * started here on a free loopback port (stopped by its PID at the end). Printed per sweep: the
  * time per network split into training, capture and analysis; the wall time and throughput of
  * each way; and the coordinator's overhead per job on the queue: for each job, the time from
@@ -16,6 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveExperiment } from '../src/run/experimentSchema.js';
 import { planExperiment, type Job } from '../src/run/plan.js';
+import { networkUnits } from '../src/run/units.js';
 import { runExperiment, type RunSummary } from '../src/run/runner.js';
 import { WorkerPoolExecutor, type Executor, type JobOutcome } from '../src/run/executor.js';
 import { openStore } from '../src/run/store.js';
@@ -78,9 +81,15 @@ function freePort(): Promise<number> {
   });
 }
 
-async function run(name: string, sweep: unknown, executor: Executor): Promise<RunSummary> {
+async function run(
+  name: string,
+  sweep: unknown,
+  executor: Executor,
+  units?: { ship: boolean },
+): Promise<RunSummary> {
   const storePath = join(dir, `${name}.duckdb`);
-  const plan = planExperiment(resolveExperiment(sweep, 'bench.yaml'), storePath);
+  const planned = planExperiment(resolveExperiment(sweep, 'bench.yaml'), storePath);
+  const plan = units ? networkUnits(planned, units) : planned;
   const store = await openStore(storePath);
   try {
     return await runExperiment(plan, { store, executor });
@@ -139,6 +148,9 @@ async function main(): Promise<void> {
           `analysis (one study over all networks) ${study.toFixed(2)} s = ${(study / nets).toFixed(2)} s per network`,
       );
       const two = await run(`${key}-pool2`, sweep, new WorkerPoolExecutor(2));
+      const twoUnits = await run(`${key}-pool2-units`, sweep, new WorkerPoolExecutor(2), {
+        ship: false,
+      });
       const plan = planExperiment(
         resolveExperiment(sweep, 'bench.yaml'),
         join(dir, `${key}-queue.duckdb`),
@@ -146,19 +158,21 @@ async function main(): Promise<void> {
       const queue = new Timed(
         await QueueExecutor.connect({ url, experimentId: plan.experimentId, concurrency: 2 }),
       );
-      const q = await run(`${key}-queue`, sweep, queue);
+      const q = await run(`${key}-queue`, sweep, queue, { ship: true });
       const rate = (s: RunSummary) => ((3600 * s.completed) / s.seconds).toFixed(0);
       console.log(
         `${key}: wall 1 pool worker ${one.seconds.toFixed(1)} s, 2 pool workers ${two.seconds.toFixed(1)} s ` +
-          `(${(one.seconds / two.seconds).toFixed(2)}x), 2 queue workers ${q.seconds.toFixed(1)} s ` +
-          `(${(one.seconds / q.seconds).toFixed(2)}x); jobs/hour ${rate(one)}, ${rate(two)}, ${rate(q)} (load ${load()})`,
+          `(${(one.seconds / two.seconds).toFixed(2)}x), 2 pool workers in units ${twoUnits.seconds.toFixed(1)} s ` +
+          `(${(one.seconds / twoUnits.seconds).toFixed(2)}x), 2 queue workers in units ${q.seconds.toFixed(1)} s ` +
+          `(${(one.seconds / q.seconds).toFixed(2)}x); networks/hour ${[one, two, twoUnits, q].map((s) => ((3600 * nets) / s.seconds).toFixed(0)).join(', ')}; ` +
+          `jobs/hour ${rate(one)}, ${rate(two)}, ${rate(twoUnits)}, ${rate(q)} (load ${load()})`,
       );
       const mean = queue.overheads.reduce((a, b) => a + b, 0) / queue.overheads.length;
       const sorted = [...queue.overheads].sort((a, b) => a - b);
       const median = sorted[Math.floor(sorted.length / 2)];
       const meanJob = q.jobSeconds / q.completed;
       console.log(
-        `${key}: queue overhead per job: mean ${(1000 * mean).toFixed(0)} ms, median ${(1000 * median).toFixed(0)} ms ` +
+        `${key}: queue overhead per job (a unit per network, and the study over all): mean ${(1000 * mean).toFixed(0)} ms, median ${(1000 * median).toFixed(0)} ms ` +
           `(the first jobs include a worker finding the queue and starting its thread) against a mean job of ` +
           `${(1000 * meanJob).toFixed(0)} ms = ${((100 * mean) / meanJob).toFixed(1)}% (median ` +
           `${((100 * median) / meanJob).toFixed(1)}%); failed ${q.failed.length}`,
