@@ -263,7 +263,7 @@ describe.skipIf(!haveRedis && !process.env.CI)('sweeps on a real Redis', () => {
     } finally {
       await store.close();
     }
-  }, 90_000);
+  }, 150_000);
 
   it('a job failing inside is recorded as failed after its tries and the sweep goes on', async () => {
     const spec = resolveExperiment({
