@@ -182,3 +182,27 @@ export function createExecutor(workers?: number): Executor {
   if (workers === 0) return new InProcessExecutor();
   return new WorkerPoolExecutor(workers ?? availableParallelism());
 }
+
+/**
+ * Sends each job to one of two executors by `where(job)`: on a queue sweep, the network units go
+ * to the queue's workers and the studies over several networks run here, on the coordinator,
+ * from the files the units sent back (docs/sweeps.md, "One job per network").
+ */
+export class SplitExecutor implements Executor {
+  readonly concurrency: number;
+  constructor(
+    private readonly remote: Executor,
+    private readonly local: Executor,
+    private readonly isRemote: (job: Job) => boolean,
+  ) {
+    this.concurrency = remote.concurrency;
+  }
+
+  execute(job: Job): Promise<JobOutcome> {
+    return this.isRemote(job) ? this.remote.execute(job) : this.local.execute(job);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.remote.close(), this.local.close()]);
+  }
+}
