@@ -4,9 +4,10 @@
  * commits each job's rows together with its mark the moment it arrives (one transaction per
  * job; the jobs that finish while a commit runs are committed together in the next one). A
  * network unit (units.ts) is committed with each of its parts as its own job, in one
- * transaction, after the files it shipped are written beside the store. A job that fails is recorded as failed with its message, the jobs that need it are
- * recorded as failed too, and the run goes on. Progress goes to a callback (done / total, the
- * current step, an ETA). See docs/experiments.md.
+ * transaction, after the files it shipped are written beside the store. A job that fails is
+ * recorded as failed with its message, the jobs that need it are recorded as failed too, and the
+ * run goes on. Progress goes to a callback (done / total, the current step, an ETA). See
+ * docs/experiments.md and docs/sweeps.md.
  */
 import { randomUUID } from 'node:crypto';
 import type { Executor } from './executor.js';
