@@ -139,7 +139,10 @@ async function main(): Promise<void> {
           },
         ),
       );
+    // `npm run bench:sweep -- synthetic` (or fashion) runs one sweep only
+    const only = process.argv[2];
     for (const [key, sweep] of Object.entries(SWEEPS)) {
+      if (only && key !== only) continue;
       if (key === 'fashion' && !existsSync('/usr/share/datasets/fashion-mnist')) {
         console.log('fashion: skipped (install dataset-fashion-mnist)');
         continue;
