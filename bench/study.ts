@@ -6,7 +6,8 @@
  *    class) run in process; the runner's wall time minus the jobs' own time (measured where they ran), per
  *    job, against the mean job time. Also on a 1-worker pool, where it includes starting the
  *    worker and moving the rows between threads.
- * 2. Speed-up of 2 workers over 1 on the same sweep (fresh stores, nothing cached).
+ * 2. Speed-up of 2 workers over 1 on the same sweep (fresh stores, nothing cached), with separate
+ *    train, capture and study jobs and with one unit per network (units.ts).
  * 3. A layer profile of one network through the runner (`topolens profile`'s path: model file,
  *    store, jobs) against the same analysis written directly against the library (load the model,
  *    layerClouds, layerProfile).
@@ -27,6 +28,7 @@ import { resolveExperiment } from '../src/run/experimentSchema.js';
 import { absolutePaths } from '../src/run/experimentFile.js';
 import { loadModelFile } from '../src/run/experimentNetworks.js';
 import { planExperiment } from '../src/run/plan.js';
+import { networkUnits } from '../src/run/units.js';
 import { runExperiment, type RunSummary } from '../src/run/runner.js';
 import { InProcessExecutor, WorkerPoolExecutor, type Executor } from '../src/run/executor.js';
 import { openStore } from '../src/run/store.js';
@@ -50,10 +52,12 @@ const sweep = {
   ],
 };
 
-async function runSweep(name: string, executor: Executor): Promise<RunSummary> {
+async function runSweep(name: string, executor: Executor, units = false): Promise<RunSummary> {
   const storePath = join(dir, `${name}.duckdb`);
   const spec = absolutePaths(resolveExperiment(sweep, 'bench.yaml'), dir);
-  const plan = planExperiment(spec, storePath);
+  const planned = planExperiment(spec, storePath);
+  // units: one job per network (train, capture, profile), as queue sweeps run (units.ts)
+  const plan = units ? networkUnits(planned, { ship: false }) : planned;
   const store = await openStore(storePath);
   try {
     return await runExperiment(plan, { store, executor });
@@ -120,6 +124,15 @@ async function main(): Promise<void> {
   console.log(
     `speed-up of 2 workers over 1: ${(one.seconds / two.seconds).toFixed(2)}x (wall ${one.seconds.toFixed(2)} s against ${two.seconds.toFixed(2)} s); ` +
       `without one worker start-up each: ${((one.seconds - startup) / (two.seconds - startup)).toFixed(2)}x`,
+  );
+  const oneUnits = await runSweep('pool-1-units', new WorkerPoolExecutor(1), true);
+  console.log(overheadLine('pool of 1 worker, one unit per network', oneUnits));
+  const twoUnits = await runSweep('pool-2-units', new WorkerPoolExecutor(2), true);
+  console.log(overheadLine('pool of 2 workers, one unit per network', twoUnits));
+  console.log(
+    `speed-up of 2 workers over 1 in units: ${(oneUnits.seconds / twoUnits.seconds).toFixed(2)}x ` +
+      `(wall ${oneUnits.seconds.toFixed(2)} s against ${twoUnits.seconds.toFixed(2)} s); ` +
+      `2 workers in units against 1 worker in jobs: ${(one.seconds / twoUnits.seconds).toFixed(2)}x`,
   );
 
   // 3. one network's layer profile: through the runner against the library directly

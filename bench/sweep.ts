@@ -1,7 +1,9 @@
 /**
  * bench:sweep -- a Ricci-flow sweep ([B24]'s dense networks, trained and analysed) on a
- * synthetic set and on a Fashion-MNIST pair, run three ways: a pool of 1 worker thread, a pool
- * of 2, and the queue (docs/sweeps.md) with 2 `topolens worker` processes on a redis-server
+ * synthetic set and on a Fashion-MNIST pair, run four ways: a pool of 1 worker thread, a pool
+ * of 2 (separate train, capture and study jobs), a pool of 2 running one unit per network
+ * (units.ts), and the queue (docs/sweeps.md; one unit per network, files shipped back, as
+ * `topolens run --queue` does) with 2 `topolens worker` processes on a redis-server
  * started here on a free loopback port (stopped by its PID at the end). Printed per sweep: the
  * time per network split into training, capture and analysis; the wall time and throughput of
  * each way; and the coordinator's overhead per job on the queue: for each job, the time from
@@ -16,8 +18,14 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveExperiment } from '../src/run/experimentSchema.js';
 import { planExperiment, type Job } from '../src/run/plan.js';
+import { networkUnits } from '../src/run/units.js';
 import { runExperiment, type RunSummary } from '../src/run/runner.js';
-import { WorkerPoolExecutor, type Executor, type JobOutcome } from '../src/run/executor.js';
+import {
+  SplitExecutor,
+  WorkerPoolExecutor,
+  type Executor,
+  type JobOutcome,
+} from '../src/run/executor.js';
 import { openStore } from '../src/run/store.js';
 import { QueueExecutor } from '../src/run/queue/queueExecutor.js';
 
@@ -54,6 +62,7 @@ const SWEEPS = {
 /** Records, per job, the time from execute() to its rows less the job's own time. */
 class Timed implements Executor {
   readonly overheads: number[] = [];
+  readonly seconds: number[] = [];
   constructor(private readonly inner: Executor) {}
   get concurrency() {
     return this.inner.concurrency;
@@ -62,6 +71,7 @@ class Timed implements Executor {
     const t0 = performance.now();
     const o = await this.inner.execute(job);
     this.overheads.push((performance.now() - t0) / 1000 - o.seconds);
+    this.seconds.push(o.seconds);
     return o;
   }
   close() {
@@ -78,9 +88,15 @@ function freePort(): Promise<number> {
   });
 }
 
-async function run(name: string, sweep: unknown, executor: Executor): Promise<RunSummary> {
+async function run(
+  name: string,
+  sweep: unknown,
+  executor: Executor,
+  units?: { ship: boolean },
+): Promise<RunSummary> {
   const storePath = join(dir, `${name}.duckdb`);
-  const plan = planExperiment(resolveExperiment(sweep, 'bench.yaml'), storePath);
+  const planned = planExperiment(resolveExperiment(sweep, 'bench.yaml'), storePath);
+  const plan = units ? networkUnits(planned, units) : planned;
   const store = await openStore(storePath);
   try {
     return await runExperiment(plan, { store, executor });
@@ -123,7 +139,10 @@ async function main(): Promise<void> {
           },
         ),
       );
+    // `npm run bench:sweep -- synthetic` (or fashion) runs one sweep only
+    const only = process.argv[2];
     for (const [key, sweep] of Object.entries(SWEEPS)) {
+      if (only && key !== only) continue;
       if (key === 'fashion' && !existsSync('/usr/share/datasets/fashion-mnist')) {
         console.log('fashion: skipped (install dataset-fashion-mnist)');
         continue;
@@ -139,6 +158,9 @@ async function main(): Promise<void> {
           `analysis (one study over all networks) ${study.toFixed(2)} s = ${(study / nets).toFixed(2)} s per network`,
       );
       const two = await run(`${key}-pool2`, sweep, new WorkerPoolExecutor(2));
+      const twoUnits = await run(`${key}-pool2-units`, sweep, new WorkerPoolExecutor(2), {
+        ship: false,
+      });
       const plan = planExperiment(
         resolveExperiment(sweep, 'bench.yaml'),
         join(dir, `${key}-queue.duckdb`),
@@ -146,27 +168,43 @@ async function main(): Promise<void> {
       const queue = new Timed(
         await QueueExecutor.connect({ url, experimentId: plan.experimentId, concurrency: 2 }),
       );
-      const q = await run(`${key}-queue`, sweep, queue);
+      // as `topolens run --queue`: units on the queue, the study over all networks here
+      const split = new SplitExecutor(
+        queue,
+        new WorkerPoolExecutor(1),
+        (j) => j.kind === 'network',
+      );
+      const q = await run(`${key}-queue`, sweep, split, { ship: true });
       const rate = (s: RunSummary) => ((3600 * s.completed) / s.seconds).toFixed(0);
       console.log(
         `${key}: wall 1 pool worker ${one.seconds.toFixed(1)} s, 2 pool workers ${two.seconds.toFixed(1)} s ` +
-          `(${(one.seconds / two.seconds).toFixed(2)}x), 2 queue workers ${q.seconds.toFixed(1)} s ` +
-          `(${(one.seconds / q.seconds).toFixed(2)}x); jobs/hour ${rate(one)}, ${rate(two)}, ${rate(q)} (load ${load()})`,
+          `(${(one.seconds / two.seconds).toFixed(2)}x), 2 pool workers in units ${twoUnits.seconds.toFixed(1)} s ` +
+          `(${(one.seconds / twoUnits.seconds).toFixed(2)}x), 2 queue workers in units ${q.seconds.toFixed(1)} s ` +
+          `(${(one.seconds / q.seconds).toFixed(2)}x); networks/hour ${[one, two, twoUnits, q].map((s) => ((3600 * nets) / s.seconds).toFixed(0)).join(', ')}; ` +
+          `jobs/hour ${rate(one)}, ${rate(two)}, ${rate(twoUnits)}, ${rate(q)} (load ${load()})`,
       );
       const mean = queue.overheads.reduce((a, b) => a + b, 0) / queue.overheads.length;
       const sorted = [...queue.overheads].sort((a, b) => a - b);
       const median = sorted[Math.floor(sorted.length / 2)];
-      const meanJob = q.jobSeconds / q.completed;
+      const meanJob = queue.seconds.reduce((a, b) => a + b, 0) / queue.seconds.length;
       console.log(
-        `${key}: queue overhead per job: mean ${(1000 * mean).toFixed(0)} ms, median ${(1000 * median).toFixed(0)} ms ` +
+        `${key}: queue overhead per unit (one per network): mean ${(1000 * mean).toFixed(0)} ms, median ${(1000 * median).toFixed(0)} ms ` +
           `(the first jobs include a worker finding the queue and starting its thread) against a mean job of ` +
-          `${(1000 * meanJob).toFixed(0)} ms = ${((100 * mean) / meanJob).toFixed(1)}% (median ` +
+          `${(1000 * meanJob).toFixed(0)} ms (a unit) = ${((100 * mean) / meanJob).toFixed(1)}% (median ` +
           `${((100 * median) / meanJob).toFixed(1)}%); failed ${q.failed.length}`,
       );
-      const perNet = one.seconds / nets;
+      // the units spread over the machines; the study over all networks runs once, on one
+      // thread of the coordinator, and grows with the number of networks (Ricci flow: the
+      // curvature of every network at every k)
+      const studyQ = Object.entries(q.timings)
+        .filter(([k]) => k.startsWith('study:') && k !== 'study:layer-profile')
+        .reduce((a, [, t]) => a + t.seconds, 0);
+      const unitsWall = Math.max(q.seconds - studyQ, 0);
+      const hours = (machines: number) => ((1500 / nets) * (unitsWall / machines + studyQ)) / 3600;
       console.log(
-        `${key}: projection for 1,500 networks at this size: ${((1500 * perNet) / 3600 / (one.seconds / q.seconds)).toFixed(1)} h ` +
-          `on one such machine (2 queue workers), ${((1500 * perNet) / 3600 / (one.seconds / q.seconds) / 10).toFixed(2)} h on ten`,
+        `${key}: projection for 1,500 networks at this size: ${hours(1).toFixed(1)} h on one such machine ` +
+          `(2 queue workers), ${hours(10).toFixed(2)} h on ten, of which the study over all networks, ` +
+          `on one thread, ${(((1500 / nets) * studyQ) / 3600).toFixed(2)} h`,
       );
     }
   } finally {

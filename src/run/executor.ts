@@ -14,13 +14,17 @@ import { Worker } from 'node:worker_threads';
 import { TopolensError } from '../core/errors.js';
 import type { Job } from './plan.js';
 import type { JobRows } from './store.js';
-import { runJob } from './runJob.js';
+import { runJob, runNetworkUnit, type PartOutcome, type ShippedFolder } from './runJob.js';
 
 /** What an executor returns for a job: its rows and its own running time. */
 export interface JobOutcome {
   rows: JobRows;
   /** Seconds the job itself ran where it was executed (without queueing or transfer). */
   seconds: number;
+  /** A network unit's parts, each committed as its own job together with the unit. */
+  parts?: PartOutcome[];
+  /** Folders a unit run on another machine sends back, written beside the store. */
+  files?: ShippedFolder[];
 }
 
 export interface Executor {
@@ -33,6 +37,10 @@ export interface Executor {
 /** Runs `job` here and times it. */
 export async function executeHere(job: Job): Promise<JobOutcome> {
   const t0 = performance.now();
+  if (job.kind === 'network') {
+    const unit = await runNetworkUnit(job);
+    return { rows: {}, seconds: (performance.now() - t0) / 1000, ...unit };
+  }
   const rows = await runJob(job);
   return { rows, seconds: (performance.now() - t0) / 1000 };
 }
@@ -173,4 +181,28 @@ export class WorkerPoolExecutor implements Executor {
 export function createExecutor(workers?: number): Executor {
   if (workers === 0) return new InProcessExecutor();
   return new WorkerPoolExecutor(workers ?? availableParallelism());
+}
+
+/**
+ * Sends each job to one of two executors by `where(job)`: on a queue sweep, the network units go
+ * to the queue's workers and the studies over several networks run here, on the coordinator,
+ * from the files the units sent back (docs/sweeps.md, "One job per network").
+ */
+export class SplitExecutor implements Executor {
+  readonly concurrency: number;
+  constructor(
+    private readonly remote: Executor,
+    private readonly local: Executor,
+    private readonly isRemote: (job: Job) => boolean,
+  ) {
+    this.concurrency = remote.concurrency;
+  }
+
+  execute(job: Job): Promise<JobOutcome> {
+    return this.isRemote(job) ? this.remote.execute(job) : this.local.execute(job);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.remote.close(), this.local.close()]);
+  }
 }

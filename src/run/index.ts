@@ -20,11 +20,17 @@ export type {
 } from './experimentSchema.js';
 export { planExperiment, artifactFolders } from './plan.js';
 export type { Job, Plan, TrainJob, CaptureJob, StudyJob } from './plan.js';
+export type { PartJob, NetworkUnitJob } from './plan.js';
+export { networkUnits } from './units.js';
+export type { UnitOptions } from './units.js';
 export { runExperiment } from './runner.js';
 export type { RunOptions, RunProgress, RunSummary, FailedJob } from './runner.js';
 export { InProcessExecutor, WorkerPoolExecutor, createExecutor } from './executor.js';
 export type { Executor, JobOutcome } from './executor.js';
 export { runJob } from './runJob.js';
+export { runNetworkUnit } from './runJob.js';
+export type { PartOutcome, ShippedFolder, UnitOutcome } from './runJob.js';
+export { SplitExecutor } from './executor.js';
 export { STUDY_NAMES, studyRunner, wiredStudies } from './studyRunners.js';
 export type { StudyName, StudyRunner, StudyRows, StudyNetworkInput } from './studyRunners.js';
 export { canonicalJson, contentHash } from './hash.js';

@@ -78,7 +78,25 @@ export interface StudyJob extends JobBase {
   layers: LayersSpec;
 }
 
-export type Job = TrainJob | CaptureJob | StudyJob;
+/** A job that one step of a network's analysis is: train, capture or a study. */
+export type PartJob = TrainJob | CaptureJob | StudyJob;
+
+/**
+ * One unit of independent work (docs/sweeps.md, "One job per network"): everything about one
+ * network, its train job (if trained), its capture and its per-network studies, run in order
+ * where the unit runs. Each part keeps its own id and is committed as its own job, together with
+ * the unit, in one transaction. With `ship`, the unit works in a folder of the machine that runs
+ * it and sends the model and cloud files back in its result (a queue worker on another machine);
+ * without, it writes them beside the store as the parts would.
+ */
+export interface NetworkUnitJob extends JobBase {
+  kind: 'network';
+  networkId: string;
+  parts: PartJob[];
+  ship: boolean;
+}
+
+export type Job = PartJob | NetworkUnitJob;
 
 export interface Plan {
   experimentId: string;
@@ -137,11 +155,12 @@ function networkKey(n: NetworkSpec, data: unknown): unknown {
   };
 }
 
-/** The folder a job leaves beside the store for the jobs after it (none for a study). */
-export function jobOutputFolder(job: Job): string | undefined {
-  if (job.kind === 'train') return job.modelDir;
-  if (job.kind === 'capture') return job.cloudDir;
-  return undefined;
+/** The folders a job leaves beside the store for the jobs after it (none for a study). */
+export function jobOutputFolders(job: Job): string[] {
+  if (job.kind === 'train') return [job.modelDir];
+  if (job.kind === 'capture') return [job.cloudDir];
+  if (job.kind === 'network') return job.parts.flatMap(jobOutputFolders);
+  return [];
 }
 
 /** Expands a resolved experiment into jobs; `storePath` places the model and cloud folders. */

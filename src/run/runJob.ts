@@ -7,7 +7,10 @@
 import { initBackend } from '../nn/backend.js';
 import { evaluateClassifier, trainClassifier } from '../nn/train.js';
 import { saveModel, WEIGHTS_FILE } from '../nn/modelIO.js';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { TopolensError } from '../core/errors.js';
 import {
   readCloudMeta,
   readClouds,
@@ -22,7 +25,7 @@ import { buildNetwork, disposeModel, loadModelFile } from './experimentNetworks.
 import { captureClouds, readActivationDump } from './captureClouds.js';
 import { defaultClassNames } from '../data/labelled.js';
 import { contentHash } from './hash.js';
-import type { CaptureJob, Job, StudyJob, TrainJob } from './plan.js';
+import type { CaptureJob, NetworkUnitJob, PartJob, StudyJob, TrainJob } from './plan.js';
 import type { JobRows, LayerRow, NetworkRow } from './store.js';
 import { studyRunner, type StudyNetworkInput } from './studyRunners.js';
 
@@ -211,8 +214,133 @@ async function runStudy(job: StudyJob): Promise<JobRows> {
 }
 
 /** Runs `job` and returns its rows (the job's files, if any, are on disk when it returns). */
-export async function runJob(job: Job): Promise<JobRows> {
+export async function runJob(job: PartJob): Promise<JobRows> {
   if (job.kind === 'train') return runTrain(job);
   if (job.kind === 'capture') return runCapture(job);
   return runStudy(job);
+}
+
+/** One part of a network unit as it ran: committed as its own job, with the unit. */
+export interface PartOutcome {
+  id: string;
+  kind: string;
+  label: string;
+  rows: JobRows;
+  seconds: number;
+}
+
+/** A folder a unit run elsewhere sends back: file name -> content in base64 (JSON-safe). */
+export interface ShippedFolder {
+  dir: string;
+  files: Record<string, string>;
+}
+
+export interface UnitOutcome {
+  parts: PartOutcome[];
+  /** With `ship`: the model and cloud folders, to be written at `dir` beside the store. */
+  files?: ShippedFolder[];
+}
+
+/** The files a unit reads that the experiment names by path, with what each is. */
+function unitInputFiles(job: NetworkUnitJob): [string, string][] {
+  const files: [string, string][] = [];
+  for (const p of job.parts) {
+    if (p.kind === 'study:adversarial' || p.kind === 'train' || p.kind === 'capture') {
+      if (p.data?.inputs) files.push(['the data file (data.inputs)', p.data.inputs]);
+      if (p.data?.labels) files.push(['the labels file (data.labels)', p.data.labels]);
+    }
+    if (p.kind !== 'capture') continue;
+    const n = p.network;
+    if (n.source === 'model') files.push(['the model file', n.path]);
+    if (n.source === 'activations') {
+      for (const l of n.layers) files.push([`the activations of layer '${l.name}'`, l.path]);
+      if (n.labels) files.push(['the activations labels file', n.labels]);
+    }
+  }
+  return files;
+}
+
+/** Fails with a message that says so when a file the unit reads is not on this machine. */
+function checkUnitInputs(job: NetworkUnitJob): void {
+  for (const [what, path] of unitInputFiles(job)) {
+    if (existsSync(path)) continue;
+    throw new TopolensError(
+      'invalid-input',
+      `this machine (${hostname()}) cannot find ${what} '${path}' that '${job.label}' reads: ` +
+        'a worker reads the files an experiment names at the same absolute path as the coordinator',
+      'put the file on a path every machine shares (or copy it to the same path on each ' +
+        'worker); built-in data sets (synthetic, mnist, fashion-mnist) need no file ' +
+        '(docs/sweeps.md, "Where a worker finds data")',
+    );
+  }
+}
+
+/** `dir` under `root`, keeping its artifact-hash name. */
+const under = (root: string, kind: 'models' | 'clouds', dir: string) =>
+  join(root, kind, basename(dir));
+
+/** The part with its model and cloud folders moved under `root` (this machine's work folder). */
+function relocate(p: PartJob, root: string): PartJob {
+  if (p.kind === 'train') return { ...p, modelDir: under(root, 'models', p.modelDir) };
+  if (p.kind === 'capture')
+    return {
+      ...p,
+      cloudDir: under(root, 'clouds', p.cloudDir),
+      ...(p.modelDir ? { modelDir: under(root, 'models', p.modelDir) } : {}),
+    };
+  return {
+    ...p,
+    inputs: p.inputs.map((i) => ({
+      ...i,
+      cloudDir: under(root, 'clouds', i.cloudDir),
+      ...(i.modelDir
+        ? {
+            modelDir: under(root, 'models', i.modelDir),
+            ...(i.modelPath?.startsWith(i.modelDir + '/')
+              ? { modelPath: join(under(root, 'models', i.modelDir), basename(i.modelPath)) }
+              : {}),
+          }
+        : {}),
+    })),
+  };
+}
+
+function readFolder(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort())
+    files[name] = Buffer.from(readFileSync(join(dir, name))).toString('base64');
+  return files;
+}
+
+/**
+ * Runs a network unit's parts in order (train, capture, per-network studies) and returns each
+ * part's rows and time. With `job.ship` it works under `<tmpdir>/topolens-units/` on this machine
+ * and returns the model and cloud folders in the result (then removes them here); the rows are
+ * those the parts would write beside the store (the model path names the store's folder).
+ */
+export async function runNetworkUnit(job: NetworkUnitJob): Promise<UnitOutcome> {
+  checkUnitInputs(job);
+  const root = join(tmpdir(), 'topolens-units');
+  const parts = job.ship ? job.parts.map((p) => relocate(p, root)) : job.parts;
+  const out: PartOutcome[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const [rows, seconds] = await timed(() => runJob(parts[i]));
+    const original = job.parts[i];
+    if (job.ship && original.kind === 'train')
+      for (const r of rows.networks ?? []) r.modelPath = join(original.modelDir, 'model.json');
+    out.push({ id: original.id, kind: original.kind, label: original.label, rows, seconds });
+  }
+  if (!job.ship) return { parts: out };
+  const files: ShippedFolder[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const [here, there] = [parts[i], job.parts[i]];
+    if (here.kind === 'train' && there.kind === 'train')
+      files.push({ dir: there.modelDir, files: readFolder(here.modelDir) });
+    if (here.kind === 'capture' && there.kind === 'capture')
+      files.push({ dir: there.cloudDir, files: readFolder(here.cloudDir) });
+  }
+  for (const p of parts)
+    if (p.kind === 'train' || p.kind === 'capture')
+      rmSync(p.kind === 'train' ? p.modelDir : p.cloudDir, { recursive: true, force: true });
+  return { parts: out, files };
 }

@@ -2,14 +2,19 @@
  * Runs a planned experiment: records the experiment and the run, skips every job whose hash the
  * store already lists as done, runs the rest on an executor as their dependencies finish, and
  * commits each job's rows together with its mark the moment it arrives (one transaction per
- * job). A job that fails is recorded as failed with its message, the jobs that need it are
- * recorded as failed too, and the run goes on. Progress goes to a callback (done / total, the
- * current step, an ETA). See docs/experiments.md.
+ * job; the jobs that finish while a commit runs are committed together in the next one). A
+ * network unit (units.ts) is committed with each of its parts as its own job, in one
+ * transaction, after the files it shipped are written beside the store. A job that fails is
+ * recorded as failed with its message, the jobs that need it are recorded as failed too, and the
+ * run goes on. Progress goes to a callback (done / total, the current step, an ETA). See
+ * docs/experiments.md and docs/sweeps.md.
  */
 import { randomUUID } from 'node:crypto';
 import type { Executor } from './executor.js';
 import { existsSync } from 'node:fs';
-import { jobOutputFolder, type Job, type Plan } from './plan.js';
+import { writeFolderAtomic } from './artifacts.js';
+import { jobOutputFolders, type Job, type Plan } from './plan.js';
+import type { ShippedFolder } from './runJob.js';
 import type { JobRow, ResultStore } from './store.js';
 import { TOPOLENS_VERSION } from './version.js';
 
@@ -100,12 +105,12 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
   const total = jobs.size;
   // a job the store lists as done counts as done only while the folder it left for the jobs
   // after it is there (models and clouds may be deleted to free space; they are then remade)
-  const stillThere = (job: Job) => {
-    const folder = jobOutputFolder(job);
-    return folder === undefined || existsSync(folder);
-  };
+  const stillThere = (job: Job) => jobOutputFolders(job).every((f) => existsSync(f));
+  // a unit whose parts were all committed as separate jobs (a run without units) is done too
+  const isDone = (j: Job) =>
+    already.has(j.id) || (j.kind === 'network' && j.parts.every((p) => already.has(p.id)));
   const finished = new Set<string>(
-    [...jobs.values()].filter((j) => already.has(j.id) && stillThere(j)).map((j) => j.id),
+    [...jobs.values()].filter((j) => isDone(j) && stillThere(j)).map((j) => j.id),
   );
   const skipped = finished.size;
   const failedIds = new Set<string>();
@@ -114,13 +119,7 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
   const timings: RunSummary['timings'] = {};
   let completed = 0;
   let jobSeconds = 0;
-  let commits: Promise<void> = Promise.resolve();
   let storeSeconds = 0;
-  const timedStore = async (write: () => Promise<void>) => {
-    const t = performance.now();
-    await write();
-    storeSeconds += (performance.now() - t) / 1000;
-  };
 
   const progress = (step: string) => {
     if (!options.onProgress) return;
@@ -140,14 +139,49 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
     });
   };
 
-  // One writer: commits are chained, so rows reach the store in the order jobs finished (a job
-  // always after the jobs it needs). A job's slot is freed as soon as it returns, so the store
-  // writes overlap the next jobs; a failed write fails the run when the chain is awaited.
+  // One writer: rows reach the store in the order jobs finished (a job always after the jobs it
+  // needs). A job's slot is freed as soon as it returns, so the store writes overlap the next
+  // jobs; the jobs that finish while a commit runs wait for it and then go in one transaction
+  // (each is done only once that transaction is committed). A failed write fails the run when
+  // the writer is awaited at the end.
+  type Entry = { job: JobRow; rows: Parameters<ResultStore['commitJob']>[1] };
+  let batch: Entry[] = [];
+  let writer: Promise<void> | undefined;
+  let writeError: unknown;
   let stopped = false;
-  const commit = (row: JobRow, rows: Parameters<ResultStore['commitJob']>[1]): void => {
+  const write = async () => {
+    while (batch.length > 0 && writeError === undefined) {
+      const entries = batch;
+      batch = [];
+      const t = performance.now();
+      try {
+        await store.commitJobs(entries);
+      } catch (e) {
+        writeError = e;
+      }
+      storeSeconds += (performance.now() - t) / 1000;
+    }
+    writer = undefined;
+  };
+  const commitAll = (entries: Entry[]): void => {
     if (stopped) return; // a job that returns after an interruption is redone next time
-    commits = commits.then(() => timedStore(() => store.commitJob(row, rows)));
-    commits.catch(() => undefined); // handled: awaited (and thrown) at the end
+    batch.push(...entries);
+    writer ??= write();
+  };
+  const commit = (row: JobRow, rows: Entry['rows']): void => commitAll([{ job: row, rows }]);
+  // a unit run on another machine sends its model and clouds back: they are beside the store
+  // before the unit counts as finished (the studies over all networks read them)
+  const writeShipped = (folders: ShippedFolder[] | undefined) => {
+    for (const f of folders ?? [])
+      writeFolderAtomic(
+        f.dir,
+        Object.fromEntries(
+          Object.entries(f.files).map(([name, b64]) => [
+            name,
+            new Uint8Array(Buffer.from(b64, 'base64')),
+          ]),
+        ),
+      );
   };
 
   const markFailed = (job: Job, message: string, seconds: number): void => {
@@ -179,24 +213,39 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
       .execute(job)
       .then(
         (outcome) => {
-          commit(
-            {
-              id: job.id,
+          if (stopped) return;
+          try {
+            writeShipped(outcome.files);
+          } catch (e) {
+            running.delete(job.id);
+            markFailed(job, `its files could not be written: ${(e as Error).message}`, 0);
+            progress(`failed ${job.label}`);
+            return;
+          }
+          const finishedAt = nowIso();
+          const done = (id: string, kind: string, label: string, seconds: number) =>
+            ({
+              id,
               experimentId: job.experimentId,
-              kind: job.kind,
-              label: job.label,
-              seconds: outcome.seconds,
-              finishedAt: nowIso(),
+              kind,
+              label,
+              seconds,
+              finishedAt,
               status: 'done',
-            },
-            outcome.rows,
-          );
+            }) satisfies JobRow;
+          const parts = outcome.parts ?? [];
+          commitAll([
+            ...parts.map((p) => ({ job: done(p.id, p.kind, p.label, p.seconds), rows: p.rows })),
+            { job: done(job.id, job.kind, job.label, outcome.seconds), rows: outcome.rows },
+          ]);
           finished.add(job.id);
           completed++;
           jobSeconds += outcome.seconds;
-          const t = (timings[job.kind] ??= { jobs: 0, seconds: 0 });
-          t.jobs++;
-          t.seconds += outcome.seconds;
+          for (const p of parts.length > 0 ? parts : [{ kind: job.kind, ...outcome }]) {
+            const t = (timings[p.kind] ??= { jobs: 0, seconds: 0 });
+            t.jobs++;
+            t.seconds += p.seconds;
+          }
           running.delete(job.id);
           progress(`finished ${job.label}`);
         },
@@ -242,7 +291,8 @@ export async function runExperiment(plan: Plan, options: RunOptions): Promise<Ru
   }
   const interrupted = options.signal?.aborted === true && (pending.size > 0 || inFlight.size > 0);
   stopped = interrupted;
-  await commits;
+  while (writer) await writer;
+  if (writeError !== undefined) throw writeError;
   const summary: RunSummary = {
     experimentId: plan.experimentId,
     runId,

@@ -115,6 +115,11 @@ export interface ResultStore {
    * a job. The job's row is replaced by the latest write (a failed job may later succeed).
    */
   commitJob(job: JobRow, rows: JobRows): Promise<void>;
+  /**
+   * Like commitJob for several jobs in ONE transaction (a network unit and its parts, or the
+   * jobs that finished while the previous commit ran): all of them are stored, or none.
+   */
+  commitJobs(entries: readonly { job: JobRow; rows: JobRows }[]): Promise<void>;
   /** Ids of the jobs whose status is 'done' (of one experiment, or all). */
   doneJobs(experimentId?: string): Promise<Set<string>>;
   /** Runs SQL (the last statement's rows), values made JSON-able (docs/store.md). */
@@ -313,17 +318,29 @@ class DuckDBResultStore implements ResultStore {
   }
 
   commitJob(job: JobRow, rows: JobRows): Promise<void> {
+    return this.commitJobs([{ job, rows }]);
+  }
+
+  commitJobs(entries: readonly { job: JobRow; rows: JobRows }[]): Promise<void> {
     return this.exclusive(async () => {
       this.assertWritable();
+      if (entries.length === 0) return;
       await this.transaction(async () => {
         for (const [field, table] of JOB_ROW_TABLES) {
-          const list = rows?.[field];
-          if (list === undefined) continue;
-          if (!Array.isArray(list))
-            throw invalidInput(`commitJob: rows.${field} must be an array of rows`);
-          await this.insertRows(table, list);
+          const all: object[] = [];
+          for (const { rows } of entries) {
+            const list = rows?.[field];
+            if (list === undefined) continue;
+            if (!Array.isArray(list))
+              throw invalidInput(`commitJob: rows.${field} must be an array of rows`);
+            all.push(...(list as object[]));
+          }
+          if (all.length > 0) await this.insertRows(table, all);
         }
-        await this.insertRows('jobs', [job]);
+        // the latest write of a job wins (a failed job may later succeed in the same batch)
+        const jobs = new Map<string, JobRow>();
+        for (const { job } of entries) jobs.set(job.id, job);
+        await this.insertRows('jobs', [...jobs.values()]);
       });
     });
   }

@@ -8,11 +8,17 @@
  */
 import { resolve } from 'node:path';
 import { invalidOption } from '../../core/errors.js';
-import { createExecutor, type Executor } from '../../run/executor.js';
+import {
+  createExecutor,
+  SplitExecutor,
+  WorkerPoolExecutor,
+  type Executor,
+} from '../../run/executor.js';
 import { checkExperimentInputs, readExperimentFile } from '../../run/experimentFile.js';
 import type { ResolvedExperiment } from '../../run/experimentSchema.js';
 import { planExperiment } from '../../run/plan.js';
 import { QueueExecutor } from '../../run/queue/queueExecutor.js';
+import { networkUnits } from '../../run/units.js';
 import { safeUrl } from '../../run/queue/connection.js';
 import { runExperiment, type RunProgress, type RunSummary } from '../../run/runner.js';
 import { openStore } from '../../run/store.js';
@@ -77,7 +83,9 @@ export async function runResolved(
   showProgress: boolean,
   runOptions: Record<string, unknown>,
 ): Promise<RunSummary> {
-  const plan = planExperiment(spec, storePath);
+  // on a queue, one job per network: workers need only the package and the data (docs/sweeps.md)
+  const planned = planExperiment(spec, storePath);
+  const plan = executor instanceof SplitExecutor ? networkUnits(planned) : planned;
   const store = await openStore(storePath);
   const bar = progressBar({ label: 'run', enabled: showProgress });
   const logLines = showProgress && !process.stderr.isTTY;
@@ -119,6 +127,7 @@ export async function runCommand(file: string, o: RunCommandOptions): Promise<Ru
   await checkExperimentInputs(spec, file);
   const resolved = { ...spec, store: { path: storePath } };
   let executor: Executor;
+  let queue: QueueExecutor | undefined;
   if (o.queue) {
     if (o.workers !== undefined)
       throw invalidOption(
@@ -128,18 +137,20 @@ export async function runCommand(file: string, o: RunCommandOptions): Promise<Ru
     const attempts = o.attempts === undefined ? 3 : Number(o.attempts);
     if (!Number.isInteger(attempts) || attempts < 1)
       throw invalidOption(`--attempts must be a positive integer, got '${o.attempts}'`);
-    executor = await QueueExecutor.connect({
+    queue = await QueueExecutor.connect({
       url: o.queue,
       experimentId: planExperiment(resolved, storePath).experimentId,
       attempts,
     });
+    // units go to the queue; the studies over several networks run here on one worker thread
+    executor = new SplitExecutor(queue, new WorkerPoolExecutor(1), (j) => j.kind === 'network');
   } else executor = createExecutor(workers);
   const summary = await runResolved(resolved, storePath, executor, !o.json, {
     file: resolve(file),
     store: storePath,
     ...(o.queue ? { queue: safeUrl(o.queue) } : { workers: workers ?? 'all cores' }),
   });
-  if (executor instanceof QueueExecutor && executor.lost) throw executor.lost;
+  if (queue?.lost) throw queue.lost;
   if (o.json) printJSON({ store: storePath, ...summary });
   else process.stderr.write(summaryText(summary, storePath) + '\n');
   if (summary.interrupted) process.exitCode = 130;

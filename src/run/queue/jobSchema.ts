@@ -17,7 +17,7 @@ import {
   trainingSchema,
 } from '../experimentSchema.js';
 import { STUDY_NAMES } from '../studyRunners.js';
-import type { Job } from '../plan.js';
+import type { Job, PartJob, StudyJob } from '../plan.js';
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/, 'a 64-digit hex content hash');
 const absPath = z.string().min(1).refine(isAbsolute, 'an absolute path');
@@ -111,7 +111,34 @@ const studyJob = z.strictObject({
   layers: layersSchema,
 });
 
-const jobSchema = z.union([trainJob, captureJob, studyJob]);
+const partSchema = z.union([trainJob, captureJob, studyJob]);
+
+const networkUnit = z.strictObject({
+  ...base,
+  kind: z.literal('network'),
+  networkId: hash,
+  parts: z.array(partSchema).min(1).max(64),
+  ship: z.boolean(),
+});
+
+const jobSchema = z.union([trainJob, captureJob, studyJob, networkUnit]);
+
+/** What the schema cannot say: folders named by their job's artifact hash, a study's kind. */
+function checkPart(job: PartJob): void {
+  if ('artifact' in job) {
+    const dir = job.kind === 'train' ? job.modelDir : job.cloudDir;
+    if (basename(dir) !== job.artifact)
+      throw new TopolensError(
+        'invalid-input',
+        `refused a queued job: its folder '${dir}' is not named by its artifact hash ${job.artifact}`,
+      );
+  }
+  if (job.kind.startsWith('study:') && job.kind !== `study:${(job as StudyJob).study.study}`)
+    throw new TopolensError(
+      'invalid-input',
+      `refused a queued job: kind '${job.kind}' does not match its study`,
+    );
+}
 
 /** The payload as a job, or a TopolensError listing what is wrong with it. */
 export function parseQueuedJob(payload: unknown): Job {
@@ -121,9 +148,11 @@ export function parseQueuedJob(payload: unknown): Job {
       ? trainJob
       : kind === 'capture'
         ? captureJob
-        : typeof kind === 'string' && kind.startsWith('study:')
-          ? studyJob
-          : jobSchema;
+        : kind === 'network'
+          ? networkUnit
+          : typeof kind === 'string' && kind.startsWith('study:')
+            ? studyJob
+            : jobSchema;
   let job: Job;
   try {
     job = parseSpec(schema, payload, 'the queued job') as Job;
@@ -135,21 +164,14 @@ export function parseQueuedJob(payload: unknown): Job {
       );
     throw e;
   }
-  if ('artifact' in job) {
-    const dir = job.kind === 'train' ? job.modelDir : job.cloudDir;
-    if (basename(dir) !== job.artifact)
+  if (job.kind !== 'network') checkPart(job);
+  else {
+    for (const p of job.parts) checkPart(p);
+    if (job.parts.some((p) => p.experimentId !== job.experimentId))
       throw new TopolensError(
         'invalid-input',
-        `refused a queued job: its folder '${dir}' is not named by its artifact hash ${job.artifact}`,
+        'refused a queued network unit: a part belongs to another experiment',
       );
   }
-  if (
-    job.kind.startsWith('study:') &&
-    job.kind !== `study:${(job as { study: { study: string } }).study.study}`
-  )
-    throw new TopolensError(
-      'invalid-input',
-      `refused a queued job: kind '${job.kind}' does not match its study`,
-    );
   return job;
 }
