@@ -56,7 +56,7 @@ function storeError(path: string, err: unknown): TopolensError {
     return new TopolensError(
       'invalid-input',
       `the store ${path} is in use by another process${pid ? ` (PID ${pid})` : ''}`,
-      'DuckDB lets one process write a store and no other process open it meanwhile; wait for that run to finish or stop it',
+      'DuckDB lets one process write a store and no other process open it meanwhile; wait for that run to finish or stop it (to watch a run live, start it with `topolens run <experiment> --serve`)',
     );
   }
   if (/not a valid DuckDB database file/i.test(message))

@@ -70,6 +70,27 @@ export interface RunCommandOptions {
   queue?: string;
   /** Tries per job on the queue (default 3). */
   attempts?: string;
+  /** Serve the live report of the run (true: any free port, or a port number as text). */
+  serve?: boolean | string;
+}
+
+/** A live report served from the running process (`run --serve`), which alone may read the
+ * store while the run writes it: DuckDB lets no other process open it meanwhile. */
+export interface LiveReport {
+  port: number;
+  server?: { url: string; close(): Promise<void> };
+}
+
+/** Parses --serve: no value (any free port) or a port from 0 to 65535. */
+export function parseServe(value: boolean | string | undefined): LiveReport | undefined {
+  if (value === undefined || value === false) return undefined;
+  const port = value === true ? 0 : Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw invalidOption(
+      `--serve takes a port from 0 to 65535, got '${String(value)}'`,
+      'give no value to use any free port',
+    );
+  return { port };
 }
 
 /** Runs a resolved, checked experiment against the store at `storePath`. On a terminal the
@@ -82,11 +103,22 @@ export async function runResolved(
   executor: Executor,
   showProgress: boolean,
   runOptions: Record<string, unknown>,
+  live?: LiveReport,
 ): Promise<RunSummary> {
   // on a queue, one job per network: workers need only the package and the data (docs/sweeps.md)
   const planned = planExperiment(spec, storePath);
   const plan = executor instanceof SplitExecutor ? networkUnits(planned) : planned;
   const store = await openStore(storePath);
+  if (live) {
+    const { serveReport } = await import('../../report/serve.js');
+    try {
+      live.server = await serveReport(storePath, { port: live.port });
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    process.stderr.write(`live report: ${live.server.url}\n`);
+  }
   const bar = progressBar({ label: 'run', enabled: showProgress });
   const logLines = showProgress && !process.stderr.isTTY;
   const controller = new AbortController();
@@ -145,15 +177,35 @@ export async function runCommand(file: string, o: RunCommandOptions): Promise<Ru
     // units go to the queue; the studies over several networks run here on one worker thread
     executor = new SplitExecutor(queue, new WorkerPoolExecutor(1), (j) => j.kind === 'network');
   } else executor = createExecutor(workers);
-  const summary = await runResolved(resolved, storePath, executor, !o.json, {
-    file: resolve(file),
-    store: storePath,
-    ...(o.queue ? { queue: safeUrl(o.queue) } : { workers: workers ?? 'all cores' }),
-  });
-  if (queue?.lost) throw queue.lost;
+  const live = parseServe(o.serve);
+  const summary = await runResolved(
+    resolved,
+    storePath,
+    executor,
+    !o.json,
+    {
+      file: resolve(file),
+      store: storePath,
+      ...(o.queue ? { queue: safeUrl(o.queue) } : { workers: workers ?? 'all cores' }),
+    },
+    live,
+  );
+  if (queue?.lost) {
+    await live?.server?.close();
+    throw queue.lost;
+  }
   if (o.json) printJSON({ store: storePath, ...summary });
   else process.stderr.write(summaryText(summary, storePath) + '\n');
   if (summary.interrupted) process.exitCode = 130;
   else if (summary.failed.length > 0) process.exitCode = 1;
+  if (live?.server && !summary.interrupted) {
+    const server = live.server;
+    process.stderr.write(`still serving the report at ${server.url} (Ctrl-C to stop)\n`);
+    await new Promise<void>((done) => {
+      const stop = () => void server.close().then(done);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  } else await live?.server?.close();
   return summary;
 }

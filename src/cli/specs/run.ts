@@ -21,6 +21,10 @@ export function registerRun(program: Command): void {
       '--attempts <n>',
       'with --queue: tries per job before it is recorded as failed (default 3)',
     )
+    .option(
+      '--serve [port]',
+      'serve the live report of this run on 127.0.0.1 (default: any free port); it stays up after the run until Ctrl-C',
+    )
     .action(async (file: string, opts: RunCommandOptions) => {
       const { runCommand } = await import('../commands/run.js');
       await runCommand(file, opts);
