@@ -4,7 +4,10 @@
  * (the input should be layer 0: set `layers.includeInput: true`, and leave the output layer out).
  * Rows: per network and k, the Ricci coefficient rho and its Fisher-z form (descriptor
  * 'ricci-rho', 'ricci-fisher-z', group 'k=<k>'), per k the pooled and flow-vs-accuracy Pearson r
- * ('ricci-pooled-r', 'ricci-flow-accuracy-r'); the whole record as the study result.
+ * ('ricci-pooled-r', 'ricci-flow-accuracy-r'), per k and architecture (group = the architecture)
+ * the pooled Pearson r and the share of negative rho of its included networks
+ * ('ricci-architecture-pooled-r', 'ricci-architecture-negative-share'); the whole record as the
+ * study result.
  */
 import { z } from 'zod';
 import { invalidInput } from '../../core/errors.js';
@@ -61,6 +64,24 @@ export function ricciFlowRows(r: RicciFlowStudyResult, networkIds: Map<string, s
         value: flow,
         params: { p: res.flowVsAccuracy.pearson.pValue, n: res.flowVsAccuracy.n },
       });
+    for (const a of res.architectures) {
+      const at = { group: a.architecture, repeat: -1, k: res.k };
+      const counts = { networks: a.networks, included: a.included };
+      if (Number.isFinite(a.pooled.pearson.r))
+        measures.push({
+          ...at,
+          descriptor: 'ricci-architecture-pooled-r',
+          value: a.pooled.pearson.r,
+          params: { p: a.pooled.pearson.pValue, n: a.pooled.n, meanRho: a.meanRho, ...counts },
+        });
+      if (a.negativeShare !== null)
+        measures.push({
+          ...at,
+          descriptor: 'ricci-architecture-negative-share',
+          value: a.negativeShare,
+          params: counts,
+        });
+    }
   }
   return { result: r, measures };
 }
@@ -78,7 +99,12 @@ export const ricciFlowRunner: StudyRunner = {
           'train the networks in the experiment (networks: - train: ...) with data.testFraction > 0',
         );
       }
-      return { network: n.network, layers: n.layers, accuracy: n.testAccuracy };
+      return {
+        network: n.network,
+        layers: n.layers,
+        accuracy: n.testAccuracy,
+        ...(n.architecture !== undefined ? { architecture: n.architecture } : {}),
+      };
     });
     const result = ricciFlowStudy(input, o);
     return ricciFlowRows(result, new Map(networks.map((n) => [n.network, n.networkId])));
