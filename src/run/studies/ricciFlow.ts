@@ -32,10 +32,37 @@ export const ricciFlowOptions = z.strictObject({
   bootstrap: bootstrapOptions.prefault({}),
 });
 
+type Measure = NonNullable<StudyRows['measures']>[number];
+
+/** Per architecture at one k: its pooled r and its share of negative rho (group = architecture). */
+function architectureRows(res: RicciFlowStudyResult['results'][number]): Measure[] {
+  const rows: Measure[] = [];
+  for (const a of res.architectures) {
+    const at = { group: a.architecture, repeat: -1, k: res.k };
+    const counts = { networks: a.networks, included: a.included };
+    if (Number.isFinite(a.pooled.pearson.r))
+      rows.push({
+        ...at,
+        descriptor: 'ricci-architecture-pooled-r',
+        value: a.pooled.pearson.r,
+        params: { p: a.pooled.pearson.pValue, n: a.pooled.n, meanRho: a.meanRho, ...counts },
+      });
+    if (a.negativeShare !== null)
+      rows.push({
+        ...at,
+        descriptor: 'ricci-architecture-negative-share',
+        value: a.negativeShare,
+        params: counts,
+      });
+  }
+  return rows;
+}
+
 export function ricciFlowRows(r: RicciFlowStudyResult, networkIds: Map<string, string>): StudyRows {
   const measures: NonNullable<StudyRows['measures']> = [];
   for (const res of r.results) {
     const group = `k=${res.k}`;
+    measures.push(...architectureRows(res));
     for (const n of res.networks) {
       const networkId = networkIds.get(n.network);
       const at = { ...(networkId ? { networkId } : {}), group, repeat: -1, k: res.k };
@@ -64,24 +91,6 @@ export function ricciFlowRows(r: RicciFlowStudyResult, networkIds: Map<string, s
         value: flow,
         params: { p: res.flowVsAccuracy.pearson.pValue, n: res.flowVsAccuracy.n },
       });
-    for (const a of res.architectures) {
-      const at = { group: a.architecture, repeat: -1, k: res.k };
-      const counts = { networks: a.networks, included: a.included };
-      if (Number.isFinite(a.pooled.pearson.r))
-        measures.push({
-          ...at,
-          descriptor: 'ricci-architecture-pooled-r',
-          value: a.pooled.pearson.r,
-          params: { p: a.pooled.pearson.pValue, n: a.pooled.n, meanRho: a.meanRho, ...counts },
-        });
-      if (a.negativeShare !== null)
-        measures.push({
-          ...at,
-          descriptor: 'ricci-architecture-negative-share',
-          value: a.negativeShare,
-          params: counts,
-        });
-    }
   }
   return { result: r, measures };
 }
