@@ -5,7 +5,9 @@
  * - exclusions counted and explained: a graph disconnected at some layer (infinite geodesics),
  *   an accuracy below the filter (default 0.98, [B24]'s reference analysis), k too large;
  * - the pooled shift correlation over all (network, layer) pairs of the included networks,
- *   Pearson of (Ric_{l-1}, g_l - g_{l-1}), with p-value, Fisher-z and bootstrap intervals;
+ *   Pearson of (Ric_{l-1}, g_l - g_{l-1}), with p-value, Fisher-z and bootstrap intervals; and,
+ *   when the networks name their architecture, the same per architecture ([B24] pools the
+ *   networks of one architecture: width, depth and data set);
  * - flow strength against accuracy: Pearson and Spearman of rho (or its Fisher-z form) with
  *   test accuracy over all connected networks (the accuracy filter would leave almost no
  *   accuracy range), with intervals;
@@ -24,6 +26,9 @@ import type { NetworkClouds, StudyProgress } from './types.js';
 export interface RicciNetwork extends NetworkClouds {
   /** test accuracy of the network, in [0, 1] */
   accuracy: number;
+  /** the architecture the network is a repeat of (e.g. 'ricci-wide-d5'); networks that give one
+   * are also pooled per architecture (`RicciKResult.architectures`) */
+  architecture?: string;
 }
 
 export interface RicciFlowStudyOptions {
@@ -60,6 +65,20 @@ export interface RicciNetworkResult {
   exclusion?: string;
 }
 
+/** The pooled test and the coefficients of the networks of one architecture, at one k. */
+export interface RicciArchitectureResult {
+  architecture: string;
+  /** networks of this architecture */
+  networks: number;
+  included: number;
+  /** (Ric_{l-1}, g_l - g_{l-1}) over the layers of this architecture's included networks */
+  pooled: CorrelationSummary;
+  /** share of its included networks with rho < 0 (null when none is included) */
+  negativeShare: number | null;
+  /** mean rho of its included networks (null when none is included) */
+  meanRho: number | null;
+}
+
 export interface RicciKResult {
   k: number;
   networks: RicciNetworkResult[];
@@ -71,6 +90,9 @@ export interface RicciKResult {
   flowVsAccuracy: CorrelationSummary;
   /** share of included networks with rho < 0 (null when none is included) */
   negativeShare: number | null;
+  /** per architecture, in order of first appearance; only networks that name one (empty when
+   * none does) */
+  architectures: RicciArchitectureResult[];
 }
 
 export interface RicciFlowStudyResult {
@@ -86,6 +108,27 @@ export interface RicciFlowStudyResult {
 }
 
 const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+
+/** (Ric_{l-1}, g_l - g_{l-1}) over the layers of the included networks. */
+function shiftPairs(nets: readonly RicciNetworkResult[]): { x: number[]; y: number[] } {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (const net of nets) {
+    if (!net.included) continue;
+    for (let l = 1; l < net.layers.length; l++) {
+      x.push(net.layers[l - 1].curvature);
+      y.push(net.layers[l].geodesicMass! - net.layers[l - 1].geodesicMass!);
+    }
+  }
+  return { x, y };
+}
+
+function includedRhos(nets: readonly RicciNetworkResult[]): number[] {
+  return nets
+    .filter((n) => n.included)
+    .map((n) => n.rho)
+    .filter((v): v is number => v !== null);
+}
 
 export function ricciFlowStudy(
   networks: readonly RicciNetwork[],
@@ -156,15 +199,7 @@ export function ricciFlowStudy(
       if (exclusion) out.exclusion = exclusion;
       return out;
     });
-    const x: number[] = [];
-    const y: number[] = [];
-    for (const net of perNet) {
-      if (!net.included) continue;
-      for (let l = 1; l < net.layers.length; l++) {
-        x.push(net.layers[l - 1].curvature);
-        y.push(net.layers[l].geodesicMass! - net.layers[l - 1].geodesicMass!);
-      }
-    }
+    const { x, y } = shiftPairs(perNet);
     const flow: number[] = [];
     const acc: number[] = [];
     for (const net of perNet) {
@@ -175,7 +210,23 @@ export function ricciFlowStudy(
       }
     }
     const included = perNet.filter((n) => n.included);
-    const rhos = included.map((n) => n.rho).filter((v): v is number => v !== null);
+    const rhos = includedRhos(perNet);
+    const labels = [
+      ...new Set(networks.map((n) => n.architecture).filter((a): a is string => a !== undefined)),
+    ];
+    const architectures = labels.map((architecture): RicciArchitectureResult => {
+      const mine = perNet.filter((_, i) => networks[i].architecture === architecture);
+      const pairs = shiftPairs(mine);
+      const own = includedRhos(mine);
+      return {
+        architecture,
+        networks: mine.length,
+        included: mine.filter((n) => n.included).length,
+        pooled: correlationSummary(pairs.x, pairs.y, { bootstrap: options.bootstrap }),
+        negativeShare: own.length === 0 ? null : own.filter((v) => v < 0).length / own.length,
+        meanRho: own.length === 0 ? null : own.reduce((a, b) => a + b, 0) / own.length,
+      };
+    });
     return {
       k,
       networks: perNet,
@@ -187,6 +238,7 @@ export function ricciFlowStudy(
       pooled: correlationSummary(x, y, { bootstrap: options.bootstrap }),
       flowVsAccuracy: correlationSummary(flow, acc, { bootstrap: options.bootstrap }),
       negativeShare: rhos.length === 0 ? null : rhos.filter((v) => v < 0).length / rhos.length,
+      architectures,
     };
   });
   return {

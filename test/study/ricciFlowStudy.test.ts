@@ -103,6 +103,40 @@ describe('ricciFlowStudy', () => {
     expect(r.negativeShare).toBe(rhos.filter((v) => v < 0).length / 3);
   });
 
+  it('pools per architecture, each over its own included networks', () => {
+    const labelled: RicciNetwork[] = [
+      { ...nets[0], architecture: 'x' },
+      { ...nets[1], architecture: 'y' },
+      { ...network('a2', contracting(5, 6, 0.6)), accuracy: 0.995, architecture: 'x' },
+      { ...nets[3], architecture: 'y' }, // disconnected: excluded from y's pool
+    ];
+    const r = ricciFlowStudy(labelled, { ks: [8], bootstrap: { resamples: 0 } }).results[0];
+    expect(r.architectures.map((a) => a.architecture)).toEqual(['x', 'y']);
+    const [x, y] = r.architectures;
+    expect([x.networks, x.included, y.networks, y.included]).toEqual([2, 2, 2, 1]);
+    const flows = labelled.map((n) =>
+      ricciFlow(
+        n.layers.map((l) => l.points),
+        { k: 8 },
+      ),
+    );
+    // x pools networks 0 and 2 only; y pools network 1 only (network 3 is disconnected)
+    const px = pooledShiftCorrelation([flows[0], flows[2]]);
+    expect(x.pooled.pearson.r).toBeCloseTo(px.r, 14);
+    expect(x.pooled.n).toBe(px.pairs);
+    expect(y.pooled.pearson.r).toBeCloseTo(pooledShiftCorrelation([flows[1]]).r, 14);
+    expect(y.pooled.n).toBe(5);
+    expect(x.meanRho).toBeCloseTo((flows[0].rho + flows[2].rho) / 2, 14);
+    expect(x.negativeShare).toBe([flows[0].rho, flows[2].rho].filter((v) => v < 0).length / 2);
+    expect(y.meanRho).toBe(flows[1].rho);
+    // the experiment-wide pool still covers every included network
+    expect(r.pooled.n).toBe(15);
+    // networks without an architecture give no groups
+    expect(
+      ricciFlowStudy(nets, { ks: [8], bootstrap: { resamples: 0 } }).results[0].architectures,
+    ).toEqual([]);
+  });
+
   it('names bad input', () => {
     expect(() => ricciFlowStudy([{ ...nets[0], accuracy: 98 }])).toThrow(/accuracy 98/);
     expect(() => ricciFlowStudy(nets, { ks: [0] })).toThrow(/positive integer/);

@@ -4,7 +4,10 @@
  * (the input should be layer 0: set `layers.includeInput: true`, and leave the output layer out).
  * Rows: per network and k, the Ricci coefficient rho and its Fisher-z form (descriptor
  * 'ricci-rho', 'ricci-fisher-z', group 'k=<k>'), per k the pooled and flow-vs-accuracy Pearson r
- * ('ricci-pooled-r', 'ricci-flow-accuracy-r'); the whole record as the study result.
+ * ('ricci-pooled-r', 'ricci-flow-accuracy-r'), per k and architecture (group = the architecture)
+ * the pooled Pearson r and the share of negative rho of its included networks
+ * ('ricci-architecture-pooled-r', 'ricci-architecture-negative-share'); the whole record as the
+ * study result.
  */
 import { z } from 'zod';
 import { invalidInput } from '../../core/errors.js';
@@ -30,10 +33,37 @@ export const ricciFlowOptions = z.strictObject({
   bootstrap: bootstrapOptions.prefault({}),
 });
 
+type Measure = NonNullable<StudyRows['measures']>[number];
+
+/** Per architecture at one k: its pooled r and its share of negative rho (group = architecture). */
+function architectureRows(res: RicciFlowStudyResult['results'][number]): Measure[] {
+  const rows: Measure[] = [];
+  for (const a of res.architectures) {
+    const at = { group: a.architecture, repeat: -1, k: res.k };
+    const counts = { networks: a.networks, included: a.included };
+    if (Number.isFinite(a.pooled.pearson.r))
+      rows.push({
+        ...at,
+        descriptor: 'ricci-architecture-pooled-r',
+        value: a.pooled.pearson.r,
+        params: { p: a.pooled.pearson.pValue, n: a.pooled.n, meanRho: a.meanRho, ...counts },
+      });
+    if (a.negativeShare !== null)
+      rows.push({
+        ...at,
+        descriptor: 'ricci-architecture-negative-share',
+        value: a.negativeShare,
+        params: counts,
+      });
+  }
+  return rows;
+}
+
 export function ricciFlowRows(r: RicciFlowStudyResult, networkIds: Map<string, string>): StudyRows {
   const measures: NonNullable<StudyRows['measures']> = [];
   for (const res of r.results) {
     const group = `k=${res.k}`;
+    measures.push(...architectureRows(res));
     for (const n of res.networks) {
       const networkId = networkIds.get(n.network);
       const at = { ...(networkId ? { networkId } : {}), group, repeat: -1, k: res.k };
@@ -79,7 +109,12 @@ export const ricciFlowRunner: StudyRunner = {
           'train the networks in the experiment (networks: - train: ...) with data.testFraction > 0',
         );
       }
-      return { network: n.network, layers: n.layers, accuracy: n.testAccuracy };
+      return {
+        network: n.network,
+        layers: n.layers,
+        accuracy: n.testAccuracy,
+        ...(n.architecture !== undefined ? { architecture: n.architecture } : {}),
+      };
     });
     const result = ricciFlowStudy(input, o);
     return ricciFlowRows(result, new Map(networks.map((n) => [n.network, n.networkId])));
