@@ -921,12 +921,14 @@ function ricciView(root: HTMLElement) {
     for (const m of rho) perK.set(m.k, (perK.get(m.k) ?? 0) + 1);
     const fewest = Math.min(...perK.values());
     const banded = fewest >= MIN_BAND_NETWORKS;
+    // k in numeric order (as text, 10 < 180 < 40 would sort first)
+    const kOrder = [...perK.keys()].sort((a, b) => (a ?? 0) - (b ?? 0));
     const scatter = plot({
       width: 400,
       height: 320,
       x: { label: 'test accuracy' },
       y: { label: 'rho', grid: true },
-      color: { type: 'ordinal', legend: false },
+      color: { type: 'ordinal', legend: false, domain: kOrder.map((kv) => `k=${kv}`) },
       marks: [
         Plot.dot(rho, {
           x: 'accuracy',
@@ -948,12 +950,15 @@ function ricciView(root: HTMLElement) {
       plot({
         width: 360,
         height: 320,
-        x: { label: 'k', type: 'band' },
+        x: { label: 'k', type: 'band', domain: kOrder.map(String) },
         y: { label: 'rho (flow coefficient)', grid: true },
         marks: [Plot.boxY(rho, { x: (m: Measure) => String(m.k), y: 'value' })],
       }),
       scatter,
-      legend(scatter, unique(rho.map((m) => `k=${m.k}`))),
+      legend(
+        scatter,
+        kOrder.map((kv) => `k=${kv}`),
+      ),
       el(
         'p',
         banded
