@@ -23,7 +23,12 @@ export const SYNTHETIC_DATASETS = [
 export const IMAGE_DATASETS = ['mnist', 'fashion-mnist'] as const;
 /** Token sequences: AFINN-165 words, positive or negative (`afinnSentimentTask`, docs/datasets.md). */
 export const TEXT_DATASETS = ['afinn-sentiment'] as const;
-export const DATASETS = [...SYNTHETIC_DATASETS, ...IMAGE_DATASETS, ...TEXT_DATASETS, 'arrays'] as const;
+export const DATASETS = [
+  ...SYNTHETIC_DATASETS,
+  ...IMAGE_DATASETS,
+  ...TEXT_DATASETS,
+  'arrays',
+] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export const ARCHITECTURES = ['dense', 'ricci', 'vgg', 'resnet', 'vit', 'transformer'] as const;
