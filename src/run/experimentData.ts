@@ -8,6 +8,7 @@
 import { invalidInput } from '../core/errors.js';
 import { stratifiedSplit, subsetRows, type LabelledData } from '../data/labelled.js';
 import { loadLabelledArrays } from '../data/loadLabelled.js';
+import { afinnSentimentTask } from '../data/language.js';
 import { loadFashionMnist, loadMnist } from '../data/mnist.js';
 import { parseNpy } from '../data/npy.js';
 import { syntheticDataset } from '../data/synthetic.js';
@@ -64,12 +65,25 @@ function arrays(spec: DataSpec): LabelledData {
   };
 }
 
+/** Every AFINN-165 word of nonzero valence as 12 character tokens (`afinnSentimentTask`, its
+ * own split left out: the experiment's split is the seeded stratified one of every data set). */
+function afinnWords(): LabelledData {
+  const task = afinnSentimentTask({ maxLength: 12, testFraction: 0 });
+  return {
+    inputs: { data: task.train.tokens, shape: [task.train.labels.length, task.maxLength] },
+    labels: task.train.labels,
+    classNames: [...task.classNames],
+    name: 'afinn-sentiment',
+  };
+}
+
 /** The whole data set that `spec` names, before the split. */
 export function loadExperimentData(spec: DataSpec): LabelledData {
   if (spec.dataset === 'mnist' || spec.dataset === 'fashion-mnist') {
     return sample(images(spec), spec.size, spec.seed);
   }
   if (spec.dataset === 'arrays') return sample(arrays(spec), spec.size, spec.seed);
+  if (spec.dataset === 'afinn-sentiment') return sample(afinnWords(), spec.size, spec.seed);
   const d = syntheticDataset(spec.dataset, { n: spec.size, seed: spec.seed, noise: spec.noise });
   return { inputs: d.inputs, labels: d.labels, classNames: d.classNames, name: spec.dataset };
 }
@@ -85,6 +99,18 @@ export function splitExperimentData(spec: DataSpec): SplitData {
     seed: spec.seed + 1,
   });
   return { train, test };
+}
+
+/** Token ids in the data (the largest id + 1 over both parts), or undefined when the inputs are
+ * not int32 tokens: the size of a text Transformer's embedding table. */
+export function tokenVocabularySize(split: SplitData): number | undefined {
+  let max = -1;
+  for (const part of [split.train, split.test]) {
+    const d = part.inputs.data;
+    if (!(d instanceof Int32Array)) return undefined;
+    for (let i = 0; i < d.length; i++) if (d[i] > max) max = d[i];
+  }
+  return max + 1;
 }
 
 /** The inputs a capture runs on: the part `sampling.split` names, at most `sampling.size` of

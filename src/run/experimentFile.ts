@@ -10,7 +10,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TopolensError } from '../core/errors.js';
 import { initBackend } from '../nn/backend.js';
-import { splitExperimentData } from './experimentData.js';
+import { splitExperimentData, tokenVocabularySize } from './experimentData.js';
 import { buildNetwork, disposeModel, loadModelFile } from './experimentNetworks.js';
 import { checkLayerSelection, readActivationDump } from './captureClouds.js';
 import { resolveExperiment, type ResolvedExperiment } from './experimentSchema.js';
@@ -128,6 +128,7 @@ export async function checkExperimentInputs(spec: ResolvedExperiment, file: stri
         n,
         split!.train.inputs.shape.slice(1),
         split!.train.classNames.length,
+        tokenVocabularySize(split!),
       );
       try {
         checkLayerSelection(model, spec.layers, where(i, n.name));

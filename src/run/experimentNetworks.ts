@@ -7,19 +7,50 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { TopolensError, invalidInput } from '../core/errors.js';
-import { denseNetwork, resnetNetwork, vggNetwork } from '../nn/architectures/index.js';
+import {
+  denseNetwork,
+  resnetNetwork,
+  textTransformerNetwork,
+  vggNetwork,
+  vitNetwork,
+} from '../nn/architectures/index.js';
 import { loadModel } from '../nn/modelIO.js';
 import { parseOnnx } from '../nn/onnx.js';
 import type { NetworkSpec } from './experimentSchema.js';
 
 export type TrainedSpec = Extract<NetworkSpec, { source: 'trained' }>;
 
-/** Builds (untrained) the network `spec` for inputs of shape [n, ...inputShape]. */
+/** The ViT's patch size for an h x w image: the largest p <= 7 that divides both (7 for MNIST's
+ * 28 x 28: 16 patches). */
+export function vitPatchSize(h: number, w: number): number {
+  for (let p = 7; p > 1; p--) if (h % p === 0 && w % p === 0) return p;
+  return 1;
+}
+
+/** Builds (untrained) the network `spec` for inputs of shape [n, ...inputShape]; `vocabSize`
+ * (the token ids in the data, `tokenVocabularySize`) is needed by the text Transformer. */
 export function buildNetwork(
   spec: TrainedSpec,
   inputShape: number[],
   classes: number,
+  vocabSize?: number,
 ): tf.LayersModel {
+  if (spec.architecture === 'transformer') {
+    if (inputShape.length !== 1 || vocabSize === undefined) {
+      throw invalidInput(
+        `network '${spec.name}': a transformer needs int32 token sequences [n, tokens], but the data has shape [n, ${inputShape.join(', ')}]${vocabSize === undefined ? ' and is not tokens' : ''}`,
+        "use a text data set (dataset: afinn-sentiment); for images use architecture 'vit'",
+      );
+    }
+    return textTransformerNetwork({
+      vocabSize: Math.max(2, vocabSize),
+      sequenceLength: inputShape[0],
+      dim: spec.widths[0],
+      depth: spec.widths.length,
+      classes: Math.max(2, classes),
+      seed: spec.seed,
+    });
+  }
   if (spec.architecture === 'dense' || spec.architecture === 'ricci') {
     if (inputShape.length !== 1) {
       throw invalidInput(
@@ -47,6 +78,17 @@ export function buildNetwork(
     classes: Math.max(2, classes),
     seed: spec.seed,
   };
+  if (spec.architecture === 'vit') {
+    const [h, w] = inputShape;
+    return vitNetwork({
+      inputShape: options.inputShape,
+      patchSize: vitPatchSize(h, w),
+      dim: spec.widths[0],
+      depth: spec.widths.length,
+      classes: options.classes,
+      seed: spec.seed,
+    });
+  }
   return spec.architecture === 'vgg' ? vggNetwork(options) : resnetNetwork(options);
 }
 

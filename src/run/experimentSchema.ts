@@ -21,10 +21,17 @@ export const SYNTHETIC_DATASETS = [
   'swiss-roll',
 ] as const;
 export const IMAGE_DATASETS = ['mnist', 'fashion-mnist'] as const;
-export const DATASETS = [...SYNTHETIC_DATASETS, ...IMAGE_DATASETS, 'arrays'] as const;
+/** Token sequences: AFINN-165 words, positive or negative (`afinnSentimentTask`, docs/datasets.md). */
+export const TEXT_DATASETS = ['afinn-sentiment'] as const;
+export const DATASETS = [
+  ...SYNTHETIC_DATASETS,
+  ...IMAGE_DATASETS,
+  ...TEXT_DATASETS,
+  'arrays',
+] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
-export const ARCHITECTURES = ['dense', 'ricci', 'vgg', 'resnet'] as const;
+export const ARCHITECTURES = ['dense', 'ricci', 'vgg', 'resnet', 'vit', 'transformer'] as const;
 export type ArchitectureName = (typeof ARCHITECTURES)[number];
 
 /** Point-cloud strategies an experiment can name (mask-weighted needs a mask per input, which

@@ -20,7 +20,7 @@ import {
   type CloudMeta,
   type TrainInfo,
 } from './artifacts.js';
-import { captureInputs, splitExperimentData } from './experimentData.js';
+import { captureInputs, splitExperimentData, tokenVocabularySize } from './experimentData.js';
 import { buildNetwork, disposeModel, loadModelFile } from './experimentNetworks.js';
 import { captureClouds, readActivationDump } from './captureClouds.js';
 import { defaultClassNames } from '../data/labelled.js';
@@ -54,6 +54,7 @@ async function runTrain(job: TrainJob): Promise<JobRows> {
       job.network,
       split.train.inputs.shape.slice(1),
       split.train.classNames.length,
+      tokenVocabularySize(split),
     );
     try {
       const hasTest = split.test.labels.length > 0;
