@@ -18,7 +18,7 @@ import {
 } from './cnnKernels.js';
 import type { CnnPlan, CnnStage } from './fusedCnn.js';
 import { evaluateInBatches, type FusedTrainerOptions } from './fusedDense.js';
-import { EPS, outputLayerLoss } from './fusedDenseJs.js';
+import { optimizerStep, outputLayerLoss } from './fusedDenseJs.js';
 
 export interface FusedCnnTrainer {
   /** One optimiser step on a batch (`x` is batch x H x W x C, NHWC); the mean loss and the
@@ -160,29 +160,7 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
   }
 
   function update(p: Param): void {
-    const { w, g, m1, m2 } = p;
-    const n = w.length;
-    if (o.optimizer === 'sgd') {
-      for (let i = 0; i < n; i++) w[i] = w[i] - lr * g[i];
-    } else if (o.optimizer === 'rmsprop') {
-      for (let i = 0; i < n; i++) {
-        const gi = g[i];
-        const ms = Math.fround(Math.fround(m2[i] * 0.9) + Math.fround(gi * gi * 0.1));
-        m2[i] = ms;
-        w[i] = w[i] - (lr * gi) / Math.sqrt(ms + EPS);
-      }
-    } else {
-      const c1 = 1 - beta1t;
-      const c2 = 1 - beta2t;
-      for (let i = 0; i < n; i++) {
-        const gi = g[i];
-        const m = Math.fround(m1[i] * 0.9 + gi * 0.1);
-        const v = Math.fround(m2[i] * 0.999 + gi * gi * 0.001);
-        m1[i] = m;
-        m2[i] = v;
-        w[i] = w[i] - (lr * (m / c1)) / (Math.sqrt(v / c2) + EPS);
-      }
-    }
+    optimizerStep(o.optimizer, lr, beta1t, beta2t, p.w, p.g, p.m1, p.m2);
   }
 
   function step(x: Float32Array, labels: Int32Array, B: number) {

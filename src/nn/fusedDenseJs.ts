@@ -16,6 +16,46 @@ import {
 export const EPS = 1e-7;
 
 /**
+ * One optimiser update of a parameter array in place, as tfjs computes it in float32: SGD,
+ * RMSprop (rho 0.9, no momentum) or Adam (0.9, 0.999); `beta1t`, `beta2t` are the betas raised to
+ * the step number. Shared by the JS engines of the fused dense and CNN trainers.
+ */
+export function optimizerStep(
+  optimizer: string,
+  lr: number,
+  beta1t: number,
+  beta2t: number,
+  w: Float32Array,
+  g: Float32Array,
+  m1: Float32Array,
+  m2: Float32Array,
+): void {
+  const n = w.length;
+  if (optimizer === 'sgd') {
+    for (let i = 0; i < n; i++) w[i] = w[i] - lr * g[i];
+  } else if (optimizer === 'rmsprop') {
+    // tfjs: ms = 0.9 ms + 0.1 g^2; mom = 0 * mom + lr g / sqrt(ms + eps); w -= mom
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const ms = Math.fround(Math.fround(m2[i] * 0.9) + Math.fround(gi * gi * 0.1));
+      m2[i] = ms;
+      w[i] = w[i] - (lr * gi) / Math.sqrt(ms + EPS);
+    }
+  } else {
+    const c1 = 1 - beta1t;
+    const c2 = 1 - beta2t;
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const m = Math.fround(m1[i] * 0.9 + gi * 0.1);
+      const v = Math.fround(m2[i] * 0.999 + gi * gi * 0.001);
+      m1[i] = m;
+      m2[i] = v;
+      w[i] = w[i] - (lr * (m / c1)) / (Math.sqrt(v / c2) + EPS);
+    }
+  }
+}
+
+/**
  * The output layer's activation (sigmoid for one unit, softmax otherwise), the mean
  * cross-entropy over the batch, the number of correct predictions, and the gradient of the mean
  * loss with respect to the pre-activations, (p - y) / B, written to `delta`. Rows of `out` and
@@ -86,29 +126,7 @@ export function createJsFusedDenseTrainer(
   let beta2t = 1;
 
   function update(w: Float32Array, g: Float32Array, m1: Float32Array, m2: Float32Array): void {
-    const n = w.length;
-    if (o.optimizer === 'sgd') {
-      for (let i = 0; i < n; i++) w[i] = w[i] - lr * g[i];
-    } else if (o.optimizer === 'rmsprop') {
-      // tfjs: ms = 0.9 ms + 0.1 g^2; mom = 0 * mom + lr g / sqrt(ms + eps); w -= mom
-      for (let i = 0; i < n; i++) {
-        const gi = g[i];
-        const ms = Math.fround(Math.fround(m2[i] * 0.9) + Math.fround(gi * gi * 0.1));
-        m2[i] = ms;
-        w[i] = w[i] - (lr * gi) / Math.sqrt(ms + EPS);
-      }
-    } else {
-      const c1 = 1 - beta1t;
-      const c2 = 1 - beta2t;
-      for (let i = 0; i < n; i++) {
-        const gi = g[i];
-        const m = Math.fround(m1[i] * 0.9 + gi * 0.1);
-        const v = Math.fround(m2[i] * 0.999 + gi * gi * 0.001);
-        m1[i] = m;
-        m2[i] = v;
-        w[i] = w[i] - (lr * (m / c1)) / (Math.sqrt(v / c2) + EPS);
-      }
-    }
+    optimizerStep(o.optimizer, lr, beta1t, beta2t, w, g, m1, m2);
   }
 
   /** The forward pass, the output layer's loss, and its delta (`delta[L - 1]`). */

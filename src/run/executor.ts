@@ -5,16 +5,13 @@
  * per worker at a time. A distributed executor (a queue of workers on other machines) fits the
  * same interface.
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TopolensError } from '../core/errors.js';
 import type { Job } from './plan.js';
 import type { JobRows } from './store.js';
 import { runJob, runNetworkUnit, type PartOutcome, type ShippedFolder } from './runJob.js';
+import { workerScript } from './workerScript.js';
 
 /** What an executor returns for a job: its rows and its own running time. */
 export interface JobOutcome {
@@ -65,27 +62,6 @@ export class InProcessExecutor implements Executor {
 export type WorkerReply =
   { ok: true; outcome: JobOutcome } | { ok: false; message: string; code?: string; stack?: string };
 
-/** The worker module's URL, and how to start it from a TypeScript source tree (under tsx or
- * vitest, the .ts module is loaded through tsx's loader). */
-function workerSpawn(): { file: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return { file: new URL('./worker.js', here), eval: false };
-  const workerTs = new URL('./worker.ts', here).href;
-  const require = createRequire(here);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const tsxApi = pathToFileURL(
-    join(dirname(pkgPath), pkg.exports['./esm/api'].import.default),
-  ).href;
-  const code =
-    `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); ` +
-    `return import(${JSON.stringify(workerTs)}); })` +
-    `.catch((e) => { console.error(e); process.exit(1); });`;
-  return { file: code, eval: true };
-}
-
 interface PoolWorker {
   worker: Worker;
   busy: boolean;
@@ -114,7 +90,7 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   private spawn(): PoolWorker {
-    const { file, eval: isEval } = workerSpawn();
+    const { file, eval: isEval } = workerScript(import.meta.url, 'worker');
     const worker = new Worker(file, { eval: isEval });
     const pw: PoolWorker = { worker, busy: false };
     worker.on('message', (reply: WorkerReply) => {

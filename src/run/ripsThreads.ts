@@ -10,10 +10,6 @@
  * os.availableParallelism().
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createApparentPairTester } from '../homology/ripsEngine.js';
 import {
@@ -32,33 +28,14 @@ import {
   runChunks,
 } from './ripsThreadProtocol.js';
 import type { RipsWorkerMessage } from './ripsWorker.js';
-
-/** The worker script: compiled .js beside this file, or the .ts source through tsx. */
-function workerSpawn(): { file: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return { file: new URL('./ripsWorker.js', here), eval: false };
-  const workerTs = new URL('./ripsWorker.ts', here).href;
-  const require = createRequire(here);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const tsxApi = pathToFileURL(
-    join(dirname(pkgPath), pkg.exports['./esm/api'].import.default),
-  ).href;
-  const code =
-    `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); ` +
-    `return import(${JSON.stringify(workerTs)}); })` +
-    `.catch((e) => { console.error(e); process.exit(1); });`;
-  return { file: code, eval: true };
-}
+import { workerScript } from './workerScript.js';
 
 const pool: Worker[] = [];
 let nextRun = 1;
 
 function workers(count: number): Worker[] {
   while (pool.length < count) {
-    const { file, eval: isEval } = workerSpawn();
+    const { file, eval: isEval } = workerScript(import.meta.url, 'ripsWorker');
     const w = new Worker(file, { eval: isEval });
     w.unref();
     // a dead worker is replaced on the next batch (batches never wait for one that did not join)

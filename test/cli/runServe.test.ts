@@ -53,36 +53,40 @@ describe('run --serve', () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     };
-    const url = (await waitFor(/live report: (http:\/\/127\.0\.0\.1:\d+\/)/))[1];
+    try {
+      const url = (await waitFor(/live report: (http:\/\/127\.0\.0\.1:\d+\/)/))[1];
 
-    // during the run: the routes answer from the writing process, which lists itself as running
-    const first = await getJson(`${url}api/version`);
-    expect(first.status).toBe(200);
-    let running: unknown[] = [];
-    for (let i = 0; i < 200 && running.length === 0; i++) {
-      const progress = await getJson(`${url}api/progress`);
-      expect(progress.status).toBe(200);
-      running = (progress.body as { running: unknown[] }).running;
-      if (running.length === 0) await new Promise((r) => setTimeout(r, 25));
+      // during the run: the routes answer from the writing process, which lists itself as running
+      const first = await getJson(`${url}api/version`);
+      expect(first.status).toBe(200);
+      let running: unknown[] = [];
+      for (let i = 0; i < 200 && running.length === 0; i++) {
+        const progress = await getJson(`${url}api/progress`);
+        expect(progress.status).toBe(200);
+        running = (progress.body as { running: unknown[] }).running;
+        if (running.length === 0) await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(running.length).toBe(1);
+
+      await waitFor(/still serving the report at /);
+      const last = await getJson(`${url}api/version`);
+      expect(last.status).toBe(200);
+      expect((last.body as { stamp: unknown }).stamp).not.toEqual(
+        (first.body as { stamp: unknown }).stamp,
+      );
+      const report = await getJson(`${url}api/report`);
+      const measures = (report.body as { measures: { descriptors: string[]; value: number[] } })
+        .measures;
+      expect(measures.value.length).toBeGreaterThan(0);
+      expect(measures.descriptors).toEqual(expect.arrayContaining(['twonn']));
+      const page = await fetch(url);
+      expect(await page.text()).toContain('topolens report: live');
+
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (code === undefined) child.kill('SIGKILL');
     }
-    expect(running.length).toBe(1);
-
-    await waitFor(/still serving the report at /);
-    const last = await getJson(`${url}api/version`);
-    expect(last.status).toBe(200);
-    expect((last.body as { stamp: unknown }).stamp).not.toEqual(
-      (first.body as { stamp: unknown }).stamp,
-    );
-    const report = await getJson(`${url}api/report`);
-    const measures = (report.body as { measures: { descriptors: string[]; value: number[] } })
-      .measures;
-    expect(measures.value.length).toBeGreaterThan(0);
-    expect(measures.descriptors).toEqual(expect.arrayContaining(['twonn']));
-    const page = await fetch(url);
-    expect(await page.text()).toContain('topolens report: live');
-
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
   }, 180_000);
 
   it('tells `serve` on a store another process writes to watch the run with run --serve', async () => {
