@@ -2,10 +2,12 @@
  * bench:sweep -- a Ricci-flow sweep ([B24]'s dense networks, trained and analysed) on a
  * synthetic set and on a Fashion-MNIST pair, run four ways: a pool of 1 worker thread, a pool
  * of 2 (separate train, capture and study jobs), a pool of 2 running one unit per network
- * (units.ts), and the queue (docs/sweeps.md; one unit per network, files shipped back, as
- * `topolens run --queue` does) with 2 `topolens worker` processes on a redis-server
+ * (units.ts; each unit includes the network's part of the Ricci-flow study, the pooled step
+ * runs after the units), and the queue (docs/sweeps.md; one unit per network, files shipped
+ * back, as `topolens run --queue` does) with 2 `topolens worker` processes on a redis-server
  * started here on a free loopback port (stopped by its PID at the end). Printed per sweep: the
- * time per network split into training, capture and analysis; the wall time and throughput of
+ * time per network split into training, capture and analysis (the network's Ricci-flow part),
+ * and the pooled step; the wall time and throughput of
  * each way; and the coordinator's overhead per job on the queue: for each job, the time from
  * handing it to the queue to having its rows, less the job's own time where it ran (measured
  * with the queue's in-flight jobs limited to the worker count, so no job waits for a worker).
@@ -59,10 +61,15 @@ const SWEEPS = {
   },
 };
 
-/** Records, per job, the time from execute() to its rows less the job's own time. */
+/** Records, per job, the time from execute() to its rows less the job's own time, and the own
+ * time of the pooled study jobs (the part of a sweep that runs once, on the coordinator). */
 class Timed implements Executor {
   readonly overheads: number[] = [];
   readonly seconds: number[] = [];
+  /** own seconds of the jobs that are neither a unit nor a per-network part */
+  pooled = 0;
+  /** own seconds of the per-network parts of split studies run as jobs of their own */
+  parts = 0;
   constructor(private readonly inner: Executor) {}
   get concurrency() {
     return this.inner.concurrency;
@@ -72,6 +79,10 @@ class Timed implements Executor {
     const o = await this.inner.execute(job);
     this.overheads.push((performance.now() - t0) / 1000 - o.seconds);
     this.seconds.push(o.seconds);
+    if (job.kind.startsWith('study:') && 'split' in job) {
+      if (job.split === 'network') this.parts += o.seconds;
+      else this.pooled += o.seconds;
+    }
     return o;
   }
   close() {
@@ -147,15 +158,14 @@ async function main(): Promise<void> {
         console.log('fashion: skipped (install dataset-fashion-mnist)');
         continue;
       }
-      const one = await run(`${key}-pool1`, sweep, new WorkerPoolExecutor(1));
+      const pool1 = new Timed(new WorkerPoolExecutor(1));
+      const one = await run(`${key}-pool1`, sweep, pool1);
       const nets = one.timings.train?.jobs ?? 0;
       const per = (k: string) => ((one.timings[k]?.seconds ?? 0) / nets).toFixed(2);
-      const study = Object.entries(one.timings)
-        .filter(([k]) => k.startsWith('study:'))
-        .reduce((a, [, t]) => a + t.seconds, 0);
       console.log(
-        `${key}: ${nets} networks; per network: training ${per('train')} s, capture ${per('capture')} s; ` +
-          `analysis (one study over all networks) ${study.toFixed(2)} s = ${(study / nets).toFixed(2)} s per network`,
+        `${key}: ${nets} networks; per network: training ${per('train')} s, capture ${per('capture')} s, ` +
+          `analysis (Ricci flow, the network's part) ${(pool1.parts / nets).toFixed(2)} s; ` +
+          `the pooled step over all networks ${pool1.pooled.toFixed(2)} s`,
       );
       const two = await run(`${key}-pool2`, sweep, new WorkerPoolExecutor(2));
       const twoUnits = await run(`${key}-pool2-units`, sweep, new WorkerPoolExecutor(2), {
@@ -168,7 +178,7 @@ async function main(): Promise<void> {
       const queue = new Timed(
         await QueueExecutor.connect({ url, experimentId: plan.experimentId, concurrency: 2 }),
       );
-      // as `topolens run --queue`: units on the queue, the study over all networks here
+      // as `topolens run --queue`: units on the queue, the pooled studies here
       const split = new SplitExecutor(
         queue,
         new WorkerPoolExecutor(1),
@@ -193,18 +203,18 @@ async function main(): Promise<void> {
           `${(1000 * meanJob).toFixed(0)} ms (a unit) = ${((100 * mean) / meanJob).toFixed(1)}% (median ` +
           `${((100 * median) / meanJob).toFixed(1)}%); failed ${q.failed.length}`,
       );
-      // the units spread over the machines; the study over all networks runs once, on one
-      // thread of the coordinator, and grows with the number of networks (Ricci flow: the
-      // curvature of every network at every k)
-      const studyQ = Object.entries(q.timings)
-        .filter(([k]) => k.startsWith('study:') && k !== 'study:layer-profile')
-        .reduce((a, [, t]) => a + t.seconds, 0);
-      const unitsWall = Math.max(q.seconds - studyQ, 0);
-      const hours = (machines: number) => ((1500 / nets) * (unitsWall / machines + studyQ)) / 3600;
+      // the units (train, capture, the network's Ricci-flow part) spread over the machines; the
+      // pooled step runs once, on one thread of the coordinator, after the last unit; it is
+      // scaled linearly with the number of networks (its correlations and bootstrap are over
+      // all the networks' layers)
+      const pooledQ = queue.pooled;
+      const unitsWall = Math.max(q.seconds - pooledQ, 0);
+      const hours = (machines: number) => ((1500 / nets) * (unitsWall / machines + pooledQ)) / 3600;
       console.log(
-        `${key}: projection for 1,500 networks at this size: ${hours(1).toFixed(1)} h on one such machine ` +
-          `(2 queue workers), ${hours(10).toFixed(2)} h on ten, of which the study over all networks, ` +
-          `on one thread, ${(((1500 / nets) * studyQ) / 3600).toFixed(2)} h`,
+        `${key}: pooled step on the coordinator ${pooledQ.toFixed(2)} s; projection for 1,500 networks ` +
+          `at this size: ${hours(1).toFixed(1)} h on one such machine (2 queue workers), ` +
+          `${hours(10).toFixed(2)} h on ten, of which the pooled step, on one thread, ` +
+          `${(((1500 / nets) * pooledQ) / 3600).toFixed(3)} h`,
       );
     }
   } finally {
