@@ -179,11 +179,8 @@ async function main(): Promise<void> {
         await QueueExecutor.connect({ url, experimentId: plan.experimentId, concurrency: 2 }),
       );
       // as `topolens run --queue`: units on the queue, the pooled studies here
-      const split = new SplitExecutor(
-        queue,
-        new WorkerPoolExecutor(1),
-        (j) => j.kind === 'network',
-      );
+      const local = new Timed(new WorkerPoolExecutor(1));
+      const split = new SplitExecutor(queue, local, (j) => j.kind === 'network');
       const q = await run(`${key}-queue`, sweep, split, { ship: true });
       const rate = (s: RunSummary) => ((3600 * s.completed) / s.seconds).toFixed(0);
       console.log(
@@ -207,7 +204,7 @@ async function main(): Promise<void> {
       // pooled step runs once, on one thread of the coordinator, after the last unit; it is
       // scaled linearly with the number of networks (its correlations and bootstrap are over
       // all the networks' layers)
-      const pooledQ = queue.pooled;
+      const pooledQ = local.pooled;
       const unitsWall = Math.max(q.seconds - pooledQ, 0);
       const hours = (machines: number) => ((1500 / nets) * (unitsWall / machines + pooledQ)) / 3600;
       console.log(
