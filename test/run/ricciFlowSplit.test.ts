@@ -16,6 +16,7 @@ import { runExperiment } from '../../src/run/runner.js';
 import { InProcessExecutor } from '../../src/run/executor.js';
 import { openStore } from '../../src/run/store.js';
 import { runJob } from '../../src/run/runJob.js';
+import { parseQueuedJob } from '../../src/run/queue/jobSchema.js';
 import { dumpStore } from './storeDump.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-ricci-split-'));
@@ -80,6 +81,12 @@ describe('the Ricci-flow study split per network', () => {
     expect(pooled[0].deps).toEqual(parts.map((p) => p.id));
     expect(pooled[0].inputs.map((i) => i.resultDir)).toEqual(parts.map((p) => p.resultDir));
     expect(parts.every((p) => /\.studies\/[0-9a-f]{64}$/.test(p.resultDir!))).toBe(true);
+    // queued, the parts and the pooled job are accepted as planned; a part may only write a
+    // <store>.studies/<hash> folder
+    for (const j of ricci) expect(parseQueuedJob(JSON.parse(JSON.stringify(j)))).toEqual(j);
+    expect(() => parseQueuedJob({ ...parts[0], resultDir: '/home/me/.ssh' })).toThrow(
+      /refused.*\.studies\/<hash>/s,
+    );
     // unsplit: one job over every network, as before
     const single = planFor(splitPath, false).jobs.filter((j) => j.kind === 'study:ricci-flow');
     expect(single).toHaveLength(1);
