@@ -30,6 +30,7 @@ import {
 } from '../src/run/executor.js';
 import { openStore } from '../src/run/store.js';
 import { QueueExecutor } from '../src/run/queue/queueExecutor.js';
+import { ricciFlowPool, type RicciNetworkPart } from '../src/study/ricciFlowStudy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-bench-sweep-'));
 const load = () => loadavg()[0].toFixed(1);
@@ -117,8 +118,51 @@ async function run(
   }
 }
 
+/**
+ * `npm run bench:sweep -- pooled`: the pooled step of the Ricci-flow study at [B24]'s size, on
+ * made-up parts (timing only; their values are random): 1,500 networks of 6 layers in 6
+ * architectures, k in {30, 120, 300}, the default 9999 BCa resamples. About 3 minutes on one
+ * thread of this machine; not part of the default run.
+ */
+function pooledAtPaperSize(): void {
+  let state = 1;
+  const rnd = () => (state = (state * 16807) % 2147483647) / 2147483647;
+  const ks = [30, 120, 300];
+  const parts: RicciNetworkPart[] = Array.from({ length: 1500 }, (_, i) => ({
+    network: `n${i}`,
+    accuracy: 0.97 + 0.03 * rnd(),
+    architecture: `a${i % 6}`,
+    points: 2000,
+    results: ks.map((k) => ({
+      k,
+      network: {
+        network: `n${i}`,
+        accuracy: 0.99,
+        rho: rnd() - 0.7,
+        fisherZ: rnd() - 0.7,
+        layers: Array.from({ length: 6 }, () => ({
+          curvature: -rnd() * k,
+          geodesicMass: 1 + rnd(),
+          components: 1,
+        })),
+        eta: Array.from({ length: 5 }, () => rnd()),
+        connected: true,
+        included: rnd() > 0.3,
+      },
+    })),
+  }));
+  const t0 = performance.now();
+  const r = ricciFlowPool(parts, { ks, accuracyThreshold: 0.98 });
+  console.log(
+    `pooled step at [B24]'s size (1,500 networks, 6 layers, 3 k, ${r.results[0].pooled.n} pooled pairs ` +
+      `at k=30, 6 architectures, 9999 BCa resamples): ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+      `on one thread (load ${load()})`,
+  );
+}
+
 async function main(): Promise<void> {
   console.log(`bench:sweep, ${new Date().toISOString()}, load average ${load()}`);
+  if (process.argv[2] === 'pooled') return pooledAtPaperSize();
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   const redis = spawn(
@@ -150,7 +194,7 @@ async function main(): Promise<void> {
           },
         ),
       );
-    // `npm run bench:sweep -- synthetic` (or fashion) runs one sweep only
+    // `npm run bench:sweep -- synthetic` (or fashion) runs one sweep only (`-- pooled`: above)
     const only = process.argv[2];
     for (const [key, sweep] of Object.entries(SWEEPS)) {
       if (only && key !== only) continue;
