@@ -2,10 +2,12 @@
  * bench:sweep -- a Ricci-flow sweep ([B24]'s dense networks, trained and analysed) on a
  * synthetic set and on a Fashion-MNIST pair, run four ways: a pool of 1 worker thread, a pool
  * of 2 (separate train, capture and study jobs), a pool of 2 running one unit per network
- * (units.ts), and the queue (docs/sweeps.md; one unit per network, files shipped back, as
- * `topolens run --queue` does) with 2 `topolens worker` processes on a redis-server
+ * (units.ts; each unit includes the network's part of the Ricci-flow study, the pooled step
+ * runs after the units), and the queue (docs/sweeps.md; one unit per network, files shipped
+ * back, as `topolens run --queue` does) with 2 `topolens worker` processes on a redis-server
  * started here on a free loopback port (stopped by its PID at the end). Printed per sweep: the
- * time per network split into training, capture and analysis; the wall time and throughput of
+ * time per network split into training, capture and analysis (the network's Ricci-flow part),
+ * and the pooled step; the wall time and throughput of
  * each way; and the coordinator's overhead per job on the queue: for each job, the time from
  * handing it to the queue to having its rows, less the job's own time where it ran (measured
  * with the queue's in-flight jobs limited to the worker count, so no job waits for a worker).
@@ -28,6 +30,7 @@ import {
 } from '../src/run/executor.js';
 import { openStore } from '../src/run/store.js';
 import { QueueExecutor } from '../src/run/queue/queueExecutor.js';
+import { ricciFlowPool, type RicciNetworkPart } from '../src/study/ricciFlowStudy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-bench-sweep-'));
 const load = () => loadavg()[0].toFixed(1);
@@ -59,10 +62,15 @@ const SWEEPS = {
   },
 };
 
-/** Records, per job, the time from execute() to its rows less the job's own time. */
+/** Records, per job, the time from execute() to its rows less the job's own time, and the own
+ * time of the pooled study jobs (the part of a sweep that runs once, on the coordinator). */
 class Timed implements Executor {
   readonly overheads: number[] = [];
   readonly seconds: number[] = [];
+  /** own seconds of the jobs that are neither a unit nor a per-network part */
+  pooled = 0;
+  /** own seconds of the per-network parts of split studies run as jobs of their own */
+  parts = 0;
   constructor(private readonly inner: Executor) {}
   get concurrency() {
     return this.inner.concurrency;
@@ -72,6 +80,10 @@ class Timed implements Executor {
     const o = await this.inner.execute(job);
     this.overheads.push((performance.now() - t0) / 1000 - o.seconds);
     this.seconds.push(o.seconds);
+    if (job.kind.startsWith('study:') && 'split' in job) {
+      if (job.split === 'network') this.parts += o.seconds;
+      else this.pooled += o.seconds;
+    }
     return o;
   }
   close() {
@@ -106,8 +118,51 @@ async function run(
   }
 }
 
+/**
+ * `npm run bench:sweep -- pooled`: the pooled step of the Ricci-flow study at [B24]'s size, on
+ * made-up parts (timing only; their values are random): 1,500 networks of 6 layers in 6
+ * architectures, k in {30, 120, 300}, the default 9999 BCa resamples. About 3 minutes on one
+ * thread of this machine; not part of the default run.
+ */
+function pooledAtPaperSize(): void {
+  let state = 1;
+  const rnd = () => (state = (state * 16807) % 2147483647) / 2147483647;
+  const ks = [30, 120, 300];
+  const parts: RicciNetworkPart[] = Array.from({ length: 1500 }, (_, i) => ({
+    network: `n${i}`,
+    accuracy: 0.97 + 0.03 * rnd(),
+    architecture: `a${i % 6}`,
+    points: 2000,
+    results: ks.map((k) => ({
+      k,
+      network: {
+        network: `n${i}`,
+        accuracy: 0.99,
+        rho: rnd() - 0.7,
+        fisherZ: rnd() - 0.7,
+        layers: Array.from({ length: 6 }, () => ({
+          curvature: -rnd() * k,
+          geodesicMass: 1 + rnd(),
+          components: 1,
+        })),
+        eta: Array.from({ length: 5 }, () => rnd()),
+        connected: true,
+        included: rnd() > 0.3,
+      },
+    })),
+  }));
+  const t0 = performance.now();
+  const r = ricciFlowPool(parts, { ks, accuracyThreshold: 0.98 });
+  console.log(
+    `pooled step at [B24]'s size (1,500 networks, 6 layers, 3 k, ${r.results[0].pooled.n} pooled pairs ` +
+      `at k=30, 6 architectures, 9999 BCa resamples): ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+      `on one thread (load ${load()})`,
+  );
+}
+
 async function main(): Promise<void> {
   console.log(`bench:sweep, ${new Date().toISOString()}, load average ${load()}`);
+  if (process.argv[2] === 'pooled') return pooledAtPaperSize();
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   const redis = spawn(
@@ -139,7 +194,7 @@ async function main(): Promise<void> {
           },
         ),
       );
-    // `npm run bench:sweep -- synthetic` (or fashion) runs one sweep only
+    // `npm run bench:sweep -- synthetic` (or fashion) runs one sweep only (`-- pooled`: above)
     const only = process.argv[2];
     for (const [key, sweep] of Object.entries(SWEEPS)) {
       if (only && key !== only) continue;
@@ -147,15 +202,14 @@ async function main(): Promise<void> {
         console.log('fashion: skipped (install dataset-fashion-mnist)');
         continue;
       }
-      const one = await run(`${key}-pool1`, sweep, new WorkerPoolExecutor(1));
+      const pool1 = new Timed(new WorkerPoolExecutor(1));
+      const one = await run(`${key}-pool1`, sweep, pool1);
       const nets = one.timings.train?.jobs ?? 0;
       const per = (k: string) => ((one.timings[k]?.seconds ?? 0) / nets).toFixed(2);
-      const study = Object.entries(one.timings)
-        .filter(([k]) => k.startsWith('study:'))
-        .reduce((a, [, t]) => a + t.seconds, 0);
       console.log(
-        `${key}: ${nets} networks; per network: training ${per('train')} s, capture ${per('capture')} s; ` +
-          `analysis (one study over all networks) ${study.toFixed(2)} s = ${(study / nets).toFixed(2)} s per network`,
+        `${key}: ${nets} networks; per network: training ${per('train')} s, capture ${per('capture')} s, ` +
+          `analysis (Ricci flow, the network's part) ${(pool1.parts / nets).toFixed(2)} s; ` +
+          `the pooled step over all networks ${pool1.pooled.toFixed(2)} s`,
       );
       const two = await run(`${key}-pool2`, sweep, new WorkerPoolExecutor(2));
       const twoUnits = await run(`${key}-pool2-units`, sweep, new WorkerPoolExecutor(2), {
@@ -168,12 +222,9 @@ async function main(): Promise<void> {
       const queue = new Timed(
         await QueueExecutor.connect({ url, experimentId: plan.experimentId, concurrency: 2 }),
       );
-      // as `topolens run --queue`: units on the queue, the study over all networks here
-      const split = new SplitExecutor(
-        queue,
-        new WorkerPoolExecutor(1),
-        (j) => j.kind === 'network',
-      );
+      // as `topolens run --queue`: units on the queue, the pooled studies here
+      const local = new Timed(new WorkerPoolExecutor(1));
+      const split = new SplitExecutor(queue, local, (j) => j.kind === 'network');
       const q = await run(`${key}-queue`, sweep, split, { ship: true });
       const rate = (s: RunSummary) => ((3600 * s.completed) / s.seconds).toFixed(0);
       console.log(
@@ -193,18 +244,18 @@ async function main(): Promise<void> {
           `${(1000 * meanJob).toFixed(0)} ms (a unit) = ${((100 * mean) / meanJob).toFixed(1)}% (median ` +
           `${((100 * median) / meanJob).toFixed(1)}%); failed ${q.failed.length}`,
       );
-      // the units spread over the machines; the study over all networks runs once, on one
-      // thread of the coordinator, and grows with the number of networks (Ricci flow: the
-      // curvature of every network at every k)
-      const studyQ = Object.entries(q.timings)
-        .filter(([k]) => k.startsWith('study:') && k !== 'study:layer-profile')
-        .reduce((a, [, t]) => a + t.seconds, 0);
-      const unitsWall = Math.max(q.seconds - studyQ, 0);
-      const hours = (machines: number) => ((1500 / nets) * (unitsWall / machines + studyQ)) / 3600;
+      // the units (train, capture, the network's Ricci-flow part) spread over the machines; the
+      // pooled step runs once, on one thread of the coordinator, after the last unit; it is
+      // scaled linearly with the number of networks (its correlations and bootstrap are over
+      // all the networks' layers)
+      const pooledQ = local.pooled;
+      const unitsWall = Math.max(q.seconds - pooledQ, 0);
+      const hours = (machines: number) => ((1500 / nets) * (unitsWall / machines + pooledQ)) / 3600;
       console.log(
-        `${key}: projection for 1,500 networks at this size: ${hours(1).toFixed(1)} h on one such machine ` +
-          `(2 queue workers), ${hours(10).toFixed(2)} h on ten, of which the study over all networks, ` +
-          `on one thread, ${(((1500 / nets) * studyQ) / 3600).toFixed(2)} h`,
+        `${key}: pooled step on the coordinator ${pooledQ.toFixed(2)} s; projection for 1,500 networks ` +
+          `at this size: ${hours(1).toFixed(1)} h on one such machine (2 queue workers), ` +
+          `${hours(10).toFixed(2)} h on ten, of which the pooled step, on one thread, ` +
+          `${(((1500 / nets) * pooledQ) / 3600).toFixed(3)} h`,
       );
     }
   } finally {

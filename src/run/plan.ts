@@ -67,12 +67,19 @@ export interface StudyJobInput {
   /** The model file (trained: `<modelDir>/model.json`), for studies that run the network. */
   modelPath?: string;
   layout?: 'NCHW' | 'NHWC';
+  /** For the pooled part of a split study: the folder where this network's part left its record. */
+  resultDir?: string;
 }
 
 export interface StudyJob extends JobBase {
   kind: `study:${string}`;
   study: StudySpec;
   inputs: StudyJobInput[];
+  /** A study over all networks split in two (studyRunners.ts, `SplitStudy`): 'network' is one
+   * network's part, which leaves its record in `resultDir`; 'pooled' reads every network's. */
+  split?: 'network' | 'pooled';
+  /** Where the network part leaves its record: `<store>.studies/<hash>`. */
+  resultDir?: string;
   /** The experiment's data and layers, for studies that run the network on new inputs. */
   data?: DataSpec;
   layers: LayersSpec;
@@ -106,9 +113,24 @@ export interface Plan {
   jobs: Job[];
 }
 
-/** Folders beside the store file where models and clouds are kept, found again by hash. */
-export function artifactFolders(storePath: string): { models: string; clouds: string } {
-  return { models: `${storePath}.models`, clouds: `${storePath}.clouds` };
+/** Folders beside the store file where models, clouds and the per-network parts of split
+ * studies are kept, found again by hash. */
+export function artifactFolders(storePath: string): {
+  models: string;
+  clouds: string;
+  studies: string;
+} {
+  return {
+    models: `${storePath}.models`,
+    clouds: `${storePath}.clouds`,
+    studies: `${storePath}.studies`,
+  };
+}
+
+export interface PlanOptions {
+  /** Plan a study over all networks that can be split (Ricci flow) as one job per network and a
+   * pooled job (default true); false plans it as one job over all networks. */
+  splitStudies?: boolean;
 }
 
 /** What identifies the data: the spec, with the content of read files instead of their paths. */
@@ -160,11 +182,15 @@ export function jobOutputFolders(job: Job): string[] {
   if (job.kind === 'train') return [job.modelDir];
   if (job.kind === 'capture') return [job.cloudDir];
   if (job.kind === 'network') return job.parts.flatMap(jobOutputFolders);
-  return [];
+  return job.resultDir ? [job.resultDir] : [];
 }
 
 /** Expands a resolved experiment into jobs; `storePath` places the model and cloud folders. */
-export function planExperiment(spec: ResolvedExperiment, storePath: string): Plan {
+export function planExperiment(
+  spec: ResolvedExperiment,
+  storePath: string,
+  options: PlanOptions = {},
+): Plan {
   const folders = artifactFolders(storePath);
   const data = dataKey(spec.data);
   const keys = spec.networks.map((n) => networkKey(n, data));
@@ -227,28 +253,78 @@ export function planExperiment(spec: ResolvedExperiment, storePath: string): Pla
     jobs.push(capture);
     captures.push({ job: capture, modelDir });
   });
+  const inputOf = (c: (typeof captures)[number]): StudyJobInput => ({
+    network: c.job.network.name,
+    architecture:
+      c.job.network.source === 'trained'
+        ? c.job.network.name.replace(/-s\d+$/, '')
+        : c.job.network.name,
+    networkId: c.job.networkId,
+    cloudDir: c.job.cloudDir,
+    ...(c.modelDir ? { modelDir: c.modelDir } : {}),
+    ...(c.job.network.source === 'trained' && c.modelDir
+      ? { modelPath: join(c.modelDir, 'model.json') }
+      : c.job.network.source === 'model'
+        ? {
+            modelPath: c.job.network.path,
+            ...(c.job.network.layout ? { layout: c.job.network.layout } : {}),
+          }
+        : {}),
+  });
+  const context = { ...(spec.data ? { data: spec.data } : {}), layers: spec.layers };
   for (const study of spec.studies) {
     const runner = studyRunner(study.study);
+    if (runner.scope === 'experiment' && runner.split && (options.splitStudies ?? true)) {
+      // one job per network (in its unit), then the pooled job over their records
+      const parts = captures.map((c): StudyJob => {
+        const artifact = contentHash({
+          what: 'study part',
+          study: study.study,
+          options: study.options,
+          capture: c.job.artifact,
+          version: TOPOLENS_VERSION,
+        });
+        return {
+          id: contentHash({
+            experimentId,
+            study,
+            split: 'network',
+            inputs: [c.job.artifact],
+            version: TOPOLENS_VERSION,
+          }),
+          experimentId,
+          kind: `study:${study.study}`,
+          label: `${study.name} ${c.job.network.name}`,
+          deps: [c.job.id],
+          study,
+          inputs: [inputOf(c)],
+          split: 'network',
+          resultDir: join(folders.studies, artifact),
+          ...context,
+        };
+      });
+      jobs.push(...parts);
+      jobs.push({
+        id: contentHash({
+          experimentId,
+          study,
+          split: 'pooled',
+          inputs: captures.map((c) => c.job.artifact),
+          version: TOPOLENS_VERSION,
+        }),
+        experimentId,
+        kind: `study:${study.study}`,
+        label: `${study.name} (${captures.length} networks)`,
+        deps: parts.map((p) => p.id),
+        study,
+        inputs: captures.map((c, i) => ({ ...inputOf(c), resultDir: parts[i].resultDir! })),
+        split: 'pooled',
+        ...context,
+      });
+      continue;
+    }
     const groups = runner.scope === 'network' ? captures.map((c) => [c]) : [captures];
     for (const group of groups) {
-      const inputs: StudyJobInput[] = group.map((c) => ({
-        network: c.job.network.name,
-        architecture:
-          c.job.network.source === 'trained'
-            ? c.job.network.name.replace(/-s\d+$/, '')
-            : c.job.network.name,
-        networkId: c.job.networkId,
-        cloudDir: c.job.cloudDir,
-        ...(c.modelDir ? { modelDir: c.modelDir } : {}),
-        ...(c.job.network.source === 'trained' && c.modelDir
-          ? { modelPath: join(c.modelDir, 'model.json') }
-          : c.job.network.source === 'model'
-            ? {
-                modelPath: c.job.network.path,
-                ...(c.job.network.layout ? { layout: c.job.network.layout } : {}),
-              }
-            : {}),
-      }));
       jobs.push({
         id: contentHash({
           experimentId,
@@ -264,9 +340,8 @@ export function planExperiment(spec: ResolvedExperiment, storePath: string): Pla
             : `${study.name} (${group.length} networks)`,
         deps: group.map((c) => c.job.id),
         study,
-        inputs,
-        ...(spec.data ? { data: spec.data } : {}),
-        layers: spec.layers,
+        inputs: group.map(inputOf),
+        ...context,
       });
     }
   }

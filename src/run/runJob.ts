@@ -25,9 +25,17 @@ import { buildNetwork, disposeModel, loadModelFile } from './experimentNetworks.
 import { captureClouds, readActivationDump } from './captureClouds.js';
 import { defaultClassNames } from '../data/labelled.js';
 import { contentHash } from './hash.js';
-import type { CaptureJob, NetworkUnitJob, PartJob, StudyJob, TrainJob } from './plan.js';
+import {
+  jobOutputFolders,
+  type CaptureJob,
+  type NetworkUnitJob,
+  type PartJob,
+  type StudyJob,
+  type TrainJob,
+} from './plan.js';
 import type { JobRows, LayerRow, NetworkRow } from './store.js';
-import { studyRunner, type StudyNetworkInput } from './studyRunners.js';
+import { decodeResult, encodeResult } from './queue/codec.js';
+import { studyRunner, type StudyNetworkInput, type StudyRows } from './studyRunners.js';
 
 let backendReady: Promise<unknown> | undefined;
 
@@ -176,9 +184,9 @@ async function runCapture(job: CaptureJob): Promise<JobRows> {
   return rows;
 }
 
-async function runStudy(job: StudyJob): Promise<JobRows> {
-  const runner = studyRunner(job.study.study);
-  const networks: StudyNetworkInput[] = job.inputs.map((i) => {
+/** What a study job's input reads from disk: the network's clouds and training record. */
+function studyInputs(job: StudyJob): StudyNetworkInput[] {
+  return job.inputs.map((i) => {
     const info = i.modelDir ? readTrainInfo(i.modelDir) : undefined;
     return {
       network: i.network,
@@ -192,18 +200,65 @@ async function runStudy(job: StudyJob): Promise<JobRows> {
       ...(i.layout ? { layout: i.layout } : {}),
     };
   });
-  const out = await runner.run(networks, job.study.options, {
+}
+
+/** The file in a split study's per-network folder that holds the network's record. */
+const PART_FILE = 'part.json';
+
+function readPart(dir: string): unknown {
+  const path = join(dir, PART_FILE);
+  return existsSync(path) ? decodeResult<unknown>(readFileSync(path, 'utf8')) : undefined;
+}
+
+/** A split study's rows: the part's record (or the pooled part's) as the runner returns it. */
+async function studyRows(job: StudyJob): Promise<StudyRows | Pick<StudyRows, 'measures'>> {
+  const runner = studyRunner(job.study.study);
+  const split = runner.split;
+  if (job.split && !split)
+    throw new TopolensError('invalid-input', `the study '${job.study.study}' is not split`);
+  if (job.split === 'network') {
+    const [input] = job.inputs;
+    // a record made earlier (a retry, or another experiment with the same network) is reused
+    let record = readPart(job.resultDir!);
+    if (record === undefined) {
+      record = split!.network(studyInputs(job)[0], job.study.options);
+      writeFolderAtomic(job.resultDir!, { [PART_FILE]: encodeResult(record) });
+    }
+    return { measures: split!.networkRows(record, input.networkId) };
+  }
+  if (job.split === 'pooled') {
+    const records = job.inputs.map((i) => {
+      const record = i.resultDir ? readPart(i.resultDir) : undefined;
+      if (record === undefined)
+        throw new TopolensError(
+          'invalid-input',
+          `the ${job.study.study} part of network '${i.network}' is not at '${i.resultDir ?? '?'}'`,
+          'run the experiment again: the missing part is recomputed',
+        );
+      return record;
+    });
+    return split!.pooled(records, job.study.options);
+  }
+  return runner.run(studyInputs(job), job.study.options, {
     ...(job.data ? { data: job.data } : {}),
     layers: job.layers,
   });
+}
+
+async function runStudy(job: StudyJob): Promise<JobRows> {
+  const out = await studyRows(job);
   const base = { experimentId: job.experimentId };
   const study = job.study.name;
   const id = (table: string, i: number) => contentHash({ job: job.id, table, i });
+  const rows: JobRows = {
+    measures: (out.measures ?? []).map((m, i) => ({ ...m, id: id('measures', i), ...base, study })),
+  };
+  if (!('result' in out)) return rows;
   return {
     studyResults: [
       { id: id('study_results', 0), ...base, study, name: job.label, result: out.result },
     ],
-    measures: (out.measures ?? []).map((m, i) => ({ ...m, id: id('measures', i), ...base, study })),
+    ...rows,
     diagrams: (out.diagrams ?? []).map((d, i) => ({ ...d, id: id('diagrams', i), ...base })),
     matrices: (out.matrices ?? []).map((m, i) => ({ ...m, id: id('matrices', i), ...base, study })),
     mapperGraphs: (out.mapperGraphs ?? []).map((g, i) => ({
@@ -277,7 +332,7 @@ function checkUnitInputs(job: NetworkUnitJob): void {
 }
 
 /** `dir` under `root`, keeping its artifact-hash name. */
-const under = (root: string, kind: 'models' | 'clouds', dir: string) =>
+const under = (root: string, kind: 'models' | 'clouds' | 'studies', dir: string) =>
   join(root, kind, basename(dir));
 
 /** The part with its model and cloud folders moved under `root` (this machine's work folder). */
@@ -291,9 +346,11 @@ function relocate(p: PartJob, root: string): PartJob {
     };
   return {
     ...p,
+    ...(p.resultDir ? { resultDir: under(root, 'studies', p.resultDir) } : {}),
     inputs: p.inputs.map((i) => ({
       ...i,
       cloudDir: under(root, 'clouds', i.cloudDir),
+      ...(i.resultDir ? { resultDir: under(root, 'studies', i.resultDir) } : {}),
       ...(i.modelDir
         ? {
             modelDir: under(root, 'models', i.modelDir),
@@ -339,9 +396,10 @@ export async function runNetworkUnit(job: NetworkUnitJob): Promise<UnitOutcome> 
       files.push({ dir: there.modelDir, files: readFolder(here.modelDir) });
     if (here.kind === 'capture' && there.kind === 'capture')
       files.push({ dir: there.cloudDir, files: readFolder(here.cloudDir) });
+    if ('resultDir' in here && here.resultDir && 'resultDir' in there && there.resultDir)
+      files.push({ dir: there.resultDir, files: readFolder(here.resultDir) });
   }
   for (const p of parts)
-    if (p.kind === 'train' || p.kind === 'capture')
-      rmSync(p.kind === 'train' ? p.modelDir : p.cloudDir, { recursive: true, force: true });
+    for (const dir of jobOutputFolders(p)) rmSync(dir, { recursive: true, force: true });
   return { parts: out, files };
 }

@@ -64,12 +64,28 @@ export interface StudyRows {
   mapperGraphs?: Draft<MapperGraphRow>[];
 }
 
+/**
+ * A study over all networks split in two (docs/sweeps.md, "One job per network"): each network's
+ * part is a job of its own (in the network's unit), which leaves its record in a folder beside
+ * the store and writes its per-network rows; the pooled part reads every network's record (in the
+ * plan's order) and writes the study's record and pooled rows, the same as `run` does in one job.
+ */
+export interface SplitStudy {
+  /** One network's record (plain data; kept as JSON that keeps every number exactly). */
+  network(network: StudyNetworkInput, options: Record<string, unknown>): unknown;
+  /** The per-network rows of a record (`networkId`: the network's id in this experiment). */
+  networkRows(record: unknown, networkId: string): Draft<MeasureRow>[];
+  pooled(records: unknown[], options: Record<string, unknown>): StudyRows;
+}
+
 export interface StudyRunner {
   name: StudyName;
   /** 'network': one job per network; 'experiment': one job over every network. */
   scope: 'network' | 'experiment';
   /** Strict schema of `options:` in the experiment file, defaults filled. */
   options: z.ZodType<Record<string, unknown>>;
+  /** For an 'experiment' study: its per-network and pooled parts, planned as separate jobs. */
+  split?: SplitStudy;
   run(
     networks: StudyNetworkInput[],
     options: Record<string, unknown>,

@@ -130,29 +130,130 @@ function includedRhos(nets: readonly RicciNetworkResult[]): number[] {
     .filter((v): v is number => v !== null);
 }
 
-export function ricciFlowStudy(
-  networks: readonly RicciNetwork[],
-  options: RicciFlowStudyOptions = {},
+/** One network's part of the study: its results at each k its clouds allow (k below its number
+ * of points), computed without the other networks (a job of its own in the runner). */
+export interface RicciNetworkPart {
+  network: string;
+  accuracy: number;
+  architecture?: string;
+  /** points of its input cloud (layer 0): the study leaves out every k at or above the smallest */
+  points: number;
+  results: { k: number; network: RicciNetworkResult }[];
+}
+
+type NetworkPartOptions = Pick<
+  RicciFlowStudyOptions,
+  'ks' | 'accuracyThreshold' | 'graph' | 'curvature' | 'fisher' | 'geodesic'
+>;
+
+function checkKs(ks: readonly number[]): void {
+  for (const k of ks) {
+    if (!Number.isInteger(k) || k < 1)
+      throw invalidOption(`k must be a positive integer, got ${k}.`);
+  }
+}
+
+function checkAccuracy(net: { network: string; accuracy: number }): void {
+  if (!(net.accuracy >= 0 && net.accuracy <= 1)) {
+    throw invalidInput(
+      `network '${net.network}' has accuracy ${net.accuracy}; give the test accuracy as a number in [0, 1].`,
+    );
+  }
+}
+
+/** Curvature, geodesic mass, rho and inclusion of one network at one k. */
+function networkAtK(
+  net: RicciNetwork,
+  k: number,
+  threshold: number,
+  options: NetworkPartOptions,
+): RicciNetworkResult {
+  const r = ricciFlow(
+    net.layers.map((l) => l.points),
+    {
+      k,
+      graph: options.graph,
+      curvature: options.curvature,
+      fisher: options.fisher,
+      geodesic: options.geodesic,
+    },
+  );
+  let exclusion: string | undefined;
+  const broken = r.layers.findIndex((s) => !s.connected);
+  if (broken >= 0) {
+    exclusion = `disconnected kNN graph at layer '${net.layers[broken].name}' (${r.layers[broken].components} components)`;
+  } else if (!(net.accuracy > threshold) && threshold > 0) {
+    exclusion = `accuracy ${net.accuracy} is not above ${threshold}`;
+  }
+  const out: RicciNetworkResult = {
+    network: net.network,
+    accuracy: net.accuracy,
+    rho: finiteOrNull(r.rho),
+    fisherZ: finiteOrNull(r.fisherZ),
+    layers: r.layers.map((s) => ({
+      curvature: s.curvature,
+      geodesicMass: finiteOrNull(s.geodesicMass),
+      components: s.components,
+    })),
+    eta: r.eta.map(finiteOrNull),
+    connected: r.connected,
+    included: exclusion === undefined,
+  };
+  if (exclusion) out.exclusion = exclusion;
+  return out;
+}
+
+/**
+ * The per-network part of the study (docs/studies.md#ricci-flow): for each k below the network's
+ * number of points, its kNN graphs, layer curvatures, geodesic masses, rho and whether it is
+ * included (connected at every layer, accuracy above the filter). `ricciFlowPool` pools the
+ * parts of all networks; `ricciFlowStudy` is the two in one.
+ */
+export function ricciFlowNetwork(
+  net: RicciNetwork,
+  options: NetworkPartOptions & { onProgress?: (k: number) => void } = {},
+): RicciNetworkPart {
+  checkAccuracy(net);
+  const ks = options.ks ?? [30, 120, 300];
+  checkKs(ks);
+  const threshold = options.accuracyThreshold ?? 0.98;
+  const points = net.layers[0]?.points.rows ?? 0;
+  const results = ks
+    .filter((k) => k < points)
+    .map((k) => {
+      const network = networkAtK(net, k, threshold, options);
+      options.onProgress?.(k);
+      return { k, network };
+    });
+  return {
+    network: net.network,
+    accuracy: net.accuracy,
+    ...(net.architecture !== undefined ? { architecture: net.architecture } : {}),
+    points,
+    results,
+  };
+}
+
+/**
+ * The pooled part of the study: from every network's part (`ricciFlowNetwork`, same options),
+ * per k the counts of included and excluded networks, the pooled shift correlation, the flow
+ * strength against accuracy, the share of negative rho and the per-architecture pools. A k at or
+ * above the smallest network's number of points is left out for all networks (`skippedKs`).
+ */
+export function ricciFlowPool(
+  parts: readonly RicciNetworkPart[],
+  options: Omit<RicciFlowStudyOptions, 'onProgress'> = {},
 ): RicciFlowStudyResult {
-  if (networks.length === 0) throw invalidInput('the Ricci-flow study needs networks, got none.');
+  if (parts.length === 0) throw invalidInput('the Ricci-flow study needs networks, got none.');
   const ks = options.ks ?? [30, 120, 300];
   const threshold = options.accuracyThreshold ?? 0.98;
   const flowMeasure = options.flowMeasure ?? 'rho';
   if (flowMeasure !== 'rho' && flowMeasure !== 'fisherZ') {
     throw invalidOption(`flowMeasure must be 'rho' or 'fisherZ', got '${String(flowMeasure)}'.`);
   }
-  for (const net of networks) {
-    if (!(net.accuracy >= 0 && net.accuracy <= 1)) {
-      throw invalidInput(
-        `network '${net.network}' has accuracy ${net.accuracy}; give the test accuracy as a number in [0, 1].`,
-      );
-    }
-  }
-  for (const k of ks) {
-    if (!Number.isInteger(k) || k < 1)
-      throw invalidOption(`k must be a positive integer, got ${k}.`);
-  }
-  const nMin = Math.min(...networks.map((n) => n.layers[0]?.points.rows ?? 0));
+  for (const p of parts) checkAccuracy(p);
+  checkKs(ks);
+  const nMin = Math.min(...parts.map((p) => p.points));
   const usable = ks.filter((k) => k < nMin);
   const skippedKs = ks
     .filter((k) => k >= nMin)
@@ -160,44 +261,18 @@ export function ricciFlowStudy(
       k,
       reason: `k = ${k} needs more than ${k} points; the smallest network has ${nMin}.`,
     }));
-  const total = usable.length * networks.length;
-  let done = 0;
+  const labels = [
+    ...new Set(parts.map((n) => n.architecture).filter((a): a is string => a !== undefined)),
+  ];
   const results = usable.map((k): RicciKResult => {
-    const perNet = networks.map((net): RicciNetworkResult => {
-      const r = ricciFlow(
-        net.layers.map((l) => l.points),
-        {
-          k,
-          graph: options.graph,
-          curvature: options.curvature,
-          fisher: options.fisher,
-          geodesic: options.geodesic,
-        },
-      );
-      options.onProgress?.(++done, total, `k=${k} ${net.network}`);
-      let exclusion: string | undefined;
-      const broken = r.layers.findIndex((s) => !s.connected);
-      if (broken >= 0) {
-        exclusion = `disconnected kNN graph at layer '${net.layers[broken].name}' (${r.layers[broken].components} components)`;
-      } else if (!(net.accuracy > threshold) && threshold > 0) {
-        exclusion = `accuracy ${net.accuracy} is not above ${threshold}`;
-      }
-      const out: RicciNetworkResult = {
-        network: net.network,
-        accuracy: net.accuracy,
-        rho: finiteOrNull(r.rho),
-        fisherZ: finiteOrNull(r.fisherZ),
-        layers: r.layers.map((s) => ({
-          curvature: s.curvature,
-          geodesicMass: finiteOrNull(s.geodesicMass),
-          components: s.components,
-        })),
-        eta: r.eta.map(finiteOrNull),
-        connected: r.connected,
-        included: exclusion === undefined,
-      };
-      if (exclusion) out.exclusion = exclusion;
-      return out;
+    const perNet = parts.map((p): RicciNetworkResult => {
+      const at = p.results.find((r) => r.k === k);
+      if (!at)
+        throw invalidInput(
+          `the Ricci-flow part of network '${p.network}' has no result at k = ${k}`,
+          'compute the part of every network with the options of the pooled study',
+        );
+      return at.network;
     });
     const { x, y } = shiftPairs(perNet);
     const flow: number[] = [];
@@ -211,11 +286,8 @@ export function ricciFlowStudy(
     }
     const included = perNet.filter((n) => n.included);
     const rhos = includedRhos(perNet);
-    const labels = [
-      ...new Set(networks.map((n) => n.architecture).filter((a): a is string => a !== undefined)),
-    ];
     const architectures = labels.map((architecture): RicciArchitectureResult => {
-      const mine = perNet.filter((_, i) => networks[i].architecture === architecture);
+      const mine = perNet.filter((_, i) => parts[i].architecture === architecture);
       const pairs = shiftPairs(mine);
       const own = includedRhos(mine);
       return {
@@ -251,4 +323,33 @@ export function ricciFlowStudy(
     results,
     skippedKs,
   };
+}
+
+/** The whole study over `networks`: each network's part (`ricciFlowNetwork`) at the k every
+ * network allows, then the pool (`ricciFlowPool`). */
+export function ricciFlowStudy(
+  networks: readonly RicciNetwork[],
+  options: RicciFlowStudyOptions = {},
+): RicciFlowStudyResult {
+  if (networks.length === 0) throw invalidInput('the Ricci-flow study needs networks, got none.');
+  const flowMeasure = options.flowMeasure ?? 'rho';
+  if (flowMeasure !== 'rho' && flowMeasure !== 'fisherZ') {
+    throw invalidOption(`flowMeasure must be 'rho' or 'fisherZ', got '${String(flowMeasure)}'.`);
+  }
+  for (const net of networks) checkAccuracy(net);
+  const ks = options.ks ?? [30, 120, 300];
+  checkKs(ks);
+  const nMin = Math.min(...networks.map((n) => n.layers[0]?.points.rows ?? 0));
+  const usable = ks.filter((k) => k < nMin);
+  const total = usable.length * networks.length;
+  let done = 0;
+  const { onProgress, ...rest } = options;
+  const parts = networks.map((net) =>
+    ricciFlowNetwork(net, {
+      ...rest,
+      ks: usable,
+      onProgress: (k) => onProgress?.(++done, total, `k=${k} ${net.network}`),
+    }),
+  );
+  return ricciFlowPool(parts, { ...rest, ks });
 }

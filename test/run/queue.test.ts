@@ -39,6 +39,8 @@ layers: {includeInput: true}
 studies:
   - study: layer-profile
     options: {perClass: 20, descriptors: [h0, twoNN]}
+  - study: ricci-flow
+    options: {ks: [6], accuracyThreshold: 0, bootstrap: {resamples: 0}}
 `;
 
 interface RedisServer {

@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { resolveExperiment } from '../../src/run/experimentSchema.js';
 import { absolutePaths } from '../../src/run/experimentFile.js';
 import { planExperiment, type Plan } from '../../src/run/plan.js';
@@ -32,6 +32,10 @@ const sweep = {
   studies: [
     { study: 'layer-profile', options: { perClass: 20, descriptors: ['h0', 'twoNN'] } },
     { study: 'generalization', options: { maxPoints: 30, bootstrap: { resamples: 0 } } },
+    {
+      study: 'ricci-flow',
+      options: { ks: [6], accuracyThreshold: 0, bootstrap: { resamples: 0 } },
+    },
   ],
 };
 
@@ -48,12 +52,13 @@ async function run(plan: Plan, storePath: string) {
   }
 }
 
-/** Every file under a store's model and cloud folders (relative path -> content hash); the
+/** Every file under a store's model, cloud and study-part folders (relative path -> content
+ * hash); the
  * model's name (a TF.js counter) and the training seconds, which differ between two runs of the
  * same training, left out. */
 function artifactFiles(storePath: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const kind of ['models', 'clouds'])
+  for (const kind of ['models', 'clouds', 'studies'])
     for (const hash of readdirSync(`${storePath}.${kind}`))
       for (const f of readdirSync(join(`${storePath}.${kind}`, hash))) {
         let text = readFileSync(join(`${storePath}.${kind}`, hash, f)).toString('base64');
@@ -78,24 +83,36 @@ describe('networkUnits', () => {
     const plan = planFor(join(dir, 'p.duckdb'));
     const units = networkUnits(plan);
     const kinds = units.jobs.map((j) => j.kind);
-    expect(kinds).toEqual(['network', 'network', 'network', 'study:generalization']);
+    // Ricci flow's per-network parts go into the units; its pooled part needs them all
+    expect(kinds).toEqual([
+      'network',
+      'network',
+      'network',
+      'study:generalization',
+      'study:ricci-flow',
+    ]);
     const parts = units.jobs.flatMap((j) => (j.kind === 'network' ? j.parts : [j]));
     expect(parts.map((j) => j.id).sort()).toEqual(plan.jobs.map((j) => j.id).sort());
     for (const u of units.jobs) {
       if (u.kind !== 'network') continue;
       expect(u.deps).toEqual([]);
-      expect(u.parts.map((p) => p.kind)).toEqual(['train', 'capture', 'study:layer-profile']);
+      expect(u.parts.map((p) => p.kind)).toEqual([
+        'train',
+        'capture',
+        'study:layer-profile',
+        'study:ricci-flow',
+      ]);
       expect(new Set(u.parts.map((p) => ('networkId' in p ? p.networkId : u.networkId)))).toEqual(
         new Set([u.networkId]),
       );
     }
-    const pooled = units.jobs[3];
-    expect(pooled.deps.sort()).toEqual(
-      units.jobs
-        .slice(0, 3)
-        .map((u) => u.id)
-        .sort(),
-    );
+    for (const pooled of units.jobs.slice(3))
+      expect(pooled.deps.sort()).toEqual(
+        units.jobs
+          .slice(0, 3)
+          .map((u) => u.id)
+          .sort(),
+      );
   });
 });
 
@@ -110,12 +127,13 @@ describe('network units in the runner', () => {
       const plan = networkUnits(planFor(path), { ship });
       const got = await run(plan, path);
       expect(got.summary.failed).toEqual([]);
-      expect(got.summary.completed).toBe(4);
+      expect(got.summary.completed).toBe(5);
       // the parts' timings are kept by kind (train, capture, analysis)
       expect(Object.keys(got.summary.timings).sort()).toEqual([
         'capture',
         'study:generalization',
         'study:layer-profile',
+        'study:ricci-flow',
         'train',
       ]);
       expect(withoutUnits(got.dump)).toEqual(ref.dump);
@@ -124,11 +142,11 @@ describe('network units in the runner', () => {
       );
       expect(artifactFiles(path)).toEqual(artifactFiles(refPath));
       // a rerun in units, and one with separate jobs, find everything done
-      expect((await run(networkUnits(planFor(path), { ship }), path)).summary.skipped).toBe(4);
+      expect((await run(networkUnits(planFor(path), { ship }), path)).summary.skipped).toBe(5);
       expect((await run(planFor(path), path)).summary.skipped).toBe(planFor(path).jobs.length);
     }
     // a store filled by separate jobs counts the units done
-    expect((await run(networkUnits(planFor(refPath)), refPath)).summary.skipped).toBe(4);
+    expect((await run(networkUnits(planFor(refPath)), refPath)).summary.skipped).toBe(5);
     // units shipping their files leave nothing in this machine's work folder
     const work = join(tmpdir(), 'topolens-units');
     const plan = networkUnits(planFor(join(dir, 'p.duckdb')));
@@ -137,6 +155,8 @@ describe('network units in the runner', () => {
         for (const p of u.parts)
           if (p.kind === 'capture')
             expect(existsSync(join(work, 'clouds', p.artifact))).toBe(false);
+          else if (p.kind === 'study:ricci-flow')
+            expect(existsSync(join(work, 'studies', basename(p.resultDir!)))).toBe(false);
   }, 60_000);
 
   it('a unit that cannot find its data fails with a message that says where to put it', async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ricciFlowStudy, type RicciNetwork } from '../../src/study/ricciFlowStudy.js';
+import {
+  ricciFlowNetwork,
+  ricciFlowPool,
+  ricciFlowStudy,
+  type RicciNetwork,
+} from '../../src/study/ricciFlowStudy.js';
+import { decodeResult, encodeResult } from '../../src/run/queue/codec.js';
 import { pooledShiftCorrelation, ricciFlow } from '../../src/geometry/ricciFlow.js';
 import { correlationSummary } from '../../src/stats/correlationTests.js';
 import type { Matrix } from '../../src/core/matrix.js';
@@ -141,5 +147,38 @@ describe('ricciFlowStudy', () => {
     expect(() => ricciFlowStudy([{ ...nets[0], accuracy: 98 }])).toThrow(/accuracy 98/);
     expect(() => ricciFlowStudy(nets, { ks: [0] })).toThrow(/positive integer/);
     expect(() => ricciFlowStudy([])).toThrow(/got none/);
+  });
+
+  it('is the pool of the per-network parts, which need not know the other networks', () => {
+    const options = { ks: [8, 20, 59], accuracyThreshold: 0.98, bootstrap: { resamples: 100 } };
+    // a network with fewer points: k = 20 and 59 are left out for every network
+    const few = contracting(5, 6, 0.6).map((m) => ({
+      ...m,
+      data: m.data.slice(0, 3 * 20),
+      rows: 20,
+    }));
+    const all = [...nets, { ...network('few', few), accuracy: 0.99, architecture: 'small' }];
+    const parts = all.map((n) => ricciFlowNetwork(n, options));
+    // each part has every k its own clouds allow
+    expect(parts.map((p) => p.results.map((r) => r.k))).toEqual([
+      [8, 20, 59],
+      [8, 20, 59],
+      [8, 20, 59],
+      [8, 20, 59],
+      [8],
+    ]);
+    expect(parts[4].architecture).toBe('small');
+    // through JSON and back (as the runner keeps them), pooled: the whole study exactly
+    const kept = parts.map((p) => decodeResult<typeof p>(encodeResult(p)));
+    const pooled = ricciFlowPool(kept, options);
+    expect(pooled).toEqual(ricciFlowStudy(all, options));
+    expect(pooled.results.map((r) => r.k)).toEqual([8]);
+    expect(pooled.skippedKs.map((s) => s.k)).toEqual([20, 59]);
+    expect(pooled.results[0].architectures.map((a) => a.architecture)).toEqual(['small']);
+    // a part missing a k the pool uses is refused
+    expect(() => ricciFlowPool([{ ...kept[0], results: [] }, kept[1]], options)).toThrow(
+      /part of network 'a' has no result at k = 8/,
+    );
+    expect(() => ricciFlowPool([], options)).toThrow(/needs networks/);
   });
 });

@@ -3,7 +3,8 @@
  * experiment schema's parts (data, layers, sampling, training, study) before anything runs;
  * anything else is refused and the job fails with the reasons. Nothing in a job is ever
  * evaluated. The folders a job writes must be artifact folders (`<store>.models/<hash>`,
- * `<store>.clouds/<hash>`) named by the job's own artifact hash. See docs/sweeps.md, "Security".
+ * `<store>.clouds/<hash>`) named by the job's own artifact hash, or (the per-network part of a
+ * split study) `<store>.studies/<hash>`. See docs/sweeps.md, "Security".
  */
 import { basename, dirname, isAbsolute } from 'node:path';
 import { z } from 'zod';
@@ -104,9 +105,13 @@ const studyJob = z.strictObject({
         // the model a study runs on new inputs (the adversarial study): read, never executed
         modelPath: absPath.optional(),
         layout: z.enum(['NCHW', 'NHWC']).optional(),
+        // the pooled part of a split study reads each network's part from here
+        resultDir: artifactDir('.studies').optional(),
       }),
     )
     .min(1),
+  split: z.enum(['network', 'pooled']).optional(),
+  resultDir: artifactDir('.studies').optional(),
   data: dataSchema.optional(),
   layers: layersSchema,
 });

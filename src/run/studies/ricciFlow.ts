@@ -1,7 +1,10 @@
 /**
- * The Ricci-flow study in the runner: one job over all the experiment's networks, calling
- * `ricciFlowStudy` (docs/studies.md#ricci-flow) with each network's clouds and test accuracy
- * (the input should be layer 0: set `layers.includeInput: true`, and leave the output layer out).
+ * The Ricci-flow study in the runner (docs/studies.md#ricci-flow), with each network's clouds
+ * and test accuracy (the input should be layer 0: set `layers.includeInput: true`, and leave the
+ * output layer out). Planned in two parts (`split`): per network a job (in the network's unit)
+ * computing `ricciFlowNetwork` and its rho rows, then one pooled job computing `ricciFlowPool`
+ * from every network's part, the study's record and its pooled rows; `run` is both in one job
+ * (the same rows and record).
  * Rows: per network and k, the Ricci coefficient rho and its Fisher-z form (descriptor
  * 'ricci-rho', 'ricci-fisher-z', group 'k=<k>'), per k the pooled and flow-vs-accuracy Pearson r
  * ('ricci-pooled-r', 'ricci-flow-accuracy-r'), per k and architecture (group = the architecture)
@@ -11,9 +14,16 @@
  */
 import { z } from 'zod';
 import { invalidInput } from '../../core/errors.js';
-import { ricciFlowStudy, type RicciFlowStudyResult } from '../../study/ricciFlowStudy.js';
+import {
+  ricciFlowNetwork,
+  ricciFlowPool,
+  ricciFlowStudy,
+  type RicciFlowStudyResult,
+  type RicciNetworkPart,
+  type RicciNetworkResult,
+} from '../../study/ricciFlowStudy.js';
 import { ricciFlowClaims } from './claims.js';
-import type { StudyRows, StudyRunner } from '../studyRunners.js';
+import type { StudyNetworkInput, StudyRows, StudyRunner } from '../studyRunners.js';
 
 export const bootstrapOptions = z.strictObject({
   resamples: z.number().int().min(0).default(9999),
@@ -59,64 +69,98 @@ function architectureRows(res: RicciFlowStudyResult['results'][number]): Measure
   return rows;
 }
 
+/** The rho and Fisher-z rows of one network at one k. */
+function networkRows(n: RicciNetworkResult, k: number, networkId: string | undefined): Measure[] {
+  const rows: Measure[] = [];
+  const at = { ...(networkId ? { networkId } : {}), group: `k=${k}`, repeat: -1, k };
+  const params = { included: n.included, ...(n.exclusion ? { exclusion: n.exclusion } : {}) };
+  if (n.rho !== null) rows.push({ ...at, descriptor: 'ricci-rho', value: n.rho, params });
+  if (n.fisherZ !== null)
+    rows.push({ ...at, descriptor: 'ricci-fisher-z', value: n.fisherZ, params });
+  return rows;
+}
+
+/** The pooled and flow-vs-accuracy r at one k. */
+function pooledRows(res: RicciFlowStudyResult['results'][number]): Measure[] {
+  const rows: Measure[] = [];
+  const group = `k=${res.k}`;
+  const pooled = res.pooled.pearson.r;
+  if (Number.isFinite(pooled))
+    rows.push({
+      descriptor: 'ricci-pooled-r',
+      group,
+      repeat: -1,
+      k: res.k,
+      value: pooled,
+      params: { p: res.pooled.pearson.pValue, n: res.pooled.n },
+    });
+  const flow = res.flowVsAccuracy.pearson.r;
+  if (Number.isFinite(flow))
+    rows.push({
+      descriptor: 'ricci-flow-accuracy-r',
+      group,
+      repeat: -1,
+      k: res.k,
+      value: flow,
+      params: { p: res.flowVsAccuracy.pearson.pValue, n: res.flowVsAccuracy.n },
+    });
+  return rows;
+}
+
+/** Every row of the whole study, with its record and claims. */
 export function ricciFlowRows(r: RicciFlowStudyResult, networkIds: Map<string, string>): StudyRows {
   const measures: NonNullable<StudyRows['measures']> = [];
   for (const res of r.results) {
-    const group = `k=${res.k}`;
     measures.push(...architectureRows(res));
-    for (const n of res.networks) {
-      const networkId = networkIds.get(n.network);
-      const at = { ...(networkId ? { networkId } : {}), group, repeat: -1, k: res.k };
-      const params = { included: n.included, ...(n.exclusion ? { exclusion: n.exclusion } : {}) };
-      if (n.rho !== null) measures.push({ ...at, descriptor: 'ricci-rho', value: n.rho, params });
-      if (n.fisherZ !== null)
-        measures.push({ ...at, descriptor: 'ricci-fisher-z', value: n.fisherZ, params });
-    }
-    const pooled = res.pooled.pearson.r;
-    if (Number.isFinite(pooled))
-      measures.push({
-        descriptor: 'ricci-pooled-r',
-        group,
-        repeat: -1,
-        k: res.k,
-        value: pooled,
-        params: { p: res.pooled.pearson.pValue, n: res.pooled.n },
-      });
-    const flow = res.flowVsAccuracy.pearson.r;
-    if (Number.isFinite(flow))
-      measures.push({
-        descriptor: 'ricci-flow-accuracy-r',
-        group,
-        repeat: -1,
-        k: res.k,
-        value: flow,
-        params: { p: res.flowVsAccuracy.pearson.pValue, n: res.flowVsAccuracy.n },
-      });
+    for (const n of res.networks)
+      measures.push(...networkRows(n, res.k, networkIds.get(n.network)));
+    measures.push(...pooledRows(res));
   }
   return { result: { ...r, claims: ricciFlowClaims(r) }, measures };
+}
+
+/** The rows of the pooled part: the record with its claims and every row but the networks'. */
+export function ricciFlowPooledRows(r: RicciFlowStudyResult): StudyRows {
+  const measures: NonNullable<StudyRows['measures']> = [];
+  for (const res of r.results) measures.push(...architectureRows(res), ...pooledRows(res));
+  return { result: { ...r, claims: ricciFlowClaims(r) }, measures };
+}
+
+function studyInput(n: StudyNetworkInput) {
+  if (n.testAccuracy === undefined) {
+    throw invalidInput(
+      `the Ricci-flow study needs the test accuracy of network '${n.network}', which is not known`,
+      'train the networks in the experiment (networks: - train: ...) with data.testFraction > 0',
+    );
+  }
+  return {
+    network: n.network,
+    layers: n.layers,
+    accuracy: n.testAccuracy,
+    ...(n.architecture !== undefined ? { architecture: n.architecture } : {}),
+  };
 }
 
 export const ricciFlowRunner: StudyRunner = {
   name: 'ricci-flow',
   scope: 'experiment',
   options: ricciFlowOptions,
+  split: {
+    network(network, options) {
+      return ricciFlowNetwork(studyInput(network), ricciFlowOptions.parse(options));
+    },
+    networkRows(record, networkId) {
+      const part = record as RicciNetworkPart;
+      return part.results.flatMap((r) => networkRows(r.network, r.k, networkId));
+    },
+    pooled(records, options) {
+      const o = ricciFlowOptions.parse(options);
+      return ricciFlowPooledRows(ricciFlowPool(records as RicciNetworkPart[], o));
+    },
+  },
   run(networks, options) {
     const o = ricciFlowOptions.parse(options);
-    const input = networks.map((n) => {
-      if (n.testAccuracy === undefined) {
-        throw invalidInput(
-          `the Ricci-flow study needs the test accuracy of network '${n.network}', which is not known`,
-          'train the networks in the experiment (networks: - train: ...) with data.testFraction > 0',
-        );
-      }
-      return {
-        network: n.network,
-        layers: n.layers,
-        accuracy: n.testAccuracy,
-        ...(n.architecture !== undefined ? { architecture: n.architecture } : {}),
-      };
-    });
-    const result = ricciFlowStudy(input, o);
+    const result = ricciFlowStudy(networks.map(studyInput), o);
     return ricciFlowRows(result, new Map(networks.map((n) => [n.network, n.networkId])));
   },
 };
