@@ -333,7 +333,8 @@ class DuckDBResultStore implements ResultStore {
             if (list === undefined) continue;
             if (!Array.isArray(list))
               throw invalidInput(`commitJob: rows.${field} must be an array of rows`);
-            all.push(...(list as object[]));
+            // one by one: spreading a list of 100,000+ rows into push overflows the stack
+            for (const row of list as object[]) all.push(row);
           }
           if (all.length > 0) await this.insertRows(table, all);
         }

@@ -496,6 +496,22 @@ describe('results store: commitJob', () => {
     await store.close();
   });
 
+  it('writes a job of 200,000 measure rows (spreading them into one push overflowed the stack)', async () => {
+    const store = await openStore(':memory:');
+    const many: MeasureRow[] = Array.from({ length: 200_000 }, (_, i) => ({
+      id: `big-${i}`,
+      experimentId: 'exp-1',
+      study: 'profile',
+      descriptor: 'twonn',
+      group: 'all',
+      repeat: i,
+      value: i / 7,
+    }));
+    await store.commitJob({ ...job, id: 'job-big' }, { measures: many });
+    expect(await count(store, 'measures')).toBe(200_000);
+    await store.close();
+  }, 60_000);
+
   it('leaves neither rows nor the job mark when a row in the middle fails', async () => {
     const store = await openStore(':memory:');
     const [j, rows] = bigJob(2);
