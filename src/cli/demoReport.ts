@@ -6,26 +6,7 @@
  * side, with the indices into the network list and the measure dictionaries renumbered.
  */
 import { invalidInput } from '../core/errors.js';
-import type { ReportData, ReportMeasures } from '../report/reportData.js';
-
-function emptyMeasures(): ReportMeasures {
-  return {
-    studies: [],
-    descriptors: [],
-    groups: [],
-    layers: [],
-    study: [],
-    descriptor: [],
-    group: [],
-    layer: [],
-    network: [],
-    layerIndex: [],
-    depth: [],
-    repeat: [],
-    k: [],
-    value: [],
-  };
-}
+import { emptyMeasures, type ReportData } from '../report/reportData.js';
 
 /** The fields combineReports joins itself (the others: see the end of combineReports). */
 const HANDLED = new Set([

@@ -152,6 +152,26 @@ function dictionary(): { values: string[]; index(s: string): number } {
   };
 }
 
+/** Measures with no rows: empty dictionaries and columns. */
+export function emptyMeasures(): ReportMeasures {
+  return {
+    studies: [],
+    descriptors: [],
+    groups: [],
+    layers: [],
+    study: [],
+    descriptor: [],
+    group: [],
+    layer: [],
+    network: [],
+    layerIndex: [],
+    depth: [],
+    repeat: [],
+    k: [],
+    value: [],
+  };
+}
+
 /** Reads everything the viewer needs about one experiment of `store`. */
 export async function buildReportData(
   store: ResultStore,
@@ -212,20 +232,11 @@ export async function buildReportData(
   const groups = dictionary();
   const layers = dictionary();
   const measures: ReportMeasures = {
+    ...emptyMeasures(),
     studies: studies.values,
     descriptors: descriptors.values,
     groups: groups.values,
     layers: layers.values,
-    study: [],
-    descriptor: [],
-    group: [],
-    layer: [],
-    network: [],
-    layerIndex: [],
-    depth: [],
-    repeat: [],
-    k: [],
-    value: [],
   };
   for (const m of measureRows) {
     measures.study.push(studies.index(str(m.study)));
