@@ -490,7 +490,8 @@ function heatmapView(root: HTMLElement) {
         width: size + 120,
         height: size,
         marginLeft: 120,
-        marginBottom: 90,
+        // room for 20-character labels at -45 degrees (90 cut them off)
+        marginBottom: 130,
         padding: 0,
         x: { domain: m.names, label: null, tickRotate: -45, tickFormat: short },
         y: { domain: m.names, label: null, tickFormat: short },
@@ -993,8 +994,9 @@ function ricciView(root: HTMLElement) {
         width: 440,
         height: 340,
         marginLeft: 70,
-        x: { label: 'Ric(l-1)' },
-        y: { label: 'g(l) − g(l-1)', grid: true },
+        // curvature sums run to millions: SI ticks (−2.6M), few enough not to run together
+        x: { label: 'Ric(l-1)', ticks: 4, tickFormat: '~s' },
+        y: { label: 'g(l) − g(l-1)', grid: true, tickFormat: '~s' },
         marks: [
           Plot.dot(pts.length > 20000 ? pts.slice(0, 20000) : pts, {
             x: 'ric',
@@ -1011,7 +1013,7 @@ function ricciView(root: HTMLElement) {
         height: 340,
         marginLeft: 70,
         x: { label: 'layer', type: 'band' },
-        y: { label: 'Ric_l (sum of edge curvatures)', grid: true },
+        y: { label: 'Ric_l (sum of edge curvatures)', grid: true, tickFormat: '~s' },
         marks: [Plot.boxY(curv, { x: 'layer', y: 'curvature' })],
       }),
       el(
