@@ -45,11 +45,15 @@ describe('run --serve', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let code: number | null | undefined;
     const exited = new Promise<number | null>((done) => child.on('exit', (c) => done((code = c))));
+    // bounded: a run that never prints the line fails here (and is killed below) rather than
+    // polling on after the test's timeout
+    const deadline = Date.now() + 150_000;
     const waitFor = async (re: RegExp): Promise<RegExpExecArray> => {
       for (;;) {
         const m = re.exec(stderr);
         if (m) return m;
         if (code !== undefined) throw new Error(`run exited before ${re}:\n${stderr}`);
+        if (Date.now() > deadline) throw new Error(`no ${re} within 150 s:\n${stderr}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     };

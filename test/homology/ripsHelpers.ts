@@ -103,11 +103,22 @@ export function compareBars(ours: Bar[], reference: Bar[], rel = 1e-5, digits = 
 
 /**
  * Runs a command with `input` on stdin and resolves with its stdout, without blocking the
- * event loop (long synchronous child processes starve Vitest's worker RPC).
+ * event loop (long synchronous child processes starve Vitest's worker RPC). A child still
+ * running after `timeoutMs` (default 10 minutes) is killed and the promise rejects, so that a
+ * stalled computation fails its test instead of outliving it.
  */
-export function runAsync(cmd: string, args: string[], input: string): Promise<string> {
+export function runAsync(
+  cmd: string,
+  args: string[],
+  input: string,
+  timeoutMs = 600_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -115,6 +126,8 @@ export function runAsync(cmd: string, args: string[], input: string): Promise<st
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else if (child.signalCode === 'SIGKILL')
+        reject(new Error(`${cmd} was killed after ${timeoutMs / 1000} s (its time limit)`));
       else reject(new Error(`${cmd} exited with ${code}: ${Buffer.concat(err).toString('utf8')}`));
     });
     child.stdin.end(input);
