@@ -12,7 +12,8 @@ export default defineConfig({
     teardownTimeout: 30_000,
     pool: 'forks',
     // synchronous children (oracles, the CLI) get a timeout, so none can stall the run
-    setupFiles: [here('./test/helpers/childTimeouts.ts')],
+    // ... and fast-check's cases are fixed per commit, so a fresh clone runs what CI runs
+    setupFiles: [here('./test/helpers/childTimeouts.ts'), here('./test/helpers/propertySeed.ts')],
     // the watchdog names files that run for over 5 minutes; hanging-process names what keeps
     // Vitest from exiting, if anything does
     reporters: [

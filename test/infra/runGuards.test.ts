@@ -16,7 +16,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { SYNC_CHILD_LIMIT_MS, limited } from '../helpers/childTimeouts.js';
+import { commitSeed } from '../helpers/propertySeed.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-guards-'));
 mkdirSync(join(dir, 'test'));
@@ -80,4 +82,30 @@ it('takes a while', async () => { await new Promise((r) => setTimeout(r, 2500));
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stderr).toMatch(/watchdog: test\/slow\.test\.ts has been running for \d+ s/);
   }, 100_000);
+});
+
+describe('fast-check seed per commit', () => {
+  it('reads the checked-out commit from .git (branch ref, packed ref, detached head)', () => {
+    const git = join(dir, 'repo', '.git');
+    mkdirSync(join(git, 'refs', 'heads'), { recursive: true });
+    writeFileSync(join(git, 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(git, 'refs', 'heads', 'main'), '0000002a' + 'f'.repeat(32) + '\n');
+    expect(commitSeed(join(dir, 'repo'))).toBe(42);
+    rmSync(join(git, 'refs', 'heads', 'main'));
+    writeFileSync(
+      join(git, 'packed-refs'),
+      `# pack\n${'ffffffff' + '0'.repeat(32)} refs/heads/main\n`,
+    );
+    expect(commitSeed(join(dir, 'repo'))).toBe(-1);
+    writeFileSync(join(git, 'HEAD'), '00000007' + '1'.repeat(32) + '\n');
+    expect(commitSeed(join(dir, 'repo'))).toBe(7);
+    expect(commitSeed(join(dir, 'nowhere'))).toBeUndefined();
+  });
+
+  it('is the seed fast-check uses in this run', () => {
+    const expected = process.env.TOPOLENS_FC_SEED
+      ? Number(process.env.TOPOLENS_FC_SEED)
+      : commitSeed(process.cwd());
+    expect(fc.readConfigureGlobal().seed).toBe(expected);
+  });
 });
