@@ -32,6 +32,8 @@ import { loadMnist } from '../src/data/mnist.js';
 const PYTHON = '/usr/bin/python3';
 /** CNN epochs on each side (the first is a warm-up, left out). */
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 3);
+if (!Number.isInteger(EPOCHS) || EPOCHS < 2)
+  throw new Error(`BENCH_EPOCHS must be an integer >= 2 (one warm-up epoch), got ${EPOCHS}`);
 
 /** The digits of the `mnist` package, up to `limitPerDigit` of each, interleaved by class;
  * labels are positions in `digits`. */
