@@ -30,11 +30,25 @@ import { loadModelFile } from '../src/run/experimentNetworks.js';
 import { planExperiment } from '../src/run/plan.js';
 import { networkUnits } from '../src/run/units.js';
 import { runExperiment, type RunSummary } from '../src/run/runner.js';
-import { InProcessExecutor, WorkerPoolExecutor, type Executor } from '../src/run/executor.js';
+import {
+  InProcessExecutor,
+  WorkerPoolExecutor,
+  type Executor,
+  type WorkerKind,
+} from '../src/run/executor.js';
 import { openStore } from '../src/run/store.js';
 import { profileExperiment } from '../src/cli/commands/profile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-bench-study-'));
+// --kinds process,thread (default: both, the pool's default first); --exec-argv "<flags>" for
+// process workers (e.g. "--max-semi-space-size=32"); --only-pools skips sections 1 and 3
+const argValue = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const kinds = (argValue('--kinds') ?? 'process,thread').split(',') as WorkerKind[];
+const execArgv = (argValue('--exec-argv') ?? '').split(' ').filter((a) => a !== '');
+const onlyPools = process.argv.includes('--only-pools');
 const load = () => loadavg()[0].toFixed(1);
 
 const sweep = {
@@ -82,10 +96,12 @@ async function main(): Promise<void> {
   console.log(`bench:study, ${new Date().toISOString()}, load average ${load()}`);
 
   // 1. overhead per job
-  const inProcess = await runSweep('in-process', new InProcessExecutor());
-  console.log(overheadLine('in process', inProcess));
-  for (const [k, t] of Object.entries(inProcess.timings))
-    console.log(`  ${k}: ${t.jobs} jobs, ${(t.seconds / t.jobs).toFixed(3)} s each`);
+  if (!onlyPools) {
+    const inProcess = await runSweep('in-process', new InProcessExecutor());
+    console.log(overheadLine('in process', inProcess));
+    for (const [k, t] of Object.entries(inProcess.timings))
+      console.log(`  ${k}: ${t.jobs} jobs, ${(t.seconds / t.jobs).toFixed(3)} s each`);
+  }
 
   // worker start-up: a pool of 1 running one tiny job (a capture of dumped activations)
   const act = join(dir, 'act.npy');
@@ -107,35 +123,48 @@ async function main(): Promise<void> {
     dir,
   );
   const tinyPlan = planExperiment(tiny, join(dir, 'tiny.duckdb'));
-  const startPool = new WorkerPoolExecutor(1);
-  const ts = performance.now();
-  const first = await startPool.execute(tinyPlan.jobs[0]);
-  const startup = (performance.now() - ts) / 1000 - first.seconds;
-  await startPool.close();
-  console.log(
-    `worker start-up (thread, modules, backend), before its first job: ${startup.toFixed(2)} s (load ${load()})`,
-  );
+  const startups = {} as Record<WorkerKind, number>;
+  for (const kind of kinds) {
+    const startPool = new WorkerPoolExecutor({ size: 1, kind, execArgv });
+    const ts = performance.now();
+    const first = await startPool.execute(tinyPlan.jobs[0]);
+    startups[kind] = (performance.now() - ts) / 1000 - first.seconds;
+    await startPool.close();
+    console.log(
+      `worker start-up (${kind}: modules, backend), before its first job: ${startups[kind].toFixed(2)} s (load ${load()})`,
+    );
+  }
 
-  // 2. 1 worker against 2 (both pools include starting their workers)
-  const one = await runSweep('pool-1', new WorkerPoolExecutor(1));
-  console.log(overheadLine('pool of 1 worker', one));
-  const two = await runSweep('pool-2', new WorkerPoolExecutor(2));
-  console.log(overheadLine('pool of 2 workers', two));
-  console.log(
-    `speed-up of 2 workers over 1: ${(one.seconds / two.seconds).toFixed(2)}x (wall ${one.seconds.toFixed(2)} s against ${two.seconds.toFixed(2)} s); ` +
-      `without one worker start-up each: ${((one.seconds - startup) / (two.seconds - startup)).toFixed(2)}x`,
-  );
-  const oneUnits = await runSweep('pool-1-units', new WorkerPoolExecutor(1), true);
-  console.log(overheadLine('pool of 1 worker, one unit per network', oneUnits));
-  const twoUnits = await runSweep('pool-2-units', new WorkerPoolExecutor(2), true);
-  console.log(overheadLine('pool of 2 workers, one unit per network', twoUnits));
-  console.log(
-    `speed-up of 2 workers over 1 in units: ${(oneUnits.seconds / twoUnits.seconds).toFixed(2)}x ` +
-      `(wall ${oneUnits.seconds.toFixed(2)} s against ${twoUnits.seconds.toFixed(2)} s); ` +
-      `2 workers in units against 1 worker in jobs: ${(one.seconds / twoUnits.seconds).toFixed(2)}x`,
-  );
+  // 2. 1 worker against 2 (both pools include starting their workers), for each kind of worker
+  for (const kind of kinds) {
+    const pool = (size: number) => new WorkerPoolExecutor({ size, kind, execArgv });
+    const one = await runSweep(`${kind}-1`, pool(1));
+    console.log(overheadLine(`pool of 1 ${kind} worker`, one));
+    const two = await runSweep(`${kind}-2`, pool(2));
+    console.log(overheadLine(`pool of 2 ${kind} workers`, two));
+    const startup = startups[kind];
+    console.log(
+      `speed-up of 2 ${kind} workers over 1: ${(one.seconds / two.seconds).toFixed(2)}x (wall ${one.seconds.toFixed(2)} s against ${two.seconds.toFixed(2)} s); ` +
+        `without one worker start-up each: ${((one.seconds - startup) / (two.seconds - startup)).toFixed(2)}x; ` +
+        `each job ${((100 * two.jobSeconds) / one.jobSeconds - 100).toFixed(0)}% slower with 2 than with 1 (jobs' own ${two.jobSeconds.toFixed(2)} s against ${one.jobSeconds.toFixed(2)} s)`,
+    );
+    if (kind !== kinds[0]) continue;
+    const oneUnits = await runSweep(`${kind}-1-units`, pool(1), true);
+    console.log(overheadLine(`pool of 1 ${kind} worker, one unit per network`, oneUnits));
+    const twoUnits = await runSweep(`${kind}-2-units`, pool(2), true);
+    console.log(overheadLine(`pool of 2 ${kind} workers, one unit per network`, twoUnits));
+    console.log(
+      `speed-up of 2 ${kind} workers over 1 in units: ${(oneUnits.seconds / twoUnits.seconds).toFixed(2)}x ` +
+        `(wall ${oneUnits.seconds.toFixed(2)} s against ${twoUnits.seconds.toFixed(2)} s); ` +
+        `2 workers in units against 1 worker in jobs: ${(one.seconds / twoUnits.seconds).toFixed(2)}x`,
+    );
+  }
 
   // 3. one network's layer profile: through the runner against the library directly
+  if (onlyPools) {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   await initBackend({ backend: 'wasm' });
   const data = syntheticDataset('entangled-spirals-3d', { n: 1000, seed: 7, noise: 0.05 });
   const model = denseNetwork({ inputDim: 3, widths: [32, 32, 32, 32], seed: 1 });

@@ -96,6 +96,8 @@ interface PoolWorker {
   current?: Pending;
   /** Set once the worker died or was stopped; it takes no more jobs. */
   gone: boolean;
+  /** The child's process id (process workers). */
+  pid?: number;
 }
 
 interface WorkerEvents {
@@ -130,6 +132,9 @@ function processWorker(events: WorkerEvents, execArgv: string[]): PoolWorker {
     execArgv: [...loader, ...execArgv],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // its own process group: Ctrl-C reaches only the coordinator, which stops the run cleanly
+    // and then closes the pool (a child dies with its coordinator all the same, see worker.ts)
+    detached: true,
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   child.on('message', (m) => events.reply(m as WorkerReply));
@@ -149,6 +154,7 @@ function processWorker(events: WorkerEvents, execArgv: string[]): PoolWorker {
   hold(false);
   return {
     gone: false,
+    pid: child.pid,
     send: (job) => {
       child.send(job, (err) => {
         if (err) events.died(`the job could not be sent: ${err.message}`);
@@ -256,6 +262,11 @@ export class WorkerPoolExecutor implements Executor {
       pw.send(next.job);
     }
     for (const pw of this.workers) if (!pw.current) pw.hold(false);
+  }
+
+  /** The process ids of the live process workers (none for threads): for monitoring and tests. */
+  workerPids(): number[] {
+    return this.workers.flatMap((pw) => (pw.pid === undefined ? [] : [pw.pid]));
   }
 
   execute(job: Job): Promise<JobOutcome> {

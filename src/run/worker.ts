@@ -43,9 +43,6 @@ function processChannel(): Channel {
   startOrphanWatchdog();
   // the coordinator closed the channel (close(), or it exited): nothing more will come
   process.on('disconnect', () => process.exit(0));
-  // Ctrl-C reaches the whole process group: the coordinator decides (it stops the run cleanly
-  // and then closes the pool), so a child does not die on it with a job half done
-  process.on('SIGINT', () => undefined);
   return {
     send: (reply) => {
       send(reply);
