@@ -23,6 +23,8 @@ let capture: Job;
 let study: Job;
 const started: ChildProcess[] = [];
 const pools: WorkerPoolExecutor[] = [];
+/** Every worker process seen, killed in afterAll should a test fail with one still running. */
+const seen = new Set<number>();
 
 /** Whether process `pid` is still running (a zombie, dead but not yet reaped, is not). */
 function alive(pid: number): boolean {
@@ -72,12 +74,43 @@ beforeAll(() => {
   const plan = planExperiment(spec, join(dir, 'tiny.duckdb'));
   capture = plan.jobs.find((j) => j.kind === 'capture')!;
   study = plan.jobs.find((j) => j.kind.startsWith('study'))!;
-  writeFileSync(join(dir, 'job.json'), JSON.stringify(capture));
+  writeFileSync(join(dir, 'quick.json'), JSON.stringify({ run: capture }));
+  // a job long enough to kill its coordinator in the middle of it: H1 of 1,200 points (seconds
+  // of synchronous work, when no event of the child's loop can run)
+  const big = join(dir, 'big.npy');
+  writeFileSync(
+    big,
+    encodeNpyFloat32(
+      Float32Array.from({ length: 1200 * 3 }, () => rng.next()),
+      [1200, 3],
+    ),
+  );
+  const long = planExperiment(
+    absolutePaths(
+      resolveExperiment(
+        {
+          networks: [{ name: 'big', activations: { layers: [{ name: 'a', path: big }] } }],
+          studies: [{ study: 'layer-profile', options: { descriptors: ['h1'], perClass: 1200 } }],
+        },
+        'long.yaml',
+      ),
+      dir,
+    ),
+    join(dir, 'long.duckdb'),
+  );
+  writeFileSync(
+    join(dir, 'long.json'),
+    JSON.stringify({
+      warm: long.jobs.find((j) => j.kind === 'capture'),
+      run: long.jobs.find((j) => j.kind.startsWith('study')),
+    }),
+  );
 });
 
 afterAll(async () => {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await Promise.all(pools.map((p) => p.close()));
+  for (const pid of seen) if (alive(pid)) process.kill(pid, 'SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -105,6 +138,7 @@ describe('the worker pool', () => {
       expect(cap.rows).toEqual(capHere.rows);
       expect(st.rows).toEqual(studyHere.rows);
       const pids = p.workerPids();
+      for (const pid of pids) seen.add(pid);
       if (kind === 'process') {
         expect(pids).toHaveLength(1);
         expect(pids[0]).not.toBe(process.pid);
@@ -118,6 +152,7 @@ describe('the worker pool', () => {
     const p = pool(1, 'process');
     const running = p.execute(capture);
     const [first] = p.workerPids();
+    seen.add(first);
     process.kill(first, 'SIGKILL');
     await expect(running).rejects.toThrow(
       `the worker process running '${capture.label}' died (killed by SIGKILL)`,
@@ -126,6 +161,7 @@ describe('the worker pool', () => {
     const again = await p.execute(capture);
     expect(Object.keys(again.rows).length).toBeGreaterThan(0);
     const [second] = p.workerPids();
+    seen.add(second);
     expect(second).not.toBe(first);
     await p.close();
     expect(await gone([first, second], 5000)).toEqual([]);
@@ -133,19 +169,31 @@ describe('the worker pool', () => {
 });
 
 /** Starts the coordinator fixture in its own process group; resolves with its pids line. */
-function coordinator(): { child: ChildProcess; out: () => string; pids: Promise<number[]> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', COORDINATOR, join(dir, 'job.json')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    timeout: 90_000,
-  });
+function coordinator(jobs: 'quick' | 'long'): {
+  child: ChildProcess;
+  out: () => string;
+  pids: Promise<number[]>;
+} {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', COORDINATOR, join(dir, `${jobs}.json`)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      timeout: 90_000,
+    },
+  );
   started.push(child);
   let out = '';
   const pids = new Promise<number[]>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /^pids (\[.*\])$/m.exec(out);
-      if (m) resolve(JSON.parse(m[1]) as number[]);
+      if (m) {
+        const pids = JSON.parse(m[1]) as number[];
+        for (const pid of pids) seen.add(pid);
+        resolve(pids);
+      }
     });
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', () => reject(new Error(`the coordinator exited early:\n${out}`)));
@@ -160,7 +208,7 @@ const exited = (c: ChildProcess) =>
 
 describe('child processes', () => {
   it('keep running their jobs when Ctrl-C reaches the coordinator, and end with the pool', async () => {
-    const { child, out, pids } = coordinator();
+    const { child, out, pids } = coordinator('quick');
     const workers = await pids;
     expect(workers).toHaveLength(2);
     process.kill(-child.pid!, 'SIGINT'); // the terminal sends it to the foreground group
@@ -171,12 +219,15 @@ describe('child processes', () => {
   }, 120_000);
 
   it('die with their coordinator when it is killed (SIGKILL) mid-job', async () => {
-    const { child, pids } = coordinator();
+    const { child, out, pids } = coordinator('long');
     const workers = await pids;
     expect(workers).toHaveLength(2);
     expect(workers.every(alive)).toBe(true);
     child.kill('SIGKILL');
     await exited(child);
-    expect(await gone(workers)).toEqual([]);
+    expect(out()).not.toMatch(/^ok/m); // killed in the middle of the long jobs
+    // the watchdog thread of each child sees its parent gone within 0.2 s; without it a child
+    // would run its job to the end (seconds) before noticing
+    expect(await gone(workers, 1500)).toEqual([]);
   }, 120_000);
 });
