@@ -3,7 +3,7 @@
  * sends back their rows and running time, or the error's message. One job at a time. It runs
  * either as a worker thread (messages on `parentPort`) or as a child process started with
  * `child_process.fork` (messages on the IPC channel, `serialization: 'advanced'` so typed arrays
- * cross intact); docs/experiments.md, "Workers".
+ * cross intact); docs/experiments.md, "The worker pool".
  */
 import { parentPort, Worker } from 'node:worker_threads';
 import { TopolensError } from '../core/errors.js';
