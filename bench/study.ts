@@ -5,16 +5,19 @@
  *    3,000 training points; capture of 1,000 test points; a layer profile with 400 inputs per
  *    class) run in process; the runner's wall time minus the jobs' own time (measured where they ran), per
  *    job, against the mean job time. Also on a 1-worker pool, where it includes starting the
- *    worker and moving the rows between threads.
+ *    worker and moving the rows between it and the coordinator.
  * 2. Speed-up of 2 workers over 1 on the same sweep (fresh stores, nothing cached), with separate
- *    train, capture and study jobs and with one unit per network (units.ts).
+ *    train, capture and study jobs and with one unit per network (units.ts); for process workers
+ *    (the default) and worker threads, each with the CPU time the whole run used (on Linux).
+ *    Options: `--kinds process,thread` (which kinds, in order), `--exec-argv "<node flags>"`
+ *    (for process workers), `--only-pools` (section 2 alone).
  * 3. A layer profile of one network through the runner (`topolens profile`'s path: model file,
  *    store, jobs) against the same analysis written directly against the library (load the model,
  *    layerClouds, layerProfile).
  * Every case is timed in the same run; the load average is printed with each, because the
  * machine may be shared.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/nn/backend.js';
@@ -40,8 +43,7 @@ import { openStore } from '../src/run/store.js';
 import { profileExperiment } from '../src/cli/commands/profile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-bench-study-'));
-// --kinds process,thread (default: both, the pool's default first); --exec-argv "<flags>" for
-// process workers (e.g. "--max-semi-space-size=32"); --only-pools skips sections 1 and 3
+// options: see the header
 const argValue = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -73,13 +75,29 @@ async function runSweep(name: string, executor: Executor, units = false): Promis
   // units: one job per network (train, capture, profile), as queue sweeps run (units.ts)
   const plan = units ? networkUnits(planned, { ship: false }) : planned;
   const store = await openStore(storePath);
+  const c0 = process.cpuUsage();
   try {
-    return await runExperiment(plan, { store, executor });
+    const summary = await runExperiment(plan, { store, executor });
+    const c = process.cpuUsage(c0);
+    // CPU seconds of the whole run: this process (with its threads) and the worker processes
+    const children =
+      executor instanceof WorkerPoolExecutor ? executor.workerPids().map(cpuSeconds) : [];
+    cpu.set(summary, (c.user + c.system) / 1e6 + children.reduce((a, b) => a + b, 0));
+    return summary;
   } finally {
     await executor.close();
     await store.close();
   }
 }
+
+/** CPU seconds (user and system) used so far by process `pid`, from /proc (Linux); 0 elsewhere. */
+function cpuSeconds(pid: number): number {
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return 0;
+  const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks of 1/100 s
+}
+const cpu = new WeakMap<RunSummary, number>();
 
 function overheadLine(label: string, s: RunSummary): string {
   const jobs = s.completed;
@@ -88,7 +106,8 @@ function overheadLine(label: string, s: RunSummary): string {
   return (
     `${label}: ${jobs} jobs, wall ${s.seconds.toFixed(2)} s, jobs' own ${s.jobSeconds.toFixed(2)} s; ` +
     `overhead ${(perJob * 1000).toFixed(1)} ms per job against a mean job of ${(meanJob * 1000).toFixed(0)} ms ` +
-    `= ${((100 * perJob) / meanJob).toFixed(1)}%, of which store writes ${((1000 * s.storeSeconds) / jobs).toFixed(1)} ms (load ${load()})`
+    `= ${((100 * perJob) / meanJob).toFixed(1)}%, of which store writes ${((1000 * s.storeSeconds) / jobs).toFixed(1)} ms; ` +
+    `CPU ${cpu.get(s)?.toFixed(1) ?? '?'} s in all (load ${load()})`
   );
 }
 
