@@ -162,11 +162,19 @@ function processWorker(events: WorkerEvents, execArgv: string[]): PoolWorker {
     },
     hold,
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      // never started (fork failed), or already gone
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
+      const timers: NodeJS.Timeout[] = [];
+      await Promise.race([
+        exited,
+        new Promise<void>((done) => {
+          timers.push(setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS));
+          // bounded even if no exit event came (it always does after SIGKILL on Linux)
+          timers.push(setTimeout(done, 2 * STOP_GRACE_MS));
+        }),
+      ]);
+      for (const t of timers) clearTimeout(t);
     },
   };
 }
