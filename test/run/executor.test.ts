@@ -115,6 +115,17 @@ afterAll(async () => {
 });
 
 describe('the worker pool', () => {
+  it('fails each job given to a worker that cannot start, without restarting it in a loop', async () => {
+    const p = new WorkerPoolExecutor({ size: 1, execArgv: ['--no-such-node-flag'] });
+    pools.push(p);
+    for (let i = 0; i < 2; i++)
+      await expect(p.execute(capture)).rejects.toThrow(
+        `the worker process running '${capture.label}' died (exit code 9)`,
+      );
+    expect(p.workerPids()).toEqual([]); // no job waiting: no worker started again
+    await p.close();
+  }, 60_000);
+
   it('checks its options', () => {
     expect(() => new WorkerPoolExecutor({ size: 0 })).toThrow(/at least 1 worker, got 0/);
     expect(() => new WorkerPoolExecutor({ kind: 'fiber' as 'thread' })).toThrow(
