@@ -71,10 +71,9 @@ export interface WorkerPoolOptions {
   size?: number;
   /**
    * `'process'` (default): each worker is a child process (`child_process.fork`), with its own
-   * heap, garbage collector and WebAssembly memory, so N workers run N jobs at nearly N times
-   * the speed of one. `'thread'`: worker threads in this process (cheaper to start, but on the
-   * 2-core machine two of them ran each job about 44% slower than one did; docs/benchmarks.md,
-   * "The experiment runner").
+   * heap, garbage collector and WebAssembly memory; two of them slowed each other down far less
+   * than two threads did. `'thread'`: worker threads in this process (two of them ran each job
+   * 44% slower than one on the quiet 2-core machine; docs/benchmarks.md, "Process workers").
    */
   kind?: WorkerKind;
   /**
