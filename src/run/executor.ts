@@ -126,13 +126,13 @@ function threadWorker(events: WorkerEvents): PoolWorker {
 const STOP_GRACE_MS = 2000;
 
 function processWorker(events: WorkerEvents, execArgv: string[]): PoolWorker {
-  const { modulePath, execArgv: loader } = workerProcess(import.meta.url, 'worker');
+  const { modulePath, execArgv: loader } = workerProcess(import.meta.url, 'processWorker');
   const child = fork(modulePath, [], {
     execArgv: [...loader, ...execArgv],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // its own process group: Ctrl-C reaches only the coordinator, which stops the run cleanly
-    // and then closes the pool (a child dies with its coordinator all the same, see worker.ts)
+    // and then closes the pool (a child dies with its coordinator all the same, see processWorker.ts)
     detached: true,
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -189,7 +189,7 @@ function replyError(reply: Extract<WorkerReply, { ok: false }>): Error {
  * worker threads (`WorkerPoolOptions`). Workers start on the first job. A worker that dies fails
  * the job it was running with a message naming the job and how it died, and is replaced when
  * there is more to run. `close()` stops every worker (child processes are killed, never left
- * behind; a child also kills itself if this process dies, see worker.ts).
+ * behind; a child also kills itself if this process dies, see processWorker.ts).
  */
 export class WorkerPoolExecutor implements Executor {
   readonly concurrency: number;

@@ -229,6 +229,16 @@ describe('child processes', () => {
     expect(await gone(workers, 5000)).toEqual([]);
   }, 120_000);
 
+  it('die with their coordinator when it is killed (SIGKILL) while they are still starting', async () => {
+    const { child, pids } = coordinator('quick');
+    const workers = await pids; // sent their jobs, still loading their modules (seconds)
+    child.kill('SIGKILL');
+    await exited(child);
+    // the watchdog starts before the worker's modules load (processWorker.ts), once Node and
+    // tsx's loader are up: under a second on a quiet machine, seconds on a loaded one
+    expect(await gone(workers)).toEqual([]);
+  }, 120_000);
+
   it('die with their coordinator when it is killed (SIGKILL) mid-job', async () => {
     const { child, out, pids } = coordinator('long');
     const workers = await pids;
