@@ -9,13 +9,14 @@
  * message that names the URL, and so does every later one. Each collected job leaves a
  * `QueueTrace` (where its time went) for `bench:sweep`. See docs/sweeps.md.
  */
+import { inflateRawSync } from 'node:zlib';
 import { Job as BullJob, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { TopolensError } from '../../core/errors.js';
 import type { Executor, JobOutcome } from '../executor.js';
 import type { Job } from '../plan.js';
 import { decodeResult } from './codec.js';
-import { connectRedis, queueName, safeUrl } from './connection.js';
+import { connectRedis, queueName, resultKey, safeUrl } from './connection.js';
 
 export interface QueueExecutorOptions {
   /** redis://host:port */
@@ -39,9 +40,13 @@ export interface QueueExecutorOptions {
   keepSeconds?: number;
 }
 
-/** What a queue worker returns for a job (the outcome, encoded by codec.ts). */
+/** What a queue worker returns for a job: the outcome encoded by codec.ts, or (workers since
+ * the results moved out of the job) the key under which it is stored, deflated. */
 export interface QueueReply {
-  outcome: string;
+  outcome?: string;
+  resultKey?: string;
+  /** length of the encoded outcome */
+  chars?: number;
   worker: string;
 }
 
@@ -67,6 +72,8 @@ export interface QueueTrace {
   decodeMs: number;
   /** length of the encoded result */
   resultChars: number;
+  /** bytes it took in Redis (deflated) */
+  resultBytes: number;
 }
 
 interface Waiting {
@@ -224,13 +231,27 @@ export class QueueExecutor implements Executor {
       return;
     }
     if (state === 'completed') {
+      const read = performance.now();
+      const reply = bj.returnvalue as QueueReply;
+      let stored: Buffer | null | undefined;
+      if (reply?.outcome === undefined && reply?.resultKey === resultKey(this.queue.name, id)) {
+        stored = await this.redis.getBuffer(reply.resultKey);
+        if (this.waiting.get(id) !== w) return;
+        if (!stored) {
+          // its result is gone (deleted by hand): run it again
+          this.waiting.delete(id);
+          await bj.remove();
+          this.execute(w.job).then(w.resolve, w.reject);
+          return;
+        }
+      }
       this.waiting.delete(id);
       try {
-        const read = performance.now();
-        const reply = bj.returnvalue as QueueReply;
+        const text = stored ? inflateRawSync(stored).toString('utf8') : reply.outcome;
+        if (typeof text !== 'string') throw new Error('the worker sent no result');
         this.computedBy.set(id, reply.worker);
-        const outcome = decodeResult<JobOutcome>(reply.outcome);
-        this.trace(w, bj, outcome, reply, read);
+        const outcome = decodeResult<JobOutcome>(text);
+        this.trace(w, bj, outcome, text.length, stored?.length ?? text.length, read);
         w.resolve(outcome);
       } catch (e) {
         w.reject(
@@ -248,7 +269,14 @@ export class QueueExecutor implements Executor {
     }
   }
 
-  private trace(w: Waiting, bj: BullJob, outcome: JobOutcome, reply: QueueReply, read: number) {
+  private trace(
+    w: Waiting,
+    bj: BullJob,
+    outcome: JobOutcome,
+    chars: number,
+    bytes: number,
+    read: number,
+  ) {
     const now = performance.now();
     // BullMQ's timestamps are epoch ms; performance.now() + timeOrigin is too
     const epoch = (t: number) => t + performance.timeOrigin;
@@ -264,7 +292,8 @@ export class QueueExecutor implements Executor {
       jobMs,
       returnMs: epoch(read) - finishedOn,
       decodeMs: now - read,
-      resultChars: reply.outcome.length,
+      resultChars: chars,
+      resultBytes: bytes,
     });
   }
 
