@@ -1,17 +1,20 @@
 /**
- * bench:sweep -- a Ricci-flow sweep ([B24]'s dense networks, trained and analysed) on a
- * synthetic set and on a Fashion-MNIST pair, run four ways: a pool of 1 worker thread, a pool
- * of 2 (separate train, capture and study jobs), a pool of 2 running one unit per network
- * (units.ts; each unit includes the network's part of the Ricci-flow study, the pooled step
- * runs after the units), and the queue (docs/sweeps.md; one unit per network, files shipped
- * back, as `topolens run --queue` does) with 2 `topolens worker` processes on a redis-server
- * started here on a free loopback port (stopped by its PID at the end). Printed per sweep: the
- * time per network split into training, capture and analysis (the network's Ricci-flow part),
- * and the pooled step; the wall time and throughput of
- * each way; and the coordinator's overhead per job on the queue: for each job, the time from
- * handing it to the queue to having its rows, less the job's own time where it ran (measured
- * with the queue's in-flight jobs limited to the worker count, so no job waits for a worker).
- * Sizes are cut down from [B24]'s (see docs/benchmarks.md); the load average is printed.
+ * bench:sweep -- a Ricci-flow sweep of [B24]'s dense networks (trained and analysed at the
+ * paper's per-network settings: 50 epochs of RMSprop, batch 32, 20% validation; k in
+ * {30, 120, 300}; 2,000 test points for the synthetic set, the 1,000 a Fashion-MNIST pair has
+ * in its test file) on blobs-in-shell and on sandal vs ankle boot, run three ways: a pool of 1
+ * worker thread, a pool of 2 running one unit per network (units.ts; each unit includes the
+ * network's part of the Ricci-flow study, the pooled step runs after the units), and the queue
+ * (docs/sweeps.md; one unit per network, files shipped back, as `topolens run --queue` does) with
+ * 2 `topolens worker` processes on a redis-server started here on a free loopback port (stopped
+ * by its PID at the end). Printed per sweep: each network's training, capture and analysis (its
+ * Ricci-flow part) time and the pooled step; the wall time and throughput of each way; the
+ * coordinator's overhead per unit on the queue (from handing it to the queue to having its rows,
+ * less the unit's own time where it ran; the queue's in-flight units limited to the worker count)
+ * and where it goes (QueueTrace). Fewer networks than [B24]'s grid: 3 variants x depth 5 x 2
+ * seeds (`--deep` adds depth 11); `--quick`: the earlier cut-down sizes; `--all-ways`: also a
+ * pool of 2 on separate jobs; `--queue-only`: only the queue's run; `synthetic` / `fashion`: one
+ * sweep; `pooled`: the pooled step at 1,500 networks. The load average is printed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -42,6 +45,8 @@ const QUICK = args.includes('--quick');
 const DEEP = args.includes('--deep');
 /** `--all-ways`: also a pool of 2 running the train, capture and study jobs separately. */
 const ALL_WAYS = args.includes('--all-ways');
+/** `--queue-only`: only the queue's run (its overhead and where it goes; no throughput ratios). */
+const QUEUE_ONLY = args.includes('--queue-only');
 const only = args.find((a) => !a.startsWith('--'));
 
 /** [B24]'s training settings (METHODS.md section 8; docs/reproductions.md). */
@@ -294,28 +299,37 @@ async function main(): Promise<void> {
         continue;
       }
       const pool1 = new Timed(new WorkerPoolExecutor(1));
-      const one = await run(`${key}-pool1`, sweep, pool1);
-      const nets = one.timings.train?.jobs ?? 0;
-      console.log(
-        `${key}: ${nets} networks, one pool worker (load ${load()}); per network, seconds:`,
-      );
-      console.log('  network                     training  capture  analysis (Ricci-flow part)');
-      for (const [name, t] of pool1.perNetwork)
+      const one = QUEUE_ONLY ? undefined : await run(`${key}-pool1`, sweep, pool1);
+      let nets = 0;
+      let others: [string, RunSummary][] = [];
+      if (one) {
+        nets = one.timings.train?.jobs ?? 0;
         console.log(
-          `  ${name.padEnd(28)}${t.train.toFixed(2).padStart(8)}${t.capture.toFixed(2).padStart(9)}${t.analysis.toFixed(2).padStart(10)}`,
+          `${key}: ${nets} networks, one pool worker (load ${load()}); per network, seconds:`,
         );
-      const per = (k: string) => ((one.timings[k]?.seconds ?? 0) / nets).toFixed(2);
-      console.log(
-        `${key}: mean per network: training ${per('train')} s, capture ${per('capture')} s, ` +
-          `analysis (Ricci flow, the network's part) ${(pool1.parts / nets).toFixed(2)} s; ` +
-          `the pooled step over all networks ${pool1.pooled.toFixed(2)} s`,
-      );
-      const two = ALL_WAYS
-        ? await run(`${key}-pool2`, sweep, new WorkerPoolExecutor(2))
-        : undefined;
-      const twoUnits = await run(`${key}-pool2-units`, sweep, new WorkerPoolExecutor(2), {
-        ship: false,
-      });
+        console.log('  network                     training  capture  analysis (Ricci-flow part)');
+        for (const [name, t] of pool1.perNetwork)
+          console.log(
+            `  ${name.padEnd(28)}${t.train.toFixed(2).padStart(8)}${t.capture.toFixed(2).padStart(9)}${t.analysis.toFixed(2).padStart(10)}`,
+          );
+        const per = (k: string) => ((one.timings[k]?.seconds ?? 0) / nets).toFixed(2);
+        console.log(
+          `${key}: mean per network: training ${per('train')} s, capture ${per('capture')} s, ` +
+            `analysis (Ricci flow, the network's part) ${(pool1.parts / nets).toFixed(2)} s; ` +
+            `the pooled step over all networks ${pool1.pooled.toFixed(2)} s`,
+        );
+        const two = ALL_WAYS
+          ? await run(`${key}-pool2`, sweep, new WorkerPoolExecutor(2))
+          : undefined;
+        const twoUnits = await run(`${key}-pool2-units`, sweep, new WorkerPoolExecutor(2), {
+          ship: false,
+        });
+        others = [
+          ['1 pool worker', one],
+          ...(two ? [['2 pool workers', two] as [string, RunSummary]] : []),
+          ['2 pool workers in units', twoUnits],
+        ];
+      }
       const plan = planExperiment(
         resolveExperiment(sweep, 'bench.yaml'),
         join(dir, `${key}-queue.duckdb`),
@@ -330,18 +344,15 @@ async function main(): Promise<void> {
       const local = new Timed(new WorkerPoolExecutor(1));
       const split = new SplitExecutor(queue, local, (j) => j.kind === 'network');
       const q = await run(`${key}-queue`, sweep, split, { ship: true });
-      const ways: [string, RunSummary][] = [
-        ['1 pool worker', one],
-        ...(two ? [['2 pool workers', two] as [string, RunSummary]] : []),
-        ['2 pool workers in units', twoUnits],
-        ['2 queue workers in units', q],
-      ];
+      if (!one) nets = q.timings.train?.jobs ?? 0;
+      const ways: [string, RunSummary][] = [...others, ['2 queue workers in units', q]];
+      const base = one ?? q;
       console.log(
         `${key}: wall ` +
           ways
             .map(
               ([w, s]) =>
-                `${w} ${s.seconds.toFixed(1)} s (${(one.seconds / s.seconds).toFixed(2)}x)`,
+                `${w} ${s.seconds.toFixed(1)} s (${(base.seconds / s.seconds).toFixed(2)}x)`,
             )
             .join(', ') +
           `; networks/hour ${ways.map(([, s]) => ((3600 * nets) / s.seconds).toFixed(0)).join(', ')}; ` +
@@ -361,7 +372,8 @@ async function main(): Promise<void> {
         `${key}: where it goes, median ms per unit: enqueue ${part((t) => t.enqueueMs)}, waiting for a worker ` +
           `${part((t) => t.pickupMs)} (includes waiting behind the other unit when both workers are busy), ` +
           `on the worker besides the job ${part((t) => t.workerMs)}, back to the coordinator ${part((t) => t.returnMs)}, ` +
-          `decoding ${part((t) => t.decodeMs)}; result ${(median(tr.map((t) => t.resultChars)) / 1e6).toFixed(2)} MB of text`,
+          `decoding ${part((t) => t.decodeMs)}; result ${(median(tr.map((t) => t.resultChars)) / 1e6).toFixed(2)} MB of text, ` +
+          `${(median(tr.map((t) => t.resultBytes)) / 1e6).toFixed(2)} MB in Redis`,
       );
       // the units (train, capture, the network's Ricci-flow part) spread over the machines; the
       // pooled step runs once, on one thread of the coordinator, after the last unit; it is
