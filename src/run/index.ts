@@ -27,6 +27,7 @@ export { runExperiment } from './runner.js';
 export type { RunOptions, RunProgress, RunSummary, FailedJob } from './runner.js';
 export { InProcessExecutor, WorkerPoolExecutor, createExecutor } from './executor.js';
 export type { Executor, JobOutcome } from './executor.js';
+export type { WorkerKind, WorkerPoolOptions } from './executor.js';
 export { runJob } from './runJob.js';
 export { runNetworkUnit } from './runJob.js';
 export type { PartOutcome, ShippedFolder, UnitOutcome } from './runJob.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The worker's file URL, or (from source) code to `eval` that registers tsx and imports it.
  * `callerUrl` is the caller's `import.meta.url`; `name` the module's name without extension. */
@@ -29,4 +29,24 @@ export function workerScript(
     `return import(${JSON.stringify(workerTs)}); })` +
     `.catch((e) => { console.error(e); process.exit(1); });`;
   return { file: code, eval: true };
+}
+
+/**
+ * How to fork a child process on one of this folder's worker modules: the compiled `.js` beside
+ * the caller, or the `.ts` source with tsx's loader (`--import`). `callerUrl` is the caller's
+ * `import.meta.url`; `name` the module's name without extension. `execArgv` holds only the
+ * loader, so the child does not inherit the parent's flags (a debugger port, a test runner's).
+ */
+export function workerProcess(
+  callerUrl: string,
+  name: string,
+): { modulePath: string; execArgv: string[] } {
+  if (callerUrl.endsWith('.js'))
+    return { modulePath: fileURLToPath(new URL(`./${name}.js`, callerUrl)), execArgv: [] };
+  const require = createRequire(callerUrl);
+  const loader = pathToFileURL(require.resolve('tsx')).href;
+  return {
+    modulePath: fileURLToPath(new URL(`./${name}.ts`, callerUrl)),
+    execArgv: ['--import', loader],
+  };
 }
