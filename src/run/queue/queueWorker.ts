@@ -2,7 +2,7 @@
  * A queue worker: takes jobs from the sweeps' queues on Redis (every `topolens-*` queue, found
  * again every few seconds, or one experiment's), validates each payload as a topolens job
  * (jobSchema.ts: data, never code; a payload that is not a job fails at once, without retries),
- * runs it on a pool of worker threads (so this thread keeps renewing the jobs' locks) and returns
+ * runs it on a worker pool (child processes; this thread keeps renewing the jobs' locks) and returns
  * its rows, encoded so typed arrays and non-finite numbers come back exactly. The encoded result
  * (rows and shipped files, megabytes for a unit) is deflated and stored under a key of its own
  * (`resultKey`); the job's BullMQ return value only names it, so the result is not copied into
@@ -23,7 +23,7 @@ import type { QueueReply } from './queueExecutor.js';
 
 export interface QueueWorkerOptions {
   url: string;
-  /** Jobs run at once on this machine (default 1; one worker thread each). */
+  /** Jobs run at once on this machine (default 1; one pool worker each). */
   concurrency?: number;
   /** Only this queue (an experiment's); default: every topolens queue on the Redis. */
   queue?: string;
@@ -34,7 +34,7 @@ export interface QueueWorkerOptions {
   discoverMs?: number;
   /** Called with one line per event (taken, done, failed, refused, queue found, lost Redis). */
   onEvent?: (line: string) => void;
-  /** Runs jobs; default a pool of `concurrency` worker threads. */
+  /** Runs jobs; default a pool of `concurrency` workers (child processes). */
   executor?: Executor;
 }
 
