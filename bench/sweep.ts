@@ -362,7 +362,7 @@ async function main(): Promise<void> {
       const meanJob = mean(queue.seconds);
       console.log(
         `${key}: queue overhead per unit (one per network): mean ${ms(mean(queue.overheads))}, median ${ms(median(queue.overheads))} ` +
-          `(the first jobs include a worker starting its thread) against a mean unit of ${ms(meanJob)} = ` +
+          `(the first unit on each worker process includes starting its pool worker) against a mean unit of ${ms(meanJob)} = ` +
           `${((100 * mean(queue.overheads)) / meanJob).toFixed(1)}% (median ${((100 * median(queue.overheads)) / meanJob).toFixed(1)}%); ` +
           `failed ${q.failed.length}`,
       );
