@@ -390,7 +390,22 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    for (const w of workers) if (w.pid) process.kill(w.pid, 'SIGTERM');
+    // the workers first, while Redis is there for them to close against (bounded: SIGKILL after
+    // 10 s), then Redis
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((res) => {
+            if (w.exitCode !== null || w.signalCode !== null) return res();
+            const t = setTimeout(() => w.kill('SIGKILL'), 10_000);
+            w.once('exit', () => {
+              clearTimeout(t);
+              res();
+            });
+            w.kill('SIGTERM');
+          }),
+      ),
+    );
     if (redis.pid) process.kill(redis.pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }

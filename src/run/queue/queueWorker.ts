@@ -140,7 +140,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     stop();
   };
   redis.on('end', () => {
-    if (closing) return;
+    // Redis went away while closing: BullMQ cannot finish closing without it, and there is
+    // nothing left to hand back, so stop here (bounded by the reconnect time, not a hang)
+    if (closing) return void executor.close().finally(stop);
     const err = new TopolensError(
       'missing-tool',
       `lost Redis at ${safeUrl(o.url)}; the jobs this worker was running go back to the queue once Redis is back`,
