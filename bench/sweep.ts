@@ -1,17 +1,20 @@
 /**
- * bench:sweep -- a Ricci-flow sweep ([B24]'s dense networks, trained and analysed) on a
- * synthetic set and on a Fashion-MNIST pair, run four ways: a pool of 1 worker thread, a pool
- * of 2 (separate train, capture and study jobs), a pool of 2 running one unit per network
- * (units.ts; each unit includes the network's part of the Ricci-flow study, the pooled step
- * runs after the units), and the queue (docs/sweeps.md; one unit per network, files shipped
- * back, as `topolens run --queue` does) with 2 `topolens worker` processes on a redis-server
- * started here on a free loopback port (stopped by its PID at the end). Printed per sweep: the
- * time per network split into training, capture and analysis (the network's Ricci-flow part),
- * and the pooled step; the wall time and throughput of
- * each way; and the coordinator's overhead per job on the queue: for each job, the time from
- * handing it to the queue to having its rows, less the job's own time where it ran (measured
- * with the queue's in-flight jobs limited to the worker count, so no job waits for a worker).
- * Sizes are cut down from [B24]'s (see docs/benchmarks.md); the load average is printed.
+ * bench:sweep -- a Ricci-flow sweep of [B24]'s dense networks (trained and analysed at the
+ * paper's per-network settings: 50 epochs of RMSprop, batch 32, 20% validation; k in
+ * {30, 120, 300}; 2,000 test points for the synthetic set, the 1,000 a Fashion-MNIST pair has
+ * in its test file) on blobs-in-shell and on sandal vs ankle boot, run three ways: a pool of 1
+ * worker thread, a pool of 2 running one unit per network (units.ts; each unit includes the
+ * network's part of the Ricci-flow study, the pooled step runs after the units), and the queue
+ * (docs/sweeps.md; one unit per network, files shipped back, as `topolens run --queue` does) with
+ * 2 `topolens worker` processes on a redis-server started here on a free loopback port (stopped
+ * by its PID at the end). Printed per sweep: each network's training, capture and analysis (its
+ * Ricci-flow part) time and the pooled step; the wall time and throughput of each way; the
+ * coordinator's overhead per unit on the queue (from handing it to the queue to having its rows,
+ * less the unit's own time where it ran; the queue's in-flight units limited to the worker count)
+ * and where it goes (QueueTrace). Fewer networks than [B24]'s grid: 3 variants x depth 5 x 2
+ * seeds (`--deep` adds depth 11); `--quick`: the earlier cut-down sizes; `--all-ways`: also a
+ * pool of 2 on separate jobs; `--queue-only`: only the queue's run; `synthetic` / `fashion`: one
+ * sweep; `pooled`: the pooled step at 1,500 networks. The load average is printed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -29,67 +32,158 @@ import {
   type JobOutcome,
 } from '../src/run/executor.js';
 import { openStore } from '../src/run/store.js';
-import { QueueExecutor } from '../src/run/queue/queueExecutor.js';
+import { QueueExecutor, type QueueTrace } from '../src/run/queue/queueExecutor.js';
 import { ricciFlowPool, type RicciNetworkPart } from '../src/study/ricciFlowStudy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topolens-bench-sweep-'));
 const load = () => loadavg()[0].toFixed(1);
-const NETWORKS = { architecture: 'ricci', variant: ['wide', 'narrow'], depth: 5, seed: [0, 1, 2] };
-const SWEEPS = {
-  synthetic: {
-    name: 'bench sweep synthetic',
-    data: { dataset: 'blobs-in-shell', size: 1000, testFraction: 0.5 },
-    networks: [{ train: { ...NETWORKS, training: { epochs: 20 } } }],
-    layers: { includeInput: true },
-    studies: [
-      {
-        study: 'ricci-flow',
-        options: { ks: [30, 120], accuracyThreshold: 0, bootstrap: { resamples: 199 } },
-      },
-    ],
-  },
-  fashion: {
-    name: 'bench sweep fashion pair',
-    data: { dataset: 'fashion-mnist', classes: [5, 9], size: 1000, testFraction: 0.5 },
-    networks: [{ train: { ...NETWORKS, training: { epochs: 5 } } }],
-    layers: { includeInput: true },
-    studies: [
-      {
-        study: 'ricci-flow',
-        options: { ks: [30, 120], accuracyThreshold: 0, bootstrap: { resamples: 199 } },
-      },
-    ],
+const args = process.argv.slice(2);
+/** `--quick`: the cut-down sizes of the earlier runs (jobs of 0.2-1.6 s), for a fast look. */
+const QUICK = args.includes('--quick');
+/** `--deep`: [B24]'s depth 11 as well as 5 (12 networks per sweep; a depth-11 network's
+ * Ricci-flow part takes about five times a depth-5 one's). */
+const DEEP = args.includes('--deep');
+/** `--all-ways`: also a pool of 2 running the train, capture and study jobs separately. */
+const ALL_WAYS = args.includes('--all-ways');
+/** `--queue-only`: only the queue's run (its overhead and where it goes; no throughput ratios). */
+const QUEUE_ONLY = args.includes('--queue-only');
+const only = args.find((a) => !a.startsWith('--'));
+
+/** [B24]'s training settings (METHODS.md section 8; docs/reproductions.md). */
+const PAPER_TRAINING = {
+  epochs: 50,
+  batchSize: 32,
+  learningRate: 0.001,
+  optimizer: 'rmsprop',
+  validationSplit: 0.2,
+};
+/** [B24]'s study settings: k in {30, 120, 300}, the 0.98 accuracy filter, the paper's
+ * undirected graph and Forman curvature (999 resamples: the pooled bootstrap's time is
+ * measured at the paper's 9,999 by `-- pooled`). */
+const PAPER_STUDY = {
+  study: 'ricci-flow',
+  options: {
+    ks: [30, 120, 300],
+    accuracyThreshold: 0.98,
+    graph: 'undirected',
+    curvature: 'forman',
+    bootstrap: { resamples: 999 },
   },
 };
+const PAPER_NETWORKS = {
+  architecture: 'ricci',
+  variant: ['wide', 'narrow', 'bottleneck'],
+  depth: DEEP ? [5, 11] : 5,
+  seed: [0, 1],
+  training: PAPER_TRAINING,
+};
+const layers = { select: 'blocks', includeInput: true };
+const sampling = { split: 'test' };
+const QUICK_NETWORKS = {
+  architecture: 'ricci',
+  variant: ['wide', 'narrow'],
+  depth: 5,
+  seed: [0, 1, 2],
+};
+const QUICK_STUDY = {
+  study: 'ricci-flow',
+  options: { ks: [30, 120], accuracyThreshold: 0, bootstrap: { resamples: 199 } },
+};
+const SWEEPS = QUICK
+  ? {
+      synthetic: {
+        name: 'bench sweep synthetic',
+        data: { dataset: 'blobs-in-shell', size: 1000, testFraction: 0.5 },
+        networks: [{ train: { ...QUICK_NETWORKS, training: { epochs: 20 } } }],
+        layers: { includeInput: true },
+        studies: [QUICK_STUDY],
+      },
+      fashion: {
+        name: 'bench sweep fashion pair',
+        data: { dataset: 'fashion-mnist', classes: [5, 9], size: 1000, testFraction: 0.5 },
+        networks: [{ train: { ...QUICK_NETWORKS, training: { epochs: 5 } } }],
+        layers: { includeInput: true },
+        studies: [QUICK_STUDY],
+      },
+    }
+  : {
+      // [B24]: 2,000 test points, the kNN graphs' points
+      synthetic: {
+        name: 'bench sweep synthetic (paper settings)',
+        data: { dataset: 'blobs-in-shell', size: 4000, noise: 0.05, testFraction: 0.5 },
+        networks: [{ train: PAPER_NETWORKS }],
+        layers,
+        sampling,
+        studies: [PAPER_STUDY],
+      },
+      // sandal vs ankle boot: all 2,000 images of the pair that experiments read (Fashion-MNIST's
+      // test file), half of them the test set ([B24] trains on the 12,000 of the training file
+      // and builds its graphs on these 2,000)
+      fashion: {
+        name: 'bench sweep fashion pair (paper settings)',
+        data: { dataset: 'fashion-mnist', classes: [5, 9], size: 2000, testFraction: 0.5 },
+        networks: [{ train: PAPER_NETWORKS }],
+        layers,
+        sampling,
+        studies: [PAPER_STUDY],
+      },
+    };
 
-/** Records, per job, the time from execute() to its rows less the job's own time, and the own
- * time of the pooled study jobs (the part of a sweep that runs once, on the coordinator). */
+/** Records, per job, the time from execute() to its rows less the job's own time, each
+ * network's training, capture and Ricci-flow part, and the own time of the pooled study jobs
+ * (the part of a sweep that runs once, on the coordinator). */
 class Timed implements Executor {
   readonly overheads: number[] = [];
   readonly seconds: number[] = [];
+  /** network name -> seconds of its train, capture and Ricci-flow part */
+  readonly perNetwork = new Map<string, { train: number; capture: number; analysis: number }>();
   /** own seconds of the jobs that are neither a unit nor a per-network part */
   pooled = 0;
-  /** own seconds of the per-network parts of split studies run as jobs of their own */
+  /** own seconds of the per-network parts of split studies */
   parts = 0;
   constructor(private readonly inner: Executor) {}
   get concurrency() {
     return this.inner.concurrency;
+  }
+  private note(job: Job, seconds: number): void {
+    const net = (name: string) => {
+      let r = this.perNetwork.get(name);
+      if (!r) this.perNetwork.set(name, (r = { train: 0, capture: 0, analysis: 0 }));
+      return r;
+    };
+    if (job.kind === 'train') net(job.network.name).train += seconds;
+    else if (job.kind === 'capture') net(job.network.name).capture += seconds;
+    else if (job.kind.startsWith('study:') && 'split' in job) {
+      if (job.split === 'network') {
+        this.parts += seconds;
+        net(job.inputs[0].network).analysis += seconds;
+      } else this.pooled += seconds;
+    }
   }
   async execute(job: Job): Promise<JobOutcome> {
     const t0 = performance.now();
     const o = await this.inner.execute(job);
     this.overheads.push((performance.now() - t0) / 1000 - o.seconds);
     this.seconds.push(o.seconds);
-    if (job.kind.startsWith('study:') && 'split' in job) {
-      if (job.split === 'network') this.parts += o.seconds;
-      else this.pooled += o.seconds;
-    }
+    if (job.kind === 'network')
+      job.parts.forEach((p, i) => this.note(p, o.parts?.[i]?.seconds ?? 0));
+    else this.note(job, o.seconds);
     return o;
   }
   close() {
     return this.inner.close();
   }
 }
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0
+    ? NaN
+    : s.length % 2
+      ? s[s.length >> 1]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function freePort(): Promise<number> {
   return new Promise((res) => {
@@ -161,8 +255,11 @@ function pooledAtPaperSize(): void {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:sweep, ${new Date().toISOString()}, load average ${load()}`);
-  if (process.argv[2] === 'pooled') return pooledAtPaperSize();
+  console.log(
+    `bench:sweep${args.length ? ' ' + args.join(' ') : ''}, ${new Date().toISOString()}, ` +
+      `load average ${load()}; ${QUICK ? 'cut-down sizes (--quick)' : "[B24]'s per-network settings"}`,
+  );
+  if (only === 'pooled') return pooledAtPaperSize();
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   const redis = spawn(
@@ -195,7 +292,6 @@ async function main(): Promise<void> {
         ),
       );
     // `npm run bench:sweep -- synthetic` (or fashion) runs one sweep only (`-- pooled`: above)
-    const only = process.argv[2];
     for (const [key, sweep] of Object.entries(SWEEPS)) {
       if (only && key !== only) continue;
       if (key === 'fashion' && !existsSync('/usr/share/datasets/fashion-mnist')) {
@@ -203,46 +299,81 @@ async function main(): Promise<void> {
         continue;
       }
       const pool1 = new Timed(new WorkerPoolExecutor(1));
-      const one = await run(`${key}-pool1`, sweep, pool1);
-      const nets = one.timings.train?.jobs ?? 0;
-      const per = (k: string) => ((one.timings[k]?.seconds ?? 0) / nets).toFixed(2);
-      console.log(
-        `${key}: ${nets} networks; per network: training ${per('train')} s, capture ${per('capture')} s, ` +
-          `analysis (Ricci flow, the network's part) ${(pool1.parts / nets).toFixed(2)} s; ` +
-          `the pooled step over all networks ${pool1.pooled.toFixed(2)} s`,
-      );
-      const two = await run(`${key}-pool2`, sweep, new WorkerPoolExecutor(2));
-      const twoUnits = await run(`${key}-pool2-units`, sweep, new WorkerPoolExecutor(2), {
-        ship: false,
-      });
+      const one = QUEUE_ONLY ? undefined : await run(`${key}-pool1`, sweep, pool1);
+      let nets = 0;
+      let others: [string, RunSummary][] = [];
+      if (one) {
+        nets = one.timings.train?.jobs ?? 0;
+        console.log(
+          `${key}: ${nets} networks, one pool worker (load ${load()}); per network, seconds:`,
+        );
+        console.log('  network                     training  capture  analysis (Ricci-flow part)');
+        for (const [name, t] of pool1.perNetwork)
+          console.log(
+            `  ${name.padEnd(28)}${t.train.toFixed(2).padStart(8)}${t.capture.toFixed(2).padStart(9)}${t.analysis.toFixed(2).padStart(10)}`,
+          );
+        const per = (k: string) => ((one.timings[k]?.seconds ?? 0) / nets).toFixed(2);
+        console.log(
+          `${key}: mean per network: training ${per('train')} s, capture ${per('capture')} s, ` +
+            `analysis (Ricci flow, the network's part) ${(pool1.parts / nets).toFixed(2)} s; ` +
+            `the pooled step over all networks ${pool1.pooled.toFixed(2)} s`,
+        );
+        const two = ALL_WAYS
+          ? await run(`${key}-pool2`, sweep, new WorkerPoolExecutor(2))
+          : undefined;
+        const twoUnits = await run(`${key}-pool2-units`, sweep, new WorkerPoolExecutor(2), {
+          ship: false,
+        });
+        others = [
+          ['1 pool worker', one],
+          ...(two ? [['2 pool workers', two] as [string, RunSummary]] : []),
+          ['2 pool workers in units', twoUnits],
+        ];
+      }
       const plan = planExperiment(
         resolveExperiment(sweep, 'bench.yaml'),
         join(dir, `${key}-queue.duckdb`),
       );
-      const queue = new Timed(
-        await QueueExecutor.connect({ url, experimentId: plan.experimentId, concurrency: 2 }),
-      );
+      const queueExecutor = await QueueExecutor.connect({
+        url,
+        experimentId: plan.experimentId,
+        concurrency: 2,
+      });
+      const queue = new Timed(queueExecutor);
       // as `topolens run --queue`: units on the queue, the pooled studies here
       const local = new Timed(new WorkerPoolExecutor(1));
       const split = new SplitExecutor(queue, local, (j) => j.kind === 'network');
       const q = await run(`${key}-queue`, sweep, split, { ship: true });
-      const rate = (s: RunSummary) => ((3600 * s.completed) / s.seconds).toFixed(0);
+      if (!one) nets = q.timings.train?.jobs ?? 0;
+      const ways: [string, RunSummary][] = [...others, ['2 queue workers in units', q]];
+      const base = one ?? q;
       console.log(
-        `${key}: wall 1 pool worker ${one.seconds.toFixed(1)} s, 2 pool workers ${two.seconds.toFixed(1)} s ` +
-          `(${(one.seconds / two.seconds).toFixed(2)}x), 2 pool workers in units ${twoUnits.seconds.toFixed(1)} s ` +
-          `(${(one.seconds / twoUnits.seconds).toFixed(2)}x), 2 queue workers in units ${q.seconds.toFixed(1)} s ` +
-          `(${(one.seconds / q.seconds).toFixed(2)}x); networks/hour ${[one, two, twoUnits, q].map((s) => ((3600 * nets) / s.seconds).toFixed(0)).join(', ')}; ` +
-          `jobs/hour ${rate(one)}, ${rate(two)}, ${rate(twoUnits)}, ${rate(q)} (load ${load()})`,
+        `${key}: wall ` +
+          ways
+            .map(
+              ([w, s]) =>
+                `${w} ${s.seconds.toFixed(1)} s (${(base.seconds / s.seconds).toFixed(2)}x)`,
+            )
+            .join(', ') +
+          `; networks/hour ${ways.map(([, s]) => ((3600 * nets) / s.seconds).toFixed(0)).join(', ')}; ` +
+          `store writes on the coordinator ${ways.map(([, s]) => s.storeSeconds.toFixed(1)).join(', ')} s (load ${load()})`,
       );
-      const mean = queue.overheads.reduce((a, b) => a + b, 0) / queue.overheads.length;
-      const sorted = [...queue.overheads].sort((a, b) => a - b);
-      const median = sorted[Math.floor(sorted.length / 2)];
-      const meanJob = queue.seconds.reduce((a, b) => a + b, 0) / queue.seconds.length;
+      const ms = (x: number) => `${(1000 * x).toFixed(0)} ms`;
+      const meanJob = mean(queue.seconds);
       console.log(
-        `${key}: queue overhead per unit (one per network): mean ${(1000 * mean).toFixed(0)} ms, median ${(1000 * median).toFixed(0)} ms ` +
-          `(the first jobs include a worker finding the queue and starting its thread) against a mean job of ` +
-          `${(1000 * meanJob).toFixed(0)} ms (a unit) = ${((100 * mean) / meanJob).toFixed(1)}% (median ` +
-          `${((100 * median) / meanJob).toFixed(1)}%); failed ${q.failed.length}`,
+        `${key}: queue overhead per unit (one per network): mean ${ms(mean(queue.overheads))}, median ${ms(median(queue.overheads))} ` +
+          `(the first unit on each worker process includes starting its pool worker) against a mean unit of ${ms(meanJob)} = ` +
+          `${((100 * mean(queue.overheads)) / meanJob).toFixed(1)}% (median ${((100 * median(queue.overheads)) / meanJob).toFixed(1)}%); ` +
+          `failed ${q.failed.length}`,
+      );
+      const tr = queueExecutor.traces;
+      const part = (f: (t: QueueTrace) => number) => median(tr.map(f)).toFixed(0);
+      console.log(
+        `${key}: where it goes, median ms per unit: enqueue ${part((t) => t.enqueueMs)}, waiting for a worker ` +
+          `${part((t) => t.pickupMs)} (includes waiting behind the other unit when both workers are busy), ` +
+          `on the worker besides the job ${part((t) => t.workerMs)}, back to the coordinator ${part((t) => t.returnMs)}, ` +
+          `decoding ${part((t) => t.decodeMs)}; result ${(median(tr.map((t) => t.resultChars)) / 1e6).toFixed(2)} MB of text, ` +
+          `${(median(tr.map((t) => t.resultBytes)) / 1e6).toFixed(2)} MB in Redis`,
       );
       // the units (train, capture, the network's Ricci-flow part) spread over the machines; the
       // pooled step runs once, on one thread of the coordinator, after the last unit; it is
@@ -259,7 +390,22 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    for (const w of workers) if (w.pid) process.kill(w.pid, 'SIGTERM');
+    // the workers first, while Redis is there for them to close against (bounded: SIGKILL after
+    // 10 s), then Redis
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((res) => {
+            if (w.exitCode !== null || w.signalCode !== null) return res();
+            const t = setTimeout(() => w.kill('SIGKILL'), 10_000);
+            w.once('exit', () => {
+              clearTimeout(t);
+              res();
+            });
+            w.kill('SIGTERM');
+          }),
+      ),
+    );
     if (redis.pid) process.kill(redis.pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { inflateRawSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { Job as BullJob, Queue } from 'bullmq';
@@ -22,7 +23,7 @@ import { runExperiment } from '../../src/run/runner.js';
 import { InProcessExecutor } from '../../src/run/executor.js';
 import { openStore } from '../../src/run/store.js';
 import { decodeResult, encodeResult } from '../../src/run/queue/codec.js';
-import { connectRedis } from '../../src/run/queue/connection.js';
+import { connectRedis, resultKey } from '../../src/run/queue/connection.js';
 import { parseQueuedJob } from '../../src/run/queue/jobSchema.js';
 import { QueueExecutor } from '../../src/run/queue/queueExecutor.js';
 import { startQueueWorker } from '../../src/run/queue/queueWorker.js';
@@ -305,6 +306,65 @@ describe.skipIf(!haveRedis && !process.env.CI)('sweeps on a real Redis', () => {
       await worker.close();
       await executor.close();
       await store.close();
+    }
+  }, 60_000);
+
+  it('a result travels deflated under its own key; one deleted by hand is computed again', async () => {
+    const spec = resolveExperiment({
+      name: 'result keys',
+      data: { dataset: 'spirals', size: 80 },
+      networks: [{ train: { width: 4, depth: 1, training: { epochs: 1 } } }],
+      studies: [{ study: 'layer-profile', options: { perClass: 10, descriptors: ['h0'] } }],
+    });
+    const storePath = join(dir, 'keys.duckdb');
+    const plan = planExperiment(spec, storePath);
+    const train = plan.jobs.find((j) => j.kind === 'train')!;
+    const ran: string[] = [];
+    const worker = await startQueueWorker({
+      url: redis.url,
+      executor: new InProcessExecutor(),
+      onEvent: (l) => ran.push(l),
+    });
+    const client = await connectRedis(redis.url);
+    let executor = await QueueExecutor.connect({ url: redis.url, experimentId: plan.experimentId });
+    try {
+      const first = await executor.execute(train);
+      expect(first.rows.networks).toHaveLength(1);
+      // the job's return value names the key; the key holds the deflated encoded outcome
+      const bj = await BullJob.fromId(
+        new Queue(executor.queueName, { connection: client }),
+        train.id,
+      );
+      const reply = bj!.returnvalue as { outcome?: string; resultKey?: string; chars?: number };
+      expect(reply.outcome).toBeUndefined();
+      expect(reply.resultKey).toBe(resultKey(executor.queueName, train.id));
+      const stored = await client.getBuffer(reply.resultKey!);
+      const text = inflateRawSync(stored!).toString('utf8');
+      expect(text.length).toBe(reply.chars);
+      expect(decodeResult(text)).toEqual(first);
+      expect(await client.ttl(reply.resultKey!)).toBeGreaterThan(6 * 24 * 3600);
+      // where the time went, for bench:sweep
+      expect(executor.traces).toHaveLength(1);
+      const t = executor.traces[0];
+      expect(t.id).toBe(train.id);
+      expect(t.resultBytes).toBe(stored!.length);
+      for (const ms of [t.enqueueMs, t.pickupMs, t.returnMs, t.decodeMs]) {
+        expect(Number.isFinite(ms)).toBe(true);
+        expect(ms).toBeGreaterThan(-50); // BullMQ's timestamps are whole ms
+      }
+      // a coordinator started again finds the finished job and its result: no second run
+      await executor.close();
+      executor = await QueueExecutor.connect({ url: redis.url, experimentId: plan.experimentId });
+      expect((await executor.execute(train)).rows).toEqual(first.rows);
+      expect(ran.filter((l) => l.startsWith('done ')).length).toBe(1);
+      // the result deleted by hand: the job is run again, with the same rows
+      await client.del(reply.resultKey!);
+      expect((await executor.execute(train)).rows).toEqual(first.rows);
+      expect(ran.filter((l) => l.startsWith('done ')).length).toBe(2);
+    } finally {
+      await worker.close();
+      await executor.close();
+      client.disconnect();
     }
   }, 60_000);
 

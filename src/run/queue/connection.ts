@@ -13,6 +13,13 @@ export function queueName(experimentId: string): string {
   return `${QUEUE_PREFIX}${experimentId.slice(0, 16)}`;
 }
 
+/** The Redis key of a job's result (its encoded outcome, deflated; written by the worker that
+ * computed it, kept as long as the job): under the queue's own `bull:<queue>:` keys, so deleting
+ * a sweep's keys deletes its results too. */
+export function resultKey(queue: string, jobId: string): string {
+  return `bull:${queue}:result:${jobId}`;
+}
+
 /** Defaults: 3 s to connect; after a lost connection, about 5 s of reconnecting before giving up. */
 export interface RedisConnectOptions {
   connectTimeoutMs?: number;

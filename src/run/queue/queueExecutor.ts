@@ -3,17 +3,20 @@
  * enqueued with its content hash as BullMQ job id (an id is stored once, so a restarted
  * coordinator never enqueues the same work twice and picks up results that arrived while it was
  * down), tried `attempts` times with exponential backoff, and its rows come back as the job's
- * return value. The coordinator polls the jobs it waits for; when Redis stops answering for
- * `lostAfterMs`, every waiting job fails with a message that names the URL, and so does every
- * later one. See docs/sweeps.md.
+ * return value. The coordinator hears of finished jobs at once from the queue's event stream
+ * (BullMQ's QueueEvents) and also polls the jobs it waits for, every `pollMs`, in case an event
+ * is missed; when Redis stops answering for `lostAfterMs`, every waiting job fails with a
+ * message that names the URL, and so does every later one. Each collected job leaves a
+ * `QueueTrace` (where its time went) for `bench:sweep`. See docs/sweeps.md.
  */
-import { Job as BullJob, Queue } from 'bullmq';
+import { inflateRawSync } from 'node:zlib';
+import { Job as BullJob, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { TopolensError } from '../../core/errors.js';
 import type { Executor, JobOutcome } from '../executor.js';
 import type { Job } from '../plan.js';
 import { decodeResult } from './codec.js';
-import { connectRedis, queueName, safeUrl } from './connection.js';
+import { connectRedis, queueName, resultKey, safeUrl } from './connection.js';
 
 export interface QueueExecutorOptions {
   /** redis://host:port */
@@ -25,8 +28,11 @@ export interface QueueExecutorOptions {
   backoffMs?: number;
   /** Jobs enqueued at once (default 256: every job whose inputs are ready). */
   concurrency?: number;
-  /** How often the coordinator asks for finished jobs (default 100 ms). */
+  /** How often the coordinator asks for finished jobs besides hearing of them from the queue's
+   * events (default 1000 ms). */
   pollMs?: number;
+  /** Hear of finished jobs from the queue's event stream (default true; false: polling only). */
+  events?: boolean;
   /** Redis silent this long fails the waiting jobs (default 5000 ms). */
   lostAfterMs?: number;
   /** Finished jobs and their results are kept this long in Redis (default 7 days), so a
@@ -34,16 +40,49 @@ export interface QueueExecutorOptions {
   keepSeconds?: number;
 }
 
-/** What a queue worker returns for a job (the outcome, encoded by codec.ts). */
+/** What a queue worker returns for a job: the outcome encoded by codec.ts, or (workers since
+ * the results moved out of the job) the key under which it is stored, deflated. */
 export interface QueueReply {
-  outcome: string;
+  outcome?: string;
+  resultKey?: string;
+  /** length of the encoded outcome */
+  chars?: number;
   worker: string;
+}
+
+/**
+ * Where a queued job's time went, in ms (from the coordinator's clock and BullMQ's timestamps,
+ * which are the workers' clocks: across machines the split between pickup, worker and return
+ * is off by their clock difference, their sum is not).
+ */
+export interface QueueTrace {
+  id: string;
+  label: string;
+  /** execute() called to the job on the queue (Redis round trips) */
+  enqueueMs: number;
+  /** on the queue to taken by a worker (BullMQ's processedOn) */
+  pickupMs: number;
+  /** taken to finished on the worker (BullMQ's finishedOn), less the job's own time */
+  workerMs: number;
+  /** the job's own time where it ran */
+  jobMs: number;
+  /** finished on the worker to the coordinator having read the result, before decoding */
+  returnMs: number;
+  /** decoding the result on the coordinator */
+  decodeMs: number;
+  /** length of the encoded result */
+  resultChars: number;
+  /** bytes it took in Redis (deflated) */
+  resultBytes: number;
 }
 
 interface Waiting {
   job: Job;
   resolve: (o: JobOutcome) => void;
   reject: (e: Error) => void;
+  /** performance.now() when execute() was called and when the job was on the queue */
+  calledAt: number;
+  queuedAt: number;
 }
 
 export class QueueExecutor implements Executor {
@@ -53,6 +92,8 @@ export class QueueExecutor implements Executor {
   lost?: TopolensError;
   /** Which worker computed each job (hostname:pid), for the run's record. */
   readonly computedBy = new Map<string, string>();
+  /** One per job collected, in the order they were collected. */
+  readonly traces: QueueTrace[] = [];
   private readonly waiting = new Map<string, Waiting>();
   private timer?: NodeJS.Timeout;
   private silentSince = 0;
@@ -62,10 +103,16 @@ export class QueueExecutor implements Executor {
     private readonly redis: Redis,
     private readonly queue: Queue,
     private readonly o: Required<Omit<QueueExecutorOptions, 'experimentId'>>,
+    private readonly events?: { redis: Redis; queueEvents: QueueEvents },
   ) {
     this.concurrency = o.concurrency;
     this.queueName = queue.name;
     redis.on('end', () => this.fail(`the connection ended`));
+    const heard = ({ jobId }: { jobId: string }) => {
+      if (this.waiting.has(jobId)) this.check(jobId).catch(() => undefined); // the poll retries
+    };
+    events?.queueEvents.on('completed', heard);
+    events?.queueEvents.on('failed', heard);
   }
 
   /** Connects (a clear error within seconds when Redis is unreachable) and opens the queue. */
@@ -75,14 +122,36 @@ export class QueueExecutor implements Executor {
       attempts: options.attempts ?? 3,
       backoffMs: options.backoffMs ?? 1000,
       concurrency: options.concurrency ?? 256,
-      pollMs: options.pollMs ?? 100,
+      pollMs: options.pollMs ?? 1000,
+      events: options.events ?? true,
       lostAfterMs: options.lostAfterMs ?? 5000,
       keepSeconds: options.keepSeconds ?? 7 * 24 * 3600,
     };
     const redis = await connectRedis(o.url, { reconnectForMs: o.lostAfterMs });
     const queue = new Queue(queueName(options.experimentId), { connection: redis });
     queue.on('error', () => undefined); // reported through the connection's watchdog
-    return new QueueExecutor(redis, queue, o);
+    if (!o.events) return new QueueExecutor(redis, queue, o);
+    // the event stream is read with a blocking command: a connection of its own
+    let events: { redis: Redis; queueEvents: QueueEvents } | undefined;
+    try {
+      const eventsRedis = await connectRedis(o.url, {
+        forWorker: true,
+        reconnectForMs: o.lostAfterMs,
+      });
+      const queueEvents = new QueueEvents(queue.name, {
+        connection: eventsRedis,
+        autorun: false,
+      });
+      queueEvents.on('error', () => undefined); // the poll's watchdog reports a lost Redis
+      events = { redis: eventsRedis, queueEvents };
+      await queueEvents.waitUntilReady();
+      void queueEvents.run().catch(() => undefined);
+    } catch (e) {
+      events?.redis.disconnect();
+      redis.disconnect();
+      throw e;
+    }
+    return new QueueExecutor(redis, queue, o, events);
   }
 
   private fail(why: string): void {
@@ -100,6 +169,7 @@ export class QueueExecutor implements Executor {
   async execute(job: Job): Promise<JobOutcome> {
     if (this.lost) throw this.lost;
     if (this.closed) throw new Error('internal: the queue executor is closed');
+    const calledAt = performance.now();
     try {
       const existing = await BullJob.fromId(this.queue, job.id);
       if (existing && (await existing.isFailed())) {
@@ -118,8 +188,9 @@ export class QueueExecutor implements Executor {
       this.fail((e as Error).message);
       throw this.lost!;
     }
+    const queuedAt = performance.now();
     return new Promise<JobOutcome>((resolve, reject) => {
-      this.waiting.set(job.id, { job, resolve, reject });
+      this.waiting.set(job.id, { job, resolve, reject, calledAt, queuedAt });
       this.schedule();
     });
   }
@@ -152,6 +223,7 @@ export class QueueExecutor implements Executor {
     const state = await this.queue.getJobState(id);
     if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
     const bj = state === 'unknown' ? undefined : await BullJob.fromId(this.queue, id);
+    if (this.waiting.get(id) !== w) return; // an event and the poll both found it
     if (!bj) {
       // removed by hand (e.g. `obliterate`): enqueue again
       this.waiting.delete(id);
@@ -159,11 +231,28 @@ export class QueueExecutor implements Executor {
       return;
     }
     if (state === 'completed') {
+      const read = performance.now();
+      const reply = bj.returnvalue as QueueReply;
+      let stored: Buffer | null | undefined;
+      if (reply?.outcome === undefined && reply?.resultKey === resultKey(this.queue.name, id)) {
+        stored = await this.redis.getBuffer(reply.resultKey);
+        if (this.waiting.get(id) !== w) return;
+        if (!stored) {
+          // its result is gone (deleted by hand): run it again
+          this.waiting.delete(id);
+          await bj.remove();
+          this.execute(w.job).then(w.resolve, w.reject);
+          return;
+        }
+      }
       this.waiting.delete(id);
       try {
-        const reply = bj.returnvalue as QueueReply;
+        const text = stored ? inflateRawSync(stored).toString('utf8') : reply.outcome;
+        if (typeof text !== 'string') throw new Error('the worker sent no result');
         this.computedBy.set(id, reply.worker);
-        w.resolve(decodeResult<JobOutcome>(reply.outcome));
+        const outcome = decodeResult<JobOutcome>(text);
+        this.trace(w, bj, outcome, text.length, stored?.length ?? text.length, read);
+        w.resolve(outcome);
       } catch (e) {
         w.reject(
           new Error(`the result of '${w.job.label}' could not be read: ${(e as Error).message}`),
@@ -180,12 +269,44 @@ export class QueueExecutor implements Executor {
     }
   }
 
+  private trace(
+    w: Waiting,
+    bj: BullJob,
+    outcome: JobOutcome,
+    chars: number,
+    bytes: number,
+    read: number,
+  ) {
+    const now = performance.now();
+    // BullMQ's timestamps are epoch ms; performance.now() + timeOrigin is too
+    const epoch = (t: number) => t + performance.timeOrigin;
+    const jobMs = 1000 * outcome.seconds;
+    const processedOn = bj.processedOn ?? bj.timestamp;
+    const finishedOn = bj.finishedOn ?? processedOn;
+    this.traces.push({
+      id: w.job.id,
+      label: w.job.label,
+      enqueueMs: w.queuedAt - w.calledAt,
+      pickupMs: processedOn - Math.max(bj.timestamp, epoch(w.calledAt)),
+      workerMs: finishedOn - processedOn - jobMs,
+      jobMs,
+      returnMs: epoch(read) - finishedOn,
+      decodeMs: now - read,
+      resultChars: chars,
+      resultBytes: bytes,
+    });
+  }
+
   /** Stops polling and disconnects; jobs still on the queue stay there for a rerun. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    const closing = this.queue.close().catch(() => undefined);
+    const closing = Promise.all([
+      this.queue.close().catch(() => undefined),
+      this.events?.queueEvents.close().catch(() => undefined),
+    ]);
     await Promise.race([closing, new Promise((r) => setTimeout(r, 1000).unref())]);
+    this.events?.redis.disconnect();
     this.redis.disconnect();
   }
 }

@@ -2,24 +2,28 @@
  * A queue worker: takes jobs from the sweeps' queues on Redis (every `topolens-*` queue, found
  * again every few seconds, or one experiment's), validates each payload as a topolens job
  * (jobSchema.ts: data, never code; a payload that is not a job fails at once, without retries),
- * runs it on a pool of worker threads (so this thread keeps renewing the jobs' locks) and returns
- * its rows, encoded so typed arrays and non-finite numbers come back exactly. A worker killed
+ * runs it on a worker pool (child processes; this thread keeps renewing the jobs' locks) and returns
+ * its rows, encoded so typed arrays and non-finite numbers come back exactly. The encoded result
+ * (rows and shipped files, megabytes for a unit) is deflated and stored under a key of its own
+ * (`resultKey`); the job's BullMQ return value only names it, so the result is not copied into
+ * the job's hash and BullMQ's event stream as well, nor escaped as JSON a second time. A worker killed
  * mid-job (even SIGKILL) stops renewing its lock; after `lockDurationMs` another worker's
  * stalled-job check puts the job back on the queue. See docs/sweeps.md.
  */
 import { hostname } from 'node:os';
+import { deflateRawSync } from 'node:zlib';
 import { UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { TopolensError } from '../../core/errors.js';
 import { WorkerPoolExecutor, type Executor } from '../executor.js';
 import { encodeResult } from './codec.js';
-import { connectRedis, listTopolensQueues, safeUrl } from './connection.js';
+import { connectRedis, listTopolensQueues, resultKey, safeUrl } from './connection.js';
 import { parseQueuedJob } from './jobSchema.js';
 import type { QueueReply } from './queueExecutor.js';
 
 export interface QueueWorkerOptions {
   url: string;
-  /** Jobs run at once on this machine (default 1; one worker thread each). */
+  /** Jobs run at once on this machine (default 1; one pool worker each). */
   concurrency?: number;
   /** Only this queue (an experiment's); default: every topolens queue on the Redis. */
   queue?: string;
@@ -30,7 +34,7 @@ export interface QueueWorkerOptions {
   discoverMs?: number;
   /** Called with one line per event (taken, done, failed, refused, queue found, lost Redis). */
   onEvent?: (line: string) => void;
-  /** Runs jobs; default a pool of `concurrency` worker threads. */
+  /** Runs jobs; default a pool of `concurrency` workers (child processes). */
   executor?: Executor;
 }
 
@@ -43,10 +47,15 @@ export interface QueueWorkerHandle {
 
 const workerName = () => `${hostname()}:${process.pid}`;
 
-/** Processes one BullMQ job: validate, run, encode. */
+/** Results are kept this long when the job does not say (the coordinator's default). */
+const KEEP_SECONDS = 7 * 24 * 3600;
+
+/** Processes one BullMQ job: validate, run, encode; with `redis`, the encoded result is stored
+ * deflated under `resultKey` and the reply names it. */
 export async function processQueuedJob(
-  bullJob: Pick<BullJob, 'id' | 'data'>,
+  bullJob: Pick<BullJob, 'id' | 'data' | 'queueName' | 'opts'>,
   executor: Executor,
+  redis?: Redis,
 ): Promise<QueueReply> {
   let job;
   try {
@@ -60,7 +69,13 @@ export async function processQueuedJob(
     );
   try {
     const outcome = await executor.execute(job);
-    return { outcome: encodeResult(outcome), worker: workerName() };
+    const text = encodeResult(outcome);
+    if (!redis) return { outcome: text, worker: workerName() };
+    const key = resultKey(bullJob.queueName, job.id);
+    const keep = bullJob.opts?.removeOnComplete;
+    const age = typeof keep === 'object' && 'age' in keep && keep.age ? keep.age : KEEP_SECONDS;
+    await redis.set(key, deflateRawSync(Buffer.from(text), { level: 1 }), 'EX', age);
+    return { resultKey: key, chars: text.length, worker: workerName() };
   } catch (e) {
     // retried (up to the job's attempts): a file missing here may be found on another machine
     throw new Error(`${(e as Error)?.message ?? String(e)} (worker ${workerName()})`);
@@ -90,7 +105,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
 
   const attach = (name: string) => {
     if (workers.has(name) || closing) return;
-    const w = new Worker(name, (job) => processQueuedJob(job, executor), {
+    const w = new Worker(name, (job) => processQueuedJob(job, executor, redis), {
       connection: redis,
       concurrency,
       lockDuration,
@@ -125,7 +140,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     stop();
   };
   redis.on('end', () => {
-    if (closing) return;
+    // Redis went away while closing: BullMQ cannot finish closing without it, and there is
+    // nothing left to hand back, so stop here (bounded by the reconnect time, not a hang)
+    if (closing) return void executor.close().finally(stop);
     const err = new TopolensError(
       'missing-tool',
       `lost Redis at ${safeUrl(o.url)}; the jobs this worker was running go back to the queue once Redis is back`,
