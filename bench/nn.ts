@@ -1,14 +1,18 @@
 /**
- * `npm run bench:nn`: training and capture speed beside PyTorch (CPU, one thread) in the same
- * run. Three workloads:
+ * `npm run bench:nn`: training and capture speed beside PyTorch (CPU) in the same run. Three
+ * workloads:
  * 1. one training step of the [B24] dense network 784-50x5-1, batch 32, RMSprop (MNIST 1 vs 7);
  *    tfjs layers `trainOnBatch` on wasm, topolens' fused typed-array step, PyTorch;
- * 2. one epoch (the faster of two) of a small MNIST CNN (VGG-like, widths 8 and 16, flatten head, Adam, batch 32) on
+ * 2. one epoch of a small MNIST CNN (VGG-like, widths 8 and 16, flatten head, Adam, batch 32) on
  *    up to 10,000 digits (all the `mnist` package holds: ~9,900): topolens' fused CNN step
  *    (what `trainClassifier` uses), one epoch of the general tfjs path, PyTorch on one thread
- *    and on two;
+ *    and on two. Both sides run BENCH_EPOCHS epochs (default 3), leave the first out (warm-up)
+ *    and report the fastest of the others; both gather each shuffled batch inside the epoch;
  * 3. capturing every block output of that CNN on 2,000 inputs (batch 256).
- */
+ *
+ * PyTorch runs in one process per thread count, with OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and
+ * MKL_NUM_THREADS set to it and this machine's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed for
+ * that command only (docs/bench-nn.md, "PyTorch's threads"). */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -26,6 +30,10 @@ import { captureActivations } from '../src/nn/capture.js';
 import { loadMnist } from '../src/data/mnist.js';
 
 const PYTHON = '/usr/bin/python3';
+/** CNN epochs on each side (the first is a warm-up, left out). */
+const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 3);
+if (!Number.isInteger(EPOCHS) || EPOCHS < 2)
+  throw new Error(`BENCH_EPOCHS must be an integer >= 2 (one warm-up epoch), got ${EPOCHS}`);
 
 /** The digits of the `mnist` package, up to `limitPerDigit` of each, interleaved by class;
  * labels are positions in `digits`. */
@@ -55,38 +63,55 @@ function mnist(digits: number[], limitPerDigit = Infinity): { x: Float32Array; y
 
 const PY = String.raw`
 import sys, json, time, numpy as np, torch
-torch.set_num_threads(1)
+a = json.loads(sys.stdin.read())
+threads = a['threads']
+# the process's thread counts are also fixed by OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and
+# MKL_NUM_THREADS (set by the caller before the libraries start): torch.set_num_threads alone
+# leaves OpenBLAS with one thread per core
+torch.set_num_threads(threads)
+torch.set_num_interop_threads(1)
 # subnormal floats appear as the CNN trains and made its later epochs up to 3x slower (the
-# denormal slow path); flushing them to zero gives PyTorch its best speed
+# denormal slow path); flushing them to zero gives PyTorch its best speed (this sets the
+# calling thread's flag: with 2 threads the OpenMP worker thread does not flush)
 torch.set_flush_denormal(True)
 torch.manual_seed(0)
-a = json.loads(sys.stdin.read())
-out = {}
+out = {'threads': torch.get_num_threads()}
+try:
+    import threadpoolctl
+    out['pools'] = [
+        '%s %s %d' % (p['internal_api'], p.get('architecture') or '', p['num_threads'])
+        for p in threadpoolctl.threadpool_info()
+    ]
+except ImportError:
+    out['pools'] = []
 # 1. dense 784-50x5-1, RMSprop, batch 32
-x = torch.from_numpy(np.fromfile(a['dense_x'], dtype=np.float32).reshape(-1, 784))
-y = torch.from_numpy(np.fromfile(a['dense_y'], dtype=np.float32).reshape(-1, 1))
-layers = []
-d = 784
-for _ in range(5):
-    layers += [torch.nn.Linear(d, 50), torch.nn.ReLU()]
-    d = 50
-net = torch.nn.Sequential(*layers, torch.nn.Linear(50, 1), torch.nn.Sigmoid())
-opt = torch.optim.RMSprop(net.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
-lossf = torch.nn.BCELoss()
-steps = a['steps']
-def dense_step(i):
-    s = (i * 32) % (x.shape[0] - 32)
-    opt.zero_grad()
-    l = lossf(net(x[s:s+32]), y[s:s+32])
-    l.backward()
-    opt.step()
-for i in range(20): dense_step(i)
-best = float('inf')
-for r in range(5):
-    t = time.perf_counter()
-    for i in range(steps // 5): dense_step(i)
-    best = min(best, (time.perf_counter() - t) / (steps // 5) * 1000)
-out['dense_ms'] = best
+def dense_ms():
+    x = torch.from_numpy(np.fromfile(a['dense_x'], dtype=np.float32).reshape(-1, 784))
+    y = torch.from_numpy(np.fromfile(a['dense_y'], dtype=np.float32).reshape(-1, 1))
+    layers = []
+    d = 784
+    for _ in range(5):
+        layers += [torch.nn.Linear(d, 50), torch.nn.ReLU()]
+        d = 50
+    net = torch.nn.Sequential(*layers, torch.nn.Linear(50, 1), torch.nn.Sigmoid())
+    opt = torch.optim.RMSprop(net.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    lossf = torch.nn.BCELoss()
+    steps = a['steps']
+    def dense_step(i):
+        s = (i * 32) % (x.shape[0] - 32)
+        opt.zero_grad()
+        l = lossf(net(x[s:s+32]), y[s:s+32])
+        l.backward()
+        opt.step()
+    for i in range(20): dense_step(i)
+    best = float('inf')
+    for r in range(5):
+        t = time.perf_counter()
+        for i in range(steps // 5): dense_step(i)
+        best = min(best, (time.perf_counter() - t) / (steps // 5) * 1000)
+    return best
+if a['dense']:
+    out['dense_ms'] = dense_ms()
 # 2. CNN epoch
 cx = torch.from_numpy(np.fromfile(a['cnn_x'], dtype=np.float32).reshape(-1, 1, 28, 28))
 cy = torch.from_numpy(np.fromfile(a['cnn_y'], dtype=np.int32).astype(np.int64))
@@ -98,14 +123,13 @@ class Vgg(torch.nn.Module):
         self.fc = torch.nn.Linear(16 * 7 * 7, 10)
     def forward(self, x):
         return self.fc(torch.flatten(self.block2(self.block1(x)), 1))
-def cnn_epochs(threads):
-    torch.set_num_threads(threads)
+def cnn_epochs():
     cnn = Vgg()
     copt = torch.optim.Adam(cnn.parameters(), lr=1e-3, eps=1e-7)
     ce = torch.nn.CrossEntropyLoss()
     epochs = []
     cpu = []
-    for epoch in range(2):
+    for epoch in range(a['epochs']):
         perm = torch.randperm(cx.shape[0])
         t = time.perf_counter()
         c = time.process_time()
@@ -118,22 +142,21 @@ def cnn_epochs(threads):
         epochs.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
     return cnn, epochs, cpu
-_, epochs2, cpu2 = cnn_epochs(2)
-out['cnn_epoch2_s'] = min(epochs2)
-out['cnn_epochs2_s'] = epochs2
-cnn, epochs, cpu = cnn_epochs(1)
-out['cnn_epoch_cpu_s'] = min(cpu)
-out['cnn_epoch_s'] = min(epochs)
+cnn, epochs, cpu = cnn_epochs()
+# the first epoch warms up (allocator, oneDNN primitives) and is left out, as on our side
+out['cnn_epoch_s'] = min(epochs[1:])
+out['cnn_epoch_cpu_s'] = min(cpu[1:])
 out['cnn_epochs_s'] = epochs
 # 3. capture block outputs on 2000 inputs
-got = []
-cnn.block1.register_forward_hook(lambda m, i, o: got.append(o.numpy().copy()))
-cnn.block2.register_forward_hook(lambda m, i, o: got.append(o.numpy().copy()))
-t = time.perf_counter()
-with torch.no_grad():
-    for s in range(0, 2000, 256):
-        cnn(cx[s:s+256])
-out['capture_s'] = time.perf_counter() - t
+if a['capture']:
+    got = []
+    cnn.block1.register_forward_hook(lambda m, i, o: got.append(o.numpy().copy()))
+    cnn.block2.register_forward_hook(lambda m, i, o: got.append(o.numpy().copy()))
+    t = time.perf_counter()
+    with torch.no_grad():
+        for s in range(0, 2000, 256):
+            cnn(cx[s:s+256])
+    out['capture_s'] = time.perf_counter() - t
 print(json.dumps(out))
 `;
 
@@ -225,7 +248,8 @@ async function main(): Promise<void> {
       seed: 1,
     });
     const nc = cnnData.y.length;
-    // two epochs on both sides, the faster one counts (the first warms up JITs and caches)
+    // EPOCHS epochs on both sides; the first warms up (JIT, caches) and is left out, the
+    // fastest of the others counts
     let cnnEpoch = Infinity;
     let cnnEpochCpu = Infinity;
     const cnnEpochs: number[] = [];
@@ -236,14 +260,16 @@ async function main(): Promise<void> {
       { inputs: { data: cnnData.x, shape: [nc, 28, 28, 1] }, labels: cnnData.y },
       {
         optimizer: 'adam',
-        epochs: 2,
+        epochs: EPOCHS,
         batchSize: 32,
         validationSplit: 0,
-        onProgress: () => {
+        onProgress: (p) => {
           cnnEpochs.push(ms(t0) / 1000);
-          cnnEpoch = Math.min(cnnEpoch, ms(t0) / 1000);
           const c = process.cpuUsage(c0);
-          cnnEpochCpu = Math.min(cnnEpochCpu, (c.user + c.system) / 1e6);
+          if (p.epoch > 1) {
+            cnnEpoch = Math.min(cnnEpoch, ms(t0) / 1000);
+            cnnEpochCpu = Math.min(cnnEpochCpu, (c.user + c.system) / 1e6);
+          }
           t0 = performance.now();
           c0 = process.cpuUsage();
         },
@@ -281,26 +307,43 @@ async function main(): Promise<void> {
     const generalEpoch = ms(t0) / 1000;
     general.dispose();
 
-    const py = JSON.parse(
-      execFileSync(PYTHON, ['-c', PY], {
-        input: JSON.stringify({
-          steps,
-          dense_x: join(dir, 'dx.bin'),
-          dense_y: join(dir, 'dy.bin'),
-          cnn_x: join(dir, 'cx.bin'),
-          cnn_y: join(dir, 'cy.bin'),
+    /** PyTorch in a process of its own with `threads` threads everywhere (torch, OpenMP,
+     * OpenBLAS, MKL); OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on this machine for older
+     * OpenBLAS builds, are removed for this command alone (they pin a slower kernel). */
+    const pytorch = (threads: number, parts: { dense: boolean; capture: boolean }) => {
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.OPENBLAS_CORETYPE;
+      delete env.OPENBLAS_L2_SIZE;
+      for (const k of ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'])
+        env[k] = String(threads);
+      return JSON.parse(
+        execFileSync(PYTHON, ['-c', PY], {
+          input: JSON.stringify({
+            threads,
+            ...parts,
+            steps,
+            epochs: EPOCHS,
+            dense_x: join(dir, 'dx.bin'),
+            dense_y: join(dir, 'dy.bin'),
+            cnn_x: join(dir, 'cx.bin'),
+            cnn_y: join(dir, 'cy.bin'),
+          }),
+          encoding: 'utf8',
+          env,
+          timeout: 600_000,
         }),
-        encoding: 'utf8',
-      }),
-    ) as {
-      dense_ms: number;
-      cnn_epoch_s: number;
-      cnn_epoch_cpu_s: number;
-      cnn_epochs_s: number[];
-      cnn_epoch2_s: number;
-      cnn_epochs2_s: number[];
-      capture_s: number;
+      ) as {
+        threads: number;
+        pools: string[];
+        dense_ms: number;
+        cnn_epoch_s: number;
+        cnn_epoch_cpu_s: number;
+        cnn_epochs_s: number[];
+        capture_s: number;
+      };
     };
+    const py = pytorch(1, { dense: true, capture: true });
+    const py2 = pytorch(2, { dense: false, capture: false });
 
     const flops = 2 * 32 * (784 * 50 + 4 * 50 * 50 + 50) * 3; // forward + two backward products
     const row = (name: string, ours: number, ref: number, unit: string) =>
@@ -324,8 +367,11 @@ async function main(): Promise<void> {
     // on a loaded machine the processor time of each side is the steadier comparison
     row('CNN epoch, fused, processor time', cnnEpochCpu, py.cnn_epoch_cpu_s, 's ');
     row('CNN epoch, general tfjs path (trainOnBatch)', generalEpoch, py.cnn_epoch_s, 's ');
-    row('CNN epoch, fused, vs PyTorch on 2 threads', cnnEpoch, py.cnn_epoch2_s, 's ');
-    console.log(`  (pytorch 2-thread epochs: ${list(py.cnn_epochs2_s)} s; topolens uses one core)`);
+    row('CNN epoch, fused, vs PyTorch on 2 threads', cnnEpoch, py2.cnn_epoch_s, 's ');
+    console.log(`  (pytorch 2-thread epochs: ${list(py2.cnn_epochs_s)} s; topolens uses one core)`);
+    console.log(
+      `  (pytorch thread pools: 1 thread: ${py.pools.join(', ')}; 2 threads: ${py2.pools.join(', ')})`,
+    );
     row('capture 2 CNN blocks on 2,000 inputs (wasm)', capture, py.capture_s, 's ');
   } finally {
     rmSync(dir, { recursive: true, force: true });

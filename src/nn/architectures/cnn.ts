@@ -10,7 +10,7 @@
  * ReLU).
  */
 import * as tf from '@tensorflow/tfjs';
-import { seedCounter } from './seeds.js';
+import { gaussianSeed, seedCounter } from './seeds.js';
 import { invalidOption } from '../../core/errors.js';
 
 export interface CnnOptions {
@@ -70,7 +70,7 @@ function conv(
       strides,
       padding: 'same',
       activation: separate ? 'linear' : activation,
-      kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }),
+      kernelInitializer: tf.initializers.heNormal({ seed: gaussianSeed(nextSeed()) }),
       biasInitializer: 'zeros',
       name: separate ? `${name}${PRE_ACTIVATION_SUFFIX}` : name,
     })

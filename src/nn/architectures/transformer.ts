@@ -7,7 +7,7 @@
  * and the softmax as a layer of its own (`output`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { seedCounter } from './seeds.js';
+import { gaussianSeed, seedCounter } from './seeds.js';
 import { invalidOption } from '../../core/errors.js';
 import {
   ClassToken,
@@ -148,7 +148,10 @@ export function textTransformerNetwork(o: TextTransformerOptions): tf.LayersMode
     .embedding({
       inputDim: o.vocabSize,
       outputDim: o.dim,
-      embeddingsInitializer: tf.initializers.randomNormal({ stddev: 0.02, seed: nextSeed() }),
+      embeddingsInitializer: tf.initializers.randomNormal({
+        stddev: 0.02,
+        seed: gaussianSeed(nextSeed()),
+      }),
       name: 'token_embedding',
     })
     .apply(input) as tf.SymbolicTensor;

@@ -4,9 +4,13 @@
  * a token selector. Each is registered with tfjs serialisation so saved models load again.
  */
 import * as tf from '@tensorflow/tfjs';
+import { gaussianSeed } from './seeds.js';
 
 function seededNormal(seed: number | undefined): ReturnType<typeof tf.initializers.zeros> {
-  return tf.initializers.truncatedNormal({ stddev: 0.02, seed });
+  return tf.initializers.truncatedNormal({
+    stddev: 0.02,
+    seed: seed === undefined ? undefined : gaussianSeed(seed),
+  });
 }
 
 export interface SeedArgs {
