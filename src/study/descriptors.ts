@@ -1,7 +1,8 @@
 /**
  * The per-layer descriptors a study can compute on one cloud (docs/studies.md):
  * - 'h0', 'h1': lifespan sums of the H0 (minimum spanning tree) and H1 (Vietoris-Rips)
- *   diagrams, E_1 or [M22]'s half of it, on the cloud min-max scaled per feature by default;
+ *   diagrams, E_1 or [M22]'s half of it, on the cloud min-max scaled per feature by default
+ *   (or divided by its diameter, or raw: `scaling`);
  * - 'phDim': persistent-homology fractal dimension ([M22] schedule) of the raw cloud;
  * - 'twoNN', 'mle': TwoNN and Levina-Bickel intrinsic dimension of the raw cloud;
  * - 'curvature': mean Forman-Ricci curvature per edge of the undirected kNN graph.
@@ -18,7 +19,7 @@ import { mle, type MleOptions } from '../geometry/intrinsicDimension/mle.js';
 import { knnGraph } from '../geometry/knnGraph.js';
 import { formanTotal } from '../geometry/forman.js';
 import { edgeCount } from '../geometry/graph.js';
-import { minMaxScaleColumns } from './sampling.js';
+import { resolveScaling, scaleCloud, type CloudScaling } from './cloudScaling.js';
 
 export type DescriptorName = 'h0' | 'h1' | 'phDim' | 'twoNN' | 'mle' | 'curvature';
 
@@ -43,6 +44,12 @@ export interface DescriptorOptions {
   alpha?: number;
   /** per-feature min-max scaling before the lifespan sums ([M22]; default true) */
   minMaxScale?: boolean;
+  /**
+   * normalisation of the cloud before the lifespan sums (docs/studies.md#layer-profile):
+   * 'minmax' per feature ([M22], the default), 'diameter' (the cloud divided by its diameter,
+   * independent of the layer's width) or 'none'; `minMaxScale` is its older boolean form
+   */
+  scaling?: CloudScaling;
   /** Vietoris-Rips options for H1 (threshold, coefficient, memory limit) */
   rips?: Omit<RipsOptions, 'maxDimension' | 'cocycles' | 'onProgress'>;
   /**
@@ -94,7 +101,8 @@ export function cloudDescriptor(
   onDiagram?: (diagram: PersistenceDiagram) => void,
 ): number {
   const lifespan = { half: options.half ?? true, alpha: options.alpha ?? 1 };
-  const scaled = () => ((options.minMaxScale ?? true) ? minMaxScaleColumns(cloud) : cloud);
+  const scaling = resolveScaling(options);
+  const scaled = () => scaleCloud(cloud, scaling);
   switch (name) {
     case 'h0': {
       const d = h0Diagram(scaled());

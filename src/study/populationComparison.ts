@@ -34,7 +34,10 @@ export interface Population {
 
 export type PopulationStatistic = DescriptorName | 'energy';
 
-export interface PopulationComparisonOptions extends Omit<DescriptorOptions, 'minMaxScale'> {
+export interface PopulationComparisonOptions extends Omit<
+  DescriptorOptions,
+  'minMaxScale' | 'scaling'
+> {
   /** statistics compared (default ['h0']) */
   statistics?: PopulationStatistic[];
   /** random splits per test (default 999; exact when C(nA + nB, nA) is not larger) */

@@ -10,6 +10,7 @@ import type { DescriptorName } from '../../study/descriptors.js';
 import type { PersistenceDiagram } from '../../core/diagram.js';
 import type { StudyRows, StudyRunner } from '../studyRunners.js';
 import { layerProfileClaims } from './claims.js';
+import { CLOUD_SCALINGS } from '../../study/cloudScaling.js';
 
 /** The store's descriptor name of each of the study's descriptors. */
 export const DESCRIPTOR_ROW_NAMES: Record<DescriptorName, string> = {
@@ -34,7 +35,13 @@ export const layerProfileOptions = z.strictObject({
   seed: z.number().int().min(0).default(0),
   half: z.boolean().default(true),
   alpha: z.number().positive().default(1),
-  minMaxScale: z.boolean().default(true),
+  /** the older boolean form of `scaling` (true: minmax, false: none); give one of the two */
+  minMaxScale: z.boolean().optional(),
+  /**
+   * normalisation of each cloud before the lifespan sums (docs/studies.md#layer-profile):
+   * 'minmax' per feature ([M22]; the default when neither is given), 'diameter' or 'none'
+   */
+  scaling: z.enum(CLOUD_SCALINGS).optional(),
   curvatureK: z.number().int().min(1).default(10),
   /**
    * The persistence diagrams the lifespan sums come from, stored for the report: those of the
