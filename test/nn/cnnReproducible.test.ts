@@ -16,8 +16,14 @@ import {
   vggNetwork,
   vitNetwork,
   textTransformerNetwork,
+  denseNetwork,
 } from '../../src/nn/architectures/index.js';
-import { gaussianSeed, ZERO_SEED_STANDIN } from '../../src/nn/architectures/seeds.js';
+import {
+  gaussianSeed,
+  SEED_STRIDE,
+  tensorSeed,
+  ZERO_SEED_STANDIN,
+} from '../../src/nn/architectures/seeds.js';
 import { trainClassifier, type LabelledData } from '../../src/nn/train.js';
 import { cnnStackLayers } from '../../src/nn/fusedCnn.js';
 import { mnistDigits } from './helpers.js';
@@ -86,6 +92,33 @@ describe('seeded weights do not depend on Math.random (seed 0 included)', () => 
       }),
     );
     expect(c).toEqual(d);
+  });
+});
+
+/** How many pairs of same-shaped weight tensors of `a` and `b` start equal, bit for bit. */
+function equalPairs(a: number[][], b: number[][]): number {
+  let n = 0;
+  for (const x of a)
+    for (const y of b)
+      if (x.length === y.length && x.some((v) => v !== 0) && x.every((v, i) => v === y[i])) n++;
+  return n;
+}
+
+describe('neighbouring seeds share no initial weights', () => {
+  it('tensor seeds of two networks never meet', () => {
+    expect(tensorSeed(1, 0)).toBe(SEED_STRIDE);
+    expect(tensorSeed(0, SEED_STRIDE - 1)).toBeLessThan(tensorSeed(1, 0));
+    expect(() => tensorSeed(0, SEED_STRIDE)).toThrow(/more than 1000/);
+  });
+
+  // Regression: tensor k of seed s used seed s + k, so seed 1's block k started equal to seed
+  // 0's block k + 1 wherever the shapes matched (one width throughout).
+  it('a VGG-like CNN and a dense network of one width: seeds 0 and 1 start no layer equal', () => {
+    const vgg = (seed: number) => () =>
+      vggNetwork({ inputShape: [8, 8, 1], widths: [4, 4, 4], convsPerBlock: 1, classes: 4, seed });
+    expect(equalPairs(buildTwice(vgg(0))[0], buildTwice(vgg(1))[0])).toBe(0);
+    const dense = (seed: number) => () => denseNetwork({ inputDim: 6, widths: [5, 5, 5, 5], seed });
+    expect(equalPairs(buildTwice(dense(0))[0], buildTwice(dense(1))[0])).toBe(0);
   });
 });
 

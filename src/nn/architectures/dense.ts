@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { invalidOption } from '../../core/errors.js';
+import { tensorSeed } from './seeds.js';
 
 export interface DenseNetworkOptions {
   /** Number of input features (3 for the synthetic 3-D sets, 784 for MNIST). */
@@ -19,7 +20,8 @@ export interface DenseNetworkOptions {
   outputUnits?: number;
   /** Output activation (default `'sigmoid'` for one unit, `'softmax'` otherwise). */
   outputActivation?: 'sigmoid' | 'softmax' | 'linear';
-  /** Seed of the weight initialisers (Glorot uniform, zero biases); layer i uses seed + i. */
+  /** Seed of the weight initialisers (Glorot uniform, zero biases); layer i uses
+   * `tensorSeed(seed, i)` (seeds.ts), so no two networks' layers share a seed. */
   seed?: number;
 }
 
@@ -41,7 +43,7 @@ export function denseNetwork(options: DenseNetworkOptions): tf.LayersModel {
         units,
         activation: options.activation ?? 'relu',
         inputShape: i === 0 ? [inputDim] : undefined,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
+        kernelInitializer: tf.initializers.glorotUniform({ seed: tensorSeed(seed, i) }),
         biasInitializer: 'zeros',
         name: `block${i + 1}`,
       }),
@@ -51,7 +53,7 @@ export function denseNetwork(options: DenseNetworkOptions): tf.LayersModel {
     tf.layers.dense({
       units: outputUnits,
       activation: 'linear',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + widths.length }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: tensorSeed(seed, widths.length) }),
       biasInitializer: 'zeros',
       name: 'logits',
     }),

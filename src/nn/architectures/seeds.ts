@@ -1,8 +1,26 @@
-/** Consecutive initialiser seeds, seed, seed + 1, ...: one per weight tensor of a network, so
- * the same seed builds the same weights. */
+/**
+ * Initialiser seeds a network's seed reserves: network seed s gives its weight tensors the seeds
+ * s * SEED_STRIDE, s * SEED_STRIDE + 1, ... The seeds of two networks never meet. (They were
+ * s, s + 1, ...: network s + 1's k-th tensor then started from the same seed as network s's
+ * (k + 1)-th, so same-shaped layers of neighbouring seeds began with equal weights, which biases
+ * every comparison across seeds; docs/networks.md, "Reproducible weights".)
+ */
+export const SEED_STRIDE = 1000;
+
+/** The seed of tensor `k` (0, 1, ...) of the network of seed `seed`. */
+export function tensorSeed(seed: number, k: number): number {
+  if (k >= SEED_STRIDE)
+    throw new Error(
+      `a network has more than ${SEED_STRIDE} seeded weight tensors (internal limit)`,
+    );
+  return seed * SEED_STRIDE + k;
+}
+
+/** Successive tensor seeds of one network (`tensorSeed(seed, 0)`, `tensorSeed(seed, 1)`, ...),
+ * so the same seed builds the same weights. */
 export function seedCounter(seed: number): () => number {
-  let k = seed;
-  return () => k++;
+  let k = 0;
+  return () => tensorSeed(seed, k++);
 }
 
 /**
