@@ -104,6 +104,8 @@ export interface RipsStats {
   reductionEntries: number;
   /** largest working coboundary (heap entries) */
   maxHeapSize: number;
+  /** times a working heap combined its equal entries instead of growing (large columns) */
+  heapCompactions: number;
   /** 'dense' (condensed matrix) or 'sparse' (neighbour lists) */
   mode: 'dense' | 'sparse';
   /** the estimate checked against maxMemoryBytes, bytes */
