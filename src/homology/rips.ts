@@ -100,6 +100,8 @@ export interface RipsStats {
   clearedColumns: number;
   /** column additions during the reduction */
   columnAdditions: number;
+  /** coboundaries of apparent facets added to a working column during the reduction */
+  apparentAdditions: number;
   /** entries stored in the reduction matrices */
   reductionEntries: number;
   /** largest working coboundary (heap entries) */

@@ -92,6 +92,8 @@ export interface EngineStats {
   clearedColumns: number;
   /** column additions (other columns added to a working column) */
   columnAdditions: number;
+  /** coboundaries of apparent facets added to a working column (Ripser's zero-apparent shortcut) */
+  apparentAdditions: number;
   /** entries stored in the reduction matrices (sum over dimensions) */
   reductionEntries: number;
   /** largest working coboundary heap (entries) */
@@ -704,6 +706,7 @@ class RipsReducer {
     emergentPairs: 0,
     clearedColumns: 0,
     columnAdditions: 0,
+    apparentAdditions: 0,
     reductionEntries: 0,
     maxHeapSize: 0,
     heapCompactions: 0,
@@ -1363,6 +1366,8 @@ class RipsReducer {
             this.getPivot(workingCob);
           } else if (this.zeroApparentFacet(this.pIdx, this.pDiam, this.pCoef, dim + 1)) {
             this.addSimplexCoboundary(this.fIdx, this.fDiam, p - this.fCoef, dim);
+            this.stats.apparentAdditions++;
+            if (workingCob.size > this.stats.maxHeapSize) this.stats.maxHeapSize = workingCob.size;
             this.getPivot(workingCob);
           } else {
             const death = this.pDiam;
