@@ -222,9 +222,13 @@ export class EntryHeap {
     this.size = s + 1;
   }
 
-  /** Room for `need` entries: new arrays of twice the capacity (or more). */
+  /**
+   * Room for `need` entries: new arrays of twice the capacity, 1.5 times once the heap is large
+   * enough to compact (the old and new arrays are both alive while copying).
+   */
   private grow(need: number): void {
-    const cap = Math.max(need, this.diam.length * 2, 16);
+    const len = this.diam.length;
+    const cap = Math.max(need, len >= this.compactFrom ? Math.floor(len * 1.5) : len * 2, 16);
     const diam = new Float32Array(cap);
     diam.set(this.diam.subarray(0, this.size));
     this.diam = diam;
