@@ -243,8 +243,7 @@ export class EntryHeap {
   push(d: number, i: number, c: number): void {
     let s = this.size;
     if (s === this.diam.length) {
-      if (s >= this.compactFrom) this.compact();
-      if (this.size * 2 > this.diam.length) this.grow(this.size + 1);
+      this.makeRoom();
       s = this.size;
     }
     const diam = this.diam;
@@ -263,6 +262,12 @@ export class EntryHeap {
     diam[s] = d;
     idx[s] = i;
     coef[s] = c;
+  }
+
+  /** The heap is full: compacts it (when large) and grows it unless that freed half of it. */
+  private makeRoom(): void {
+    if (this.size >= this.compactFrom) this.compact();
+    if (this.size * 2 > this.diam.length) this.grow(this.size + 1);
   }
 
   /** Removes the top entry. */
