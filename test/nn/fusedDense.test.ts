@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/nn/backend.js';
 import { denseNetwork } from '../../src/nn/architectures/index.js';
+import { tensorSeed } from '../../src/nn/architectures/seeds.js';
 import { evaluateClassifier, trainClassifier, type LabelledData } from '../../src/nn/train.js';
 import fc from 'fast-check';
 import {
@@ -225,13 +226,15 @@ describe("the built-ins' separate logits layer leaves training as it was", () =>
             units: w,
             activation: 'relu',
             inputShape: i === 0 ? [3] : undefined,
-            kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
+            kernelInitializer: tf.initializers.glorotUniform({ seed: tensorSeed(seed, i) }),
           }),
         ),
         tf.layers.dense({
           units,
           activation: units === 1 ? 'sigmoid' : 'softmax',
-          kernelInitializer: tf.initializers.glorotUniform({ seed: seed + widths.length }),
+          kernelInitializer: tf.initializers.glorotUniform({
+            seed: tensorSeed(seed, widths.length),
+          }),
         }),
       ],
     });
