@@ -100,14 +100,10 @@ export interface RipsStats {
   clearedColumns: number;
   /** column additions during the reduction */
   columnAdditions: number;
-  /** coboundaries of apparent facets added to a working column during the reduction */
-  apparentAdditions: number;
   /** entries stored in the reduction matrices */
   reductionEntries: number;
   /** largest working coboundary (heap entries) */
   maxHeapSize: number;
-  /** times a working heap combined its equal entries instead of growing (large columns) */
-  heapCompactions: number;
   /** 'dense' (condensed matrix) or 'sparse' (neighbour lists) */
   mode: 'dense' | 'sparse';
   /** the estimate checked against maxMemoryBytes, bytes */

@@ -63,12 +63,6 @@ export interface RipsEngineInput {
    * thread. The diagrams and stats do not depend on it.
    */
   threads?: RipsThreadSession | null;
-  /**
-   * Working heaps of at least this many entries combine their equal indices before growing
-   * (EntryHeap.compact); default COMPACT_MIN_CAPACITY. The diagrams do not depend on it (tests
-   * set it low to exercise the compaction on small inputs).
-   */
-  heapCompactFrom?: number;
 }
 
 export interface EngineDiagram {
@@ -92,14 +86,10 @@ export interface EngineStats {
   clearedColumns: number;
   /** column additions (other columns added to a working column) */
   columnAdditions: number;
-  /** coboundaries of apparent facets added to a working column (Ripser's zero-apparent shortcut) */
-  apparentAdditions: number;
   /** entries stored in the reduction matrices (sum over dimensions) */
   reductionEntries: number;
   /** largest working coboundary heap (entries) */
   maxHeapSize: number;
-  /** times a working heap combined its equal indices instead of growing */
-  heapCompactions: number;
 }
 
 export interface EngineOutput {
@@ -175,9 +165,9 @@ function grow32f(a: Float32Array<ArrayBuffer>, need: number): Float32Array<Array
   b.set(a);
   return b;
 }
-function grow16u(a: Uint16Array<ArrayBuffer>, need: number): Uint16Array<ArrayBuffer> {
+function grow32i(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
-  const b = new Uint16Array(Math.max(need, a.length * 2, 16));
+  const b = new Int32Array(Math.max(need, a.length * 2, 16));
   b.set(a);
   return b;
 }
@@ -185,28 +175,12 @@ function grow16u(a: Uint16Array<ArrayBuffer>, need: number): Uint16Array<ArrayBu
 // ---------------------------------------------------------------------------------------------
 // A binary heap of entries (diameter, index, coefficient), top = smallest diameter, then
 // largest index (the pivot of a coboundary column).
-//
-// 14 bytes an entry: diameters are float32 values, coefficients are below 65536 (the option's
-// bound). Ripser's heap holds 16 bytes an entry and grows without bound: a column that adds
-// thousands of columns holds every cofacet of every one, most of them cancelling. Before this
-// heap grows, it combines its equal indices (compact()); it only grows when that leaves it
-// more than half full, so its memory stays within about twice the live entries, not the pushes.
 
-/** The heap is compacted instead of grown only from this capacity up (small heaps just grow). */
-export const COMPACT_MIN_CAPACITY = 1 << 16;
-
-export class EntryHeap {
-  diam = new Float32Array(64);
+class EntryHeap {
+  diam = new Float64Array(64);
   idx = new Float64Array(64);
-  coef = new Uint16Array(64);
+  coef = new Int32Array(64);
   size = 0;
-  /** compactions done (statistics) */
-  compactions = 0;
-
-  constructor(
-    private readonly modulus: number,
-    private readonly compactFrom: number = COMPACT_MIN_CAPACITY,
-  ) {}
 
   clear(): void {
     this.size = 0;
@@ -215,36 +189,22 @@ export class EntryHeap {
   /** Appends without restoring the heap order; call heapify() after a run of appends. */
   append(d: number, i: number, c: number): void {
     const s = this.size;
-    if (s === this.diam.length) this.grow(s + 1);
+    if (s === this.diam.length) this.reserve(s + 1);
     this.diam[s] = d;
     this.idx[s] = i;
     this.coef[s] = c;
     this.size = s + 1;
   }
 
-  /**
-   * Room for `need` entries: new arrays of twice the capacity (growing by 1.5 once compacting
-   * was measured worse on torus4_dim1_median: 1217 MB peak and more compactions, against 991 MB).
-   */
-  private grow(need: number): void {
-    const cap = Math.max(need, this.diam.length * 2, 16);
-    const diam = new Float32Array(cap);
-    diam.set(this.diam.subarray(0, this.size));
-    this.diam = diam;
-    const idx = new Float64Array(cap);
-    idx.set(this.idx.subarray(0, this.size));
-    this.idx = idx;
-    const coef = new Uint16Array(cap);
-    coef.set(this.coef.subarray(0, this.size));
-    this.coef = coef;
+  reserve(need: number): void {
+    this.diam = grow64(this.diam, need);
+    this.idx = grow64(this.idx, need);
+    this.coef = grow32i(this.coef, need);
   }
 
   push(d: number, i: number, c: number): void {
     let s = this.size;
-    if (s === this.diam.length) {
-      this.makeRoom();
-      s = this.size;
-    }
+    if (s === this.diam.length) this.reserve(s + 1);
     const diam = this.diam;
     const idx = this.idx;
     const coef = this.coef;
@@ -261,12 +221,6 @@ export class EntryHeap {
     diam[s] = d;
     idx[s] = i;
     coef[s] = c;
-  }
-
-  /** The heap is full: compacts it (when large) and grows it unless that freed half of it. */
-  private makeRoom(): void {
-    if (this.size >= this.compactFrom) this.compact();
-    if (this.size * 2 > this.diam.length) this.grow(this.size + 1);
   }
 
   /** Removes the top entry. */
@@ -312,55 +266,6 @@ export class EntryHeap {
       this.siftDown(s, this.diam[s], this.idx[s], this.coef[s]);
     }
   }
-
-  /**
-   * Combines the entries of equal index (coefficients summed mod p, zero sums dropped), in
-   * place: the same formal sum, so the same pivots. An in-place heapsort leaves the entries in
-   * reverse heap order (equal indices, which have equal diameters, side by side); they are
-   * merged from the front and the result reversed: sorted in heap order, a valid heap.
-   */
-  compact(): void {
-    const diam = this.diam;
-    const idx = this.idx;
-    const coef = this.coef;
-    const total = this.size;
-    for (let end = total - 1; end > 0; end--) {
-      const d = diam[end];
-      const i = idx[end];
-      const c = coef[end];
-      diam[end] = diam[0];
-      idx[end] = idx[0];
-      coef[end] = coef[0];
-      this.size = end;
-      this.siftDown(0, d, i, c);
-    }
-    const p = this.modulus;
-    let w = 0;
-    for (let r = 0; r < total;) {
-      const i = idx[r];
-      const d = diam[r];
-      let c = coef[r++];
-      while (r < total && idx[r] === i) c = (c + coef[r++]) % p;
-      if (c !== 0) {
-        diam[w] = d;
-        idx[w] = i;
-        coef[w++] = c;
-      }
-    }
-    for (let a = 0, b = w - 1; a < b; a++, b--) {
-      const d = diam[a];
-      diam[a] = diam[b];
-      diam[b] = d;
-      const i = idx[a];
-      idx[a] = idx[b];
-      idx[b] = i;
-      const c = coef[a];
-      coef[a] = coef[b];
-      coef[b] = c;
-    }
-    this.size = w;
-    this.compactions++;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -369,8 +274,7 @@ export class EntryHeap {
 class PivotMap {
   keys: Float64Array;
   cols: Int32Array;
-  /** coefficients are below 65536 (the option's bound) */
-  coefs: Uint16Array;
+  coefs: Int32Array;
   mask: number;
   count = 0;
 
@@ -379,7 +283,7 @@ class PivotMap {
     while (cap < expected * 2) cap *= 2;
     this.keys = new Float64Array(cap).fill(-1);
     this.cols = new Int32Array(cap);
-    this.coefs = new Uint16Array(cap);
+    this.coefs = new Int32Array(cap);
     this.mask = cap - 1;
   }
 
@@ -421,7 +325,7 @@ class PivotMap {
     const cap = keys.length * 2;
     this.keys = new Float64Array(cap).fill(-1);
     this.cols = new Int32Array(cap);
-    this.coefs = new Uint16Array(cap);
+    this.coefs = new Int32Array(cap);
     this.mask = cap - 1;
     this.count = 0;
     for (let s = 0; s < keys.length; s++)
@@ -694,8 +598,8 @@ class RipsReducer {
   private readonly edgeVerts = new Int32Array(2);
   /** condensed distances for lookups in sparse mode (entries above the threshold ignored) */
   private readonly lookup: Float32Array | null;
-  private readonly workingCob: EntryHeap;
-  private readonly workingRed: EntryHeap;
+  private readonly workingCob = new EntryHeap();
+  private readonly workingRed = new EntryHeap();
 
   // pivot found by popPivot / getPivot / shortcut searches
   private pDiam = 0;
@@ -714,10 +618,8 @@ class RipsReducer {
     emergentPairs: 0,
     clearedColumns: 0,
     columnAdditions: 0,
-    apparentAdditions: 0,
     reductionEntries: 0,
     maxHeapSize: 0,
-    heapCompactions: 0,
   };
 
   constructor(input: RipsEngineInput) {
@@ -738,8 +640,6 @@ class RipsReducer {
     inv[1] = 1;
     for (let a = 2; a < p; a++) inv[a] = p - ((Math.floor(p / a) * inv[p % a]) % p);
     this.inverse = inv;
-    this.workingCob = new EntryHeap(p, input.heapCompactFrom);
-    this.workingRed = new EntryHeap(p, input.heapCompactFrom);
     this.cob = new Coboundary(this.n, this.B, this.maxDim, p, this.dense, this.sparse);
     this.facetVerts = new Int32Array(this.maxDim + 3);
     this.pairDist = new Float64Array((this.maxDim + 3) * (this.maxDim + 3));
@@ -1339,7 +1239,7 @@ class RipsReducer {
     const redOffsets = new Int32Array(nCols + 1);
     let redIdx = new Float64Array(Math.max(16, nCols));
     let redDiam = new Float32Array(Math.max(16, nCols));
-    let redCoef = new Uint16Array(Math.max(16, nCols));
+    let redCoef = new Int32Array(Math.max(16, nCols));
     let redSize = 0;
     const progressEvery = Math.max(1, Math.floor(nCols / 50));
     const cocycleVerts = new Int32Array(dim + 1);
@@ -1374,8 +1274,6 @@ class RipsReducer {
             this.getPivot(workingCob);
           } else if (this.zeroApparentFacet(this.pIdx, this.pDiam, this.pCoef, dim + 1)) {
             this.addSimplexCoboundary(this.fIdx, this.fDiam, p - this.fCoef, dim);
-            this.stats.apparentAdditions++;
-            if (workingCob.size > this.stats.maxHeapSize) this.stats.maxHeapSize = workingCob.size;
             this.getPivot(workingCob);
           } else {
             const death = this.pDiam;
@@ -1396,7 +1294,7 @@ class RipsReducer {
               if (need > redIdx.length) {
                 redIdx = grow64(redIdx, need);
                 redDiam = grow32f(redDiam, need);
-                redCoef = grow16u(redCoef, need);
+                redCoef = grow32i(redCoef, need);
               }
               redIdx[redSize] = this.pIdx;
               redDiam[redSize] = this.pDiam;
@@ -1625,7 +1523,6 @@ class RipsReducer {
         sCount = next.simplicesCount;
       }
     }
-    this.stats.heapCompactions = this.workingCob.compactions + this.workingRed.compactions;
     this.progress(1, 'done');
   }
 }
