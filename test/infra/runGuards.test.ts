@@ -1,8 +1,17 @@
-/** Nested runs' environment: without .ci/run's report path, which is the outer run's alone. */
-function nestedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+/**
+ * Runs Vitest with this project's config on one test file `name`.test.ts written with `source`
+ * into a scratch root, with `extra` in the environment but without .ci/run's report path (the
+ * outer run's alone).
+ */
+function nestedVitest(name: string, source: string, extra: Record<string, string>) {
+  writeFileSync(join(dir, 'test', `${name}.test.ts`), source);
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   delete env.TOPOLENS_TEST_REPORT;
-  return env;
+  return spawnSync(
+    resolve('node_modules/.bin/vitest'),
+    ['run', '--root', dir, '--config', resolve('vitest.config.ts'), name],
+    { encoding: 'utf8', timeout: 90_000, env },
+  );
 }
 
 /**
@@ -41,21 +50,13 @@ describe('synchronous children get a timeout', () => {
   });
 
   it('a child that never ends is killed at the limit (here a second) and its test fails', () => {
-    writeFileSync(
-      join(dir, 'test', 'stall.test.ts'),
+    const r = nestedVitest(
+      'stall',
       `import { execFileSync } from 'node:child_process';
 import { it } from 'vitest';
 it('stalls', () => { execFileSync('sleep', ['600']); });
 `,
-    );
-    const r = spawnSync(
-      resolve('node_modules/.bin/vitest'),
-      ['run', '--root', dir, '--config', resolve('vitest.config.ts'), 'stall'],
-      {
-        encoding: 'utf8',
-        timeout: 90_000,
-        env: nestedEnv({ TOPOLENS_SYNC_CHILD_LIMIT_MS: '1000' }),
-      },
+      { TOPOLENS_SYNC_CHILD_LIMIT_MS: '1000' },
     );
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/ETIMEDOUT/);
@@ -64,20 +65,12 @@ it('stalls', () => { execFileSync('sleep', ['600']); });
 
 describe('the watchdog reporter', () => {
   it('names a test file that runs longer than its interval', () => {
-    writeFileSync(
-      join(dir, 'test', 'slow.test.ts'),
+    const r = nestedVitest(
+      'slow',
       `import { it } from 'vitest';
 it('takes a while', async () => { await new Promise((r) => setTimeout(r, 2500)); });
 `,
-    );
-    const r = spawnSync(
-      resolve('node_modules/.bin/vitest'),
-      ['run', '--root', dir, '--config', resolve('vitest.config.ts'), 'slow'],
-      {
-        encoding: 'utf8',
-        timeout: 90_000,
-        env: nestedEnv({ TOPOLENS_WATCHDOG_MS: '1000' }),
-      },
+      { TOPOLENS_WATCHDOG_MS: '1000' },
     );
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stderr).toMatch(/watchdog: test\/slow\.test\.ts has been running for \d+ s/);
