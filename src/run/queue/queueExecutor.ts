@@ -278,8 +278,10 @@ export class QueueExecutor implements Executor {
     read: number,
   ) {
     const now = performance.now();
-    // BullMQ's timestamps are epoch ms; performance.now() + timeOrigin is too
-    const epoch = (t: number) => t + performance.timeOrigin;
+    // BullMQ's timestamps are Date.now() epoch ms. performance.timeOrigin + t drifts from the wall
+    // clock in a long-lived process (150 ms was seen in a test), so the offset is taken now
+    const offset = Date.now() - now;
+    const epoch = (t: number) => t + offset;
     const jobMs = 1000 * outcome.seconds;
     const processedOn = bj.processedOn ?? bj.timestamp;
     const finishedOn = bj.finishedOn ?? processedOn;
