@@ -928,7 +928,8 @@ function ricciView(root: HTMLElement) {
       width: 400,
       height: 320,
       x: { label: 'test accuracy' },
-      y: { label: 'rho', grid: true },
+      // nice and inset: a point at the extreme sat on the axis and its labels
+      y: { label: 'rho', grid: true, nice: true, inset: 6 },
       color: { type: 'ordinal', legend: false, domain: kOrder.map((kv) => `k=${kv}`) },
       marks: [
         Plot.dot(rho, {
@@ -952,7 +953,7 @@ function ricciView(root: HTMLElement) {
         width: 360,
         height: 320,
         x: { label: 'k', type: 'band', domain: kOrder.map(String) },
-        y: { label: 'rho (flow coefficient)', grid: true },
+        y: { label: 'rho (flow coefficient)', grid: true, nice: true, inset: 6 },
         marks: [Plot.boxY(rho, { x: (m: Measure) => String(m.k), y: 'value' })],
       }),
       scatter,
@@ -1013,7 +1014,13 @@ function ricciView(root: HTMLElement) {
         height: 340,
         marginLeft: 70,
         x: { label: 'layer', type: 'band' },
-        y: { label: 'Ric_l (sum of edge curvatures)', grid: true, tickFormat: '~s' },
+        y: {
+          label: 'Ric_l (sum of edge curvatures)',
+          grid: true,
+          tickFormat: '~s',
+          nice: true,
+          inset: 6,
+        },
         marks: [Plot.boxY(curv, { x: 'layer', y: 'curvature' })],
       }),
       el(
