@@ -1,11 +1,21 @@
 /**
  * The summary table of `topolens demo` (docs/demo.md): from the report document of the demo's
  * experiments, the headline numbers of each study and the founding papers' claims it checks,
- * each with a verdict (yes, partly, no) by a stated rule. Plain data in, plain rows out.
+ * each with an outcome (pass, fail, inconclusive) by the rule the study records use for the same
+ * claim (src/run/studies/claims.ts), so the summary and the report never disagree on a rule.
+ * Plain data in, plain rows out.
  */
 import type { ReportData } from '../report/reportData.js';
+import {
+  fallsTowardsOutputOutcome,
+  negativeShareOutcome,
+  risesThenFallsOutcome,
+  specificityOutcome,
+  type ClaimOutcome,
+} from '../run/studies/claims.js';
 
-export type Verdict = 'yes' | 'partly' | 'no' | 'n/a';
+/** A claim's outcome; 'mixed': pass at some k and not at others; 'n/a': nothing to judge. */
+export type Verdict = ClaimOutcome | 'mixed' | 'n/a';
 
 export interface SummaryRow {
   study: string;
@@ -20,7 +30,7 @@ export interface SummaryRow {
 
 interface ProfileRecord {
   study: 'layer-profile';
-  layers: { name: string }[];
+  layers: { name: string; depth: number }[];
   profiles: { descriptor: string; mean: number[] }[];
 }
 interface ComparisonRecord {
@@ -66,24 +76,16 @@ function meanCurve(profiles: ProfileRecord[], descriptor: string): number[] | nu
   return curves[0].map((_, l) => mean(curves.map((c) => c[l])));
 }
 
-/** "[M22] lifespan sums fall towards the output": the last layer's value against the first. */
-export function fallsTowardsOutput(curve: number[]): Verdict {
-  const last = curve[curve.length - 1];
-  if (last < curve[0]) return 'yes';
-  return last < Math.max(...curve) ? 'partly' : 'no';
+/** Mapper ([P23]): mean node purity of the last mapped layer: pass from 0.8, fail below 0.5. */
+export function purityOutcome(purity: number): ClaimOutcome {
+  if (!Number.isFinite(purity)) return 'inconclusive';
+  return purity >= 0.8 ? 'pass' : purity < 0.5 ? 'fail' : 'inconclusive';
 }
 
-/** "[M23] intrinsic dimension rises, then falls": the peak is at an inner layer. */
-export function risesThenFalls(curve: number[]): Verdict {
-  const peak = curve.indexOf(Math.max(...curve));
-  if (peak > 0 && peak < curve.length - 1) return 'yes';
-  return 'no';
-}
-
-/** A share against chance (0.5): yes from 0.75, partly above 0.5, no otherwise. */
-export function aboveChance(score: number): Verdict {
-  if (score >= 0.75) return 'yes';
-  return score > 0.5 ? 'partly' : 'no';
+/** One verdict over several k: the common outcome, or 'mixed'; 'n/a' when there is none. */
+export function acrossK(outcomes: ClaimOutcome[]): Verdict {
+  if (outcomes.length === 0) return 'n/a';
+  return outcomes.every((o) => o === outcomes[0]) ? outcomes[0] : 'mixed';
 }
 
 function profileRows(data: ReportData): SummaryRow[] {
@@ -98,8 +100,11 @@ function profileRows(data: ReportData): SummaryRow[] {
       study: 'layer profile',
       result: `H0 sum ${curveText(h0)} (${names[0]}..${names[names.length - 1]})`,
       claim: '[M22] H0 sum falls towards the output',
-      verdict: fallsTowardsOutput(h0),
-      rule: 'yes: last layer below the first; partly: below the peak only',
+      verdict: fallsTowardsOutputOutcome(
+        h0,
+        profiles[0].layers.map((l) => l.depth),
+      ),
+      rule: 'pass: last layer below the first and Spearman(depth, sum) < 0',
     });
   const id = meanCurve(profiles, 'twoNN');
   if (id)
@@ -107,8 +112,8 @@ function profileRows(data: ReportData): SummaryRow[] {
       study: 'layer profile',
       result: `TwoNN ID ${curveText(id)}`,
       claim: '[M23] ID rises, then falls',
-      verdict: risesThenFalls(id),
-      rule: 'yes: the peak is at an inner layer',
+      verdict: risesThenFallsOutcome(id),
+      rule: 'pass: the peak is at an inner layer, above both ends',
     });
   return rows;
 }
@@ -123,8 +128,8 @@ function comparisonRows(data: ReportData): SummaryRow[] {
       study: 'layer comparison',
       result: `specificity ${scored.map((c) => `${c.measure} ${fmt(c.specificity!.score)}`).join(', ')}`,
       claim: '[P23] same layer closer across seeds',
-      verdict: aboveChance(first.specificity!.score),
-      rule: `${first.measure} specificity (chance 0.5): yes from 0.75, partly above 0.5`,
+      verdict: specificityOutcome(first.specificity!.score),
+      rule: `${first.measure} specificity (chance 0.5): pass from 0.8, fail at 0.5 or below`,
     });
   }
   return rows;
@@ -142,8 +147,8 @@ function mapperRows(data: ReportData): SummaryRow[] {
       study: 'mapper',
       result: `${layer}: ${fmt(mean(lasts.map((l) => l.nodes)), 0)} nodes, purity ${fmt(purity)}, pairs apart ${fmt(separated)}`,
       claim: '[P23] late layers separate classes',
-      verdict: purity >= 0.8 ? 'yes' : purity >= 0.5 ? 'partly' : 'no',
-      rule: 'mean node purity of the last mapped layer: yes from 0.8, partly from 0.5',
+      verdict: purityOutcome(purity),
+      rule: 'mean node purity of the last mapped layer: pass from 0.8, fail below 0.5',
     },
   ];
 }
@@ -155,7 +160,7 @@ function ricciRows(data: ReportData): SummaryRow[] {
       const rhos = res.networks
         .filter((n) => n.included && n.rho !== null)
         .map((n) => n.rho as number);
-      return { k: res.k, rhos, total: res.networks.length, share: res.negativeShare };
+      return { k: res.k, rhos, total: res.networks.length };
     });
     const text = perK
       .map(
@@ -163,21 +168,14 @@ function ricciRows(data: ReportData): SummaryRow[] {
           `k=${p.k}: median rho ${p.rhos.length ? fmt(median(p.rhos)) : 'n/a'} (${p.rhos.length}/${p.total})`,
       )
       .join(', ');
-    const judged = perK.filter((p) => p.share !== null);
-    const negative = judged.filter((p) => (p.share as number) > 0.5).length;
     rows.push({
       study: 'ricci flow',
       result: text,
       claim: '[B24] rho < 0 in most networks',
-      verdict:
-        judged.length === 0
-          ? 'n/a'
-          : negative === judged.length
-            ? 'yes'
-            : negative > 0
-              ? 'partly'
-              : 'no',
-      rule: 'most included networks have rho < 0: yes at every k, partly at some; n/a: none included',
+      verdict: acrossK(
+        r.results.map((res) => negativeShareOutcome(res.negativeShare, res.included)),
+      ),
+      rule: 'pass at a k: more than half the included networks have rho < 0; mixed: not at every k',
     });
   }
   return rows;

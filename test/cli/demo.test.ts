@@ -25,14 +25,13 @@ import {
   type DemoResult,
 } from '../../src/cli/commands/demo.js';
 import { combineReports } from '../../src/cli/demoReport.js';
-import {
-  aboveChance,
-  demoSummary,
-  fallsTowardsOutput,
-  risesThenFalls,
-  summaryTable,
-} from '../../src/cli/demoSummary.js';
+import { acrossK, demoSummary, purityOutcome, summaryTable } from '../../src/cli/demoSummary.js';
 import { buildReportData, type ReportData } from '../../src/report/reportData.js';
+import {
+  fallsTowardsOutputOutcome,
+  risesThenFallsOutcome,
+  specificityOutcome,
+} from '../../src/run/studies/claims.js';
 import { readExperimentFile } from '../../src/run/experimentFile.js';
 import { openStore } from '../../src/run/store.js';
 import { fillSyntheticStore } from '../helpers/syntheticStore.js';
@@ -190,22 +189,37 @@ describe('combineReports', () => {
 });
 
 describe('the summary', () => {
-  it('judges the claims by their rules', () => {
-    expect(fallsTowardsOutput([3, 5, 2])).toBe('yes');
-    expect(fallsTowardsOutput([3, 5, 4])).toBe('partly');
-    expect(fallsTowardsOutput([3, 4, 5])).toBe('no');
-    expect(risesThenFalls([2, 6, 3])).toBe('yes');
-    expect(risesThenFalls([6, 4, 3])).toBe('no');
-    expect(risesThenFalls([2, 4, 6])).toBe('no');
-    expect(aboveChance(0.875)).toBe('yes');
-    expect(aboveChance(0.6)).toBe('partly');
-    expect(aboveChance(0.5)).toBe('no');
+  it("judges the claims by the study records' rules", () => {
+    const depths = [1 / 3, 2 / 3, 1];
+    // the rule the layer-profile records use (claims.ts): last below first and Spearman < 0
+    expect(fallsTowardsOutputOutcome([3, 5, 2], depths)).toBe('pass'); // Spearman -0.5
+    expect(fallsTowardsOutputOutcome([3, 5, 4], depths)).toBe('fail'); // the last above the first
+    // the last below the first, but the sums rise through the inner layers: Spearman 0
+    expect(fallsTowardsOutputOutcome([3, 5, 6, 7, 2.5], [0.2, 0.4, 0.6, 0.8, 1])).toBe('fail');
+    expect(fallsTowardsOutputOutcome([3, 4, 5], depths)).toBe('fail');
+    expect(fallsTowardsOutputOutcome([3, 4], depths.slice(1))).toBe('inconclusive');
+    expect(risesThenFallsOutcome([2, 6, 3])).toBe('pass');
+    expect(risesThenFallsOutcome([6, 4, 3])).toBe('fail');
+    expect(risesThenFallsOutcome([2, 4, 6])).toBe('fail');
+    expect(specificityOutcome(0.875)).toBe('pass');
+    expect(specificityOutcome(0.6)).toBe('inconclusive');
+    expect(specificityOutcome(0.5)).toBe('fail');
+    expect(purityOutcome(0.85)).toBe('pass');
+    expect(purityOutcome(0.6)).toBe('inconclusive');
+    expect(purityOutcome(0.2)).toBe('fail');
+    expect(acrossK(['pass', 'pass'])).toBe('pass');
+    expect(acrossK(['pass', 'fail'])).toBe('mixed');
+    expect(acrossK([])).toBe('n/a');
   });
 
   it('reads the study records: curves averaged over networks, Ricci rho per k', () => {
     const profile = (h0: number[], id: number[]) => ({
       study: 'layer-profile',
-      layers: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+      layers: [
+        { name: 'a', depth: 1 / 3 },
+        { name: 'b', depth: 2 / 3 },
+        { name: 'c', depth: 1 },
+      ],
       profiles: [
         { descriptor: 'h0', mean: h0 },
         { descriptor: 'twoNN', mean: id },
@@ -247,13 +261,14 @@ describe('the summary', () => {
     const rows = demoSummary(data);
     expect(rows[0].result).toBe('2 vgg network(s): test accuracy 0.900, 0.800');
     const h0 = rows.find((r) => r.claim.includes('H0'))!;
-    // mean curve 3 -> 7 -> 4: last above the first, below the peak
+    // mean curve 3 -> 7 -> 4: the last layer above the first, so it fails as in the records
     expect(h0.result).toContain('3.00 -> 7.00 -> 4.00');
-    expect(h0.verdict).toBe('partly');
-    expect(rows.find((r) => r.claim.includes('ID'))!.verdict).toBe('yes');
+    expect(h0.verdict).toBe('fail');
+    expect(rows.find((r) => r.claim.includes('ID'))!.verdict).toBe('pass');
     const ricci = rows.find((r) => r.study === 'ricci flow')!;
     expect(ricci.result).toBe('k=5: median rho -0.10 (3/4), k=10: median rho 0.20 (3/4)');
-    expect(ricci.verdict).toBe('partly');
+    // more than half negative at k = 5 (pass), a third at k = 10 (fail)
+    expect(ricci.verdict).toBe('mixed');
     const table = summaryTable(rows).split('\n');
     expect(table[0]).toMatch(/^study +result +claim checked +holds$/);
     expect(table).toHaveLength(rows.length + 2);

@@ -46,6 +46,49 @@ function signTest(r: number, p: number, wantNegative: boolean): ClaimOutcome {
 const INTRINSIC = { phDim: 'PH-dim', twoNN: 'TwoNN', mle: 'MLE' } as const;
 const LIFESPAN = { h0: 'H0', h1: 'H1' } as const;
 
+/** The index of the largest value (the first of equal maxima). */
+function peakLayer(v: number[]): number {
+  let peak = 0;
+  for (let l = 1; l < v.length; l++) if (v[l] > v[peak]) peak = l;
+  return peak;
+}
+
+/**
+ * "Rises then falls" on a profile over layers: pass when the maximum lies at an inner layer and
+ * exceeds both ends, fail otherwise, inconclusive with fewer than 3 layers or a value not finite.
+ * One rule for the study records and the demo's summary (src/cli/demoSummary.ts).
+ */
+export function risesThenFallsOutcome(v: number[]): ClaimOutcome {
+  const L = v.length;
+  if (L < 3 || !v.every(Number.isFinite)) return 'inconclusive';
+  const peak = peakLayer(v);
+  return peak > 0 && peak < L - 1 && v[peak] > v[0] && v[peak] > v[L - 1] ? 'pass' : 'fail';
+}
+
+/**
+ * "Falls towards the output" on a profile over layers at `depths`: pass when the last value is
+ * below the first and Spearman(depth, value) < 0, fail otherwise, inconclusive with fewer than 3
+ * layers or an undefined Spearman correlation.
+ */
+export function fallsTowardsOutputOutcome(v: number[], depths: number[]): ClaimOutcome {
+  const L = v.length;
+  const s = L >= 3 ? spearman(depths, v) : NaN;
+  if (L < 3 || !Number.isFinite(s)) return 'inconclusive';
+  return s < 0 && v[L - 1] < v[0] ? 'pass' : 'fail';
+}
+
+/** Specificity ([P23]): pass at a score >= SPECIFICITY_PASS, fail at <= 0.5 (chance). */
+export function specificityOutcome(score: number): ClaimOutcome {
+  if (!Number.isFinite(score)) return 'inconclusive';
+  return score >= SPECIFICITY_PASS ? 'pass' : score <= 0.5 ? 'fail' : 'inconclusive';
+}
+
+/** Ricci flow ([B24]): most included networks have rho < 0 (share above one half). */
+export function negativeShareOutcome(share: number | null, included: number): ClaimOutcome {
+  if (share === null || included === 0) return 'inconclusive';
+  return share > 0.5 ? 'pass' : 'fail';
+}
+
 /**
  * Layer profile ([M22], [M23]): per intrinsic-dimension descriptor, "rises then falls": the
  * mean profile's maximum lies at an inner layer and exceeds both the first and the last layer
@@ -61,15 +104,8 @@ export function layerProfileClaims(r: LayerProfileResult): Claim[] {
     const v = p.mean;
     if (p.descriptor in INTRINSIC) {
       const name = INTRINSIC[p.descriptor as keyof typeof INTRINSIC];
-      let peak = 0;
-      for (let l = 1; l < L; l++) if (v[l] > v[peak]) peak = l;
-      const finite = v.every(Number.isFinite);
-      const outcome: ClaimOutcome =
-        L < 3 || !finite
-          ? 'inconclusive'
-          : peak > 0 && peak < L - 1 && v[peak] > v[0] && v[peak] > v[L - 1]
-            ? 'pass'
-            : 'fail';
+      const peak = peakLayer(v);
+      const outcome = risesThenFallsOutcome(v);
       out.push({
         id: `layer-profile/hunchback/${p.descriptor}`,
         claim: `intrinsic dimension (${name}) rises then falls over depth`,
@@ -90,8 +126,7 @@ export function layerProfileClaims(r: LayerProfileResult): Claim[] {
     } else if (p.descriptor in LIFESPAN) {
       const name = LIFESPAN[p.descriptor as keyof typeof LIFESPAN];
       const s = L >= 3 ? spearman(depths, v) : NaN;
-      const outcome: ClaimOutcome =
-        L < 3 || !Number.isFinite(s) ? 'inconclusive' : s < 0 && v[L - 1] < v[0] ? 'pass' : 'fail';
+      const outcome = fallsTowardsOutputOutcome(v, depths);
       out.push({
         id: `layer-profile/lifespan-falls/${p.descriptor}`,
         claim: `${name} lifespan sums fall towards the output`,
@@ -179,8 +214,7 @@ export function ricciFlowClaims(r: RicciFlowStudyResult): Claim[] {
       id: `ricci-flow/mostly-negative/k=${res.k}`,
       claim: `well-trained networks mostly show negative coefficients (k = ${res.k})`,
       source: '[B24]',
-      outcome:
-        share === null || res.included === 0 ? 'inconclusive' : share > 0.5 ? 'pass' : 'fail',
+      outcome: negativeShareOutcome(share, res.included),
       numbers: { negativeShare: num(share), included: res.included, k: res.k },
       detail: 'share of included networks with rho < 0; passes above one half',
     });
@@ -202,13 +236,7 @@ export function layerComparisonClaims(r: LayerComparisonResult): Claim[] {
       id: `layer-comparison/specificity/${c.measure}`,
       claim: `same layer across seeds closer than different layers (${c.measure})`,
       source: '[P23]',
-      outcome: !Number.isFinite(s)
-        ? 'inconclusive'
-        : s >= SPECIFICITY_PASS
-          ? 'pass'
-          : s <= 0.5
-            ? 'fail'
-            : 'inconclusive',
+      outcome: specificityOutcome(s),
       numbers: { score: num(s), comparisons: c.specificity.comparisons },
       detail: `fraction of comparisons with the same layer closer; pass >= ${SPECIFICITY_PASS}, fail <= 0.5 (chance)`,
     });
