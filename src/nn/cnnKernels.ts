@@ -8,10 +8,9 @@
  *
  * (taps outside the image skipped; top = (fh - 1) / 2, left = (fw - 1) / 2). Two engines: plain
  * JavaScript loops (`jsConvProducts`, the portable one and the reference of the tests) and
- * WebAssembly SIMD (`simdConvProducts`, through ./convKernels.ts: the filter and input gradients
- * directly, and the forward product as the input gradient of the flipped, transposed filter,
- * since a stride-1 convolution's transpose with a symmetric padding is again such a
- * convolution).
+ * WebAssembly SIMD (`simdConvProducts`, the kernels of ./convKernels.ts: the forward product
+ * output-stationary, optionally fused with the max pooling that follows it, and both
+ * gradients).
  */
 import * as tf from '@tensorflow/tfjs';
 import { createConvGradients } from './convKernels.js';
@@ -34,6 +33,20 @@ export interface ConvProducts {
   filterGradient(x: Float32Array, dy: Float32Array, s: ConvShape, out: Float32Array): void;
   /** dx into `out` */
   inputGradient(dy: Float32Array, w: Float32Array, s: ConvShape, out: Float32Array): void;
+  /**
+   * (SIMD engine, `outChannels` a multiple of 4) the forward product followed by 2 x 2 max
+   * pooling of stride 2 with the bias and ReLU applied after the pooling, fused: the pooled
+   * outputs into `pooled` and each window's first maximum's float index in y (-1: none) into
+   * `argmax`, as fusedCnnTrainer's JS pooling computes them; y itself is not written.
+   */
+  forwardPooledRelu?(
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array,
+    s: ConvShape,
+    pooled: Float32Array,
+    argmax: Int32Array,
+  ): void;
 }
 
 /** Calls `visit(yo, xo, tap)` for every output pixel and every filter tap inside the image:
@@ -133,21 +146,12 @@ export function simdConvProducts(): ConvProducts | null {
     }
     return c;
   };
-  let flipped = new Float32Array(0);
   return {
     forward(x, w, s, out) {
-      const { inChannels: ci, outChannels: co, filterHeight: fh, filterWidth: fw } = s;
-      // W'[i, j, o, k] = W[fh-1-i, fw-1-j, k, o]: y is the input gradient of a convolution
-      // from co to ci channels with filter W', taken at "dy" = x
-      if (flipped.length < fh * fw * ci * co) flipped = new Float32Array(fh * fw * ci * co);
-      for (let i = 0; i < fh; i++)
-        for (let j = 0; j < fw; j++) {
-          const src = ((fh - 1 - i) * fw + (fw - 1 - j)) * ci * co;
-          const dst = (i * fw + j) * co * ci;
-          for (let k = 0; k < ci; k++)
-            for (let o = 0; o < co; o++) flipped[dst + o * ci + k] = w[src + k * co + o];
-        }
-      g.inputGradient(x, flipped, info(s, co, ci), out);
+      g.forward(x, w, info(s, s.inChannels, s.outChannels), out);
+    },
+    forwardPooledRelu(x, w, bias, s, pooled, argmax) {
+      g.forwardPooledRelu(x, w, bias, info(s, s.inChannels, s.outChannels), pooled, argmax);
     },
     filterGradient(x, dy, s, out) {
       g.filterGradient(x, dy, info(s, s.inChannels, s.outChannels), out);

@@ -27,6 +27,7 @@ import {
   op,
   simdOp,
   V128,
+  type AssembledFunction,
   type FunctionEmitter,
   type ValueType,
   type WasmMemory,
@@ -291,10 +292,196 @@ function inputGradientBytes(ciVecs: number): Uint8Array {
 }
 
 const F32X4_GT = 0x44;
+const V128_AND = 0x4e;
+const I32X4_SHR_S = 0xac;
+const I32_SHR_U = 0x76;
+
 const V128_BITSELECT = 0x52;
 const I32X4_SPLAT = 0x11;
 const I32X4_ADD = 0xae;
 const I32_GE_S = 0x4e;
+
+/**
+ * The forward product y[b, oh, ow, :] = sum over taps and input channels k of
+ * x[b, ih, iw, k] W[i, j, k, :], output-stationary: for `coVecs` output-channel vectors (1..8)
+ * the output row stays in registers over all taps and input channels and is stored once; 0:
+ * any number, summed in memory. `x` is x (`xRowBytes` = ci 4), `dy` is y (`dyRowBytes` = coPad
+ * 4), `block` the filter [fh, fw, ci, coPad] with `blockBytes` = ci coPad 4 per tap.
+ */
+function forwardBytes(coVecs: number): AssembledFunction {
+  const { types, e, P, l, c, v, addr } = kernelSetup();
+  const coef = e.local(V128);
+  const acc = Array.from({ length: coVecs }, () => e.local(V128));
+  emitConvLoops(e, P, l, {
+    position: () => {
+      if (coVecs > 0)
+        acc.forEach((a) => {
+          e.v128Zero();
+          e.set(a);
+        });
+      else
+        e.forRange(v, l.zero, P.dyRowBytes, 16, () => {
+          e.sum(l.dyp, v);
+          e.v128Zero();
+          e.v128Store();
+        });
+    },
+    tap: () =>
+      e.forRange(c, l.zero, P.xRowBytes, 4, () => {
+        e.withCoefficient(l.xp, c, coef, () => {
+          if (coVecs > 0)
+            acc.forEach((a, k) => {
+              e.get(a);
+              e.get(coef);
+              e.get(l.wp);
+              e.v128Load(16 * k);
+              e.simd(simdOp.f32x4Mul);
+              e.simd(simdOp.f32x4Add);
+              e.set(a);
+            });
+          else e.addScaledRow(l.dyp, l.wp, coef, P.dyRowBytes, l.zero, v, addr);
+        });
+        e.get(l.wp);
+        e.get(P.dyRowBytes);
+        e.ops(op.i32Add);
+        e.set(l.wp);
+      }),
+    afterPosition: () =>
+      acc.forEach((a, k) => {
+        e.get(l.dyp);
+        e.get(a);
+        e.v128Store(16 * k);
+      }),
+  });
+  return { name: 'run', params: types, body: e.finish() };
+}
+
+const POOL_PARAMS = ['y', 'out', 'am', 'bias', 'batch', 'inH', 'inW', 'rowBytes'] as const;
+
+/**
+ * relu(max pooling + bias) of a ReLU convolution's raw output y (channels-last, `rowBytes` =
+ * C 4 with C a multiple of 4), 2 x 2 windows of stride 2 ('valid'): per output and channel,
+ * the window's largest value (rows, then columns; a strict comparison, so the first maximum
+ * wins and NaN never does, as in fusedCnnTrainer's JS loop), plus the bias, clamped below at
+ * 0 (also when no value beats -Infinity), into `out`, and the float index of the winner in y
+ * (-1: none) into `am`.
+ */
+function poolReluBytes(): AssembledFunction {
+  const types: ValueType[] = POOL_PARAMS.map(() => I32);
+  const e = functionEmitter(types);
+  const [y, out, am, bias, batch, inH, inW, rowBytes] = POOL_PARAMS.map((_, i) => i);
+  const [zero, b, r, q, v, corner, down, outH, outW, rel] = Array.from({ length: 10 }, () =>
+    e.local(I32),
+  );
+  const [best, at, xv, mask, lanes] = Array.from({ length: 5 }, () => e.local(V128));
+  e.i32(0);
+  e.simd(I32X4_SPLAT);
+  for (let k = 1; k < 4; k++) {
+    e.i32(4 * k);
+    e.simd(0x1c, k); // i32x4.replace_lane k
+  }
+  e.set(lanes);
+  // outH = inH >> 1, outW = inW >> 1 (floor((n - 2) / 2) + 1), down = inW rowBytes
+  e.get(inH);
+  e.i32(1);
+  e.ops(I32_SHR_U);
+  e.set(outH);
+  e.get(inW);
+  e.i32(1);
+  e.ops(I32_SHR_U);
+  e.set(outW);
+  e.get(inW);
+  e.get(rowBytes);
+  e.ops(op.i32Mul);
+  e.set(down);
+  e.forRange(b, zero, batch, 1, () =>
+    e.forRange(r, zero, outH, 1, () =>
+      e.forRange(q, zero, outW, 1, () => {
+        // corner = ((b inH + 2 r) inW + 2 q) rowBytes (relative to y)
+        e.get(b);
+        e.get(inH);
+        e.ops(op.i32Mul);
+        e.get(r);
+        e.get(r);
+        e.ops(op.i32Add, op.i32Add);
+        e.get(inW);
+        e.ops(op.i32Mul);
+        e.get(q);
+        e.get(q);
+        e.ops(op.i32Add, op.i32Add);
+        e.get(rowBytes);
+        e.ops(op.i32Mul);
+        e.set(corner);
+        e.forRange(v, zero, rowBytes, 16, () => {
+          e.f32(-Infinity);
+          e.simd(simdOp.f32x4Splat);
+          e.set(best);
+          e.i32(-1);
+          e.simd(I32X4_SPLAT);
+          e.set(at);
+          const offsets: Array<() => void> = [
+            () => e.i32(0),
+            () => e.get(rowBytes),
+            () => e.get(down),
+            () => {
+              e.get(down);
+              e.get(rowBytes);
+              e.ops(op.i32Add);
+            },
+          ];
+          for (const off of offsets) {
+            // rel = corner + v + off (bytes from y)
+            e.sum(corner, v);
+            off();
+            e.ops(op.i32Add);
+            e.tee(rel);
+            e.get(y);
+            e.ops(op.i32Add);
+            e.v128Load();
+            e.tee(xv);
+            e.get(best);
+            e.simd(F32X4_GT);
+            e.set(mask);
+            e.get(xv);
+            e.get(best);
+            e.get(mask);
+            e.simd(V128_BITSELECT);
+            e.set(best);
+            e.get(rel);
+            e.simd(I32X4_SPLAT);
+            e.get(lanes);
+            e.simd(I32X4_ADD);
+            e.get(at);
+            e.get(mask);
+            e.simd(V128_BITSELECT);
+            e.set(at);
+          }
+          // out = max(best + bias, 0) (0 also for -Infinity and NaN); am = at / 4 (-1 stays)
+          e.get(out);
+          e.sum(bias, v);
+          e.v128Load();
+          e.get(best);
+          e.simd(simdOp.f32x4Add);
+          e.tee(xv);
+          e.get(xv);
+          e.f32(0);
+          e.simd(simdOp.f32x4Splat);
+          e.simd(F32X4_GT);
+          e.simd(V128_AND);
+          e.v128Store();
+          e.get(am);
+          e.get(at);
+          e.i32(2);
+          e.simd(I32X4_SHR_S);
+          e.v128Store();
+          e.inc(out, 16);
+          e.inc(am, 16);
+        });
+      }),
+    ),
+  );
+  return { name: 'poolRelu', params: types, body: e.finish() };
+}
 
 /**
  * The max-pooling gradient (channels-last, channels a multiple of 4): for each output position
@@ -403,6 +590,8 @@ function maxPoolGradientBytes(): Uint8Array {
 interface KernelExports {
   memory: WasmMemory;
   run(...args: number[]): void;
+  /** (forward modules only) ./poolReluBytes */
+  poolRelu?(...args: number[]): void;
 }
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
@@ -413,6 +602,22 @@ export interface ConvGradients {
   filterGradient(x: Float32Array, dy: Float32Array, c: ConvInfo, out?: Float32Array): Float32Array;
   /** dx (the input's shape and layout) from dy and the filter W [fh, fw, ci, co]. */
   inputGradient(dy: Float32Array, w: Float32Array, c: ConvInfo, out?: Float32Array): Float32Array;
+  /** y = the convolution of x by W [fh, fw, ci, co] (channels-last only), into `out`. */
+  forward(x: Float32Array, w: Float32Array, c: ConvInfo, out?: Float32Array): Float32Array;
+  /**
+   * A ReLU convolution followed by 2 x 2 max pooling of stride 2, fused (channels-last, `co` a
+   * multiple of 4): relu(max over the window of y + bias) into `pooled`, and the float index in
+   * y of each window's first maximum (-1: none above -Infinity) into `argmax`. y itself stays
+   * in the kernel's memory.
+   */
+  forwardPooledRelu(
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array,
+    c: ConvInfo,
+    pooled: Float32Array,
+    argmax: Int32Array,
+  ): void;
   /** The max-pooling gradient (channels-last, channels a multiple of 4: null otherwise). */
   maxPoolGradient(
     x: Float32Array,
@@ -428,7 +633,10 @@ export interface ConvGradients {
  */
 export function createConvGradients(): ConvGradients | null {
   const instances = new Map<string, KernelExports>();
-  const instance = (kind: 'filter' | 'input' | 'pool', vecs: number): KernelExports | null => {
+  const instance = (
+    kind: 'filter' | 'input' | 'pool' | 'forward',
+    vecs: number,
+  ): KernelExports | null => {
     const n = vecs <= 8 ? vecs : 0;
     const key = `${kind}${n}`;
     let ex = instances.get(key);
@@ -438,14 +646,22 @@ export function createConvGradients(): ConvGradients | null {
           ? filterGradientBytes(n)
           : kind === 'input'
             ? inputGradientBytes(n)
-            : maxPoolGradientBytes();
+            : kind === 'forward'
+              ? assembleModule([forwardBytes(n), poolReluBytes()])
+              : maxPoolGradientBytes();
       ex = instantiateWasm(compileWasmModule(bytes)) as unknown as KernelExports | undefined;
       if (!ex) return null;
       instances.set(key, ex);
     }
     return ex;
   };
-  if (!instance('filter', 1) || !instance('input', 1) || !instance('pool', 0)) return null;
+  if (
+    !instance('filter', 1) ||
+    !instance('input', 1) ||
+    !instance('pool', 0) ||
+    !instance('forward', 1)
+  )
+    return null;
 
   /** byte offsets of consecutive 16-byte aligned regions, after the kernel memory is grown */
   const layout = (ex: KernelExports, sizes: number[]): number[] => {
@@ -569,6 +785,71 @@ export function createConvGradients(): ConvGradients | null {
     return dx;
   }
 
+  /** Runs the forward kernel; returns its instance and y's byte offset in its memory, and
+   * the offset of a free region of `extraBytes` after it. */
+  function runForward(x: Float32Array, w: Float32Array, c: ConvInfo, extraBytes: number) {
+    if (c.dataFormat !== 'channelsLast')
+      throw new Error('the SIMD forward convolution takes channels-last tensors only');
+    const { batchSize: B, inHeight: H, inWidth: W, inChannels: ci, outChannels: co } = c;
+    const { outHeight: OH, outWidth: OW, filterHeight: fh, filterWidth: fw } = c;
+    const coPad = Math.ceil(co / 4) * 4;
+    const ex = instance('forward', coPad / 4)!;
+    const blockBytes = ci * coPad * 4;
+    const [xAt, yAt, wAt, extraAt] = layout(ex, [
+      B * H * W * ci * 4,
+      B * OH * OW * coPad * 4,
+      fh * fw * blockBytes,
+      extraBytes,
+    ]);
+    const f32 = new Float32Array(ex.memory.buffer);
+    f32.set(x.subarray(0, B * H * W * ci), xAt / 4);
+    // the filter padded to [fh, fw, ci, coPad]
+    if (coPad === co) f32.set(w.subarray(0, fh * fw * ci * co), wAt / 4);
+    else
+      for (let r = 0, n = fh * fw * ci; r < n; r++) {
+        const row = wAt / 4 + r * coPad;
+        for (let q = 0; q < co; q++) f32[row + q] = w[r * co + q];
+        for (let q = co; q < coPad; q++) f32[row + q] = 0;
+      }
+    // prettier-ignore
+    ex.run(xAt, yAt, wAt, B, H, W, ci * 4, OH, OW, coPad * 4, ...geometry(c), blockBytes, 0, 0);
+    return { ex, f32, yAt, extraAt, coPad };
+  }
+
+  function forward(x: Float32Array, w: Float32Array, c: ConvInfo, out?: Float32Array) {
+    const { batchSize: B, outHeight: OH, outWidth: OW, outChannels: co } = c;
+    const { f32, yAt, coPad } = runForward(x, w, c, 0);
+    const y = out ?? new Float32Array(B * OH * OW * co);
+    const n = B * OH * OW;
+    if (coPad === co) y.set(f32.subarray(yAt / 4, yAt / 4 + n * co));
+    else
+      for (let p = 0; p < n; p++)
+        for (let q = 0; q < co; q++) y[p * co + q] = f32[yAt / 4 + p * coPad + q];
+    return y;
+  }
+
+  function forwardPooledRelu(
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array,
+    c: ConvInfo,
+    pooled: Float32Array,
+    argmax: Int32Array,
+  ): void {
+    const { batchSize: B, outHeight: OH, outWidth: OW, outChannels: co } = c;
+    if (co % 4 !== 0 || OH < 2 || OW < 2)
+      throw new Error('the fused SIMD convolution and pooling needs a multiple of 4 channels');
+    const n = B * (OH >> 1) * (OW >> 1) * co;
+    const { ex, yAt, extraAt } = runForward(x, w, c, 4 * (2 * n + co));
+    const outAt = extraAt;
+    const amAt = outAt + 4 * n;
+    const biasAt = amAt + 4 * n;
+    new Float32Array(ex.memory.buffer, biasAt, co).set(bias.subarray(0, co));
+    ex.poolRelu!(yAt, outAt, amAt, biasAt, B, OH, OW, co * 4);
+    pooled.set(new Float32Array(ex.memory.buffer, outAt, n));
+    argmax.set(new Int32Array(ex.memory.buffer, amAt, n));
+  }
+
   function maxPoolGradient(x: Float32Array, dy: Float32Array, c: ConvInfo, out?: Float32Array) {
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = c;
     if (c.dataFormat !== 'channelsLast' || C % 4 !== 0) return null;
@@ -593,5 +874,5 @@ export function createConvGradients(): ConvGradients | null {
     return dx;
   }
 
-  return { filterGradient, inputGradient, maxPoolGradient };
+  return { filterGradient, inputGradient, forward, forwardPooledRelu, maxPoolGradient };
 }

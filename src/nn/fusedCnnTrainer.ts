@@ -108,6 +108,22 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
   const pooled = stages.map(
     (s, n) => s.kind === 'conv' && s.relu && stages[n + 1]?.kind === 'maxPool',
   );
+  /** pooled convolutions whose 2 x 2, stride-2 pooling runs inside the SIMD kernel
+   * (`forwardPooledRelu`): their raw output is never written to `act` (nothing reads it) */
+  const poolInKernel = stages.map((s, n) => {
+    const p = stages[n + 1];
+    return (
+      pooled[n] &&
+      products.forwardPooledRelu !== undefined &&
+      s.kind === 'conv' &&
+      s.outChannels % 4 === 0 &&
+      p.kind === 'maxPool' &&
+      p.poolHeight === 2 &&
+      p.poolWidth === 2 &&
+      p.strideHeight === 2 &&
+      p.strideWidth === 2
+    );
+  });
   const biasOf = (n: number): Float32Array => (stages[n] as { bias: Float32Array }).bias;
   const firstWeighted = stages.findIndex((s) => s.kind === 'conv' || s.kind === 'dense');
   const lr = o.learningRate;
@@ -139,7 +155,13 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
     for (let n = 0; n < stages.length; n++) {
       const s = stages[n];
       const out = act[n];
-      if (s.kind === 'conv') {
+      if (s.kind === 'conv' && poolInKernel[n]) {
+        // prettier-ignore
+        products.forwardPooledRelu!(input, s.weights, s.bias, shape(s, B), act[n + 1],
+          argmax[n + 1]!);
+        input = act[++n];
+        continue;
+      } else if (s.kind === 'conv') {
         products.forward(input, s.weights, shape(s, B), out);
         // a ReLU convolution followed by max pooling leaves its bias and ReLU to the pooling
         if (!pooled[n]) addBias(out, s.bias, B * sizes[n], s.outChannels, s.relu);
