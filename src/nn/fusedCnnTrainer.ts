@@ -17,6 +17,7 @@ import {
   type ConvShape,
 } from './cnnKernels.js';
 import type { CnnPlan, CnnStage } from './fusedCnn.js';
+import { simdDenseHead, type DenseHead } from './fusedCnnHead.js';
 import { evaluateInBatches, type FusedTrainerOptions } from './fusedDense.js';
 import { optimizerStep, outputLayerLoss } from './fusedDenseJs.js';
 
@@ -71,6 +72,7 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
   const engine = conv ? 'wasm' : 'js';
   conv ??= jsConvProducts();
   const products = conv;
+  const head = engine === 'wasm' ? simdDenseHead() : null;
   const maxB = o.maxBatch;
   const stages = plan.stages.map((s) =>
     s.kind === 'conv' || s.kind === 'dense'
@@ -172,7 +174,7 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
       } else if (s.kind === 'globalAverage') {
         globalAverage(input, out, B, s.height * s.width, s.channels);
       } else {
-        denseForward(input, s.weights, s.bias, out, B, s.inputs, s.units);
+        (head ?? jsHead).forward(input, s.weights, s.bias, out, B, s.inputs, s.units);
       }
       input = out;
     }
@@ -196,7 +198,9 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
       if (s.kind === 'dense') {
         const { w: pw, b: pb } = params[n]!;
         // prettier-ignore
-        denseBackward(input, d, s.weights, pw.g, pb.g, needIn ? dIn : null, B, s.inputs,
+        if (head) head.backward(input, d, s.weights, pw.g, pb.g, needIn ? dIn : null, B,
+          s.inputs, s.units);
+        else denseBackward(input, d, s.weights, pw.g, pb.g, needIn ? dIn : null, B, s.inputs,
           s.units, reluBelow[n]);
       } else if (s.kind === 'globalAverage') {
         if (needIn) globalAverageBackward(d, dIn!, B, s.height * s.width, s.channels);
@@ -243,6 +247,9 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
     engine,
   };
 }
+
+/** The dense head in JavaScript (the fallback of ./fusedCnnHead.ts). */
+const jsHead: Pick<DenseHead, 'forward'> = { forward: denseForward };
 
 /** out += bias per channel, then max(., 0) if `relu` (rows of `co` channels). */
 function addBias(
