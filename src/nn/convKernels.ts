@@ -163,6 +163,127 @@ function emitConvLoops(
   });
 }
 
+/**
+ * The loops of `emitConvLoops` for a stride-1 convolution whose input was copied with its
+ * padding (`x` holds [batch, inH, inW, ci] with inH = outH + fh - 1, inW = outW + fw - 1): the
+ * taps of an output position are the fh x fw pixels below and right of it, so no tap needs a
+ * bounds test and the pixel and filter addresses only advance (`wp` starts at `block` per
+ * position and each `tap()` must advance it by one tap's block).
+ */
+function emitPaddedLoops(
+  e: FunctionEmitter,
+  P: Params,
+  l: { zero: number; b: number; xp: number; dyp: number; wp: number },
+  hooks: {
+    beforeImage?: () => void;
+    afterImage?: () => void;
+    position?: () => void;
+    afterPosition?: () => void;
+    tap: () => void;
+  },
+): void {
+  const [oh, ow, i, j, img, pix, tapRow, down] = Array.from({ length: 8 }, () => e.local(I32));
+  // down = inW xRowBytes (one padded row); img = x
+  e.get(P.inW);
+  e.get(P.xRowBytes);
+  e.ops(op.i32Mul);
+  e.set(down);
+  e.get(P.x);
+  e.set(img);
+  e.get(P.dy);
+  e.set(l.dyp);
+  e.forRange(l.b, l.zero, P.batch, 1, () => {
+    hooks.beforeImage?.();
+    e.forRange(oh, l.zero, P.outH, 1, () => {
+      // pix = img + oh down
+      e.get(oh);
+      e.get(down);
+      e.ops(op.i32Mul);
+      e.get(img);
+      e.ops(op.i32Add);
+      e.set(pix);
+      e.forRange(ow, l.zero, P.outW, 1, () => {
+        hooks.position?.();
+        e.get(P.block);
+        e.set(l.wp);
+        e.get(pix);
+        e.set(tapRow);
+        e.forRange(i, l.zero, P.fh, 1, () => {
+          e.get(tapRow);
+          e.set(l.xp);
+          e.forRange(j, l.zero, P.fw, 1, () => {
+            hooks.tap();
+            e.get(l.xp);
+            e.get(P.xRowBytes);
+            e.ops(op.i32Add);
+            e.set(l.xp);
+          });
+          e.get(tapRow);
+          e.get(down);
+          e.ops(op.i32Add);
+          e.set(tapRow);
+        });
+        hooks.afterPosition?.();
+        e.get(l.dyp);
+        e.get(P.dyRowBytes);
+        e.ops(op.i32Add);
+        e.set(l.dyp);
+        e.get(pix);
+        e.get(P.xRowBytes);
+        e.ops(op.i32Add);
+        e.set(pix);
+      });
+    });
+    hooks.afterImage?.();
+    // img += inH down
+    e.get(P.inH);
+    e.get(down);
+    e.ops(op.i32Mul);
+    e.get(img);
+    e.ops(op.i32Add);
+    e.set(img);
+  });
+}
+
+/**
+ * The loop over a tap's input channels: `body()` runs once per channel with the local `coef`
+ * holding x[xp + channel] splatted, then `wp` advances by `dyRowBytes`; `ciUnroll` (1..4)
+ * unrolls it for that many channels (`xRowBytes` must then be 4 ciUnroll), 0 loops.
+ */
+function emitChannels(
+  e: FunctionEmitter,
+  P: Params,
+  l: { zero: number; xp: number; wp: number },
+  c: number,
+  coef: number,
+  ciUnroll: number,
+  body: () => void,
+): void {
+  const one = (load: () => void) => {
+    load();
+    e.simd(simdOp.f32x4Splat);
+    e.set(coef);
+    body();
+    e.get(l.wp);
+    e.get(P.dyRowBytes);
+    e.ops(op.i32Add);
+    e.set(l.wp);
+  };
+  if (ciUnroll > 0)
+    for (let k = 0; k < ciUnroll; k++)
+      one(() => {
+        e.get(l.xp);
+        e.f32Load(4 * k);
+      });
+  else
+    e.forRange(c, l.zero, P.xRowBytes, 4, () =>
+      one(() => {
+        e.sum(l.xp, c);
+        e.f32Load();
+      }),
+    );
+}
+
 function kernelSetup() {
   const types: ValueType[] = PARAMS.map(() => I32);
   const e = functionEmitter(types);
@@ -177,11 +298,11 @@ function kernelSetup() {
  * scratch dW, zeroed per image and then added into the float64 total at `acc`; `extra` is the
  * byte size of dW (fh fw ci coPad 4); `xRowBytes` = ci 4, `dyRowBytes` = coPad 4.
  */
-function filterGradientBytes(coVecs: number): Uint8Array {
+function filterGradientBytes(coVecs: number, padded = false, ciUnroll = 0): Uint8Array {
   const { types, e, P, l, c, v, t, addr } = kernelSetup();
   const coef = e.local(V128);
   const dyv = Array.from({ length: coVecs }, () => e.local(V128));
-  emitConvLoops(e, P, l, {
+  (padded ? emitPaddedLoops : emitConvLoops)(e, P, l, {
     beforeImage: () =>
       e.forRange(t, l.zero, P.extra, 16, () => {
         e.get(P.block);
@@ -197,27 +318,21 @@ function filterGradientBytes(coVecs: number): Uint8Array {
         e.set(d);
       }),
     tap: () =>
-      e.forRange(c, l.zero, P.xRowBytes, 4, () => {
-        e.withCoefficient(l.xp, c, coef, () => {
-          if (coVecs > 0) {
-            dyv.forEach((d, k) => {
-              e.get(l.wp);
-              e.get(l.wp);
-              e.v128Load(16 * k);
-              e.get(coef);
-              e.get(d);
-              e.simd(simdOp.f32x4Mul);
-              e.simd(simdOp.f32x4Add);
-              e.v128Store(16 * k);
-            });
-          } else {
-            e.addScaledRow(l.wp, l.dyp, coef, P.dyRowBytes, l.zero, v, addr);
-          }
-        });
-        e.get(l.wp);
-        e.get(P.dyRowBytes);
-        e.ops(op.i32Add);
-        e.set(l.wp);
+      emitChannels(e, P, l, c, coef, ciUnroll, () => {
+        if (coVecs > 0) {
+          dyv.forEach((d, k) => {
+            e.get(l.wp);
+            e.get(l.wp);
+            e.v128Load(16 * k);
+            e.get(coef);
+            e.get(d);
+            e.simd(simdOp.f32x4Mul);
+            e.simd(simdOp.f32x4Add);
+            e.v128Store(16 * k);
+          });
+        } else {
+          e.addScaledRow(l.wp, l.dyp, coef, P.dyRowBytes, l.zero, v, addr);
+        }
       }),
     // acc (float64) += scratch (float32)
     afterImage: () =>
@@ -308,11 +423,11 @@ const I32_GE_S = 0x4e;
  * any number, summed in memory. `x` is x (`xRowBytes` = ci 4), `dy` is y (`dyRowBytes` = coPad
  * 4), `block` the filter [fh, fw, ci, coPad] with `blockBytes` = ci coPad 4 per tap.
  */
-function forwardBytes(coVecs: number): AssembledFunction {
+function forwardBytes(coVecs: number, ciUnroll: number): AssembledFunction {
   const { types, e, P, l, c, v, addr } = kernelSetup();
   const coef = e.local(V128);
   const acc = Array.from({ length: coVecs }, () => e.local(V128));
-  emitConvLoops(e, P, l, {
+  emitPaddedLoops(e, P, l, {
     position: () => {
       if (coVecs > 0)
         acc.forEach((a) => {
@@ -327,24 +442,18 @@ function forwardBytes(coVecs: number): AssembledFunction {
         });
     },
     tap: () =>
-      e.forRange(c, l.zero, P.xRowBytes, 4, () => {
-        e.withCoefficient(l.xp, c, coef, () => {
-          if (coVecs > 0)
-            acc.forEach((a, k) => {
-              e.get(a);
-              e.get(coef);
-              e.get(l.wp);
-              e.v128Load(16 * k);
-              e.simd(simdOp.f32x4Mul);
-              e.simd(simdOp.f32x4Add);
-              e.set(a);
-            });
-          else e.addScaledRow(l.dyp, l.wp, coef, P.dyRowBytes, l.zero, v, addr);
-        });
-        e.get(l.wp);
-        e.get(P.dyRowBytes);
-        e.ops(op.i32Add);
-        e.set(l.wp);
+      emitChannels(e, P, l, c, coef, ciUnroll, () => {
+        if (coVecs > 0)
+          acc.forEach((a, k) => {
+            e.get(a);
+            e.get(coef);
+            e.get(l.wp);
+            e.v128Load(16 * k);
+            e.simd(simdOp.f32x4Mul);
+            e.simd(simdOp.f32x4Add);
+            e.set(a);
+          });
+        else e.addScaledRow(l.dyp, l.wp, coef, P.dyRowBytes, l.zero, v, addr);
       }),
     afterPosition: () =>
       acc.forEach((a, k) => {
@@ -633,22 +742,28 @@ export interface ConvGradients {
  */
 export function createConvGradients(): ConvGradients | null {
   const instances = new Map<string, KernelExports>();
+  /** `ci`: the input channels of the padded kernels ('forward', 'filterSame'), whose channel
+   * loop is unrolled up to 4 */
   const instance = (
-    kind: 'filter' | 'input' | 'pool' | 'forward',
+    kind: 'filter' | 'input' | 'pool' | 'forward' | 'filterSame',
     vecs: number,
+    ci = 0,
   ): KernelExports | null => {
     const n = vecs <= 8 ? vecs : 0;
-    const key = `${kind}${n}`;
+    const u = ci <= 4 ? ci : 0;
+    const key = `${kind}${n}/${u}`;
     let ex = instances.get(key);
     if (!ex) {
       const bytes =
         kind === 'filter'
           ? filterGradientBytes(n)
-          : kind === 'input'
-            ? inputGradientBytes(n)
-            : kind === 'forward'
-              ? assembleModule([forwardBytes(n), poolReluBytes()])
-              : maxPoolGradientBytes();
+          : kind === 'filterSame'
+            ? filterGradientBytes(n, true, u)
+            : kind === 'input'
+              ? inputGradientBytes(n)
+              : kind === 'forward'
+                ? assembleModule([forwardBytes(n, u), poolReluBytes()])
+                : maxPoolGradientBytes();
       ex = instantiateWasm(compileWasmModule(bytes)) as unknown as KernelExports | undefined;
       if (!ex) return null;
       instances.set(key, ex);
@@ -659,7 +774,8 @@ export function createConvGradients(): ConvGradients | null {
     !instance('filter', 1) ||
     !instance('input', 1) ||
     !instance('pool', 0) ||
-    !instance('forward', 1)
+    !instance('forward', 1, 1) ||
+    !instance('filterSame', 1, 1)
   )
     return null;
 
@@ -717,6 +833,13 @@ export function createConvGradients(): ConvGradients | null {
   ];
 
   function filterGradient(x: Float32Array, dy: Float32Array, c: ConvInfo, out?: Float32Array) {
+    if (isSame(c))
+      return filterGradientSame(
+        x,
+        dy,
+        c,
+        out ?? new Float32Array(c.filterHeight * c.filterWidth * c.inChannels * c.outChannels),
+      );
     const cl = c.dataFormat === 'channelsLast';
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: ci, outChannels: co } = c;
     const { outHeight: OH, outWidth: OW, filterHeight: fh, filterWidth: fw } = c;
@@ -785,24 +908,55 @@ export function createConvGradients(): ConvGradients | null {
     return dx;
   }
 
+  /** A stride-1, undilated convolution whose padding keeps the size ('same', odd filters). */
+  const isSame = (c: ConvInfo): boolean =>
+    c.dataFormat === 'channelsLast' &&
+    c.strideHeight === 1 &&
+    c.strideWidth === 1 &&
+    c.dilationHeight === 1 &&
+    c.dilationWidth === 1 &&
+    c.outHeight === c.inHeight &&
+    c.outWidth === c.inWidth &&
+    c.padInfo.top === (c.filterHeight - 1) / 2 &&
+    c.padInfo.left === (c.filterWidth - 1) / 2;
+
+  /** x [B, H, W, ci] into `f32` at float `at` with its zero padding: [B, H + fh - 1,
+   * W + fw - 1, ci] */
+  const copyPadded = (f32: Float32Array, at: number, x: Float32Array, c: ConvInfo): void => {
+    const { batchSize: B, inHeight: H, inWidth: W, inChannels: ci } = c;
+    const { filterHeight: fh, filterWidth: fw, padInfo } = c;
+    const Hp = H + fh - 1;
+    const Wp = W + fw - 1;
+    f32.fill(0, at, at + B * Hp * Wp * ci);
+    const row = W * ci;
+    for (let b = 0; b < B; b++)
+      for (let r = 0; r < H; r++) {
+        const src = (b * H + r) * row;
+        const dst = at + ((b * Hp + r + padInfo.top) * Wp + padInfo.left) * ci;
+        f32.set(x.subarray(src, src + row), dst);
+      }
+  };
+
   /** Runs the forward kernel; returns its instance and y's byte offset in its memory, and
    * the offset of a free region of `extraBytes` after it. */
   function runForward(x: Float32Array, w: Float32Array, c: ConvInfo, extraBytes: number) {
-    if (c.dataFormat !== 'channelsLast')
-      throw new Error('the SIMD forward convolution takes channels-last tensors only');
+    if (!isSame(c))
+      throw new Error('the SIMD forward convolution takes stride-1 same-size channels-last ones');
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: ci, outChannels: co } = c;
     const { outHeight: OH, outWidth: OW, filterHeight: fh, filterWidth: fw } = c;
     const coPad = Math.ceil(co / 4) * 4;
-    const ex = instance('forward', coPad / 4)!;
+    const ex = instance('forward', coPad / 4, ci)!;
     const blockBytes = ci * coPad * 4;
+    const Hp = H + fh - 1;
+    const Wp = W + fw - 1;
     const [xAt, yAt, wAt, extraAt] = layout(ex, [
-      B * H * W * ci * 4,
+      B * Hp * Wp * ci * 4,
       B * OH * OW * coPad * 4,
       fh * fw * blockBytes,
       extraBytes,
     ]);
     const f32 = new Float32Array(ex.memory.buffer);
-    f32.set(x.subarray(0, B * H * W * ci), xAt / 4);
+    copyPadded(f32, xAt / 4, x, c);
     // the filter padded to [fh, fw, ci, coPad]
     if (coPad === co) f32.set(w.subarray(0, fh * fw * ci * co), wAt / 4);
     else
@@ -812,8 +966,38 @@ export function createConvGradients(): ConvGradients | null {
         for (let q = co; q < coPad; q++) f32[row + q] = 0;
       }
     // prettier-ignore
-    ex.run(xAt, yAt, wAt, B, H, W, ci * 4, OH, OW, coPad * 4, ...geometry(c), blockBytes, 0, 0);
+    ex.run(xAt, yAt, wAt, B, Hp, Wp, ci * 4, OH, OW, coPad * 4, fh, fw, 1, 1, 1, 1, 0, 0,
+      blockBytes, 0, 0);
     return { ex, f32, yAt, extraAt, coPad };
+  }
+
+  /** The filter gradient of a 'same' convolution (`isSame`) on the padded kernel. */
+  function filterGradientSame(x: Float32Array, dy: Float32Array, c: ConvInfo, out: Float32Array) {
+    const { batchSize: B, inHeight: H, inWidth: W, inChannels: ci, outChannels: co } = c;
+    const { outHeight: OH, outWidth: OW, filterHeight: fh, filterWidth: fw } = c;
+    const coPad = Math.ceil(co / 4) * 4;
+    const ex = instance('filterSame', coPad / 4, ci)!;
+    const blockBytes = ci * coPad * 4;
+    const kBytes = fh * fw * blockBytes;
+    const Hp = H + fh - 1;
+    const Wp = W + fw - 1;
+    const [xAt, dyAt, scratchAt, accAt] = layout(ex, [
+      B * Hp * Wp * ci * 4,
+      B * OH * OW * coPad * 4,
+      kBytes,
+      2 * kBytes,
+    ]);
+    const f32 = new Float32Array(ex.memory.buffer);
+    copyPadded(f32, xAt / 4, x, c);
+    copyIn(f32, dyAt / 4, dy, true, [B, OH, OW, co], coPad);
+    const f64 = new Float64Array(ex.memory.buffer, accAt, kBytes / 4);
+    f64.fill(0);
+    // prettier-ignore
+    ex.run(xAt, dyAt, scratchAt, B, Hp, Wp, ci * 4, OH, OW, coPad * 4, fh, fw, 1, 1, 1, 1, 0, 0,
+      blockBytes, accAt, kBytes);
+    for (let r = 0, n = fh * fw * ci; r < n; r++)
+      for (let q = 0; q < co; q++) out[r * co + q] = f64[r * coPad + q];
+    return out;
   }
 
   function forward(x: Float32Array, w: Float32Array, c: ConvInfo, out?: Float32Array) {
