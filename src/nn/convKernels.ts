@@ -177,13 +177,18 @@ function emitPaddedLoops(
   hooks: {
     beforeImage?: () => void;
     afterImage?: () => void;
-    position?: () => void;
-    afterPosition?: () => void;
-    tap: () => void;
+    /** `n` (1 or 2) adjacent output positions at a time: the second one's rows are
+     * `dyRowBytes` and `xRowBytes` after the first's */
+    position?: (n: number) => void;
+    afterPosition?: (n: number) => void;
+    tap: (n: number) => void;
   },
+  pairs: boolean,
 ): void {
-  const [oh, ow, i, j, img, pix, tapRow, down] = Array.from({ length: 8 }, () => e.local(I32));
-  // down = inW xRowBytes (one padded row); img = x
+  const [oh, ow, i, j, img, pix, tapRow, down, lastW] = Array.from({ length: 9 }, () =>
+    e.local(I32),
+  );
+  // down = inW xRowBytes (one padded row); img = x; lastW = outW - 1
   e.get(P.inW);
   e.get(P.xRowBytes);
   e.ops(op.i32Mul);
@@ -192,6 +197,44 @@ function emitPaddedLoops(
   e.set(img);
   e.get(P.dy);
   e.set(l.dyp);
+  e.get(P.outW);
+  e.i32(1);
+  e.ops(op.i32Sub);
+  e.set(lastW);
+  /** the output positions ow .. ow + n - 1 */
+  const positions = (n: number) => {
+    hooks.position?.(n);
+    e.get(P.block);
+    e.set(l.wp);
+    e.get(pix);
+    e.set(tapRow);
+    e.forRange(i, l.zero, P.fh, 1, () => {
+      e.get(tapRow);
+      e.set(l.xp);
+      e.forRange(j, l.zero, P.fw, 1, () => {
+        hooks.tap(n);
+        e.get(l.xp);
+        e.get(P.xRowBytes);
+        e.ops(op.i32Add);
+        e.set(l.xp);
+      });
+      e.get(tapRow);
+      e.get(down);
+      e.ops(op.i32Add);
+      e.set(tapRow);
+    });
+    hooks.afterPosition?.(n);
+    for (let k = 0; k < n; k++) {
+      e.get(l.dyp);
+      e.get(P.dyRowBytes);
+      e.ops(op.i32Add);
+      e.set(l.dyp);
+      e.get(pix);
+      e.get(P.xRowBytes);
+      e.ops(op.i32Add);
+      e.set(pix);
+    }
+  };
   e.forRange(l.b, l.zero, P.batch, 1, () => {
     hooks.beforeImage?.();
     e.forRange(oh, l.zero, P.outH, 1, () => {
@@ -202,37 +245,14 @@ function emitPaddedLoops(
       e.get(img);
       e.ops(op.i32Add);
       e.set(pix);
-      e.forRange(ow, l.zero, P.outW, 1, () => {
-        hooks.position?.();
-        e.get(P.block);
-        e.set(l.wp);
-        e.get(pix);
-        e.set(tapRow);
-        e.forRange(i, l.zero, P.fh, 1, () => {
-          e.get(tapRow);
-          e.set(l.xp);
-          e.forRange(j, l.zero, P.fw, 1, () => {
-            hooks.tap();
-            e.get(l.xp);
-            e.get(P.xRowBytes);
-            e.ops(op.i32Add);
-            e.set(l.xp);
-          });
-          e.get(tapRow);
-          e.get(down);
-          e.ops(op.i32Add);
-          e.set(tapRow);
-        });
-        hooks.afterPosition?.();
-        e.get(l.dyp);
-        e.get(P.dyRowBytes);
-        e.ops(op.i32Add);
-        e.set(l.dyp);
-        e.get(pix);
-        e.get(P.xRowBytes);
-        e.ops(op.i32Add);
-        e.set(pix);
-      });
+      if (pairs) {
+        // pairs while ow + 1 < outW, then the last position of an odd row alone
+        e.forRange(ow, l.zero, lastW, 2, () => positions(2));
+        e.get(ow);
+        e.get(P.outW);
+        e.ops(op.i32LtU);
+        e.ifElse(() => positions(1));
+      } else e.forRange(ow, l.zero, P.outW, 1, () => positions(1));
     });
     hooks.afterImage?.();
     // img += inH down
@@ -255,33 +275,30 @@ function emitChannels(
   P: Params,
   l: { zero: number; xp: number; wp: number },
   c: number,
-  coef: number,
+  coefs: number[],
   ciUnroll: number,
   body: () => void,
 ): void {
-  const one = (load: () => void) => {
-    load();
-    e.simd(simdOp.f32x4Splat);
-    e.set(coef);
+  /** coefs[m] = x[xp + m xRowBytes + channel], splatted; `at` pushes xp (+ c) */
+  const one = (at: () => void, offset: number) => {
+    coefs.forEach((coef, m) => {
+      at();
+      if (m > 0) {
+        e.get(P.xRowBytes);
+        e.ops(op.i32Add);
+      }
+      e.f32Load(offset);
+      e.simd(simdOp.f32x4Splat);
+      e.set(coef);
+    });
     body();
     e.get(l.wp);
     e.get(P.dyRowBytes);
     e.ops(op.i32Add);
     e.set(l.wp);
   };
-  if (ciUnroll > 0)
-    for (let k = 0; k < ciUnroll; k++)
-      one(() => {
-        e.get(l.xp);
-        e.f32Load(4 * k);
-      });
-  else
-    e.forRange(c, l.zero, P.xRowBytes, 4, () =>
-      one(() => {
-        e.sum(l.xp, c);
-        e.f32Load();
-      }),
-    );
+  if (ciUnroll > 0) for (let k = 0; k < ciUnroll; k++) one(() => e.get(l.xp), 4 * k);
+  else e.forRange(c, l.zero, P.xRowBytes, 4, () => one(() => e.sum(l.xp, c), 0));
 }
 
 function kernelSetup() {
@@ -300,9 +317,14 @@ function kernelSetup() {
  */
 function filterGradientBytes(coVecs: number, padded = false, ciUnroll = 0): Uint8Array {
   const { types, e, P, l, c, v, t, addr } = kernelSetup();
-  const coef = e.local(V128);
-  const dyv = Array.from({ length: coVecs }, () => e.local(V128));
-  (padded ? emitPaddedLoops : emitConvLoops)(e, P, l, {
+  // two adjacent output positions at a time (padded kernels, up to 4 vectors: 2 x 4 dy
+  // vectors, 2 coefficients and a temporary fit the 16 vector registers)
+  const pairs = padded && coVecs > 0 && coVecs <= 4;
+  const coefs = Array.from({ length: pairs ? 2 : 1 }, () => e.local(V128));
+  const dyv = Array.from({ length: pairs ? 2 : 1 }, () =>
+    Array.from({ length: coVecs }, () => e.local(V128)),
+  );
+  const hooks = {
     beforeImage: () =>
       e.forRange(t, l.zero, P.extra, 16, () => {
         e.get(P.block);
@@ -311,27 +333,35 @@ function filterGradientBytes(coVecs: number, padded = false, ciUnroll = 0): Uint
         e.v128Zero();
         e.v128Store();
       }),
-    position: () =>
-      dyv.forEach((d, k) => {
-        e.get(l.dyp);
-        e.v128Load(16 * k);
-        e.set(d);
-      }),
-    tap: () =>
-      emitChannels(e, P, l, c, coef, ciUnroll, () => {
+    position: (n = 1) => {
+      for (let m = 0; m < n; m++)
+        dyv[m].forEach((d, k) => {
+          e.get(l.dyp);
+          if (m > 0) {
+            e.get(P.dyRowBytes);
+            e.ops(op.i32Add);
+          }
+          e.v128Load(16 * k);
+          e.set(d);
+        });
+    },
+    tap: (n = 1) =>
+      emitChannels(e, P, l, c, coefs.slice(0, n), ciUnroll, () => {
         if (coVecs > 0) {
-          dyv.forEach((d, k) => {
+          for (let k = 0; k < coVecs; k++) {
             e.get(l.wp);
             e.get(l.wp);
             e.v128Load(16 * k);
-            e.get(coef);
-            e.get(d);
-            e.simd(simdOp.f32x4Mul);
-            e.simd(simdOp.f32x4Add);
+            for (let m = 0; m < n; m++) {
+              e.get(coefs[m]);
+              e.get(dyv[m][k]);
+              e.simd(simdOp.f32x4Mul);
+              e.simd(simdOp.f32x4Add);
+            }
             e.v128Store(16 * k);
-          });
+          }
         } else {
-          e.addScaledRow(l.wp, l.dyp, coef, P.dyRowBytes, l.zero, v, addr);
+          e.addScaledRow(l.wp, l.dyp, coefs[0], P.dyRowBytes, l.zero, v, addr);
         }
       }),
     // acc (float64) += scratch (float32)
@@ -350,7 +380,9 @@ function filterGradientBytes(coVecs: number, padded = false, ciUnroll = 0): Uint
         e.f32Load();
         e.ops(F64_PROMOTE_F32, F64_ADD, F64_STORE, 3, 0);
       }),
-  });
+  };
+  if (padded) emitPaddedLoops(e, P, l, hooks, pairs);
+  else emitConvLoops(e, P, l, hooks);
   return assembleModule([{ name: 'run', params: types, body: e.finish() }]);
 }
 
@@ -425,43 +457,70 @@ const I32_GE_S = 0x4e;
  */
 function forwardBytes(coVecs: number, ciUnroll: number): AssembledFunction {
   const { types, e, P, l, c, v, addr } = kernelSetup();
-  const coef = e.local(V128);
-  const acc = Array.from({ length: coVecs }, () => e.local(V128));
-  emitPaddedLoops(e, P, l, {
-    position: () => {
-      if (coVecs > 0)
-        acc.forEach((a) => {
-          e.v128Zero();
-          e.set(a);
-        });
-      else
-        e.forRange(v, l.zero, P.dyRowBytes, 16, () => {
-          e.sum(l.dyp, v);
-          e.v128Zero();
-          e.v128Store();
-        });
-    },
-    tap: () =>
-      emitChannels(e, P, l, c, coef, ciUnroll, () => {
+  // two adjacent output positions at a time, up to 4 vectors (2 x 4 accumulators, 2
+  // coefficients and the filter vector fit the 16 vector registers)
+  const pairs = coVecs > 0 && coVecs <= 4;
+  const coefs = Array.from({ length: pairs ? 2 : 1 }, () => e.local(V128));
+  const acc = Array.from({ length: pairs ? 2 : 1 }, () =>
+    Array.from({ length: coVecs }, () => e.local(V128)),
+  );
+  const wv = e.local(V128);
+  /** pushes dyp + m dyRowBytes */
+  const row = (m: number) => {
+    e.get(l.dyp);
+    if (m > 0) {
+      e.get(P.dyRowBytes);
+      e.ops(op.i32Add);
+    }
+  };
+  emitPaddedLoops(
+    e,
+    P,
+    l,
+    {
+      position: (n) => {
         if (coVecs > 0)
-          acc.forEach((a, k) => {
-            e.get(a);
-            e.get(coef);
-            e.get(l.wp);
-            e.v128Load(16 * k);
-            e.simd(simdOp.f32x4Mul);
-            e.simd(simdOp.f32x4Add);
-            e.set(a);
+          for (let m = 0; m < n; m++)
+            acc[m].forEach((a) => {
+              e.v128Zero();
+              e.set(a);
+            });
+        else
+          e.forRange(v, l.zero, P.dyRowBytes, 16, () => {
+            e.sum(l.dyp, v);
+            e.v128Zero();
+            e.v128Store();
           });
-        else e.addScaledRow(l.dyp, l.wp, coef, P.dyRowBytes, l.zero, v, addr);
-      }),
-    afterPosition: () =>
-      acc.forEach((a, k) => {
-        e.get(l.dyp);
-        e.get(a);
-        e.v128Store(16 * k);
-      }),
-  });
+      },
+      tap: (n) =>
+        emitChannels(e, P, l, c, coefs.slice(0, n), ciUnroll, () => {
+          if (coVecs > 0)
+            for (let k = 0; k < coVecs; k++) {
+              e.get(l.wp);
+              e.v128Load(16 * k);
+              e.set(wv);
+              for (let m = 0; m < n; m++) {
+                e.get(acc[m][k]);
+                e.get(coefs[m]);
+                e.get(wv);
+                e.simd(simdOp.f32x4Mul);
+                e.simd(simdOp.f32x4Add);
+                e.set(acc[m][k]);
+              }
+            }
+          else e.addScaledRow(l.dyp, l.wp, coefs[0], P.dyRowBytes, l.zero, v, addr);
+        }),
+      afterPosition: (n) => {
+        for (let m = 0; m < n; m++)
+          acc[m].forEach((a, k) => {
+            row(m);
+            e.get(a);
+            e.v128Store(16 * k);
+          });
+      },
+    },
+    pairs,
+  );
   return { name: 'run', params: types, body: e.finish() };
 }
 

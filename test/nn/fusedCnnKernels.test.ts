@@ -234,9 +234,12 @@ describe('SIMD dense head', () => {
           expect(maxAbsDiff(out, ref((b, u) => bias[u] + sum(I, (k) => x[b * I + k] * w[k * U + u]), B, U))).toBeLessThan(1e-5);
           // prettier-ignore
           expect(maxAbsDiff(gw, ref((k, u) => sum(B, (b) => x[b * I + k] * d[b * U + u]), I, U))).toBeLessThan(1e-5);
-          expect(maxAbsDiff(gb, ref((_, u) => sum(B, (b) => d[b * U + u]), 1, U))).toBeLessThan(
-            1e-5,
-          );
+          expect(
+            maxAbsDiff(
+              gb,
+              ref((_, u) => sum(B, (b) => d[b * U + u]), 1, U),
+            ),
+          ).toBeLessThan(1e-5);
           // prettier-ignore
           expect(maxAbsDiff(dIn, ref((b, k) => sum(U, (u) => d[b * U + u] * w[k * U + u]), B, I))).toBeLessThan(1e-5);
         },
