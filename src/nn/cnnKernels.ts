@@ -146,6 +146,8 @@ export function simdConvProducts(): ConvProducts | null {
     }
     return c;
   };
+  let flipped = new Float32Array(0);
+  let flipped = new Float32Array(0);
   return {
     forward(x, w, s, out) {
       g.forward(x, w, info(s, s.inChannels, s.outChannels), out);
@@ -157,7 +159,19 @@ export function simdConvProducts(): ConvProducts | null {
       g.filterGradient(x, dy, info(s, s.inChannels, s.outChannels), out);
     },
     inputGradient(dy, w, s, out) {
-      g.inputGradient(dy, w, info(s, s.inChannels, s.outChannels), out);
+      const { inChannels: ci, outChannels: co, filterHeight: fh, filterWidth: fw } = s;
+      // W'[i, j, o, k] = W[fh-1-i, fw-1-j, k, o]: dx is the forward product of dy (co
+      // channels) with W' (a stride-1 convolution's transpose with a symmetric padding is
+      // again such a convolution), on the output-stationary kernel
+      if (flipped.length < fh * fw * ci * co) flipped = new Float32Array(fh * fw * ci * co);
+      for (let i = 0; i < fh; i++)
+        for (let j = 0; j < fw; j++) {
+          const src = ((fh - 1 - i) * fw + (fw - 1 - j)) * ci * co;
+          const dst = (i * fw + j) * co * ci;
+          for (let k = 0; k < ci; k++)
+            for (let o = 0; o < co; o++) flipped[dst + o * ci + k] = w[src + k * co + o];
+        }
+      g.forward(dy, flipped, info(s, co, ci), out);
     },
   };
 }
