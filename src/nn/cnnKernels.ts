@@ -147,7 +147,6 @@ export function simdConvProducts(): ConvProducts | null {
     return c;
   };
   let flipped = new Float32Array(0);
-  let flipped = new Float32Array(0);
   return {
     forward(x, w, s, out) {
       g.forward(x, w, info(s, s.inChannels, s.outChannels), out);
