@@ -19,7 +19,8 @@ import {
 import type { CnnPlan, CnnStage } from './fusedCnn.js';
 import { simdDenseHead, type DenseHead } from './fusedCnnHead.js';
 import { evaluateInBatches, type FusedTrainerOptions } from './fusedDense.js';
-import { optimizerStep, outputLayerLoss } from './fusedDenseJs.js';
+import { EPS, optimizerStep, outputLayerLoss } from './fusedDenseJs.js';
+import { createDenseKernels } from './denseKernels.js';
 
 export interface FusedCnnTrainer {
   /** One optimiser step on a batch (`x` is batch x H x W x C, NHWC); the mean loss and the
@@ -53,13 +54,6 @@ interface Param {
   m2: Float32Array;
 }
 
-const param = (w: Float32Array): Param => ({
-  w,
-  g: new Float32Array(w.length),
-  m1: new Float32Array(w.length),
-  m2: new Float32Array(w.length),
-});
-
 /**
  * A trainer owning copies of `plan`'s weights and the optimiser state. `o.engine`: 'auto'
  * (default; WebAssembly SIMD convolutions where available, else JavaScript), 'wasm' or 'js'.
@@ -74,7 +68,7 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
   const products = conv;
   const head = engine === 'wasm' ? simdDenseHead() : null;
   const maxB = o.maxBatch;
-  const stages = plan.stages.map((s) =>
+  const stages: CnnStage[] = plan.stages.map((s) =>
     s.kind === 'conv' || s.kind === 'dense'
       ? { ...s, weights: s.weights.slice(), bias: s.bias.slice() }
       : { ...s },
@@ -88,9 +82,40 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
   const argmax = stages.map((s, i) =>
     s.kind === 'maxPool' ? new Int32Array(maxB * sizes[i]) : null,
   );
-  const params = stages.map((s) =>
-    s.kind === 'conv' || s.kind === 'dense' ? { w: param(s.weights), b: param(s.bias) } : null,
+  /**
+   * The parameters, their gradients and optimiser moments. With the SIMD engine they are views
+   * of one optimiser kernel's memory (./denseKernels.ts: SGD, RMSprop and Adam in tfjs' order
+   * of operations on f32x4 vectors), each 16-byte aligned and padded to whole vectors (the
+   * padding's gradient and moments stay 0, so its update is 0): the update is one call per
+   * tensor, with no copies. The stages' weights and biases are those views.
+   */
+  const padded = (n: number): number => Math.ceil(n / 4) * 16;
+  const tensors = stages.flatMap((s) =>
+    s.kind === 'conv' || s.kind === 'dense' ? [s.weights.length, s.bias.length] : [],
   );
+  const opt =
+    engine === 'wasm'
+      ? createDenseKernels(64 + 4 * tensors.reduce((a, n) => a + padded(n), 0))
+      : null;
+  let optTop = 64;
+  const alloc = (n: number): Float32Array => {
+    if (!opt) return new Float32Array(n);
+    const v = new Float32Array(opt.memory.buffer, optTop, n);
+    optTop += padded(n);
+    return v;
+  };
+  const param = (src: Float32Array): Param => {
+    const w = alloc(src.length);
+    w.set(src);
+    return { w, g: alloc(src.length), m1: alloc(src.length), m2: alloc(src.length) };
+  };
+  const params = stages.map((s) => {
+    if (s.kind !== 'conv' && s.kind !== 'dense') return null;
+    const p = { w: param(s.weights), b: param(s.bias) };
+    s.weights = p.w.w;
+    s.bias = p.b.w;
+    return p;
+  });
   /** whether a stage's input is (max-pooled) ReLU output: where it is 0, its gradient will be
    * masked to 0 by the ReLU's, so the head need not compute it */
   const reluBelow = stages.map((_, n) => {
@@ -184,7 +209,17 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
   }
 
   function update(p: Param): void {
-    optimizerStep(o.optimizer, lr, beta1t, beta2t, p.w, p.g, p.m1, p.m2);
+    if (!opt) {
+      optimizerStep(o.optimizer, lr, beta1t, beta2t, p.w, p.g, p.m1, p.m2);
+      return;
+    }
+    const bytes = padded(p.w.length);
+    const [w, g, m1, m2] = [p.w.byteOffset, p.g.byteOffset, p.m1.byteOffset, p.m2.byteOffset];
+    if (o.optimizer === 'sgd') opt.sgd(w, g, bytes, -lr);
+    else if (o.optimizer === 'rmsprop') opt.rmsprop(w, g, m2, bytes, lr, 0.9, 1 - 0.9, EPS);
+    // prettier-ignore
+    else opt.adam(w, g, m1, m2, bytes, -lr, 0.9, 1 - 0.9, 0.999, 1 - 0.999, 1 - beta1t,
+      1 - beta2t, EPS);
   }
 
   function step(x: Float32Array, labels: Int32Array, B: number) {
