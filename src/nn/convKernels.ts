@@ -16,6 +16,15 @@
  * (1.4x on MNIST batches, 3.7x with irregular zeros). dW is summed per image in float32 and then
  * added into a float64 total, so its rounding error does not grow with the batch size; dx sums
  * at most fh fw co / (sh sw) terms per value, in float32.
+ *
+ * For stride-1 'same' convolutions (the fused CNN step's, docs/bench-nn.md "Fused CNN
+ * kernels") the filter gradient and the forward product y = x * W run on a zero-padded copy of
+ * the input (`emitPaddedLoops`: no bounds test per tap, addresses only advance), two adjacent
+ * output positions at a time for up to 4 output-channel vectors, the channel loop unrolled for
+ * up to 4 input channels. The forward product is output-stationary (the output row stays in
+ * registers over all taps and input channels), and its module also holds the 2 x 2 max
+ * pooling with bias and ReLU of a ReLU convolution's output (`poolReluBytes`), so that the
+ * fused step's raw convolution output never leaves the kernel's memory.
  */
 import type * as tf from '@tensorflow/tfjs';
 import {

@@ -116,11 +116,11 @@ interface HeadExports {
 }
 
 /**
- * `combineInit` with init: forward rows (out = bias + sum x W); `combine`: dIn (coefficients d,
- * rows Wt). The weight gradient is the same combine with the roles of b and k exchanged:
- * gW[k, :] = sum over b of x[b, k] d[b, :], i.e. dst rows k, coefficients x[:, k] (stride 4,
- * walking b by I 4 bytes) over the rows of d. `combine` walks coefficients at 4-byte steps, so
- * the weight gradient reads x transposed (xt [I, B]).
+ * The head on SIMD, or null where WebAssembly SIMD is unavailable. All three products are the
+ * module's row combination (`combineBytes`): the forward pass with the bias rows as the
+ * initial value, coefficients x[b, :] over the rows of W; the weight gradient with rows k of
+ * gW, coefficients x[:, k] (from x transposed, [I, B]) over the rows of d; the input gradient
+ * with coefficients d[b, :] over the rows of W transposed ([U, I]).
  */
 export function simdDenseHead(): DenseHead | null {
   const mod = compileWasmModule(
