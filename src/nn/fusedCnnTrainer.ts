@@ -3,8 +3,11 @@
  * ./fusedCnn.ts: forward (convolution + bias + ReLU, max pooling, global average pooling,
  * the dense head), softmax (or sigmoid) cross-entropy, backward and the SGD / Adam / RMSprop
  * update, on buffers allocated once. The convolution products come from ./cnnKernels.ts
- * (WebAssembly SIMD or plain JavaScript); the cheap element-wise parts (bias, ReLU, pooling,
- * the dense head, the optimiser) are JavaScript loops shared by both engines.
+ * (WebAssembly SIMD or plain JavaScript). With the SIMD engine, a ReLU convolution's 2 x 2
+ * max pooling runs inside its forward kernel, the dense head on ./fusedCnnHead.ts and the
+ * optimiser on the kernels of ./denseKernels.ts (docs/bench-nn.md, "Fused CNN kernels"); the
+ * rest (other pooling, the pooling gradients, global average pooling, and with the JS engine
+ * everything) are JavaScript loops.
  *
  * The arithmetic is tfjs's: the loss is the batch mean, max pooling passes the gradient to the
  * first maximum of each window (rows, then columns; a strict comparison, as tfjs' kernels do),
