@@ -13,8 +13,10 @@
  * less the unit's own time where it ran; the queue's in-flight units limited to the worker count)
  * and where it goes (QueueTrace). Fewer networks than [B24]'s grid: 3 variants x depth 5 x 2
  * seeds (`--deep` adds depth 11); `--quick`: the earlier cut-down sizes; `--all-ways`: also a
- * pool of 2 on separate jobs; `--queue-only`: only the queue's run; `synthetic` / `fashion`: one
- * sweep; `pooled`: the pooled step at 1,500 networks. The load average is printed.
+ * pool of 2 on separate jobs; `--queue-only`: only the queue's run; `--ab-share`: the queue's run
+ * again with workers that send every file inline (the overhead before files every unit ships
+ * alike went by hash, in the same run); `synthetic` / `fashion`: one sweep; `pooled`: the pooled
+ * step at 1,500 networks. The load average is printed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
