@@ -42,7 +42,7 @@ const workerLines: string[] = [];
 const sweep = () => ({
   name: 'shared input cloud',
   data: { dataset: 'arrays', inputs: join(dir, 'x.npy'), labels: join(dir, 'y.npy') },
-  networks: [{ train: { width: 4, depth: 1, seed: [0, 1, 2], training: { epochs: 1 } } }],
+  networks: [{ train: { width: 64, depth: 1, seed: [0, 1, 2], training: { epochs: 1 } } }],
   layers: { includeInput: true },
   sampling: { split: 'all' },
   studies: [
@@ -56,8 +56,9 @@ const planFor = (storePath: string): Plan =>
   planExperiment(resolveExperiment(sweep(), 'shared.yaml'), storePath);
 
 beforeAll(async () => {
-  // 300 inputs of 256 dimensions: the input cloud (307 KB) is above the sharing size, the
-  // hidden layers' (300 x 4) and the model's files far below it
+  // 300 inputs of 256 dimensions: the input cloud (307 KB) is above the sharing size, and so
+  // are the hidden layer's cloud (300 x 64: 77 KB) and the weights (67 KB), which differ
+  // between networks and so stay inline
   const x = new Float32Array(ROWS * COLS).map((_, i) => Math.sin(i * 0.37) + (i % COLS) / COLS);
   writeFileSync(join(dir, 'x.npy'), encodeNpyFloat32(x, [ROWS, COLS]));
   const y = new Float32Array(ROWS).map((_, i) => i % 2);
@@ -150,8 +151,15 @@ describe.skipIf(!haveRedis && !process.env.CI)('files every unit ships alike', (
         const clouds = files.find((f) => f.dir === cloudDir)!;
         expect(Object.keys(clouds.files)).not.toContain('layer-0.npy');
         expect(clouds.shared).toEqual({ 'layer-0.npy': hash });
-        // everything else inline (small files are not worth a key of their own)
+        // the network's own files inline, however large: each is sent once anyway
         expect(files.filter((f) => f.shared).map((f) => f.dir)).toEqual([cloudDir]);
+        expect(Buffer.from(clouds.files['layer-1.npy'], 'base64').length).toBeGreaterThanOrEqual(
+          SHARE_FILES_FROM_BYTES,
+        );
+        const weights = files.find((f) => 'weights.bin' in f.files)!;
+        expect(Buffer.from(weights.files['weights.bin'], 'base64').length).toBeGreaterThanOrEqual(
+          SHARE_FILES_FROM_BYTES,
+        );
       }
       // the coordinator fetched it once and named it in each unit's trace
       const unitTraces = executor.traces.filter((t) => units.some((u) => u.id === t.id));

@@ -6,9 +6,9 @@
  * its rows, encoded so typed arrays and non-finite numbers come back exactly. The encoded result
  * (rows and shipped files, megabytes for a unit) is deflated and stored under a key of its own
  * (`resultKey`); the job's BullMQ return value only names it, so the result is not copied into
- * the job's hash and BullMQ's event stream as well, nor escaped as JSON a second time. Shipped files
- * of 256 KiB or more (the input layer's cloud, the same for every unit of a sweep) go by content
- * hash, stored once per sweep (sharedFiles.ts). A worker killed
+ * the job's hash and BullMQ's event stream as well, nor escaped as JSON a second time. The input
+ * layer's cloud, the same for every unit of a sweep, goes by content hash, stored once per sweep
+ * (sharedFiles.ts). A worker killed
  * mid-job (even SIGKILL) stops renewing its lock; after `lockDurationMs` another worker's
  * stalled-job check puts the job back on the queue. See docs/sweeps.md.
  */
@@ -39,7 +39,7 @@ export interface QueueWorkerOptions {
   onEvent?: (line: string) => void;
   /** Runs jobs; default a pool of `concurrency` workers (child processes). */
   executor?: Executor;
-  /** Shipped files of at least this many bytes go by content hash (default 256 KiB). */
+  /** The input layer's cloud goes by content hash from this size (default 64 KiB). */
   shareFilesFromBytes?: number;
 }
 
@@ -55,9 +55,9 @@ const workerName = () => `${hostname()}:${process.pid}`;
 /** Results are kept this long when the job does not say (the coordinator's default). */
 const KEEP_SECONDS = 7 * 24 * 3600;
 
-/** Processes one BullMQ job: validate, run, encode; with `redis`, the shipped files of at least
- * `shareFilesFromBytes` go by content hash (sharedFiles.ts) and the encoded result is stored
- * deflated under `resultKey`, and the reply names it. */
+/** Processes one BullMQ job: validate, run, encode; with `redis`, the input layer's cloud goes by
+ * content hash from `shareFilesFromBytes` (sharedFiles.ts), the encoded result is stored deflated
+ * under `resultKey`, and the reply names it. */
 export async function processQueuedJob(
   bullJob: Pick<BullJob, 'id' | 'data' | 'queueName' | 'opts'>,
   executor: Executor,

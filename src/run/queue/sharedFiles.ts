@@ -1,15 +1,17 @@
 /**
- * Files that every unit of a sweep ships alike, sent through Redis once (docs/sweeps.md, "What
+ * The file that every unit of a sweep ships alike, sent through Redis once (docs/sweeps.md, "What
  * a unit sends back"). A network unit returns its model, cloud and study-part folders to the
- * coordinator; one of those files, the input layer's cloud (`includeInput`), is the same bytes
- * for every network of the sweep (the same data, sampling and seed), and it is by far the
- * largest at high input dimension (1,000 Fashion-MNIST images: 3.1 MB, 4.2 MB as base64, three
- * quarters of a unit's result). So the worker puts every shipped file of at least
- * `minBytes` under a content-addressed key (`fileKey`: the SHA-256 of its bytes; written once
- * per sweep, `SET NX`, deflated) and the result names it by its hash; the coordinator fetches
- * a hash it has not seen, checks the bytes against it, and keeps it (`SharedFileCache`) for the
- * next unit that names it. What the coordinator hands on (`JobOutcome.files`) is byte for byte
- * what the unit returned, so the store and the files beside it do not change.
+ * coordinator; one of those files, the input layer's cloud (`includeInput`), does not depend on
+ * the network: it is the same bytes for every network of the sweep (the same data, sampling and
+ * seed), and by far the largest at high input dimension (1,000 Fashion-MNIST images: 3.1 MB, 4.2
+ * MB as base64, three quarters of a unit's result). So the worker puts the input cloud, when it
+ * has at least `minBytes`, under a content-addressed key (`fileKey`: the SHA-256 of its bytes;
+ * written once per sweep, `SET NX`, deflated) and the result names it by its hash; the
+ * coordinator fetches a hash it has not seen, checks the bytes against it, and keeps it
+ * (`SharedFileCache`) for the next unit that names it. What the coordinator hands on
+ * (`JobOutcome.files`) is byte for byte what the unit returned, so the store and the files beside
+ * it do not change. The network's own files stay inline, whatever their size: each is sent once
+ * anyway, and a key of its own would only add round trips.
  */
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -18,9 +20,9 @@ import type { JobOutcome } from '../executor.js';
 import type { ShippedFolder } from '../runJob.js';
 import { fileKey } from './connection.js';
 
-/** Shipped files of at least this many bytes are sent by content hash (256 KiB): below it a
- * file costs less to send inline than the round trips of a key of its own. */
-export const SHARE_FILES_FROM_BYTES = 256 * 1024;
+/** The input cloud goes by content hash from this size (64 KiB): below it, it costs less to send
+ * inline than the round trip that renews its key. */
+export const SHARE_FILES_FROM_BYTES = 64 * 1024;
 
 /** A shipped folder as it travels: small files inline (base64), the others by SHA-256. */
 export interface WireFolder extends ShippedFolder {
@@ -35,10 +37,33 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const decodedLength = (b64: string) =>
   (b64.length * 3) / 4 - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
 
+/** The files of a shipped clouds folder that hold the input layer's cloud (the layer that
+ * `includeInput` adds first, named 'input'), from its meta.json; none for other folders. */
+export function inputCloudFiles(folder: ShippedFolder): Set<string> {
+  const meta = folder.files['meta.json'];
+  if (meta === undefined) return new Set();
+  let layers: unknown;
+  try {
+    layers = (JSON.parse(Buffer.from(meta, 'base64').toString('utf8')) as { layers?: unknown })
+      .layers;
+  } catch {
+    return new Set(); // not a clouds folder's meta.json: nothing to share
+  }
+  if (!Array.isArray(layers)) return new Set();
+  return new Set(
+    layers
+      .filter(
+        (l: { name?: unknown; index?: unknown; file?: unknown }) =>
+          l?.name === 'input' && l.index === 0 && typeof l.file === 'string',
+      )
+      .map((l: { file: string }) => l.file),
+  );
+}
+
 /**
- * On the worker: the outcome with every shipped file of at least `minBytes` moved to its content
- * key (stored if no unit stored it yet; its expiry renewed if one did) and named by hash. Returns
- * the outcome to send and how many files went by hash.
+ * On the worker: the outcome with the input layer's cloud, if it has at least `minBytes`, moved
+ * to its content key (stored if no unit stored it yet; its expiry renewed if one did) and named by
+ * hash. Returns the outcome to send and how many files went by hash.
  */
 export async function shareFiles(
   outcome: JobOutcome,
@@ -53,8 +78,9 @@ export async function shareFiles(
   const files: WireFolder[] = outcome.files.map((f) => {
     const inline: Record<string, string> = {};
     const byHash: Record<string, string> = {};
+    const input = inputCloudFiles(f);
     for (const [name, b64] of Object.entries(f.files)) {
-      if (decodedLength(b64) < minBytes) {
+      if (!input.has(name) || decodedLength(b64) < minBytes) {
         inline[name] = b64;
         continue;
       }
