@@ -24,7 +24,7 @@ import { fileKey } from './connection.js';
  * inline than the round trip that renews its key. */
 export const SHARE_FILES_FROM_BYTES = 64 * 1024;
 
-/** A shipped folder as it travels: small files inline (base64), the others by SHA-256. */
+/** A shipped folder as it travels: its files inline (base64), the input cloud by SHA-256. */
 export interface WireFolder extends ShippedFolder {
   /** file name -> SHA-256 (hex) of its bytes, stored under `fileKey(queue, hash)` */
   shared?: Record<string, string>;
