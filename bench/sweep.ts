@@ -13,8 +13,10 @@
  * less the unit's own time where it ran; the queue's in-flight units limited to the worker count)
  * and where it goes (QueueTrace). Fewer networks than [B24]'s grid: 3 variants x depth 5 x 2
  * seeds (`--deep` adds depth 11); `--quick`: the earlier cut-down sizes; `--all-ways`: also a
- * pool of 2 on separate jobs; `--queue-only`: only the queue's run; `synthetic` / `fashion`: one
- * sweep; `pooled`: the pooled step at 1,500 networks. The load average is printed.
+ * pool of 2 on separate jobs; `--queue-only`: only the queue's run; `--ab-share`: the queue's run
+ * again with workers that send every file inline (the overhead before files every unit ships
+ * alike went by hash, in the same run); `synthetic` / `fashion`: one sweep; `pooled`: the pooled
+ * step at 1,500 networks. The load average is printed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -47,6 +49,10 @@ const DEEP = args.includes('--deep');
 const ALL_WAYS = args.includes('--all-ways');
 /** `--queue-only`: only the queue's run (its overhead and where it goes; no throughput ratios). */
 const QUEUE_ONLY = args.includes('--queue-only');
+/** `--ab-share`: the queue's run a second time, on a Redis of its own with 2 workers that send
+ * every shipped file inline in the result (as before files went by content hash), for the
+ * overhead per unit before and after in the same run. */
+const AB_SHARE = args.includes('--ab-share');
 const only = args.find((a) => !a.startsWith('--'));
 
 /** [B24]'s training settings (METHODS.md section 8; docs/reproductions.md). */
@@ -260,37 +266,30 @@ async function main(): Promise<void> {
       `load average ${load()}; ${QUICK ? 'cut-down sizes (--quick)' : "[B24]'s per-network settings"}`,
   );
   if (only === 'pooled') return pooledAtPaperSize();
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  const redis = spawn(
-    '/usr/bin/redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: 'ignore' },
-  );
-  const workers: ChildProcess[] = [];
-  try {
+  const started: { redis: ChildProcess; workers: ChildProcess[] }[] = [];
+  /** A redis-server on a free loopback port and 2 queue workers on it: `topolens worker`, or
+   * (`inlineFrom`) bench/sweepWorker.ts sending files inline below that many bytes. */
+  const startQueue = async (inlineFrom?: string): Promise<string> => {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    const redis = spawn(
+      '/usr/bin/redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore', cwd: dir },
+    );
+    const workers: ChildProcess[] = [];
+    started.push({ redis, workers });
     await new Promise((w) => setTimeout(w, 500));
+    const worker = inlineFrom
+      ? [resolve('bench/sweepWorker.ts'), url, inlineFrom]
+      : [resolve('src/cli/main.ts'), 'worker', '--queue', url];
     for (let i = 0; i < 2; i++)
-      workers.push(
-        spawn(
-          process.execPath,
-          ['--import', 'tsx', resolve('src/cli/main.ts'), 'worker', '--queue', url],
-          {
-            stdio: 'ignore',
-          },
-        ),
-      );
+      workers.push(spawn(process.execPath, ['--import', 'tsx', ...worker], { stdio: 'ignore' }));
+    return url;
+  };
+  try {
+    const url = await startQueue();
+    const inlineUrl = AB_SHARE ? await startQueue('Infinity') : undefined;
     // `npm run bench:sweep -- synthetic` (or fashion) runs one sweep only (`-- pooled`: above)
     for (const [key, sweep] of Object.entries(SWEEPS)) {
       if (only && key !== only) continue;
@@ -330,22 +329,31 @@ async function main(): Promise<void> {
           ['2 pool workers in units', twoUnits],
         ];
       }
-      const plan = planExperiment(
-        resolveExperiment(sweep, 'bench.yaml'),
-        join(dir, `${key}-queue.duckdb`),
-      );
-      const queueExecutor = await QueueExecutor.connect({
-        url,
-        experimentId: plan.experimentId,
-        concurrency: 2,
-      });
-      const queue = new Timed(queueExecutor);
-      // as `topolens run --queue`: units on the queue, the pooled studies here
-      const local = new Timed(new WorkerPoolExecutor(1));
-      const split = new SplitExecutor(queue, local, (j) => j.kind === 'network');
-      const q = await run(`${key}-queue`, sweep, split, { ship: true });
+      const queuePass = async (queueUrl: string, tag: string) => {
+        const plan = planExperiment(
+          resolveExperiment(sweep, 'bench.yaml'),
+          join(dir, `${key}-queue${tag}.duckdb`),
+        );
+        const queueExecutor = await QueueExecutor.connect({
+          url: queueUrl,
+          experimentId: plan.experimentId,
+          concurrency: 2,
+        });
+        const queue = new Timed(queueExecutor);
+        // as `topolens run --queue`: units on the queue, the pooled studies here
+        const local = new Timed(new WorkerPoolExecutor(1));
+        const split = new SplitExecutor(queue, local, (j) => j.kind === 'network');
+        const q = await run(`${key}-queue${tag}`, sweep, split, { ship: true });
+        return { q, queue, queueExecutor, local };
+      };
+      const { q, queue, queueExecutor, local } = await queuePass(url, '');
+      const inline = inlineUrl ? await queuePass(inlineUrl, '-inline') : undefined;
       if (!one) nets = q.timings.train?.jobs ?? 0;
-      const ways: [string, RunSummary][] = [...others, ['2 queue workers in units', q]];
+      const ways: [string, RunSummary][] = [
+        ...others,
+        ['2 queue workers in units', q],
+        ...(inline ? [['2 queue workers, files inline', inline.q] as [string, RunSummary]] : []),
+      ];
       const base = one ?? q;
       console.log(
         `${key}: wall ` +
@@ -359,22 +367,32 @@ async function main(): Promise<void> {
           `store writes on the coordinator ${ways.map(([, s]) => s.storeSeconds.toFixed(1)).join(', ')} s (load ${load()})`,
       );
       const ms = (x: number) => `${(1000 * x).toFixed(0)} ms`;
-      const meanJob = mean(queue.seconds);
-      console.log(
-        `${key}: queue overhead per unit (one per network): mean ${ms(mean(queue.overheads))}, median ${ms(median(queue.overheads))} ` +
-          `(the first unit on each worker process includes starting its pool worker) against a mean unit of ${ms(meanJob)} = ` +
-          `${((100 * mean(queue.overheads)) / meanJob).toFixed(1)}% (median ${((100 * median(queue.overheads)) / meanJob).toFixed(1)}%); ` +
-          `failed ${q.failed.length}`,
-      );
-      const tr = queueExecutor.traces;
-      const part = (f: (t: QueueTrace) => number) => median(tr.map(f)).toFixed(0);
-      console.log(
-        `${key}: where it goes, median ms per unit: enqueue ${part((t) => t.enqueueMs)}, waiting for a worker ` +
-          `${part((t) => t.pickupMs)} (includes waiting behind the other unit when both workers are busy), ` +
-          `on the worker besides the job ${part((t) => t.workerMs)}, back to the coordinator ${part((t) => t.returnMs)}, ` +
-          `decoding ${part((t) => t.decodeMs)}; result ${(median(tr.map((t) => t.resultChars)) / 1e6).toFixed(2)} MB of text, ` +
-          `${(median(tr.map((t) => t.resultBytes)) / 1e6).toFixed(2)} MB in Redis`,
-      );
+      const overhead = (
+        label: string,
+        p: { q: RunSummary; queue: Timed; queueExecutor: QueueExecutor },
+      ) => {
+        const meanJob = mean(p.queue.seconds);
+        console.log(
+          `${label}: queue overhead per unit (one per network): mean ${ms(mean(p.queue.overheads))}, median ${ms(median(p.queue.overheads))} ` +
+            `(the first unit on each worker process includes starting its pool worker) against a mean unit of ${ms(meanJob)} = ` +
+            `${((100 * mean(p.queue.overheads)) / meanJob).toFixed(1)}% (median ${((100 * median(p.queue.overheads)) / meanJob).toFixed(1)}%); ` +
+            `failed ${p.q.failed.length}`,
+        );
+        const tr = p.queueExecutor.traces.filter((t) => t.label.startsWith('network '));
+        const part = (f: (t: QueueTrace) => number) => median(tr.map(f)).toFixed(0);
+        const shared = tr.reduce((a, t) => a + t.sharedFiles, 0);
+        const fetched = tr.reduce((a, t) => a + t.sharedFetchedBytes, 0);
+        console.log(
+          `${label}: where it goes, median ms per unit: enqueue ${part((t) => t.enqueueMs)}, waiting for a worker ` +
+            `${part((t) => t.pickupMs)} (includes waiting behind the other unit when both workers are busy), ` +
+            `on the worker besides the job ${part((t) => t.workerMs)}, back to the coordinator ${part((t) => t.returnMs)}, ` +
+            `decoding ${part((t) => t.decodeMs)}; result ${(median(tr.map((t) => t.resultChars)) / 1e6).toFixed(2)} MB of text, ` +
+            `${(median(tr.map((t) => t.resultBytes)) / 1e6).toFixed(2)} MB in Redis; ` +
+            `${shared} files by hash in ${tr.length} units, fetched ${(fetched / 1e6).toFixed(2)} MB in all`,
+        );
+      };
+      overhead(key, { q, queue, queueExecutor });
+      if (inline) overhead(`${key} (files inline, as before)`, inline);
       // the units (train, capture, the network's Ricci-flow part) spread over the machines; the
       // pooled step runs once, on one thread of the coordinator, after the last unit; it is
       // scaled linearly with the number of networks (its correlations and bootstrap are over
@@ -393,20 +411,22 @@ async function main(): Promise<void> {
     // the workers first, while Redis is there for them to close against (bounded: SIGKILL after
     // 10 s), then Redis
     await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((res) => {
-            if (w.exitCode !== null || w.signalCode !== null) return res();
-            const t = setTimeout(() => w.kill('SIGKILL'), 10_000);
-            w.once('exit', () => {
-              clearTimeout(t);
-              res();
-            });
-            w.kill('SIGTERM');
-          }),
+      started.flatMap(({ workers }) =>
+        workers.map(
+          (w) =>
+            new Promise<void>((res) => {
+              if (w.exitCode !== null || w.signalCode !== null) return res();
+              const t = setTimeout(() => w.kill('SIGKILL'), 10_000);
+              w.once('exit', () => {
+                clearTimeout(t);
+                res();
+              });
+              w.kill('SIGTERM');
+            }),
+        ),
       ),
     );
-    if (redis.pid) process.kill(redis.pid, 'SIGKILL');
+    for (const { redis } of started) if (redis.pid) process.kill(redis.pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }

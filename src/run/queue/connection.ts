@@ -20,6 +20,13 @@ export function resultKey(queue: string, jobId: string): string {
   return `bull:${queue}:result:${jobId}`;
 }
 
+/** The Redis key of a file that units ship alike (the input layer's cloud), by the SHA-256 of its
+ * bytes, deflated; written by the first worker that ships it, its expiry renewed by each later
+ * one (sharedFiles.ts). */
+export function fileKey(queue: string, sha256: string): string {
+  return `bull:${queue}:file:${sha256}`;
+}
+
 /** Defaults: 3 s to connect; after a lost connection, about 5 s of reconnecting before giving up. */
 export interface RedisConnectOptions {
   connectTimeoutMs?: number;

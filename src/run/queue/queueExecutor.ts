@@ -17,6 +17,7 @@ import type { Executor, JobOutcome } from '../executor.js';
 import type { Job } from '../plan.js';
 import { decodeResult } from './codec.js';
 import { connectRedis, queueName, resultKey, safeUrl } from './connection.js';
+import { SharedFileCache } from './sharedFiles.js';
 
 export interface QueueExecutorOptions {
   /** redis://host:port */
@@ -47,6 +48,8 @@ export interface QueueReply {
   resultKey?: string;
   /** length of the encoded outcome */
   chars?: number;
+  /** shipped files sent by content hash (sharedFiles.ts) */
+  sharedFiles?: number;
   worker: string;
 }
 
@@ -72,8 +75,12 @@ export interface QueueTrace {
   decodeMs: number;
   /** length of the encoded result */
   resultChars: number;
-  /** bytes it took in Redis (deflated) */
+  /** bytes it took in Redis (deflated), with the shared files fetched for it */
   resultBytes: number;
+  /** shipped files it named by content hash (sharedFiles.ts) */
+  sharedFiles: number;
+  /** of those, bytes fetched from Redis (deflated; 0 when every one was fetched before) */
+  sharedFetchedBytes: number;
 }
 
 interface Waiting {
@@ -94,6 +101,8 @@ export class QueueExecutor implements Executor {
   readonly computedBy = new Map<string, string>();
   /** One per job collected, in the order they were collected. */
   readonly traces: QueueTrace[] = [];
+  /** Files the units ship alike (the input layer's cloud), fetched once (sharedFiles.ts). */
+  readonly sharedFiles = new SharedFileCache();
   private readonly waiting = new Map<string, Waiting>();
   private timer?: NodeJS.Timeout;
   private silentSince = 0;
@@ -246,13 +255,34 @@ export class QueueExecutor implements Executor {
         }
       }
       this.waiting.delete(id);
+      let text: string | undefined;
+      let shared: Awaited<ReturnType<SharedFileCache['resolve']>>;
       try {
-        const text = stored ? inflateRawSync(stored).toString('utf8') : reply.outcome;
+        text = stored ? inflateRawSync(stored).toString('utf8') : reply.outcome;
         if (typeof text !== 'string') throw new Error('the worker sent no result');
+        shared = await this.sharedFiles.resolve(
+          decodeResult<JobOutcome>(text),
+          this.redis,
+          this.queue.name,
+        );
+      } catch (e) {
+        w.reject(
+          new Error(`the result of '${w.job.label}' could not be read: ${(e as Error).message}`),
+        );
+        return;
+      }
+      if (!shared) {
+        // a file it names by hash is gone from Redis (expired or deleted): run it again
+        bj.remove()
+          .then(() => this.execute(w.job))
+          .then(w.resolve, w.reject);
+        return;
+      }
+      try {
         this.computedBy.set(id, reply.worker);
-        const outcome = decodeResult<JobOutcome>(text);
-        this.trace(w, bj, outcome, text.length, stored?.length ?? text.length, read);
-        w.resolve(outcome);
+        const bytes = (stored?.length ?? text.length) + shared.fetchedBytes;
+        this.trace(w, bj, shared.outcome, text.length, bytes, read, shared);
+        w.resolve(shared.outcome);
       } catch (e) {
         w.reject(
           new Error(`the result of '${w.job.label}' could not be read: ${(e as Error).message}`),
@@ -276,6 +306,7 @@ export class QueueExecutor implements Executor {
     chars: number,
     bytes: number,
     read: number,
+    shared: { shared: number; fetchedBytes: number },
   ) {
     const now = performance.now();
     // BullMQ's timestamps are Date.now() epoch ms. performance.timeOrigin + t drifts from the wall
@@ -296,6 +327,8 @@ export class QueueExecutor implements Executor {
       decodeMs: now - read,
       resultChars: chars,
       resultBytes: bytes,
+      sharedFiles: shared.shared,
+      sharedFetchedBytes: shared.fetchedBytes,
     });
   }
 

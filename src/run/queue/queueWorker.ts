@@ -6,7 +6,9 @@
  * its rows, encoded so typed arrays and non-finite numbers come back exactly. The encoded result
  * (rows and shipped files, megabytes for a unit) is deflated and stored under a key of its own
  * (`resultKey`); the job's BullMQ return value only names it, so the result is not copied into
- * the job's hash and BullMQ's event stream as well, nor escaped as JSON a second time. A worker killed
+ * the job's hash and BullMQ's event stream as well, nor escaped as JSON a second time. The input
+ * layer's cloud, the same for every unit of a sweep, goes by content hash, stored once per sweep
+ * (sharedFiles.ts). A worker killed
  * mid-job (even SIGKILL) stops renewing its lock; after `lockDurationMs` another worker's
  * stalled-job check puts the job back on the queue. See docs/sweeps.md.
  */
@@ -20,6 +22,7 @@ import { encodeResult } from './codec.js';
 import { connectRedis, listTopolensQueues, resultKey, safeUrl } from './connection.js';
 import { parseQueuedJob } from './jobSchema.js';
 import type { QueueReply } from './queueExecutor.js';
+import { SHARE_FILES_FROM_BYTES, shareFiles } from './sharedFiles.js';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -36,6 +39,8 @@ export interface QueueWorkerOptions {
   onEvent?: (line: string) => void;
   /** Runs jobs; default a pool of `concurrency` workers (child processes). */
   executor?: Executor;
+  /** The input layer's cloud goes by content hash from this size (default 64 KiB). */
+  shareFilesFromBytes?: number;
 }
 
 export interface QueueWorkerHandle {
@@ -50,12 +55,14 @@ const workerName = () => `${hostname()}:${process.pid}`;
 /** Results are kept this long when the job does not say (the coordinator's default). */
 const KEEP_SECONDS = 7 * 24 * 3600;
 
-/** Processes one BullMQ job: validate, run, encode; with `redis`, the encoded result is stored
- * deflated under `resultKey` and the reply names it. */
+/** Processes one BullMQ job: validate, run, encode; with `redis`, the input layer's cloud goes by
+ * content hash from `shareFilesFromBytes` (sharedFiles.ts), the encoded result is stored deflated
+ * under `resultKey`, and the reply names it. */
 export async function processQueuedJob(
   bullJob: Pick<BullJob, 'id' | 'data' | 'queueName' | 'opts'>,
   executor: Executor,
   redis?: Redis,
+  shareFilesFromBytes = SHARE_FILES_FROM_BYTES,
 ): Promise<QueueReply> {
   let job;
   try {
@@ -69,13 +76,19 @@ export async function processQueuedJob(
     );
   try {
     const outcome = await executor.execute(job);
-    const text = encodeResult(outcome);
-    if (!redis) return { outcome: text, worker: workerName() };
+    if (!redis) return { outcome: encodeResult(outcome), worker: workerName() };
     const key = resultKey(bullJob.queueName, job.id);
     const keep = bullJob.opts?.removeOnComplete;
     const age = typeof keep === 'object' && 'age' in keep && keep.age ? keep.age : KEEP_SECONDS;
+    const sent = await shareFiles(outcome, redis, bullJob.queueName, age, shareFilesFromBytes);
+    const text = encodeResult(sent.outcome);
     await redis.set(key, deflateRawSync(Buffer.from(text), { level: 1 }), 'EX', age);
-    return { resultKey: key, chars: text.length, worker: workerName() };
+    return {
+      resultKey: key,
+      chars: text.length,
+      ...(sent.shared > 0 ? { sharedFiles: sent.shared } : {}),
+      worker: workerName(),
+    };
   } catch (e) {
     // retried (up to the job's attempts): a file missing here may be found on another machine
     throw new Error(`${(e as Error)?.message ?? String(e)} (worker ${workerName()})`);
@@ -105,14 +118,18 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
 
   const attach = (name: string) => {
     if (workers.has(name) || closing) return;
-    const w = new Worker(name, (job) => processQueuedJob(job, executor, redis), {
-      connection: redis,
-      concurrency,
-      lockDuration,
-      stalledInterval: lockDuration,
-      maxStalledCount: 3,
-      name: workerName(),
-    });
+    const w = new Worker(
+      name,
+      (job) => processQueuedJob(job, executor, redis, o.shareFilesFromBytes),
+      {
+        connection: redis,
+        concurrency,
+        lockDuration,
+        stalledInterval: lockDuration,
+        maxStalledCount: 3,
+        name: workerName(),
+      },
+    );
     w.on('active', (j) => say(`took ${j.data?.label ?? j.id}`));
     w.on('completed', (j) => say(`done ${j.data?.label ?? j.id}`));
     w.on('failed', (j, err) =>
