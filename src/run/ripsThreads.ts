@@ -11,10 +11,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { createApparentPairTester } from '../homology/ripsEngine.js';
+import { createRipsThreadWork } from '../homology/ripsEngine.js';
 import {
+  PARALLEL_MIN_COLUMNS,
   PARALLEL_MIN_TESTS,
+  REDUCTION_BATCH,
   setRipsThreadDriver,
+  type ReductionJob,
   type RipsThreadDriver,
   type RipsThreadSession,
   type SharedEngineData,
@@ -26,6 +29,7 @@ import {
   JOB_JOINED,
   JOB_WORDS,
   runChunks,
+  runColumnChunks,
 } from './ripsThreadProtocol.js';
 import type { RipsWorkerMessage } from './ripsWorker.js';
 import { workerScript } from './workerScript.js';
@@ -52,16 +56,39 @@ function post(w: Worker, m: RipsWorkerMessage): void {
   w.postMessage(m);
 }
 
+/**
+ * A batch's control words. The atomic store publishes everything the caller wrote before it
+ * (the batch's input, the pivots and reduction columns of earlier batches) to the workers,
+ * whose first access is an atomic add on the same word.
+ */
+function newControl(): Int32Array {
+  const ctrl = new Int32Array(new SharedArrayBuffer(4 * JOB_WORDS));
+  Atomics.store(ctrl, JOB_JOINED, 0);
+  return ctrl;
+}
+
 class Session implements RipsThreadSession {
   private readonly run = nextRun++;
   private opened: Worker[] | null = null;
-  private tester: ReturnType<typeof createApparentPairTester> | null = null;
+  private work: ReturnType<typeof createRipsThreadWork> | null = null;
 
   constructor(
     private readonly data: SharedEngineData,
     readonly threads: number,
     readonly minBatch: number,
+    readonly minColumns: number,
+    readonly batchColumns: number,
   ) {}
+
+  /** The workers of this run, opened on first use; the caller's own share of the work. */
+  private begin(): ReturnType<typeof createRipsThreadWork> {
+    if (this.opened === null || this.work === null) {
+      this.opened = workers(this.threads - 1);
+      for (const w of this.opened) post(w, { kind: 'open', run: this.run, data: this.data });
+      this.work = createRipsThreadWork(this.data);
+    }
+    return this.work;
+  }
 
   apparentFlags(
     idx: Float64Array,
@@ -70,18 +97,29 @@ class Session implements RipsThreadSession {
     dim: number,
     flags: Uint8Array,
   ): void {
-    if (this.opened === null) {
-      this.opened = workers(this.threads - 1);
-      for (const w of this.opened) post(w, { kind: 'open', run: this.run, data: this.data });
-      this.tester = createApparentPairTester(this.data);
-    }
-    const ctrl = new Int32Array(new SharedArrayBuffer(4 * JOB_WORDS));
+    const work = this.begin();
+    const ctrl = newControl();
     // small chunks balance the load (tests vary in cost); large enough to amortise Atomics
     const chunk = Math.max(64, Math.min(4096, Math.ceil(count / (this.threads * 32))));
-    for (const w of this.opened) {
+    for (const w of this.opened!) {
       post(w, { kind: 'batch', run: this.run, ctrl, chunk, idx, diam, count, dim, flags });
     }
-    runChunks(this.tester!.test, ctrl, chunk, idx, diam, count, dim, flags);
+    runChunks(work.test, ctrl, chunk, idx, diam, count, dim, flags);
+    this.finish(ctrl);
+  }
+
+  reduceColumns(job: ReductionJob): void {
+    const work = this.begin();
+    const ctrl = newControl();
+    // columns vary much more in cost than tests: small chunks
+    const chunk = Math.max(1, Math.min(32, Math.ceil(job.count / (this.threads * 16))));
+    for (const w of this.opened!) post(w, { kind: 'reduce', run: this.run, ctrl, chunk, job });
+    runColumnChunks(work.reduce, ctrl, chunk, job, 0);
+    this.finish(ctrl);
+  }
+
+  /** Closes a batch the caller ran out of, and waits for the workers that joined it. */
+  private finish(ctrl: Int32Array): void {
     const joined = Atomics.or(ctrl, JOB_JOINED, JOB_CLOSED);
     for (;;) {
       const done = Atomics.load(ctrl, JOB_DONE);
@@ -97,19 +135,26 @@ class Session implements RipsThreadSession {
     if (this.opened !== null)
       for (const w of this.opened) post(w, { kind: 'close', run: this.run });
     this.opened = null;
-    this.tester = null;
+    this.work = null;
   }
 }
 
 /**
- * A worker_threads driver. minBatch: batches smaller than this run on the calling thread
- * (default PARALLEL_MIN_TESTS; the tests lower it to force the threads on small clouds).
+ * A worker_threads driver. minBatch: apparent-pair batches smaller than this run on the calling
+ * thread (default PARALLEL_MIN_TESTS); minColumns: dimensions with fewer columns are reduced on
+ * the calling thread (default PARALLEL_MIN_COLUMNS); batchColumns: columns per reduction batch
+ * (default REDUCTION_BATCH); the tests lower them to force the threads and many batches on
+ * small clouds.
  */
-export function createNodeRipsThreadDriver(options: { minBatch?: number } = {}): RipsThreadDriver {
+export function createNodeRipsThreadDriver(
+  options: { minBatch?: number; minColumns?: number; batchColumns?: number } = {},
+): RipsThreadDriver {
   const minBatch = options.minBatch ?? PARALLEL_MIN_TESTS;
+  const minColumns = options.minColumns ?? PARALLEL_MIN_COLUMNS;
+  const batchColumns = options.batchColumns ?? REDUCTION_BATCH;
   return {
     defaultThreads: availableParallelism(),
-    open: (data, threads) => new Session(data, threads, minBatch),
+    open: (data, threads) => new Session(data, threads, minBatch, minColumns, batchColumns),
   };
 }
 

@@ -24,8 +24,8 @@ import { fixtureCases, caseName } from './ripsFixtureCases.js';
 import { FIXTURES, compareBars, diagramBars, parseRipserOutput, readCloud } from './ripsHelpers.js';
 import { fmt, lowerDistanceText, runRipser } from './ripserOracle.js';
 
-/** Counts the batches and tests the workers were given. */
-const counts = { batches: 0, tests: 0 };
+/** Counts the batches and tests the workers were given, and the reduction batches. */
+const counts = { batches: 0, tests: 0, reductions: 0, columns: 0 };
 function counting(inner: RipsThreadDriver): RipsThreadDriver {
   return {
     defaultThreads: inner.defaultThreads,
@@ -34,10 +34,17 @@ function counting(inner: RipsThreadDriver): RipsThreadDriver {
       return {
         threads: s.threads,
         minBatch: s.minBatch,
+        minColumns: s.minColumns,
+        batchColumns: s.batchColumns,
         apparentFlags(idx, diam, count, dim, flags) {
           counts.batches++;
           counts.tests += count;
           s.apparentFlags(idx, diam, count, dim, flags);
+        },
+        reduceColumns(job) {
+          counts.reductions++;
+          counts.columns += job.count;
+          s.reduceColumns(job);
         },
         close: () => s.close(),
       };
@@ -48,7 +55,7 @@ function counting(inner: RipsThreadDriver): RipsThreadDriver {
 let saved: RipsThreadDriver | null = null;
 beforeAll(() => {
   saved = getRipsThreadDriver();
-  setRipsThreadDriver(counting(createNodeRipsThreadDriver({ minBatch: 1 })));
+  setRipsThreadDriver(counting(createNodeRipsThreadDriver({ minBatch: 1, minColumns: 1, batchColumns: 37 })));
 });
 afterAll(() => setRipsThreadDriver(saved));
 
@@ -72,10 +79,13 @@ function runAll(input: Parameters<typeof ripsPersistence>[0], opts: RipsOptions,
   const one = ripsPersistence(input, { ...opts, threads: 1 });
   for (const t of more) {
     const before = counts.batches;
+    const reductions = counts.reductions;
     const r = ripsPersistence(input, { ...opts, threads: t });
     expectSame(one, r, `threads ${t}`);
     if (r.stats.apparentPairs > 0)
       expect(counts.batches, `threads ${t} used`).toBeGreaterThan(before);
+    if (r.stats.columnsReduced > 0)
+      expect(counts.reductions, `threads ${t} reduced`).toBeGreaterThan(reductions);
   }
   return one;
 }
