@@ -626,7 +626,6 @@ function sortColumns(diam: Float32Array, idx: Float64Array, count: number): Uint
 const ASSEMBLY_BLOCK_BATCHES = 16;
 
 /** Parallel reduction: first size of each thread's arena (entries) and the most it grows to. */
-const ARENA_START = 1 << 16;
 const ARENA_MAX = 1 << 21;
 
 /** The reduction matrix V of the parallel reduction, in shared memory (grown by the caller). */
@@ -1453,7 +1452,8 @@ class RipsReducer {
     for (let q = red.offsets[j], end = red.offsets[j + 1]; q < end; q++) {
       this.addSimplexCoboundary(idx[q], diam[q], (coef[q] * factor) % p, dim);
     }
-    if (this.workingCob.size > this.stats.maxHeapSize) this.stats.maxHeapSize = this.workingCob.size;
+    if (this.workingCob.size > this.stats.maxHeapSize)
+      this.stats.maxHeapSize = this.workingCob.size;
     this.getPivot(this.workingCob);
   }
 
@@ -1546,7 +1546,7 @@ class RipsReducer {
     };
     const batch = session.batchColumns;
     const records = sharedArray(Float64Array, batch * REC_WORDS, 8);
-    let capacity = ARENA_START;
+    let capacity = session.arenaEntries;
     let arenas = newArenas(session.threads, capacity);
     const stats = this.stats;
     const begin = dim === 1 ? 0 : 0.5;
@@ -1602,11 +1602,14 @@ class RipsReducer {
           const arena = arenas[records[r + REC_ARENA]];
           const at = records[r + REC_OFFSET];
           const cob = records[r + REC_COB_SIZE];
-          this.workingCob.loadFrom(arena, at, cob);
-          this.workingRed.loadFrom(arena, at + cob, records[r + REC_RED_SIZE]);
           this.pDiam = records[r + REC_PIVOT_DIAM];
           this.pIdx = records[r + REC_PIVOT_IDX];
           this.pCoef = records[r + REC_PIVOT_COEF];
+          // the coboundary is needed only to go on reducing: not when the column is paired now
+          if (this.pIdx === -1 || pivots.find(this.pIdx) !== -1) {
+            this.workingCob.loadFrom(arena, at, cob);
+          }
+          this.workingRed.loadFrom(arena, at + cob, records[r + REC_RED_SIZE]);
           stats.columnAdditions += records[r + REC_ADDITIONS];
           tested = true; // phase 1 found no zero apparent facet for this pivot
         }
@@ -1616,6 +1619,7 @@ class RipsReducer {
       }
       if (overflow > 0 && capacity < ARENA_MAX) {
         // working columns did not fit: larger arenas for the next batches
+        capacity *= 2;
         while (capacity < ARENA_MAX && capacity < 4 * overflow) capacity *= 2;
         arenas = newArenas(session.threads, capacity);
       }

@@ -54,6 +54,12 @@ export interface RipsThreadSession {
   /** columns per batch of the parallel reduction (default REDUCTION_BATCH) */
   readonly batchColumns: number;
   /**
+   * first size (entries) of each thread's arena of working columns (default REDUCTION_ARENA);
+   * a column that does not fit is reduced again by phase 2 and the arenas grow for the next
+   * batches (up to 2^21 entries, 40 MB per thread)
+   */
+  readonly arenaEntries: number;
+  /**
    * Phase 1 of a batch of the parallel reduction (docs/persistent-homology.md, "Threads"):
    * every thread, the caller's included, claims columns of the batch and runs
    * `reduceColumnPhase1` of the engine on them (createRipsThreadWork), each writing its
@@ -149,7 +155,9 @@ export const PARALLEL_MIN_TESTS = 50_000;
  * batch size of the parallel reduction (docs/bench-ph.md, "Threads").
  */
 export const PARALLEL_MIN_COLUMNS = 4096;
-export const REDUCTION_BATCH = 1024;
+export const REDUCTION_BATCH = 256;
+/** First size of a thread's arena of working columns (entries of 20 bytes: 1.3 MB). */
+export const REDUCTION_ARENA = 1 << 16;
 
 type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 

@@ -15,6 +15,7 @@ import { createRipsThreadWork } from '../homology/ripsEngine.js';
 import {
   PARALLEL_MIN_COLUMNS,
   PARALLEL_MIN_TESTS,
+  REDUCTION_ARENA,
   REDUCTION_BATCH,
   setRipsThreadDriver,
   type ReductionJob,
@@ -78,6 +79,7 @@ class Session implements RipsThreadSession {
     readonly minBatch: number,
     readonly minColumns: number,
     readonly batchColumns: number,
+    readonly arenaEntries: number,
   ) {}
 
   /** The workers of this run, opened on first use; the caller's own share of the work. */
@@ -143,18 +145,26 @@ class Session implements RipsThreadSession {
  * A worker_threads driver. minBatch: apparent-pair batches smaller than this run on the calling
  * thread (default PARALLEL_MIN_TESTS); minColumns: dimensions with fewer columns are reduced on
  * the calling thread (default PARALLEL_MIN_COLUMNS); batchColumns: columns per reduction batch
- * (default REDUCTION_BATCH); the tests lower them to force the threads and many batches on
- * small clouds.
+ * (default REDUCTION_BATCH); arenaEntries: first size of each thread's arena of working columns
+ * (default REDUCTION_ARENA); the tests lower them to force the threads, many batches and
+ * overflowing arenas on small clouds.
  */
 export function createNodeRipsThreadDriver(
-  options: { minBatch?: number; minColumns?: number; batchColumns?: number } = {},
+  options: {
+    minBatch?: number;
+    minColumns?: number;
+    batchColumns?: number;
+    arenaEntries?: number;
+  } = {},
 ): RipsThreadDriver {
   const minBatch = options.minBatch ?? PARALLEL_MIN_TESTS;
   const minColumns = options.minColumns ?? PARALLEL_MIN_COLUMNS;
   const batchColumns = options.batchColumns ?? REDUCTION_BATCH;
+  const arenaEntries = options.arenaEntries ?? REDUCTION_ARENA;
   return {
     defaultThreads: availableParallelism(),
-    open: (data, threads) => new Session(data, threads, minBatch, minColumns, batchColumns),
+    open: (data, threads) =>
+      new Session(data, threads, minBatch, minColumns, batchColumns, arenaEntries),
   };
 }
 

@@ -1,9 +1,11 @@
 /**
  * Threads (docs/persistent-homology.md, "Threads"): ripsPersistence with threads 2, 3 and 4
  * gives exactly the diagrams, cocycles and stats of threads 1, and Ripser's barcodes. The Node
- * driver is registered with minBatch 1 so that every apparent-pair batch goes to the workers
- * even on small clouds (3 and 4 threads on a 2-core machine force interleavings), and a
- * counting wrapper checks that the threads really ran.
+ * driver is registered with minBatch 1 and minColumns 1 so that every apparent-pair batch and
+ * every dimension's reduction goes to the workers even on small clouds, with small reduction
+ * batches (many batches, pivots owned inside and across batches) and small arenas (columns that
+ * overflow and are reduced again); 3 and 4 threads on a 2-core machine force interleavings, and
+ * a counting wrapper checks that the threads really ran.
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
@@ -52,10 +54,19 @@ function counting(inner: RipsThreadDriver): RipsThreadDriver {
   };
 }
 
+/** Registers the counting Node driver with every batch on the threads. */
+function useDriver(batchColumns: number, arenaEntries: number): void {
+  setRipsThreadDriver(
+    counting(
+      createNodeRipsThreadDriver({ minBatch: 1, minColumns: 1, batchColumns, arenaEntries }),
+    ),
+  );
+}
+
 let saved: RipsThreadDriver | null = null;
 beforeAll(() => {
   saved = getRipsThreadDriver();
-  setRipsThreadDriver(counting(createNodeRipsThreadDriver({ minBatch: 1, minColumns: 1, batchColumns: 37 })));
+  useDriver(37, 1 << 16);
 });
 afterAll(() => setRipsThreadDriver(saved));
 
@@ -105,6 +116,8 @@ describe('Rips persistence on threads', () => {
     sphere3_dim1_enc: [2],
     torus4_dim1_q10: [2, 4],
     sphere3_dim2_q10: [2, 3],
+    digits64_dim1_q10: [3],
+    circles2_dim1_q10: [2],
   };
   for (const c of fixtureCases.filter((c) => caseName(c) in picked)) {
     it(
@@ -176,8 +189,11 @@ describe('Rips persistence on threads', () => {
           cocycles: fc.boolean(),
           quantile: fc.constantFrom(0.2, 0.5, 1),
           threads: fc.integer({ min: 2, max: 4 }),
+          batchColumns: fc.constantFrom(1, 2, 5, 37, 256),
+          arenaEntries: fc.constantFrom(4, 64, 1 << 16),
         }),
-        ({ n, d, seed, maxDimension, coefficient, cocycles, quantile, threads }) => {
+        ({ n, d, seed, maxDimension, coefficient, cocycles, quantile, threads, ...sizes }) => {
+          useDriver(sizes.batchColumns, sizes.arenaEntries);
           const rng = createRng(seed);
           const data = new Float32Array(n * d);
           // a coarse grid: many equal distances, so ties and apparent pairs abound
@@ -190,7 +206,29 @@ describe('Rips persistence on threads', () => {
           runAll(dist, opts, [threads]);
         },
       ),
-      { numRuns: 40, seed: 13 },
+      { numRuns: 60, seed: 13 },
     );
+    useDriver(37, 1 << 16);
+  }, 120_000);
+
+  it('a reduction in many batches whose columns overflow the arenas gives the one-thread result', () => {
+    // sparse and dense, H1 and H2, Z/3 with cocycles: batches of 3 columns, arenas of 8 entries
+    const rng = createRng(2027);
+    const n = 90;
+    const data = new Float32Array(n * 3);
+    for (let i = 0; i < n * 3; i++) data[i] = rng.normal();
+    const dist = pairwiseDistances({ data, rows: n, cols: 3 }, {});
+    const sorted = Array.from(dist.data).sort((a, b) => a - b);
+    useDriver(3, 8);
+    try {
+      for (const threshold of [sorted[Math.floor(sorted.length * 0.4)], undefined]) {
+        const opts: RipsOptions = { maxDimension: 2, coefficient: 3, cocycles: true, threshold };
+        const one = runAll(dist, opts, [2, 3]);
+        expect(one.stats.columnsReduced).toBeGreaterThan(100);
+        expect(one.stats.columnAdditions).toBeGreaterThan(10);
+      }
+    } finally {
+      useDriver(37, 1 << 16);
+    }
   }, 120_000);
 });
