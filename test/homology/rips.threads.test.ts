@@ -212,20 +212,26 @@ describe('Rips persistence on threads', () => {
   }, 120_000);
 
   it('a reduction in many batches whose columns overflow the arenas gives the one-thread result', () => {
-    // sparse and dense, H1 and H2, Z/3 with cocycles: batches of 3 columns, arenas of 8 entries
+    // sparse and dense, H1 and H2, Z/3 with cocycles: batches of 3 and 16 columns, arenas of 8
+    // entries (most columns overflow) and 256 (some do)
     const rng = createRng(2027);
     const n = 90;
     const data = new Float32Array(n * 3);
     for (let i = 0; i < n * 3; i++) data[i] = rng.normal();
     const dist = pairwiseDistances({ data, rows: n, cols: 3 }, {});
     const sorted = Array.from(dist.data).sort((a, b) => a - b);
-    useDriver(3, 8);
     try {
-      for (const threshold of [sorted[Math.floor(sorted.length * 0.4)], undefined]) {
-        const opts: RipsOptions = { maxDimension: 2, coefficient: 3, cocycles: true, threshold };
-        const one = runAll(dist, opts, [2, 3]);
-        expect(one.stats.columnsReduced).toBeGreaterThan(100);
-        expect(one.stats.columnAdditions).toBeGreaterThan(10);
+      for (const [batch, arena] of [
+        [3, 8],
+        [16, 256],
+      ]) {
+        useDriver(batch, arena);
+        for (const threshold of [sorted[Math.floor(sorted.length * 0.4)], undefined]) {
+          const opts: RipsOptions = { maxDimension: 2, coefficient: 3, cocycles: true, threshold };
+          const one = runAll(dist, opts, [2, 3]);
+          expect(one.stats.columnsReduced).toBeGreaterThan(100);
+          expect(one.stats.reductionEntries).toBeGreaterThan(100);
+        }
       }
     } finally {
       useDriver(37, 1 << 16);
