@@ -333,12 +333,11 @@ class PivotMap {
 
   /** A read-only view of a shared map's arrays (a worker's, for phase 1). */
   static view(keys: Float64Array, cols: Int32Array, coefs: Int32Array): PivotMap {
-    const m = Object.create(PivotMap.prototype) as PivotMap;
+    const m = new PivotMap(0); // same shape as every map, so calls stay monomorphic
     m.keys = keys;
     m.cols = cols;
     m.coefs = coefs;
     m.mask = keys.length - 1;
-    m.count = 0;
     return m;
   }
 
