@@ -1619,7 +1619,7 @@ class RipsReducer {
       if (overflow > 0 && capacity < ARENA_MAX) {
         // working columns did not fit: larger arenas for the next batches
         capacity *= 2;
-        while (capacity < ARENA_MAX && capacity < 4 * overflow) capacity *= 2;
+        while (capacity < ARENA_MAX && capacity < 2 * overflow) capacity *= 2;
         arenas = newArenas(session.threads, capacity);
       }
     }
