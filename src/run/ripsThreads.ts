@@ -113,8 +113,10 @@ class Session implements RipsThreadSession {
   reduceColumns(job: ReductionJob): void {
     const work = this.begin();
     const ctrl = newControl();
-    // columns vary much more in cost than tests: small chunks
-    const chunk = Math.max(1, Math.min(32, Math.ceil(job.count / (this.threads * 16))));
+    // one column at a time: columns vary much more in cost than tests (a few microseconds to
+    // milliseconds), and a batch ends when its last column does (an Atomics.add per column is
+    // negligible beside a column's work)
+    const chunk = 1;
     for (const w of this.opened!) post(w, { kind: 'reduce', run: this.run, ctrl, chunk, job });
     runColumnChunks(work.reduce, ctrl, chunk, job, 0);
     this.finish(ctrl);
