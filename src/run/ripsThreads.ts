@@ -106,8 +106,11 @@ class Session implements RipsThreadSession {
     for (const w of this.opened!) {
       post(w, { kind: 'batch', run: this.run, ctrl, chunk, idx, diam, count, dim, flags });
     }
-    runChunks(work.test, ctrl, chunk, idx, diam, count, dim, flags);
-    this.finish(ctrl);
+    try {
+      runChunks(work.test, ctrl, chunk, idx, diam, count, dim, flags);
+    } finally {
+      this.finish(ctrl); // even when the caller's share threw: no worker is left in the batch
+    }
   }
 
   reduceColumns(job: ReductionJob): void {
@@ -118,8 +121,11 @@ class Session implements RipsThreadSession {
     // negligible beside a column's work)
     const chunk = 1;
     for (const w of this.opened!) post(w, { kind: 'reduce', run: this.run, ctrl, chunk, job });
-    runColumnChunks(work.reduce, ctrl, chunk, job, 0);
-    this.finish(ctrl);
+    try {
+      runColumnChunks(work.reduce, ctrl, chunk, job, 0);
+    } finally {
+      this.finish(ctrl); // even when the caller's share threw: no worker is left in the batch
+    }
   }
 
   /** Closes a batch the caller ran out of, and waits for the workers that joined it. */

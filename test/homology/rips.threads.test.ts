@@ -17,6 +17,8 @@ import { ripsPersistence, type RipsOptions, type RipsResult } from '../../src/ho
 import {
   getRipsThreadDriver,
   setRipsThreadDriver,
+  sharedArray,
+  type ReductionJob,
   type RipsThreadDriver,
 } from '../../src/homology/ripsParallel.js';
 import { pairwiseDistances } from '../../src/linalg/distances.js';
@@ -211,6 +213,41 @@ describe('Rips persistence on threads', () => {
     );
     useDriver(37, 1 << 16);
   }, 120_000);
+
+  it('an error in a reduction batch is thrown, and the threads work on afterwards', () => {
+    const n = 40;
+    const rng = createRng(7);
+    const data = new Float32Array(n * 2);
+    for (let i = 0; i < n * 2; i++) data[i] = rng.normal();
+    const dist = pairwiseDistances({ data, rows: n, cols: 2 }, {});
+    const session = createNodeRipsThreadDriver().open(
+      {
+        n,
+        maxDimension: 1,
+        threshold: Infinity,
+        modulus: 2,
+        dense: new Float32Array(new SharedArrayBuffer(4 * n * n)),
+        sparse: null,
+      },
+      2,
+    );
+    try {
+      // no pivot map: every thread's first column throws (the caller's and the worker's)
+      const bad = sharedArray(Float64Array, 64, 8);
+      const job = {
+        dim: 1,
+        first: 0,
+        count: 64,
+        colIdx: bad,
+        colDiam: sharedArray(Float32Array, 64, 4),
+        pivotKeys: null,
+      } as unknown as ReductionJob;
+      expect(() => session.reduceColumns(job)).toThrow();
+    } finally {
+      session.close();
+    }
+    runAll(dist, { maxDimension: 1 }, [2]);
+  });
 
   it('a reduction in many batches whose columns overflow the arenas gives the one-thread result', () => {
     // sparse and dense, H1 and H2, Z/3 with cocycles: batches of 1 and 2 columns (every column
