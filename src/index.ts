@@ -8,3 +8,9 @@ export * from './data/node.js';
 export { createNodeRipsThreadDriver } from './run/ripsThreads.js';
 export { setRipsThreadDriver, PARALLEL_MIN_TESTS } from './homology/ripsParallel.js';
 export type { RipsThreadDriver, RipsThreadSession } from './homology/ripsParallel.js';
+export {
+  PARALLEL_MIN_COLUMNS,
+  REDUCTION_BATCH,
+  REDUCTION_ARENA,
+  type ReductionJob,
+} from './homology/ripsParallel.js';

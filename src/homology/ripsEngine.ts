@@ -25,8 +25,31 @@
  */
 
 import { findRoot, singletonSets } from '../core/disjointSets.js';
-import type { RipsThreadSession, SharedEngineData } from './ripsParallel.js';
-import { sharedArray } from './ripsParallel.js';
+import type {
+  ColumnArena,
+  ReductionJob,
+  RipsThreadSession,
+  SharedEngineData,
+} from './ripsParallel.js';
+import {
+  REC_ADDITIONS,
+  REC_ARENA,
+  REC_COB_SIZE,
+  REC_MAX_HEAP,
+  REC_OFFSET,
+  REC_PIVOT_COEF,
+  REC_PIVOT_DIAM,
+  REC_PIVOT_IDX,
+  REC_RED_SIZE,
+  REC_STATUS,
+  REC_WORDS,
+  STATUS_EMERGENT,
+  STATUS_ESSENTIAL,
+  STATUS_REDO,
+  STATUS_STOPPED,
+  shared,
+  sharedArray,
+} from './ripsParallel.js';
 
 /** Neighbour lists of a thresholded (sparse) distance matrix, CSR, neighbours ascending. */
 export interface SparseGraph {
@@ -266,6 +289,23 @@ class EntryHeap {
       this.siftDown(s, this.diam[s], this.idx[s], this.coef[s]);
     }
   }
+
+  /** Copies the raw heap (its array layout, uncombined entries) into an arena at `at`. */
+  saveTo(a: ColumnArena, at: number): void {
+    const s = this.size;
+    a.diam.set(this.diam.subarray(0, s), at);
+    a.idx.set(this.idx.subarray(0, s), at);
+    a.coef.set(this.coef.subarray(0, s), at);
+  }
+
+  /** Replaces the heap by `size` raw entries saved by saveTo at `at` (same layout). */
+  loadFrom(a: ColumnArena, at: number, size: number): void {
+    this.reserve(size);
+    this.diam.set(a.diam.subarray(at, at + size));
+    this.idx.set(a.idx.subarray(at, at + size));
+    this.coef.set(a.coef.subarray(at, at + size));
+    this.size = size;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,13 +318,27 @@ class PivotMap {
   mask: number;
   count = 0;
 
-  constructor(expected: number) {
+  /**
+   * shared: the arrays in shared memory, for the parallel reduction (which inserts at most
+   * `expected` keys, so the map never rehashes and the threads' views stay valid).
+   */
+  constructor(expected: number, shared = false) {
     let cap = 16;
     while (cap < expected * 2) cap *= 2;
-    this.keys = new Float64Array(cap).fill(-1);
-    this.cols = new Int32Array(cap);
-    this.coefs = new Int32Array(cap);
+    this.keys = (shared ? sharedArray(Float64Array, cap, 8) : new Float64Array(cap)).fill(-1);
+    this.cols = shared ? sharedArray(Int32Array, cap, 4) : new Int32Array(cap);
+    this.coefs = shared ? sharedArray(Int32Array, cap, 4) : new Int32Array(cap);
     this.mask = cap - 1;
+  }
+
+  /** A read-only view of a shared map's arrays (a worker's, for phase 1). */
+  static view(keys: Float64Array, cols: Int32Array, coefs: Int32Array): PivotMap {
+    const m = new PivotMap(0); // same shape as every map, so calls stay monomorphic
+    m.keys = keys;
+    m.cols = cols;
+    m.coefs = coefs;
+    m.mask = keys.length - 1;
+    return m;
   }
 
   private slotOf(key: number): number {
@@ -570,6 +624,30 @@ function sortColumns(diam: Float32Array, idx: Float64Array, count: number): Uint
  */
 const ASSEMBLY_BLOCK_BATCHES = 16;
 
+/** Parallel reduction: first size of each thread's arena (entries) and the most it grows to. */
+const ARENA_MAX = 1 << 21;
+
+/** The reduction matrix V of the parallel reduction, in shared memory (grown by the caller). */
+interface SharedReduction {
+  offsets: Int32Array;
+  idx: Float64Array;
+  diam: Float32Array;
+  coef: Int32Array;
+  size: number;
+}
+
+function newArenas(count: number, capacity: number): ColumnArena[] {
+  const out: ColumnArena[] = [];
+  for (let t = 0; t < count; t++) {
+    out.push({
+      diam: sharedArray(Float64Array, capacity, 8),
+      idx: sharedArray(Float64Array, capacity, 8),
+      coef: sharedArray(Int32Array, capacity, 4),
+    });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The reducer.
 
@@ -587,6 +665,8 @@ class RipsReducer {
   private readonly onProgress?: (fraction: number, stage: string) => void;
   private readonly threads: RipsThreadSession | null;
   private batch: { idx: Float64Array; diam: Float32Array; flags: Uint8Array } | null = null;
+  /** phase 1 on a thread: the view of the job's shared pivot map (rebuilt when it changes) */
+  private jobPivots: PivotMap | null = null;
 
   private readonly cob: Coboundary;
   private readonly facetVerts: Int32Array;
@@ -1182,14 +1262,14 @@ class RipsReducer {
   /**
    * Builds the coboundary of the column's simplex in the working heap and sets its pivot, or
    * returns early with an emergent pivot (a cofacet of equal diameter that no other column
-   * or apparent pair claims): then the heap stays empty.
+   * or apparent pair claims): then the heap stays empty and the result is true.
    */
   private initCoboundaryAndGetPivot(
     idx: number,
     diam: number,
     dim: number,
     pivots: PivotMap,
-  ): void {
+  ): boolean {
     const c = this.cob;
     const h = this.workingCob;
     const t = this.threshold;
@@ -1209,7 +1289,7 @@ class RipsReducer {
             this.pIdx = ci;
             this.pCoef = cc;
             this.stats.emergentPairs++;
-            return;
+            return true;
           }
           checkEmergent = false;
         }
@@ -1219,6 +1299,7 @@ class RipsReducer {
     if (h.size > this.stats.maxHeapSize) this.stats.maxHeapSize = h.size;
     h.heapify();
     this.getPivot(h);
+    return false;
   }
 
   /** Reduces the columns of dimension dim; pairs go to `pivots` and the diagram. */
@@ -1330,6 +1411,312 @@ class RipsReducer {
     }
     redOffsets[nCols] = redSize;
     this.stats.reductionEntries += redSize;
+  }
+
+  // -- the parallel reduction -----------------------------------------------------------------
+  //
+  // Columns are taken in batches (REDUCTION_BATCH by default), in the one-thread order. Phase 1, on every
+  // thread: each column of the batch is reduced as the one-thread loop does, against the pivots
+  // of the EARLIER batches only (the shared pivot map and reduction matrix, read-only while the
+  // batch runs), until its pivot has no owner there and no zero apparent facet; its raw working
+  // columns and pivot are saved in the thread's arena. Phase 2, on the calling thread, in
+  // column order: each column continues from that saved state with every earlier column's
+  // pivot (those of its own batch now included) and is paired, inserting its pivot.
+  //
+  // Why the result is identical to one thread (diagrams, cocycles, stats): the one-thread loop
+  // looks up the pivot among all earlier columns, adds the owner if there is one, else the
+  // zero apparent facet's coboundary if there is one, else pairs. A pivot found in the map of
+  // the earlier batches has the same owner in the full map (keys are unique), and a pivot with
+  // a zero apparent facet has no owner at all (it is paired with that facet, and each row is
+  // the pivot of one column at most), so every step phase 1 takes is the step the one-thread
+  // loop takes in the same state; phase 1 stops exactly where the one-thread loop would need a
+  // pivot of the batch, and phase 2 goes on from the same state (the heaps are copied raw, so
+  // even their sizes agree). The emergent-pair shortcut is decided in phase 1 only when the
+  // cofacet has an owner in the map of the earlier batches; otherwise phase 2 checks the
+  // batch's pivots and, if one owns it, reduces that column again from the start.
+
+  /** factor times column j (its simplex's coboundary and its reduction column) into the working column */
+  private addColumn(
+    j: number,
+    factor: number,
+    colIdx: Float64Array,
+    colDiam: Float32Array,
+    red: { offsets: Int32Array; idx: Float64Array; diam: Float32Array; coef: Int32Array },
+    dim: number,
+  ): void {
+    const p = this.modulus;
+    this.stats.columnAdditions++;
+    this.addSimplexCoboundary(colIdx[j], colDiam[j], factor, dim);
+    const { idx, diam, coef } = red;
+    for (let q = red.offsets[j], end = red.offsets[j + 1]; q < end; q++) {
+      this.addSimplexCoboundary(idx[q], diam[q], (coef[q] * factor) % p, dim);
+    }
+    if (this.workingCob.size > this.stats.maxHeapSize)
+      this.stats.maxHeapSize = this.workingCob.size;
+    this.getPivot(this.workingCob);
+  }
+
+  /**
+   * Phase 1 of column first + k of a job (any thread): reduces it against the job's pivot map,
+   * writes its record and saves its working columns in arenas[slot] from `fill`; returns the
+   * new fill.
+   */
+  reduceColumnPhase1(job: ReductionJob, slot: number, k: number, fill: number): number {
+    const p = this.modulus;
+    const dim = job.dim;
+    const c = job.first + k;
+    if (this.jobPivots === null || this.jobPivots.keys !== job.pivotKeys) {
+      this.jobPivots = PivotMap.view(job.pivotKeys, job.pivotCols, job.pivotCoefs);
+    }
+    const pivots = this.jobPivots;
+    const red = { offsets: job.redOffsets, idx: job.redIdx, diam: job.redDiam, coef: job.redCoef };
+    const additions = this.stats.columnAdditions;
+    this.workingRed.clear();
+    let status = STATUS_EMERGENT;
+    if (!this.initCoboundaryAndGetPivot(job.colIdx[c], job.colDiam[c], dim, pivots)) {
+      for (;;) {
+        if (this.pIdx === -1) {
+          status = STATUS_ESSENTIAL;
+          break;
+        }
+        const at = pivots.find(this.pIdx);
+        if (at !== -1) {
+          const factor = p - ((this.pCoef * this.inverse[pivots.coefs[at]]) % p);
+          this.addColumn(pivots.cols[at], factor, job.colIdx, job.colDiam, red, dim);
+        } else if (this.zeroApparentFacet(this.pIdx, this.pDiam, this.pCoef, dim + 1)) {
+          this.addSimplexCoboundary(this.fIdx, this.fDiam, p - this.fCoef, dim);
+          this.getPivot(this.workingCob);
+        } else {
+          status = STATUS_STOPPED;
+          break;
+        }
+      }
+    }
+    const rec = job.records;
+    const r = k * REC_WORDS;
+    let cob = 0;
+    let size = 0;
+    if (status !== STATUS_EMERGENT) {
+      cob = this.workingCob.size;
+      size = cob + this.workingRed.size;
+      const arena = job.arenas[slot];
+      if (fill + size > arena.diam.length) {
+        status = STATUS_REDO;
+      } else {
+        this.workingCob.saveTo(arena, fill);
+        this.workingRed.saveTo(arena, fill + cob);
+        rec[r + REC_OFFSET] = fill;
+        fill += size;
+      }
+    }
+    rec[r + REC_STATUS] = status;
+    rec[r + REC_ARENA] = slot;
+    rec[r + REC_COB_SIZE] = cob;
+    rec[r + REC_RED_SIZE] = size - cob;
+    rec[r + REC_PIVOT_DIAM] = this.pDiam;
+    rec[r + REC_PIVOT_IDX] = this.pIdx;
+    rec[r + REC_PIVOT_COEF] = this.pCoef;
+    rec[r + REC_ADDITIONS] = this.stats.columnAdditions - additions;
+    rec[r + REC_MAX_HEAP] = this.stats.maxHeapSize;
+    return fill;
+  }
+
+  /**
+   * Reduces the columns of dimension dim on the threads (phase 1) and the calling thread
+   * (phase 2), see above; pivots must be a shared PivotMap of capacity >= nCols.
+   */
+  private computePairsParallel(
+    colIdxIn: Float64Array,
+    colDiamIn: Float32Array,
+    nCols: number,
+    dim: number,
+    pivots: PivotMap,
+  ): void {
+    const session = this.threads!;
+    const colIdx = shared(colIdxIn);
+    const colDiam = shared(colDiamIn);
+    const start = Math.max(16, nCols);
+    const red: SharedReduction = {
+      offsets: sharedArray(Int32Array, nCols + 1, 4),
+      idx: sharedArray(Float64Array, start, 8),
+      diam: sharedArray(Float32Array, start, 4),
+      coef: sharedArray(Int32Array, start, 4),
+      size: 0,
+    };
+    const batch = session.batchColumns;
+    const records = sharedArray(Float64Array, batch * REC_WORDS, 8);
+    let capacity = session.arenaEntries;
+    let arenas = newArenas(session.threads, capacity);
+    const stats = this.stats;
+    const begin = dim === 1 ? 0 : 0.5;
+    for (let first = 0; first < nCols; first += batch) {
+      this.progress(
+        this.stageFraction(dim, begin + (1 - begin) * (first / nCols)),
+        `reducing dimension ${dim}`,
+      );
+      const count = Math.min(batch, nCols - first);
+      session.reduceColumns({
+        dim,
+        first,
+        count,
+        colIdx,
+        colDiam,
+        pivotKeys: pivots.keys,
+        pivotCols: pivots.cols,
+        pivotCoefs: pivots.coefs,
+        redOffsets: red.offsets,
+        redIdx: red.idx,
+        redDiam: red.diam,
+        redCoef: red.coef,
+        records,
+        arenas,
+      });
+      let overflow = 0;
+      for (let k = 0; k < count; k++) {
+        const c = first + k;
+        const r = k * REC_WORDS;
+        stats.columnsReduced++;
+        red.offsets[c] = red.size;
+        if (records[r + REC_MAX_HEAP] > stats.maxHeapSize) {
+          stats.maxHeapSize = records[r + REC_MAX_HEAP];
+        }
+        let status = records[r + REC_STATUS];
+        if (status === STATUS_EMERGENT) {
+          const pivot = records[r + REC_PIVOT_IDX];
+          if (pivots.find(pivot) === -1) {
+            // the one-thread run's emergent pair: zero persistence, empty reduction column
+            stats.emergentPairs++;
+            pivots.insert(pivot, c, records[r + REC_PIVOT_COEF]);
+            red.offsets[c + 1] = red.size;
+            continue;
+          }
+          status = STATUS_REDO; // a column of this batch owns the cofacet
+        }
+        let tested = false;
+        if (status === STATUS_REDO) {
+          overflow = Math.max(overflow, records[r + REC_COB_SIZE] + records[r + REC_RED_SIZE]);
+          this.workingRed.clear();
+          this.initCoboundaryAndGetPivot(colIdx[c], colDiam[c], dim, pivots);
+        } else {
+          const arena = arenas[records[r + REC_ARENA]];
+          const at = records[r + REC_OFFSET];
+          const cob = records[r + REC_COB_SIZE];
+          this.pDiam = records[r + REC_PIVOT_DIAM];
+          this.pIdx = records[r + REC_PIVOT_IDX];
+          this.pCoef = records[r + REC_PIVOT_COEF];
+          // the coboundary is needed only to go on reducing: not when the column is paired now
+          if (this.pIdx === -1 || pivots.find(this.pIdx) !== -1) {
+            this.workingCob.loadFrom(arena, at, cob);
+          }
+          this.workingRed.loadFrom(arena, at + cob, records[r + REC_RED_SIZE]);
+          stats.columnAdditions += records[r + REC_ADDITIONS];
+          tested = true; // phase 1 found no zero apparent facet for this pivot
+        }
+        this.finishColumn(c, colIdx, colDiam, dim, pivots, red, tested);
+        // written now: the next batch's phase 1 reads the last column of this one
+        red.offsets[c + 1] = red.size;
+      }
+      if (overflow > 0 && capacity < ARENA_MAX) {
+        // working columns did not fit: larger arenas for the next batches
+        capacity *= 2;
+        while (capacity < ARENA_MAX && capacity < 2 * overflow) capacity *= 2;
+        arenas = newArenas(session.threads, capacity);
+      }
+    }
+    red.offsets[nCols] = red.size;
+    stats.reductionEntries += red.size;
+  }
+
+  /**
+   * Phase 2 of one column: the one-thread reduction loop from the current working columns and
+   * pivot, over every earlier column; pairs it (or records its essential class) and stores its
+   * reduction column. facetTested: the current pivot is known to have no zero apparent facet.
+   */
+  private finishColumn(
+    c: number,
+    colIdx: Float64Array,
+    colDiam: Float32Array,
+    dim: number,
+    pivots: PivotMap,
+    red: SharedReduction,
+    facetTested: boolean,
+  ): void {
+    const p = this.modulus;
+    const diagram = this.diagrams[dim];
+    const sIdx = colIdx[c];
+    const sDiam = colDiam[c];
+    const workingRed = this.workingRed;
+    for (;;) {
+      if (this.pIdx === -1) {
+        diagram.births.push(sDiam);
+        diagram.deaths.push(Infinity);
+        if (this.wantCocycles) {
+          const cocycleIdx: number[] = [sIdx];
+          const cocycleCoef: number[] = [1];
+          for (;;) {
+            this.popPivot(workingRed);
+            if (this.pIdx === -1) break;
+            cocycleIdx.push(this.pIdx);
+            cocycleCoef.push(this.pCoef);
+          }
+          this.pushCocycle(diagram, cocycleIdx, cocycleCoef, dim, new Int32Array(dim + 1));
+        }
+        return;
+      }
+      const at = pivots.find(this.pIdx);
+      if (at !== -1) {
+        const factor = p - ((this.pCoef * this.inverse[pivots.coefs[at]]) % p);
+        this.addColumn(pivots.cols[at], factor, colIdx, colDiam, red, dim);
+      } else if (
+        !facetTested &&
+        this.zeroApparentFacet(this.pIdx, this.pDiam, this.pCoef, dim + 1)
+      ) {
+        this.addSimplexCoboundary(this.fIdx, this.fDiam, p - this.fCoef, dim);
+        this.getPivot(this.workingCob);
+      } else {
+        break;
+      }
+      facetTested = false;
+    }
+    const death = this.pDiam;
+    const bar = death > sDiam;
+    if (bar) {
+      diagram.births.push(sDiam);
+      diagram.deaths.push(death);
+    }
+    pivots.insert(this.pIdx, c, this.pCoef);
+    const record = bar && this.wantCocycles;
+    const cocycleIdx: number[] | null = record ? [sIdx] : null;
+    const cocycleCoef: number[] | null = record ? [1] : null;
+    for (;;) {
+      this.popPivot(workingRed);
+      if (this.pIdx === -1) break;
+      const need = red.size + 1;
+      if (need > red.idx.length) {
+        // the threads are idle in phase 2; the next batch carries the new arrays
+        const cap = Math.max(need, red.idx.length * 2);
+        const idx = sharedArray(Float64Array, cap, 8);
+        const diam = sharedArray(Float32Array, cap, 4);
+        const coef = sharedArray(Int32Array, cap, 4);
+        idx.set(red.idx);
+        diam.set(red.diam);
+        coef.set(red.coef);
+        red.idx = idx;
+        red.diam = diam;
+        red.coef = coef;
+      }
+      red.idx[red.size] = this.pIdx;
+      red.diam[red.size] = this.pDiam;
+      red.coef[red.size] = this.pCoef;
+      red.size++;
+      if (cocycleIdx !== null && cocycleCoef !== null) {
+        cocycleIdx.push(this.pIdx);
+        cocycleCoef.push(this.pCoef);
+      }
+    }
+    if (cocycleIdx !== null && cocycleCoef !== null) {
+      this.pushCocycle(diagram, cocycleIdx, cocycleCoef, dim, new Int32Array(dim + 1));
+    }
   }
 
   private pushCocycle(
@@ -1504,8 +1891,10 @@ class RipsReducer {
     let sDiam = d0.simplicesDiam;
     let sCount = this.stats.edges;
     for (let dim = 1; dim <= this.maxDim; dim++) {
-      const pivots = new PivotMap(nCols);
-      this.computePairs(colIdx, colDiam, nCols, dim, pivots);
+      const parallel = this.threads !== null && nCols >= this.threads.minColumns;
+      const pivots = new PivotMap(nCols, parallel);
+      if (parallel) this.computePairsParallel(colIdx, colDiam, nCols, dim, pivots);
+      else this.computePairs(colIdx, colDiam, nCols, dim, pivots);
       if (dim < this.maxDim) {
         const next = this.assembleColumns(
           sIdx!,
@@ -1589,6 +1978,22 @@ export function createApparentPairTester(data: SharedEngineData): {
 } {
   const reducer = new RipsReducer({ ...data, cocycles: false });
   return { test: (idx, diam, dim) => reducer.testApparent(idx, diam, dim) };
+}
+
+/**
+ * The work of the worker threads for one engine run (ripsParallel.ts): the zero-apparent-pair
+ * test (as RipsReducer.testApparent) and phase 1 of the parallel reduction
+ * (RipsReducer.reduceColumnPhase1).
+ */
+export function createRipsThreadWork(data: SharedEngineData): {
+  test(idx: number, diam: number, dim: number): boolean;
+  reduce(job: ReductionJob, slot: number, k: number, fill: number): number;
+} {
+  const reducer = new RipsReducer({ ...data, cocycles: false });
+  return {
+    test: (idx, diam, dim) => reducer.testApparent(idx, diam, dim),
+    reduce: (job, slot, k, fill) => reducer.reduceColumnPhase1(job, slot, k, fill),
+  };
 }
 
 /** Runs the engine: one diagram per dimension 0..maxDimension, in Ripser's output order. */

@@ -10,7 +10,12 @@
  * - JOB_DONE: joined workers that finished; the caller waits (Atomics.wait) until it equals
  *   the number that joined, so every claimed chunk's flags are written when it returns;
  * - JOB_FAILED: set by a worker whose tests threw (the caller then throws).
+ *
+ * A reduction batch (phase 1 of the parallel reduction) uses the same words; a thread's join
+ * number (0 for the caller, 1, 2, ... for the workers in the order they join) is its arena slot.
  */
+import type { ReductionJob } from '../homology/ripsParallel.js';
+
 export const JOB_NEXT = 0;
 export const JOB_JOINED = 1;
 export const JOB_DONE = 2;
@@ -35,5 +40,22 @@ export function runChunks(
     if (start >= count) return;
     const end = Math.min(count, start + chunk);
     for (let k = start; k < end; k++) flags[k] = test(idx[k], diam[k], dim) ? 1 : 0;
+  }
+}
+
+/** Claims chunks of a reduction batch's columns until none is left (phase 1, one thread). */
+export function runColumnChunks(
+  reduce: (job: ReductionJob, slot: number, k: number, fill: number) => number,
+  ctrl: Int32Array,
+  chunk: number,
+  job: ReductionJob,
+  slot: number,
+): void {
+  let fill = 0;
+  for (;;) {
+    const start = Atomics.add(ctrl, JOB_NEXT, chunk);
+    if (start >= job.count) return;
+    const end = Math.min(job.count, start + chunk);
+    for (let k = start; k < end; k++) fill = reduce(job, slot, k, fill);
   }
 }

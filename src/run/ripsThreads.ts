@@ -11,10 +11,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { createApparentPairTester } from '../homology/ripsEngine.js';
+import { createRipsThreadWork } from '../homology/ripsEngine.js';
 import {
+  PARALLEL_MIN_COLUMNS,
   PARALLEL_MIN_TESTS,
+  REDUCTION_ARENA,
+  REDUCTION_BATCH,
   setRipsThreadDriver,
+  type ReductionJob,
   type RipsThreadDriver,
   type RipsThreadSession,
   type SharedEngineData,
@@ -26,6 +30,7 @@ import {
   JOB_JOINED,
   JOB_WORDS,
   runChunks,
+  runColumnChunks,
 } from './ripsThreadProtocol.js';
 import type { RipsWorkerMessage } from './ripsWorker.js';
 import { workerScript } from './workerScript.js';
@@ -52,16 +57,40 @@ function post(w: Worker, m: RipsWorkerMessage): void {
   w.postMessage(m);
 }
 
+/**
+ * A batch's control words. The atomic store publishes everything the caller wrote before it
+ * (the batch's input, the pivots and reduction columns of earlier batches) to the workers,
+ * whose first access is an atomic add on the same word.
+ */
+function newControl(): Int32Array {
+  const ctrl = new Int32Array(new SharedArrayBuffer(4 * JOB_WORDS));
+  Atomics.store(ctrl, JOB_JOINED, 0);
+  return ctrl;
+}
+
 class Session implements RipsThreadSession {
   private readonly run = nextRun++;
   private opened: Worker[] | null = null;
-  private tester: ReturnType<typeof createApparentPairTester> | null = null;
+  private work: ReturnType<typeof createRipsThreadWork> | null = null;
 
   constructor(
     private readonly data: SharedEngineData,
     readonly threads: number,
     readonly minBatch: number,
+    readonly minColumns: number,
+    readonly batchColumns: number,
+    readonly arenaEntries: number,
   ) {}
+
+  /** The workers of this run, opened on first use; the caller's own share of the work. */
+  private begin(): ReturnType<typeof createRipsThreadWork> {
+    if (this.opened === null || this.work === null) {
+      this.opened = workers(this.threads - 1);
+      for (const w of this.opened) post(w, { kind: 'open', run: this.run, data: this.data });
+      this.work = createRipsThreadWork(this.data);
+    }
+    return this.work;
+  }
 
   apparentFlags(
     idx: Float64Array,
@@ -70,18 +99,37 @@ class Session implements RipsThreadSession {
     dim: number,
     flags: Uint8Array,
   ): void {
-    if (this.opened === null) {
-      this.opened = workers(this.threads - 1);
-      for (const w of this.opened) post(w, { kind: 'open', run: this.run, data: this.data });
-      this.tester = createApparentPairTester(this.data);
-    }
-    const ctrl = new Int32Array(new SharedArrayBuffer(4 * JOB_WORDS));
+    const work = this.begin();
+    const ctrl = newControl();
     // small chunks balance the load (tests vary in cost); large enough to amortise Atomics
     const chunk = Math.max(64, Math.min(4096, Math.ceil(count / (this.threads * 32))));
-    for (const w of this.opened) {
+    for (const w of this.opened!) {
       post(w, { kind: 'batch', run: this.run, ctrl, chunk, idx, diam, count, dim, flags });
     }
-    runChunks(this.tester!.test, ctrl, chunk, idx, diam, count, dim, flags);
+    try {
+      runChunks(work.test, ctrl, chunk, idx, diam, count, dim, flags);
+    } finally {
+      this.finish(ctrl); // even when the caller's share threw: no worker is left in the batch
+    }
+  }
+
+  reduceColumns(job: ReductionJob): void {
+    const work = this.begin();
+    const ctrl = newControl();
+    // one column at a time: columns vary much more in cost than tests (a few microseconds to
+    // milliseconds), and a batch ends when its last column does (an Atomics.add per column is
+    // negligible beside a column's work)
+    const chunk = 1;
+    for (const w of this.opened!) post(w, { kind: 'reduce', run: this.run, ctrl, chunk, job });
+    try {
+      runColumnChunks(work.reduce, ctrl, chunk, job, 0);
+    } finally {
+      this.finish(ctrl); // even when the caller's share threw: no worker is left in the batch
+    }
+  }
+
+  /** Closes a batch the caller ran out of, and waits for the workers that joined it. */
+  private finish(ctrl: Int32Array): void {
     const joined = Atomics.or(ctrl, JOB_JOINED, JOB_CLOSED);
     for (;;) {
       const done = Atomics.load(ctrl, JOB_DONE);
@@ -97,19 +145,34 @@ class Session implements RipsThreadSession {
     if (this.opened !== null)
       for (const w of this.opened) post(w, { kind: 'close', run: this.run });
     this.opened = null;
-    this.tester = null;
+    this.work = null;
   }
 }
 
 /**
- * A worker_threads driver. minBatch: batches smaller than this run on the calling thread
- * (default PARALLEL_MIN_TESTS; the tests lower it to force the threads on small clouds).
+ * A worker_threads driver. minBatch: apparent-pair batches smaller than this run on the calling
+ * thread (default PARALLEL_MIN_TESTS); minColumns: dimensions with fewer columns are reduced on
+ * the calling thread (default PARALLEL_MIN_COLUMNS); batchColumns: columns per reduction batch
+ * (default REDUCTION_BATCH); arenaEntries: first size of each thread's arena of working columns
+ * (default REDUCTION_ARENA); the tests lower them to force the threads, many batches and
+ * overflowing arenas on small clouds.
  */
-export function createNodeRipsThreadDriver(options: { minBatch?: number } = {}): RipsThreadDriver {
+export function createNodeRipsThreadDriver(
+  options: {
+    minBatch?: number;
+    minColumns?: number;
+    batchColumns?: number;
+    arenaEntries?: number;
+  } = {},
+): RipsThreadDriver {
   const minBatch = options.minBatch ?? PARALLEL_MIN_TESTS;
+  const minColumns = options.minColumns ?? PARALLEL_MIN_COLUMNS;
+  const batchColumns = options.batchColumns ?? REDUCTION_BATCH;
+  const arenaEntries = options.arenaEntries ?? REDUCTION_ARENA;
   return {
     defaultThreads: availableParallelism(),
-    open: (data, threads) => new Session(data, threads, minBatch),
+    open: (data, threads) =>
+      new Session(data, threads, minBatch, minColumns, batchColumns, arenaEntries),
   };
 }
 

@@ -1,11 +1,19 @@
 /**
- * A worker thread of the Rips thread driver (./ripsThreads.ts): keeps one apparent-pair tester
- * per open engine run and works on the batches it joins (protocol in ./ripsThreadProtocol.ts).
+ * A worker thread of the Rips thread driver (./ripsThreads.ts): keeps the engine's thread work
+ * (apparent-pair tests, phase 1 of the parallel reduction) per open engine run and works on the
+ * batches it joins (protocol in ./ripsThreadProtocol.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { createApparentPairTester } from '../homology/ripsEngine.js';
-import type { SharedEngineData } from '../homology/ripsParallel.js';
-import { JOB_CLOSED, JOB_DONE, JOB_FAILED, JOB_JOINED, runChunks } from './ripsThreadProtocol.js';
+import { createRipsThreadWork } from '../homology/ripsEngine.js';
+import type { ReductionJob, SharedEngineData } from '../homology/ripsParallel.js';
+import {
+  JOB_CLOSED,
+  JOB_DONE,
+  JOB_FAILED,
+  JOB_JOINED,
+  runChunks,
+  runColumnChunks,
+} from './ripsThreadProtocol.js';
 
 export type RipsWorkerMessage =
   | { kind: 'open'; run: number; data: SharedEngineData }
@@ -20,23 +28,26 @@ export type RipsWorkerMessage =
       count: number;
       dim: number;
       flags: Uint8Array;
-    };
+    }
+  | { kind: 'reduce'; run: number; ctrl: Int32Array; chunk: number; job: ReductionJob };
 
-const testers = new Map<number, ReturnType<typeof createApparentPairTester>>();
+const works = new Map<number, ReturnType<typeof createRipsThreadWork>>();
 
 parentPort!.on('message', (m: RipsWorkerMessage) => {
   if (m.kind === 'open') {
-    testers.set(m.run, createApparentPairTester(m.data));
+    works.set(m.run, createRipsThreadWork(m.data));
   } else if (m.kind === 'close') {
-    testers.delete(m.run);
+    works.delete(m.run);
   } else {
     const { ctrl } = m;
-    // a batch the caller already closed is left alone
-    if ((Atomics.add(ctrl, JOB_JOINED, 1) & JOB_CLOSED) !== 0) return;
-    const tester = testers.get(m.run);
+    // a batch the caller already closed is left alone; else the join number is the arena slot
+    const joined = Atomics.add(ctrl, JOB_JOINED, 1);
+    if ((joined & JOB_CLOSED) !== 0) return;
+    const work = works.get(m.run);
     try {
-      if (tester === undefined) throw new Error(`no open run ${m.run}`);
-      runChunks(tester.test, ctrl, m.chunk, m.idx, m.diam, m.count, m.dim, m.flags);
+      if (work === undefined) throw new Error(`no open run ${m.run}`);
+      if (m.kind === 'reduce') runColumnChunks(work.reduce, ctrl, m.chunk, m.job, joined + 1);
+      else runChunks(work.test, ctrl, m.chunk, m.idx, m.diam, m.count, m.dim, m.flags);
     } catch (e) {
       Atomics.store(ctrl, JOB_FAILED, 1);
       console.error(e);

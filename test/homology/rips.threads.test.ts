@@ -1,9 +1,11 @@
 /**
  * Threads (docs/persistent-homology.md, "Threads"): ripsPersistence with threads 2, 3 and 4
  * gives exactly the diagrams, cocycles and stats of threads 1, and Ripser's barcodes. The Node
- * driver is registered with minBatch 1 so that every apparent-pair batch goes to the workers
- * even on small clouds (3 and 4 threads on a 2-core machine force interleavings), and a
- * counting wrapper checks that the threads really ran.
+ * driver is registered with minBatch 1 and minColumns 1 so that every apparent-pair batch and
+ * every dimension's reduction goes to the workers even on small clouds, with small reduction
+ * batches (many batches, pivots owned inside and across batches) and small arenas (columns that
+ * overflow and are reduced again); 3 and 4 threads on a 2-core machine force interleavings, and
+ * a counting wrapper checks that the threads really ran.
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
@@ -15,6 +17,8 @@ import { ripsPersistence, type RipsOptions, type RipsResult } from '../../src/ho
 import {
   getRipsThreadDriver,
   setRipsThreadDriver,
+  sharedArray,
+  type ReductionJob,
   type RipsThreadDriver,
 } from '../../src/homology/ripsParallel.js';
 import { pairwiseDistances } from '../../src/linalg/distances.js';
@@ -24,8 +28,8 @@ import { fixtureCases, caseName } from './ripsFixtureCases.js';
 import { FIXTURES, compareBars, diagramBars, parseRipserOutput, readCloud } from './ripsHelpers.js';
 import { fmt, lowerDistanceText, runRipser } from './ripserOracle.js';
 
-/** Counts the batches and tests the workers were given. */
-const counts = { batches: 0, tests: 0 };
+/** Counts the batches and tests the workers were given, and the reduction batches. */
+const counts = { batches: 0, tests: 0, reductions: 0, columns: 0 };
 function counting(inner: RipsThreadDriver): RipsThreadDriver {
   return {
     defaultThreads: inner.defaultThreads,
@@ -34,10 +38,18 @@ function counting(inner: RipsThreadDriver): RipsThreadDriver {
       return {
         threads: s.threads,
         minBatch: s.minBatch,
+        minColumns: s.minColumns,
+        batchColumns: s.batchColumns,
+        arenaEntries: s.arenaEntries,
         apparentFlags(idx, diam, count, dim, flags) {
           counts.batches++;
           counts.tests += count;
           s.apparentFlags(idx, diam, count, dim, flags);
+        },
+        reduceColumns(job) {
+          counts.reductions++;
+          counts.columns += job.count;
+          s.reduceColumns(job);
         },
         close: () => s.close(),
       };
@@ -45,10 +57,19 @@ function counting(inner: RipsThreadDriver): RipsThreadDriver {
   };
 }
 
+/** Registers the counting Node driver with every batch on the threads. */
+function useDriver(batchColumns: number, arenaEntries: number): void {
+  setRipsThreadDriver(
+    counting(
+      createNodeRipsThreadDriver({ minBatch: 1, minColumns: 1, batchColumns, arenaEntries }),
+    ),
+  );
+}
+
 let saved: RipsThreadDriver | null = null;
 beforeAll(() => {
   saved = getRipsThreadDriver();
-  setRipsThreadDriver(counting(createNodeRipsThreadDriver({ minBatch: 1 })));
+  useDriver(37, 1 << 16);
 });
 afterAll(() => setRipsThreadDriver(saved));
 
@@ -72,10 +93,13 @@ function runAll(input: Parameters<typeof ripsPersistence>[0], opts: RipsOptions,
   const one = ripsPersistence(input, { ...opts, threads: 1 });
   for (const t of more) {
     const before = counts.batches;
+    const reductions = counts.reductions;
     const r = ripsPersistence(input, { ...opts, threads: t });
     expectSame(one, r, `threads ${t}`);
     if (r.stats.apparentPairs > 0)
       expect(counts.batches, `threads ${t} used`).toBeGreaterThan(before);
+    if (r.stats.columnsReduced > 0)
+      expect(counts.reductions, `threads ${t} reduced`).toBeGreaterThan(reductions);
   }
   return one;
 }
@@ -92,9 +116,11 @@ describe('Rips persistence on threads', () => {
   const picked: Record<string, number[]> = {
     sphere3_dim1_q10: [2, 3, 4],
     gauss50_dim1_q10: [2],
-    sphere3_dim1_enc: [2],
+    sphere3_dim1_median: [2],
     torus4_dim1_q10: [2, 4],
     sphere3_dim2_q10: [2, 3],
+    digits64_dim1_q10: [3],
+    circles2_dim1_q10: [2],
   };
   for (const c of fixtureCases.filter((c) => caseName(c) in picked)) {
     it(
@@ -166,8 +192,11 @@ describe('Rips persistence on threads', () => {
           cocycles: fc.boolean(),
           quantile: fc.constantFrom(0.2, 0.5, 1),
           threads: fc.integer({ min: 2, max: 4 }),
+          batchColumns: fc.constantFrom(1, 2, 5, 37, 256),
+          arenaEntries: fc.constantFrom(4, 64, 1 << 16),
         }),
-        ({ n, d, seed, maxDimension, coefficient, cocycles, quantile, threads }) => {
+        ({ n, d, seed, maxDimension, coefficient, cocycles, quantile, threads, ...sizes }) => {
+          useDriver(sizes.batchColumns, sizes.arenaEntries);
           const rng = createRng(seed);
           const data = new Float32Array(n * d);
           // a coarse grid: many equal distances, so ties and apparent pairs abound
@@ -180,7 +209,73 @@ describe('Rips persistence on threads', () => {
           runAll(dist, opts, [threads]);
         },
       ),
-      { numRuns: 40, seed: 13 },
+      { numRuns: 60, seed: 13 },
     );
+    useDriver(37, 1 << 16);
+  }, 120_000);
+
+  it('an error in a reduction batch is thrown, and the threads work on afterwards', () => {
+    const n = 40;
+    const rng = createRng(7);
+    const data = new Float32Array(n * 2);
+    for (let i = 0; i < n * 2; i++) data[i] = rng.normal();
+    const dist = pairwiseDistances({ data, rows: n, cols: 2 }, {});
+    const session = createNodeRipsThreadDriver().open(
+      {
+        n,
+        maxDimension: 1,
+        threshold: Infinity,
+        modulus: 2,
+        dense: new Float32Array(new SharedArrayBuffer(4 * n * n)),
+        sparse: null,
+      },
+      2,
+    );
+    try {
+      // no pivot map: every thread's first column throws (the caller's and the worker's)
+      const bad = sharedArray(Float64Array, 64, 8);
+      const job = {
+        dim: 1,
+        first: 0,
+        count: 64,
+        colIdx: bad,
+        colDiam: sharedArray(Float32Array, 64, 4),
+        pivotKeys: null,
+      } as unknown as ReductionJob;
+      expect(() => session.reduceColumns(job)).toThrow();
+    } finally {
+      session.close();
+    }
+    runAll(dist, { maxDimension: 1 }, [2]);
+  });
+
+  it('a reduction in many batches whose columns overflow the arenas gives the one-thread result', () => {
+    // sparse and dense, H1 and H2, Z/3 with cocycles: batches of 1 and 2 columns (every column
+    // reads its predecessors' reduction columns in phase 1), of 3 and 16 columns with arenas of
+    // 8 entries (most columns overflow) and 256 (some do)
+    const rng = createRng(2027);
+    const n = 90;
+    const data = new Float32Array(n * 3);
+    for (let i = 0; i < n * 3; i++) data[i] = rng.normal();
+    const dist = pairwiseDistances({ data, rows: n, cols: 3 }, {});
+    const sorted = Array.from(dist.data).sort((a, b) => a - b);
+    try {
+      for (const [batch, arena] of [
+        [1, 1 << 16],
+        [2, 1 << 16],
+        [3, 8],
+        [16, 256],
+      ]) {
+        useDriver(batch, arena);
+        for (const threshold of [sorted[Math.floor(sorted.length * 0.4)], undefined]) {
+          const opts: RipsOptions = { maxDimension: 2, coefficient: 3, cocycles: true, threshold };
+          const one = runAll(dist, opts, [2, 3]);
+          expect(one.stats.columnsReduced).toBeGreaterThan(100);
+          expect(one.stats.reductionEntries).toBeGreaterThan(50);
+        }
+      }
+    } finally {
+      useDriver(37, 1 << 16);
+    }
   }, 120_000);
 });
