@@ -57,7 +57,20 @@ export async function writeFigure(
     try {
       const tab = context.pages()[0] ?? (await context.newPage());
       await tab.goto(`${pathToFileURL(page).href}#${options.view}`);
-      await tab.waitForSelector(`body[data-rendered="${options.view}"]`);
+      // the viewer draws the first view instead of one the store has no study for
+      await tab.waitForSelector('body[data-rendered]');
+      const drawn = await tab.getAttribute('body', 'data-rendered');
+      if (drawn !== options.view) {
+        const offered = await tab
+          .locator('nav button[data-view]')
+          .evaluateAll((buttons) =>
+            buttons.map((b) => (b as unknown as { dataset: { view?: string } }).dataset.view ?? ''),
+          );
+        throw invalidOption(
+          `the store has no view '${options.view}' (its report offers ${offered.join(', ')})`,
+          'pick one of those views, or a store that holds the study the view draws',
+        );
+      }
       const scope = options.figure ? `section[data-figure="${options.figure}"] ` : '';
       const chart = tab.locator(`main ${scope}svg.tl-plot`).first();
       if ((await chart.count()) === 0)

@@ -6,6 +6,7 @@ import { PNG } from 'pngjs';
 import { openStore } from '../../src/run/store.js';
 import { buildReportData, type ReportData } from '../../src/report/reportData.js';
 import { writeFigure } from '../../src/report/figure.js';
+import { summarizeReport } from '../../src/report/reportSummary.js';
 import { fillSyntheticStore } from '../helpers/syntheticStore.js';
 import { requireTool } from '../helpers/oracles.js';
 
@@ -52,5 +53,21 @@ describe('writeFigure', () => {
     await expect(
       writeFigure(data, join(dir, 'a.svg'), { view: 'mapper', figure: 'nope' }),
     ).rejects.toThrow(/has no figure 'nope'/);
+  });
+
+  it('refuses at once a view the store has no study for (it waited 30 s, then failed inside)', async (ctx) => {
+    requireTool(ctx, 'chromium');
+    // the synthetic store without its adversarial record: the viewer offers no such view
+    const without = {
+      ...data,
+      studyResults: data.studyResults.filter((s) => s.study !== 'adversarial'),
+      claims: data.claims.filter((c) => c.study !== 'adversarial'),
+    };
+    expect(summarizeReport(without).studies).not.toContain('adversarial');
+    await expect(
+      writeFigure(without, join(dir, 'adv.svg'), { view: 'adversarial' }),
+    ).rejects.toThrow(
+      /no view 'adversarial' \(its report offers summary, layer-profile,.*population-comparison/,
+    );
   });
 });
