@@ -3,24 +3,71 @@
  * `<store>.models/<hash>/` (model.json, weights.bin, train.json with the accuracies) and captured
  * clouds in `<store>.clouds/<hash>/` (meta.json and one float32 .npy per layer). Each folder is
  * written under a temporary name and renamed into place when complete, so a kill leaves either
- * the whole folder or none of it.
+ * the whole folder or none of it. A large file whose bytes another folder already holds (the
+ * input layer's cloud is the same for every network of a sweep) is a hard link to one copy in
+ * `<root>/.shared/<sha256>`, so a 1,500-network sweep keeps that cloud once, not 1,500 times
+ * (docs/store.md, "Files beside the store").
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Matrix } from '../core/matrix.js';
 import { parseNpy } from '../data/npy.js';
 import { encodeNpyFloat32 } from '../nn/npyWrite.js';
 import type { LayerCloud } from '../study/types.js';
 
+/** Files of at least this many bytes are shared between folders by content (hard links). */
+export const SHARED_FILE_MIN_BYTES = 64 * 1024;
+
+/** A unique temporary name beside `path`. */
+const tmpName = (path: string): string =>
+  `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+/**
+ * Writes `content` as `path`: as a hard link to `<root>/.shared/<sha256>` when it is large (the
+ * shared copy written first, all or nothing, if no folder has it yet), else as a file of its
+ * own. Where the file system refuses the link, the file is written as a copy.
+ */
+function writeShared(root: string, path: string, content: string | Uint8Array): void {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+  if (bytes.byteLength < SHARED_FILE_MIN_BYTES) {
+    writeFileSync(path, bytes);
+    return;
+  }
+  const shared = join(root, '.shared', createHash('sha256').update(bytes).digest('hex'));
+  try {
+    if (!existsSync(shared)) {
+      mkdirSync(dirname(shared), { recursive: true });
+      const tmp = tmpName(shared);
+      writeFileSync(tmp, bytes);
+      renameSync(tmp, shared);
+    }
+    linkSync(shared, path);
+  } catch {
+    writeFileSync(path, bytes);
+  }
+}
+
 /** Writes `files` (name -> content) as the folder `dir`, all or nothing. An existing complete
- * folder is kept as it is (its content is determined by the same hash). */
+ * folder is kept as it is (its content is determined by the same hash). Large files are shared
+ * by content with the other folders under the same root (see the module's comment). */
 export function writeFolderAtomic(dir: string, files: Record<string, string | Uint8Array>): void {
   if (existsSync(dir)) return;
-  mkdirSync(dirname(dir), { recursive: true });
-  const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const root = dirname(dir);
+  mkdirSync(root, { recursive: true });
+  const tmp = tmpName(dir);
   try {
     mkdirSync(tmp);
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
+    for (const [name, content] of Object.entries(files))
+      writeShared(root, join(tmp, name), content);
     renameSync(tmp, dir);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
