@@ -4,7 +4,7 @@
  */
 export * from './browser.js';
 export * from './data/node.js';
-// Rips persistence on worker threads: registers the Node thread driver (threads default: all cores)
+// Rips persistence on worker threads: registers the Node thread driver (used when threads > 1)
 export { createNodeRipsThreadDriver } from './run/ripsThreads.js';
 export { setRipsThreadDriver, PARALLEL_MIN_TESTS } from './homology/ripsParallel.js';
 export type { RipsThreadDriver, RipsThreadSession } from './homology/ripsParallel.js';

@@ -68,10 +68,11 @@ export interface RipsOptions {
   /** Called with a fraction in [0, 1] and a stage name while the computation runs. */
   onProgress?: (fraction: number, stage: string) => void;
   /**
-   * Threads for the zero-apparent-pair tests (docs/persistent-homology.md, "Threads"); the
-   * diagrams and stats are the same for every value. Default: all cores
-   * (os.availableParallelism()) where a thread driver is registered (Node's entry point
-   * registers one); 1 without (the browser entry). Batches smaller than
+   * Threads for the zero-apparent-pair tests and the reduction (docs/persistent-homology.md,
+   * "Threads"); the diagrams and stats are the same for every value. Default 1: on a quiet
+   * 2-core machine two threads measured slower than one at the median of bench:ph's cases
+   * (docs/bench-ph.md). More than 1 needs a registered thread driver (Node's entry point
+   * registers one; the browser entry runs one thread). Batches smaller than
    * PARALLEL_MIN_TESTS run on the calling thread.
    */
   threads?: number;
@@ -169,11 +170,11 @@ function resolveOptions(options: RipsOptions): Resolved {
   if (!(maxMemoryBytes > 0)) {
     throw invalidOption(`maxMemoryBytes must be positive, got ${maxMemoryBytes}.`);
   }
-  const threads = options.threads ?? getRipsThreadDriver()?.defaultThreads ?? 1;
+  const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) {
     throw invalidOption(
       `threads must be a positive integer, got ${threads}.`,
-      'Leave it out to use every core, or give 1 for one thread.',
+      'Leave it out for one thread, or give the number of threads (at most the cores).',
     );
   }
   return {

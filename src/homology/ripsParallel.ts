@@ -73,7 +73,8 @@ export interface RipsThreadSession {
 }
 
 export interface RipsThreadDriver {
-  /** the default for `threads`: the machine's available parallelism */
+  /** the machine's available parallelism (what `threads` is at most useful up to; the default
+   * for `threads` is 1, docs/persistent-homology.md) */
   readonly defaultThreads: number;
   /** A session over `threads` threads (the caller's included) for one engine run. */
   open(data: SharedEngineData, threads: number): RipsThreadSession;

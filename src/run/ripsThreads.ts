@@ -176,7 +176,8 @@ export function createNodeRipsThreadDriver(
   };
 }
 
-/** The driver registered on import; `threads` defaults to os.availableParallelism(). */
+/** The driver registered on import (used when `threads` > 1; its defaultThreads, the machine's
+ * cores, is what a caller may pass to use them all). */
 export const nodeRipsThreadDriver = createNodeRipsThreadDriver();
 
 setRipsThreadDriver(nodeRipsThreadDriver);

@@ -112,6 +112,15 @@ describe('Rips persistence on threads', () => {
     expect(() => ripsPersistence(cloud, { threads: 1.5 })).toThrow(/threads must be a positive/);
   });
 
+  it('runs on one thread unless threads is given (two measured slower at the median)', () => {
+    const cloud = readCloud('gauss50.txt');
+    const before = { ...counts };
+    ripsPersistence(cloud, { maxDimension: 1 });
+    expect(counts).toEqual(before);
+    ripsPersistence(cloud, { maxDimension: 1, threads: 2 });
+    expect(counts.batches + counts.reductions).toBeGreaterThan(before.batches + before.reductions);
+  });
+
   // the fixture clouds against Ripser's barcodes, threads 1 and 2 (3 and 4 on two of them)
   const picked: Record<string, number[]> = {
     sphere3_dim1_q10: [2, 3, 4],

@@ -24,7 +24,7 @@ import { integerOption } from '../numbers.js';
 import { checkOutputTargets, writeOutputs } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { diagramSummary } from '../../homology/summary.js';
-// registers the worker-thread driver: --threads defaults to every core
+// registers the worker-thread driver, which --threads above 1 uses
 import '../../run/ripsThreads.js';
 import { DEFAULT_MEMORY_SHARE } from '../specs/ph.js';
 
@@ -71,7 +71,7 @@ export interface PhSettings {
   /** the memory guard's limit in bytes, and how it was given (for messages) */
   memoryLimitBytes: number;
   memoryLimitText: string;
-  /** threads for the computation; undefined: every core */
+  /** threads for the computation; undefined: one */
   threads?: number;
 }
 
@@ -155,7 +155,7 @@ export function resolvePhSettings(file: string, f: PhFlags): PhSettings {
       ? undefined
       : integerOption(f.threads, '--threads', {
           min: 1,
-          hint: 'Leave it out to use every core, or give 1 for one thread.',
+          hint: 'Leave it out for one thread, or give the number of threads (at most the cores).',
         });
   return {
     threads,

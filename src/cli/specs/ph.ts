@@ -31,7 +31,10 @@ export function registerPh(program: Command): void {
       'euclidean',
     )
     .option('--collapse <mode>', 'edge collapse before the computation: auto, on, off', 'auto')
-    .option('--threads <k>', 'threads for the computation (default: every core)')
+    .option(
+      '--threads <k>',
+      'threads for the computation (default: 1; see docs/persistent-homology.md, Threads)',
+    )
     .option('--cocycles', 'compute representative cocycles (in --json and .json output)')
     .option(
       '--out <file>',
