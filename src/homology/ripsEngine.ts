@@ -1392,19 +1392,7 @@ class RipsReducer {
             break;
           }
         } else {
-          diagram.births.push(sDiam);
-          diagram.deaths.push(Infinity);
-          if (wantCocycles) {
-            const cocycleIdx: number[] = [sIdx];
-            const cocycleCoef: number[] = [1];
-            for (;;) {
-              this.popPivot(workingRed);
-              if (this.pIdx === -1) break;
-              cocycleIdx.push(this.pIdx);
-              cocycleCoef.push(this.pCoef);
-            }
-            this.pushCocycle(diagram, cocycleIdx, cocycleCoef, dim, cocycleVerts);
-          }
+          this.pushEssential(diagram, sIdx, sDiam, dim, cocycleVerts);
           break;
         }
       }
@@ -1648,19 +1636,7 @@ class RipsReducer {
     const workingRed = this.workingRed;
     for (;;) {
       if (this.pIdx === -1) {
-        diagram.births.push(sDiam);
-        diagram.deaths.push(Infinity);
-        if (this.wantCocycles) {
-          const cocycleIdx: number[] = [sIdx];
-          const cocycleCoef: number[] = [1];
-          for (;;) {
-            this.popPivot(workingRed);
-            if (this.pIdx === -1) break;
-            cocycleIdx.push(this.pIdx);
-            cocycleCoef.push(this.pCoef);
-          }
-          this.pushCocycle(diagram, cocycleIdx, cocycleCoef, dim, new Int32Array(dim + 1));
-        }
+        this.pushEssential(diagram, sIdx, sDiam, dim, new Int32Array(dim + 1));
         return;
       }
       const at = pivots.find(this.pIdx);
@@ -1717,6 +1693,31 @@ class RipsReducer {
     if (cocycleIdx !== null && cocycleCoef !== null) {
       this.pushCocycle(diagram, cocycleIdx, cocycleCoef, dim, new Int32Array(dim + 1));
     }
+  }
+
+  /**
+   * Records an essential class born at (sIdx, sDiam): a bar to Infinity and, with cocycles,
+   * the column's remaining working entries (popped from workingRed) as its cocycle.
+   */
+  private pushEssential(
+    diagram: EngineDiagram,
+    sIdx: number,
+    sDiam: number,
+    dim: number,
+    verts: Int32Array,
+  ): void {
+    diagram.births.push(sDiam);
+    diagram.deaths.push(Infinity);
+    if (!this.wantCocycles) return;
+    const cocycleIdx: number[] = [sIdx];
+    const cocycleCoef: number[] = [1];
+    for (;;) {
+      this.popPivot(this.workingRed);
+      if (this.pIdx === -1) break;
+      cocycleIdx.push(this.pIdx);
+      cocycleCoef.push(this.pCoef);
+    }
+    this.pushCocycle(diagram, cocycleIdx, cocycleCoef, dim, verts);
   }
 
   private pushCocycle(

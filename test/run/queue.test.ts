@@ -9,13 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { inflateRawSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { Job as BullJob, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { readExperimentFile } from '../../src/run/experimentFile.js';
 import { resolveExperiment } from '../../src/run/experimentSchema.js';
 import { planExperiment } from '../../src/run/plan.js';
@@ -28,8 +26,8 @@ import { parseQueuedJob } from '../../src/run/queue/jobSchema.js';
 import { QueueExecutor } from '../../src/run/queue/queueExecutor.js';
 import { startQueueWorker } from '../../src/run/queue/queueWorker.js';
 import { dumpStore } from './storeDump.js';
+import { freePort, haveRedis, startRedis, type RedisServer } from './redisServer.js';
 
-const REDIS = '/usr/bin/redis-server';
 const CLI = resolve('src/cli/main.ts');
 const EXPERIMENT = `
 name: queue sweep
@@ -44,68 +42,6 @@ studies:
     options: {ks: [6], accuracyThreshold: 0, bootstrap: {resamples: 0}}
 `;
 
-interface RedisServer {
-  url: string;
-  proc: ChildProcess;
-  stop(): void;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
-
-async function startRedis(dir: string): Promise<RedisServer> {
-  const port = await freePort();
-  const proc = spawn(
-    REDIS,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: 'ignore' },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const r = new Redis(url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    r.on('error', () => undefined);
-    const ok = await r.connect().then(
-      () => r.ping().then(() => true),
-      () => false,
-    );
-    r.disconnect();
-    if (ok) break;
-    await new Promise((w) => setTimeout(w, 50));
-  }
-  return {
-    url,
-    proc,
-    stop: () => {
-      if (proc.pid && proc.exitCode === null && proc.signalCode === null)
-        process.kill(proc.pid, 'SIGKILL');
-    },
-  };
-}
-
-const haveRedis = existsSync(REDIS);
 let dir = '';
 const servers: RedisServer[] = [];
 const children: ChildProcess[] = [];
