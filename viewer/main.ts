@@ -175,7 +175,9 @@ function decodeMeasures(): Measure[] {
 }
 
 const unique = <T>(xs: T[]) => [...new Set(xs)];
-const studiesPresent = () => new Set(summary.studies);
+/** The type of a study stored under `name` (a named study's results carry its name only). */
+const kindOf = (name: string) => summary.studyKinds?.[name] ?? name;
+const studiesPresent = () => new Set(summary.studies.map(kindOf));
 
 function quantile(sorted: number[], q: number) {
   const pos = (sorted.length - 1) * q;
@@ -300,12 +302,31 @@ function table(head: string[], rows: string[][]) {
 const MAX_BANDED_LINES = 12;
 
 function layerProfileView(root: HTMLElement) {
-  const rows = allMeasures().filter(
-    (m) => m.study === 'layer-profile' && m.depth !== null && m.value !== null,
+  const all = allMeasures().filter(
+    (m) => kindOf(m.study) === 'layer-profile' && m.depth !== null && m.value !== null,
   );
-  const f = figure('Layer profile: descriptor over depth', 'layer-profile');
+  const names = unique(all.map((m) => m.study));
+  if (!names.length) {
+    const f = figure('Layer profile: descriptor over depth', 'layer-profile');
+    root.append(f.box);
+    return void f.body.append(empty('No layer-profile measures in this store.'));
+  }
+  // one figure per layer-profile study (an experiment may profile twice, e.g. scaled and raw)
+  for (const name of names)
+    layerProfileFigure(
+      root,
+      name,
+      all.filter((m) => m.study === name),
+    );
+}
+
+function layerProfileFigure(root: HTMLElement, name: string, rows: Measure[]) {
+  const title =
+    name === 'layer-profile'
+      ? 'Layer profile: descriptor over depth'
+      : `Layer profile ${name}: descriptor over depth`;
+  const f = figure(title, name);
   root.append(f.box);
-  if (!rows.length) return void f.body.append(empty('No layer-profile measures in this store.'));
   const descriptors = unique(rows.map((m) => m.descriptor));
   let descriptor = descriptors[0];
   let by: 'network' | 'group' = 'network';
@@ -911,7 +932,7 @@ interface RicciResult {
 }
 
 function ricciView(root: HTMLElement) {
-  const rec = data.studyResults.find((s) => s.study === 'ricci-flow')?.result as
+  const rec = data.studyResults.find((s) => kindOf(s.study) === 'ricci-flow')?.result as
     RicciResult | undefined;
   const rho = allMeasures().filter((m) => m.descriptor === 'ricci-rho' && m.value !== null);
   const f = figure('Ricci flow: rho per k and accuracy', 'ricci-flow');
@@ -1065,7 +1086,7 @@ function otherMeasuresView(root: HTMLElement, studies: string[]) {
     let d = descriptors[0];
     const draw = () => {
       const sel = rows.filter((m) => m.descriptor === d);
-      const withAcc = sel.some((m) => m.accuracy !== null) && study === 'generalization';
+      const withAcc = sel.some((m) => m.accuracy !== null) && kindOf(study) === 'generalization';
       const pairs = sel.filter((m) => m.accuracy !== null);
       const note = withAcc
         ? el(
@@ -1129,7 +1150,7 @@ function claimLines(study: string, name: string) {
 }
 
 function adversarialView(root: HTMLElement) {
-  const records = data.studyResults.filter((s) => s.study === 'adversarial');
+  const records = data.studyResults.filter((s) => kindOf(s.study) === 'adversarial');
   const f = figure('Adversarial: attack success and descriptors over eps', 'adversarial');
   root.append(f.box);
   if (!records.length) return void f.body.append(empty('No adversarial study in this store.'));
@@ -1253,7 +1274,7 @@ interface PopulationRecord {
 }
 
 function populationView(root: HTMLElement) {
-  const records = data.studyResults.filter((s) => s.study === 'population-comparison');
+  const records = data.studyResults.filter((s) => kindOf(s.study) === 'population-comparison');
   const f = figure(
     'Population comparison: descriptors per layer and p-values',
     'population-comparison',
@@ -1405,7 +1426,7 @@ function viewsOf(): View[] {
     'adversarial',
     'population-comparison',
   ]);
-  const others = summary.measureStudies.filter((s) => !covered.has(s));
+  const others = summary.measureStudies.filter((s) => !covered.has(kindOf(s)));
   if (others.length)
     views.push({ id: 'other', title: 'Other studies', draw: (r) => otherMeasuresView(r, others) });
   return views;

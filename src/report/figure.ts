@@ -32,6 +32,99 @@ export interface FigureOptions {
   executablePath?: string;
 }
 
+/** The few DOM members the page-side functions below use (no DOM types on the Node side). */
+interface Queryable {
+  querySelector(selector: string): Queryable | null;
+  querySelectorAll(selector: string): ArrayLike<Queryable>;
+  setAttribute(name: string, value: string): void;
+  getAttribute(name: string): string | null;
+  textContent: string | null;
+}
+
+/**
+ * Runs in the page: the chart `node` as standalone SVG text, with the legend the viewer shows
+ * beside it (a `.legend` row of colour swatches and names, an HTML sibling of the chart) drawn
+ * below the plot as SVG rects and text, so an exported figure keeps the key to its colours.
+ */
+function withLegend(node: unknown): string {
+  type El = Queryable & {
+    cloneNode(deep: boolean): El;
+    parentElement: El | null;
+    appendChild(n: El): void;
+    ownerDocument: { createElementNS(ns: string, tag: string): El };
+    style: { background: string };
+    classList: { contains(c: string): boolean };
+    children: ArrayLike<El>;
+  };
+  const NS = 'http://www.w3.org/2000/svg';
+  const chart = node as El;
+  const copy = chart.cloneNode(true);
+  copy.setAttribute('xmlns', NS);
+  const legend = chart.parentElement?.querySelector(':scope > .legend') as El | null;
+  const items = legend ? Array.from(legend.children) : [];
+  const width = Number(chart.getAttribute('width')) || 640;
+  const height = Number(chart.getAttribute('height')) || 400;
+  if (items.length) {
+    const doc = chart.ownerDocument;
+    const make = (tag: string, attrs: Record<string, string | number>) => {
+      const e = doc.createElementNS(NS, tag);
+      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+      return e;
+    };
+    const group = make('g', {
+      'font-family': 'system-ui, sans-serif',
+      'font-size': 11,
+      'text-anchor': 'start',
+    });
+    const rowHeight = 16;
+    let x = 10;
+    let y = height + 6;
+    for (const item of items) {
+      const swatch = item.querySelector('.swatch') as El | null;
+      const label = (item.textContent ?? '').trim();
+      const w = 18 + label.length * 6.2 + 14;
+      if (x + w > width && x > 10) {
+        x = 10;
+        y += rowHeight;
+      }
+      if (swatch?.classList.contains('dashed'))
+        group.appendChild(
+          make('line', {
+            x1: x,
+            x2: x + 12,
+            y1: y + 6,
+            y2: y + 6,
+            stroke: '#111',
+            'stroke-width': 2,
+            'stroke-dasharray': '4,2',
+          }),
+        );
+      else
+        group.appendChild(
+          make('rect', {
+            x,
+            y: y + 1,
+            width: 12,
+            height: 10,
+            fill: swatch?.style.background || '#888',
+          }),
+        );
+      const text = make('text', { x: x + 17, y: y + 10, fill: '#222' });
+      text.textContent = label;
+      group.appendChild(text);
+      x += w;
+    }
+    copy.appendChild(group);
+    const total = y + rowHeight + 4;
+    copy.setAttribute('height', String(total));
+    copy.setAttribute('viewBox', `0 0 ${width} ${total}`);
+  }
+  const g = globalThis as unknown as {
+    XMLSerializer: new () => { serializeToString(n: unknown): string };
+  };
+  return new g.XMLSerializer().serializeToString(copy);
+}
+
 /** Writes one figure of `data` to `out` (.svg or .png); returns the absolute path. */
 export async function writeFigure(
   data: ReportData,
@@ -73,26 +166,41 @@ export async function writeFigure(
       }
       const scope = options.figure ? `section[data-figure="${options.figure}"] ` : '';
       const chart = tab.locator(`main ${scope}svg.tl-plot`).first();
-      if ((await chart.count()) === 0)
+      if ((await chart.count()) === 0) {
+        const figures = await tab
+          .locator('main section[data-figure]')
+          .evaluateAll((sections) =>
+            sections
+              .filter((s) => (s as unknown as Queryable).querySelector('svg.tl-plot'))
+              .map((s) => (s as unknown as { dataset: { figure?: string } }).dataset.figure ?? ''),
+          );
         throw invalidOption(
           `the view '${options.view}'${options.figure ? ` has no figure '${options.figure}'` : ' draws no chart for this store'}`,
-          'pick another view, or a store that holds its study',
+          figures.length
+            ? `its figures: ${figures.join(', ')}`
+            : 'pick another view, or a store that holds its study',
         );
-      const path = resolve(out);
-      if (format === '.png') await chart.screenshot({ path, scale: 'device' });
-      else {
-        // runs in the page (no DOM types on the Node side)
-        const svg = await chart.evaluate((node: unknown) => {
-          type El = { cloneNode(deep: boolean): El; setAttribute(n: string, v: string): void };
-          const copy = (node as El).cloneNode(true);
-          copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-          const g = globalThis as unknown as {
-            XMLSerializer: new () => { serializeToString(n: El): string };
-          };
-          return new g.XMLSerializer().serializeToString(copy);
-        });
-        writeFileSync(path, svg);
       }
+      // the chart with its legend (an HTML row beside it in the page) drawn into the SVG
+      const svg = await chart.evaluate(withLegend);
+      const path = resolve(out);
+      if (format === '.png') {
+        const shot = await tab.evaluate((text: string) => {
+          const g = globalThis as unknown as {
+            document: {
+              createElement(tag: string): Queryable & { innerHTML: string; id: string };
+              body: { append(n: unknown): void };
+            };
+          };
+          const box = g.document.createElement('div');
+          box.id = 'topolens-figure-export';
+          box.setAttribute('style', 'display:inline-block;background:#fff');
+          box.innerHTML = text;
+          g.document.body.append(box);
+          return box.id;
+        }, svg);
+        await tab.locator(`#${shot} > svg`).screenshot({ path, scale: 'device' });
+      } else writeFileSync(path, svg);
       return path;
     } finally {
       await context.close();

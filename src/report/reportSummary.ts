@@ -14,7 +14,34 @@ export interface ReportSummary {
   studies: string[];
   /** the studies with measures (the "Other studies" view lists those without their own view) */
   measureStudies: string[];
+  /**
+   * The type of every study the experiment file names (its `study:`), by the name its results
+   * are stored under (the study's `name:`, which defaults to the type). A store's measures and
+   * records carry the name only; the viewer draws a named layer profile in the layer-profile
+   * view, not among "Other studies", through this map.
+   */
+  studyKinds: Record<string, string>;
   claims: ReportClaim[];
+}
+
+/** Study name -> study type from an experiment spec (an object, or its JSON text). */
+export function studyKindsOf(spec: unknown): Record<string, string> {
+  let value = spec;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return {};
+    }
+  }
+  const studies = (value as { studies?: unknown } | null)?.studies;
+  const kinds: Record<string, string> = {};
+  if (!Array.isArray(studies)) return kinds;
+  for (const entry of studies as { study?: unknown; name?: unknown }[]) {
+    if (typeof entry?.study !== 'string') continue;
+    kinds[typeof entry.name === 'string' ? entry.name : entry.study] = entry.study;
+  }
+  return kinds;
 }
 
 export function summarizeReport(data: ReportData): ReportSummary {
@@ -35,6 +62,7 @@ export function summarizeReport(data: ReportData): ReportSummary {
       ]),
     ],
     measureStudies: data.measures.studies,
+    studyKinds: studyKindsOf(data.experiment.spec),
     claims: data.claims ?? [],
   };
 }

@@ -6,7 +6,7 @@ import { PNG } from 'pngjs';
 import { openStore } from '../../src/run/store.js';
 import { buildReportData, type ReportData } from '../../src/report/reportData.js';
 import { writeFigure } from '../../src/report/figure.js';
-import { summarizeReport } from '../../src/report/reportSummary.js';
+import { studyKindsOf, summarizeReport } from '../../src/report/reportSummary.js';
 import { fillSyntheticStore } from '../helpers/syntheticStore.js';
 import { requireTool } from '../helpers/oracles.js';
 
@@ -69,5 +69,64 @@ describe('writeFigure', () => {
     ).rejects.toThrow(
       /no view 'adversarial' \(its report offers summary, layer-profile,.*population-comparison/,
     );
+  });
+
+  it('draws a named layer-profile study in the layer-profile view, its legend in the file (it fell to "Other studies" as one dot per class, no key)', async (ctx) => {
+    requireTool(ctx, 'chromium');
+    // an experiment that profiles twice under its own names, as examples/repro-magai-profile.yaml
+    const studies = [...data.measures.studies];
+    const at = studies.indexOf('layer-profile');
+    expect(at).toBeGreaterThanOrEqual(0);
+    studies[at] = 'profile-scaled';
+    const named = {
+      ...data,
+      experiment: {
+        ...data.experiment,
+        spec: JSON.stringify({ studies: [{ study: 'layer-profile', name: 'profile-scaled' }] }),
+      },
+      measures: { ...data.measures, studies },
+    };
+    expect(summarizeReport(named).studyKinds).toEqual({ 'profile-scaled': 'layer-profile' });
+    await expect(
+      writeFigure(named, join(dir, 'x.svg'), { view: 'layer-profile', figure: 'nope' }),
+    ).rejects.toThrow(/has no figure 'nope'[^]*its figures: profile-scaled/);
+    const svg = readFileSync(
+      await writeFigure(named, join(dir, 'named.svg'), {
+        view: 'layer-profile',
+        figure: 'profile-scaled',
+      }),
+      'utf8',
+    );
+    expect(svg).toContain('depth (l+1)/L');
+    // the legend: one swatch and name per network line, and the median's dashed key
+    const names = data.networks.map((n) => n.name);
+    for (const name of names) expect(svg).toContain(`>${name}</text>`);
+    expect(svg).toContain('>median of the lines</text>');
+    expect(svg.match(/<rect [^>]*width="12"/g)?.length).toBe(names.length);
+    const viewBox = /viewBox="0 0 (\d+) (\d+)"/.exec(svg);
+    expect(Number(viewBox?.[2])).toBeGreaterThan(380); // grown below the 380-high plot
+  });
+});
+
+describe('studyKindsOf', () => {
+  it('maps each study name to its type, from the spec object or its JSON text', () => {
+    const spec = {
+      studies: [
+        { study: 'layer-profile', name: 'profile-raw' },
+        { study: 'layer-profile' },
+        { study: 'ricci-flow', name: 'flow' },
+        { name: 'no type' },
+      ],
+    };
+    const want = {
+      'profile-raw': 'layer-profile',
+      'layer-profile': 'layer-profile',
+      flow: 'ricci-flow',
+    };
+    expect(studyKindsOf(spec)).toEqual(want);
+    expect(studyKindsOf(JSON.stringify(spec))).toEqual(want);
+    expect(studyKindsOf(null)).toEqual({});
+    expect(studyKindsOf('not json')).toEqual({});
+    expect(studyKindsOf({ networks: 3 })).toEqual({});
   });
 });
