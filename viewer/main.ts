@@ -485,6 +485,27 @@ function legend(chart: SVGSVGElement | HTMLElement, names: string[], median?: st
   return box;
 }
 
+/** A colour bar: the `scheme` from `lo` to `hi`, the value axis under it labelled `label`. */
+function colourRamp(scheme: Plot.ColorScheme, lo: number, hi: number, label: string) {
+  const steps = 64;
+  const bins = Array.from({ length: steps }, (_, i) => ({
+    x1: lo + ((hi - lo) * i) / steps,
+    x2: lo + ((hi - lo) * (i + 1)) / steps,
+    v: lo + ((hi - lo) * (i + 0.5)) / steps,
+  }));
+  return plot({
+    width: 320,
+    height: 56,
+    marginLeft: 12,
+    marginRight: 16,
+    marginBottom: 30,
+    x: { domain: [lo, hi], label, labelAnchor: 'center', labelArrow: 'none', ticks: 5 },
+    y: { axis: null, domain: [0, 1] },
+    color: { scheme, domain: [lo, hi], legend: false },
+    marks: [Plot.rect(bins, { x1: 'x1', x2: 'x2', y1: 0, y2: 1, fill: 'v' })],
+  });
+}
+
 function heatmapView(root: HTMLElement) {
   const f = figure('Layer comparison: similarity and distance matrices', 'layer-comparison');
   root.append(f.box);
@@ -535,6 +556,12 @@ function heatmapView(root: HTMLElement) {
             : null,
         ],
       }),
+      colourRamp(
+        m.kind === 'similarity' ? 'viridis' : 'magma',
+        lo,
+        lo + span,
+        `${m.study} / ${m.measure} (${m.kind})`,
+      ),
     );
   };
   f.controls.append(
@@ -547,21 +574,44 @@ function heatmapView(root: HTMLElement) {
   if (sens.length) {
     const g = figure('Sensitivity curves', 'sensitivity');
     root.append(g.box);
-    // one curve per measure and layer: the measure against the number k of top principal
-    // directions removed, one panel per measure (similarities fall from 1, distances rise from 0)
-    const series = (m: Measure) => `${m.descriptor} ${m.network ?? ''}/${m.layer ?? ''}`;
-    const chart = plot({
-      width: 760,
-      height: 320,
-      y: { grid: true, label: 'measure against the original' },
-      x: { label: 'k (top principal directions removed)' },
-      fx: { label: null },
-      marks: [
-        Plot.line(sens, { fx: 'descriptor', x: 'k', y: 'value', z: series, stroke: 'descriptor' }),
-        Plot.dot(sens, { fx: 'descriptor', x: 'k', y: 'value', fill: 'descriptor', r: 2 }),
-      ],
-    });
-    g.body.append(chart, legend(chart, unique(sens.map((m) => m.descriptor))));
+    // one panel per measure, each on its own scale (similarities fall from 1, distances rise
+    // from 0, and an SW distance of hundreds would flatten a CKA of 0-1 on a shared axis); in
+    // each panel one line per network layer over k, the number of top principal directions
+    // removed, coloured by layer
+    const layers = unique(
+      [...sens].sort((p, q) => (p.layerIndex ?? 0) - (q.layerIndex ?? 0)).map((m) => m.layer ?? ''),
+    );
+    const series = (m: Measure) => `${m.network ?? ''}/${m.layer ?? ''}`;
+    const panels = el('div', undefined, 'panels');
+    let first: SVGSVGElement | HTMLElement | undefined;
+    for (const descriptor of unique(sens.map((m) => m.descriptor))) {
+      const rows = sens
+        .filter((m) => m.descriptor === descriptor)
+        .sort((p, q) =>
+          series(p) < series(q) ? -1 : series(p) > series(q) ? 1 : (p.k ?? 0) - (q.k ?? 0),
+        );
+      const chart = plot({
+        width: 370,
+        height: 230,
+        marginLeft: 50,
+        y: { grid: true, label: descriptor.replace(/^sensitivity-/, ''), nice: true },
+        x: { label: 'k (top directions removed)' },
+        color: { domain: layers, scheme: 'viridis', legend: false },
+        marks: [
+          Plot.line(rows, { x: 'k', y: 'value', z: series, stroke: (m: Measure) => m.layer ?? '' }),
+          Plot.dot(rows, {
+            x: 'k',
+            y: 'value',
+            fill: (m: Measure) => m.layer ?? '',
+            r: 2,
+            title: (m: Measure) => `${series(m)} k=${m.k}: ${fmt(m.value as number)}`,
+          }),
+        ],
+      });
+      first ??= chart;
+      panels.append(chart);
+    }
+    g.body.append(panels, legend(first as SVGSVGElement, layers));
   }
 }
 

@@ -42,15 +42,19 @@ interface Queryable {
 }
 
 /**
- * Runs in the page: the chart `node` as standalone SVG text, with the legend the viewer shows
- * beside it (a `.legend` row of colour swatches and names, an HTML sibling of the chart) drawn
- * below the plot as SVG rects and text, so an exported figure keeps the key to its colours.
+ * Runs in the page: the figure of the chart `node` as standalone SVG text. The figure is the
+ * chart's section of the report: every chart in it (a view may draw several, e.g. one panel per
+ * measure, or a chart and its colour ramp) laid out in rows as the page shows them, and below
+ * them each legend the viewer shows as an HTML row of colour swatches and names, drawn as SVG
+ * rects and text, so an exported figure keeps the key to its colours.
  */
-function withLegend(node: unknown): string {
+function figureSvg(node: unknown): string {
   type El = Queryable & {
     cloneNode(deep: boolean): El;
+    closest(selector: string): El | null;
     parentElement: El | null;
     appendChild(n: El): void;
+    contains(n: El): boolean;
     ownerDocument: { createElementNS(ns: string, tag: string): El };
     style: { background: string };
     classList: { contains(c: string): boolean };
@@ -58,42 +62,71 @@ function withLegend(node: unknown): string {
   };
   const NS = 'http://www.w3.org/2000/svg';
   const chart = node as El;
-  const copy = chart.cloneNode(true);
-  copy.setAttribute('xmlns', NS);
-  const legend = chart.parentElement?.querySelector(':scope > .legend') as El | null;
-  const items = legend ? Array.from(legend.children) : [];
-  const width = Number(chart.getAttribute('width')) || 640;
-  const height = Number(chart.getAttribute('height')) || 400;
+  const doc = chart.ownerDocument;
+  const make = (tag: string, attrs: Record<string, string | number>) => {
+    const e = doc.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    return e;
+  };
+  const scope = chart.closest('section[data-figure]') ?? chart.parentElement ?? chart;
+  const all = Array.from(scope.querySelectorAll('svg.tl-plot, svg[class^="tl-ramp"]')) as El[];
+  // charts only, not svg elements drawn inside a chart
+  const charts = all.filter((c) => !all.some((o) => o !== c && o.contains(c)));
+  if (!charts.includes(chart)) charts.unshift(chart);
+  const size = (c: El) => ({
+    w: Number(c.getAttribute('width')) || 640,
+    h: Number(c.getAttribute('height')) || 400,
+  });
+  const maxWidth = Math.max(1160, ...charts.map((c) => size(c).w));
+  const out = make('svg', { xmlns: NS });
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  let width = 0;
+  for (const c of charts) {
+    const { w, h } = size(c);
+    if (x > 0 && x + w > maxWidth) {
+      x = 0;
+      y += rowHeight + 8;
+      rowHeight = 0;
+    }
+    const copy = c.cloneNode(true);
+    copy.setAttribute('x', String(x));
+    copy.setAttribute('y', String(y));
+    copy.setAttribute('width', String(w));
+    copy.setAttribute('height', String(h));
+    out.appendChild(copy);
+    width = Math.max(width, x + w);
+    rowHeight = Math.max(rowHeight, h);
+    x += w + 8;
+  }
+  let bottom = y + rowHeight;
+  const legends = Array.from(scope.querySelectorAll('.legend')) as El[];
+  const items = legends.flatMap((l) => Array.from(l.children));
   if (items.length) {
-    const doc = chart.ownerDocument;
-    const make = (tag: string, attrs: Record<string, string | number>) => {
-      const e = doc.createElementNS(NS, tag);
-      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-      return e;
-    };
     const group = make('g', {
       'font-family': 'system-ui, sans-serif',
       'font-size': 11,
       'text-anchor': 'start',
     });
-    const rowHeight = 16;
-    let x = 10;
-    let y = height + 6;
+    const line = 16;
+    let lx = 10;
+    let ly = bottom + 6;
     for (const item of items) {
       const swatch = item.querySelector('.swatch') as El | null;
       const label = (item.textContent ?? '').trim();
       const w = 18 + label.length * 6.2 + 14;
-      if (x + w > width && x > 10) {
-        x = 10;
-        y += rowHeight;
+      if (lx + w > width && lx > 10) {
+        lx = 10;
+        ly += line;
       }
       if (swatch?.classList.contains('dashed'))
         group.appendChild(
           make('line', {
-            x1: x,
-            x2: x + 12,
-            y1: y + 6,
-            y2: y + 6,
+            x1: lx,
+            x2: lx + 12,
+            y1: ly + 6,
+            y2: ly + 6,
             stroke: '#111',
             'stroke-width': 2,
             'stroke-dasharray': '4,2',
@@ -102,27 +135,29 @@ function withLegend(node: unknown): string {
       else
         group.appendChild(
           make('rect', {
-            x,
-            y: y + 1,
+            x: lx,
+            y: ly + 1,
             width: 12,
             height: 10,
             fill: swatch?.style.background || '#888',
           }),
         );
-      const text = make('text', { x: x + 17, y: y + 10, fill: '#222' });
+      const text = make('text', { x: lx + 17, y: ly + 10, fill: '#222' });
       text.textContent = label;
       group.appendChild(text);
-      x += w;
+      lx += w;
     }
-    copy.appendChild(group);
-    const total = y + rowHeight + 4;
-    copy.setAttribute('height', String(total));
-    copy.setAttribute('viewBox', `0 0 ${width} ${total}`);
+    out.appendChild(group);
+    bottom = ly + line + 4;
   }
+  out.setAttribute('width', String(width));
+  out.setAttribute('height', String(bottom));
+  out.setAttribute('viewBox', `0 0 ${width} ${bottom}`);
+  out.setAttribute('style', 'background: white');
   const g = globalThis as unknown as {
     XMLSerializer: new () => { serializeToString(n: unknown): string };
   };
-  return new g.XMLSerializer().serializeToString(copy);
+  return new g.XMLSerializer().serializeToString(out);
 }
 
 /** Writes one figure of `data` to `out` (.svg or .png); returns the absolute path. */
@@ -181,8 +216,8 @@ export async function writeFigure(
             : 'pick another view, or a store that holds its study',
         );
       }
-      // the chart with its legend (an HTML row beside it in the page) drawn into the SVG
-      const svg = await chart.evaluate(withLegend);
+      // the chart's figure: its charts, and its legends (HTML rows in the page) drawn into the SVG
+      const svg = await chart.evaluate(figureSvg);
       const path = resolve(out);
       if (format === '.png') {
         const shot = await tab.evaluate((text: string) => {

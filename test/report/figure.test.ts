@@ -108,6 +108,73 @@ describe('writeFigure', () => {
   });
 });
 
+describe('the sensitivity figure', () => {
+  it('draws one panel per measure on its own scale, its lines in k order (an SW of hundreds flattened CKA on a shared axis, and lines zigzagged in store order)', async (ctx) => {
+    requireTool(ctx, 'chromium');
+    // sensitivity curves of two layers of network 0, stored with k out of order
+    const m = data.measures;
+    const measures = {
+      ...m,
+      studies: [...m.studies, 'layer-comparison'],
+      descriptors: [...m.descriptors, 'sensitivity-cka', 'sensitivity-sw-h1'],
+      layers: [...m.layers, 'conv_a', 'conv_b'],
+      study: [...m.study],
+      descriptor: [...m.descriptor],
+      group: [...m.group],
+      layer: [...m.layer],
+      network: [...m.network],
+      layerIndex: [...m.layerIndex],
+      depth: [...m.depth],
+      repeat: [...m.repeat],
+      k: [...m.k],
+      value: [...m.value],
+    };
+    const ks = [8, 0, 16, 4];
+    for (const [d, scale] of [
+      [m.descriptors.length, 1],
+      [m.descriptors.length + 1, 300],
+    ] as const)
+      for (const l of [0, 1])
+        for (const k of ks) {
+          measures.study.push(m.studies.length);
+          measures.descriptor.push(d);
+          measures.group.push(0);
+          measures.layer.push(m.layers.length + l);
+          measures.network.push(0);
+          measures.layerIndex.push(l);
+          measures.depth.push(null);
+          measures.repeat.push(-1);
+          measures.k.push(k);
+          // CKA falls from 1, SW rises from 0
+          measures.value.push(scale === 1 ? 1 / (1 + k * (l + 1)) : scale * (1 - 1 / (1 + k)));
+        }
+    const svg = readFileSync(
+      await writeFigure({ ...data, measures }, join(dir, 'sens.svg'), {
+        view: 'layer-comparison',
+        figure: 'sensitivity',
+      }),
+      'utf8',
+    );
+    // the figure: an outer svg holding one chart per measure, and the layers' legend
+    expect(svg.match(/<svg/g)?.length).toBe(3);
+    expect(svg).toContain('>conv_a</text>');
+    expect(svg).toContain('>conv_b</text>');
+    // each panel its own y axis: CKA's ticks stop at 1, SW's reach 300
+    const panels = svg.split('<svg').slice(2);
+    expect(panels[0]).toContain('>1.0</text>');
+    expect(panels[0]).not.toContain('>300</text>');
+    expect(panels[1]).toContain('>300</text>');
+    // a line per layer, drawn in k order: its x coordinates increase
+    const paths = [...panels[0].matchAll(/<path[^>]* d="M([^"]+)"/g)].map((p) => p[1]);
+    const lines = paths.filter((d) => d.split('L').length === ks.length);
+    expect(lines.length).toBe(2);
+    for (const d of lines) {
+      const xs = d.split('L').map((pt) => Number(pt.split(',')[0]));
+      expect(xs).toEqual([...xs].sort((a, b) => a - b));
+    }
+  });
+});
+
 describe('studyKindsOf', () => {
   it('maps each study name to its type, from the spec object or its JSON text', () => {
     const spec = {
