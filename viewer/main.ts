@@ -1127,11 +1127,62 @@ function pearson(x: number[], y: number[]): number {
   return sxy / Math.sqrt(sxx * syy);
 }
 
+/**
+ * One panel per descriptor (its own scale): the value over depth, a line per group; where the
+ * study stores the descriptor's peak depth (`<descriptor>-peak-depth`, no depth of its own), a
+ * dashed vertical rule marks each group's peak.
+ */
+function depthProfilePanels(body: HTMLElement, all: Measure[]) {
+  const rows = all.filter((m) => m.depth !== null);
+  const groups = unique(rows.map((m) => m.group));
+  const panels = el('div', undefined, 'panels');
+  let first: SVGSVGElement | HTMLElement | undefined;
+  for (const descriptor of unique(rows.map((m) => m.descriptor))) {
+    const sel = rows
+      .filter((m) => m.descriptor === descriptor)
+      .sort((p, q) =>
+        p.group < q.group ? -1 : p.group > q.group ? 1 : (p.depth ?? 0) - (q.depth ?? 0),
+      );
+    const chart = plot({
+      width: 370,
+      height: 230,
+      marginLeft: 50,
+      x: { label: 'depth (l+1)/L', domain: [0, 1] },
+      y: { label: descriptor, grid: true, nice: true },
+      color: { domain: groups, legend: false },
+      marks: [
+        Plot.ruleX(
+          all.filter((m) => m.depth === null && m.descriptor === `${descriptor}-peak-depth`),
+          { x: 'value', stroke: 'group', strokeDasharray: '4,3', strokeOpacity: 0.7 },
+        ),
+        Plot.line(sel, { x: 'depth', y: 'value', z: 'group', stroke: 'group' }),
+        Plot.dot(sel, {
+          x: 'depth',
+          y: 'value',
+          fill: 'group',
+          r: 2,
+          title: (m: Measure) =>
+            `${m.group} at ${fmt(m.depth as number)}: ${fmt(m.value as number)}`,
+        }),
+      ],
+    });
+    first ??= chart;
+    panels.append(chart);
+  }
+  body.append(panels, legend(first as SVGSVGElement, groups));
+}
+
 function otherMeasuresView(root: HTMLElement, studies: string[]) {
   for (const study of studies) {
     const rows = allMeasures().filter((m) => m.study === study && m.value !== null);
     const f = figure(`${study}: measures`, study);
     root.append(f.box);
+    // profiles over depth not tied to one network (e.g. architecture-comparison: one profile per
+    // architecture on the common depth grid): one panel per descriptor, a line per group
+    if (rows.some((m) => m.depth !== null) && rows.every((m) => m.network === null)) {
+      depthProfilePanels(f.body, rows);
+      continue;
+    }
     const descriptors = unique(rows.map((m) => m.descriptor));
     let d = descriptors[0];
     const draw = () => {

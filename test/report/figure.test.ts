@@ -175,6 +175,84 @@ describe('the sensitivity figure', () => {
   });
 });
 
+/** `data` with extra measure rows (study, descriptor, group, depth, value; no network or layer). */
+function withProfileRows(
+  base: ReportData,
+  study: string,
+  rows: { descriptor: string; group: string; depth: number | null; value: number }[],
+): ReportData {
+  const m = base.measures;
+  const dict = (list: string[], v: string) => {
+    const at = list.indexOf(v);
+    return at >= 0 ? at : list.push(v) - 1;
+  };
+  const out = {
+    ...m,
+    studies: [...m.studies],
+    descriptors: [...m.descriptors],
+    groups: [...m.groups],
+    study: [...m.study],
+    descriptor: [...m.descriptor],
+    group: [...m.group],
+    layer: [...m.layer],
+    network: [...m.network],
+    layerIndex: [...m.layerIndex],
+    depth: [...m.depth],
+    repeat: [...m.repeat],
+    k: [...m.k],
+    value: [...m.value],
+  };
+  for (const r of rows) {
+    out.study.push(dict(out.studies, study));
+    out.descriptor.push(dict(out.descriptors, r.descriptor));
+    out.group.push(dict(out.groups, r.group));
+    out.layer.push(-1);
+    out.network.push(-1);
+    out.layerIndex.push(null);
+    out.depth.push(r.depth);
+    out.repeat.push(-1);
+    out.k.push(null);
+    out.value.push(r.value);
+  }
+  return { ...base, measures: out };
+}
+
+describe('the architecture-comparison figure', () => {
+  it('draws each descriptor over depth, a line per architecture and its peak marked (it was one strip of dots per architecture, depth lost)', async (ctx) => {
+    requireTool(ctx, 'chromium');
+    const rows: { descriptor: string; group: string; depth: number | null; value: number }[] = [];
+    for (const [group, peak] of [
+      ['cnn', 0.6],
+      ['vit', 0.4],
+    ] as const) {
+      for (let i = 1; i <= 10; i++) {
+        const depth = i / 10;
+        rows.push({ descriptor: 'phdim', group, depth, value: 8 - 20 * (depth - peak) ** 2 });
+        rows.push({ descriptor: 'h0-lifespan-sum', group, depth, value: 100 * depth });
+      }
+      rows.push({ descriptor: 'phdim-peak-depth', group, depth: null, value: peak });
+    }
+    const svg = readFileSync(
+      await writeFigure(
+        withProfileRows(data, 'architecture-comparison', rows),
+        join(dir, 'arch.svg'),
+        { view: 'other', figure: 'architecture-comparison' },
+      ),
+      'utf8',
+    );
+    // one panel per profiled descriptor (the peak depth is drawn as rules, not a panel)
+    expect(svg.match(/<svg/g)?.length).toBe(3);
+    expect(svg).toContain('depth (l+1)/L');
+    expect(svg).toContain('>cnn</text>');
+    expect(svg).toContain('>vit</text>');
+    const panels = svg.split('<svg').slice(2);
+    const phdim = panels.find((p) => p.includes('phdim')) ?? '';
+    // two lines of ten points, and a dashed rule per architecture at its peak
+    expect([...phdim.matchAll(/stroke-dasharray="4,3"/g)].length).toBeGreaterThanOrEqual(1);
+    expect(phdim.match(/<line/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('studyKindsOf', () => {
   it('maps each study name to its type, from the spec object or its JSON text', () => {
     const spec = {
