@@ -7,6 +7,7 @@ import * as Plot from '@observablehq/plot';
 import './style.css';
 import type { ReportData } from '../src/report/reportData.js';
 import { bettiCurve } from '../src/report/bettiCurve.js';
+import { figureSvg } from '../src/report/figureSvg.js';
 import { summarizeReport, type ReportSummary } from '../src/report/reportSummary.js';
 
 const jsonOf = (id: string): unknown => {
@@ -74,32 +75,27 @@ function download(name: string, blob: Blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-/** Serialised SVG of a chart, with the chart stylesheet rules written in. */
-export function svgText(svg: SVGSVGElement): string {
-  const copy = svg.cloneNode(true) as SVGSVGElement;
-  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
-  style.textContent = '.tl-plot{background:white} text,tspan{white-space:pre}';
-  copy.insertBefore(style, copy.firstChild);
-  return new XMLSerializer().serializeToString(copy);
-}
-
 function exportButtons(figure: HTMLElement, name: string) {
   const bar = el('div', undefined, 'controls');
-  const svgOf = () => figure.querySelector('svg.tl-plot') as SVGSVGElement | null;
+  // the figure as the page shows it: its charts and legends (src/report/figureSvg.ts)
+  const svgOf = () => {
+    const chart = figure.querySelector('svg.tl-plot');
+    return chart ? figureSvg(chart) : null;
+  };
   const bSvg = el('button', 'SVG');
   bSvg.addEventListener('click', () => {
     const svg = svgOf();
-    if (svg) download(`${name}.svg`, new Blob([svgText(svg)], { type: 'image/svg+xml' }));
+    if (svg) download(`${name}.svg`, new Blob([svg], { type: 'image/svg+xml' }));
   });
   const bPng = el('button', 'PNG');
   bPng.addEventListener('click', () => {
     const svg = svgOf();
     if (!svg) return;
-    const w = svg.width.baseVal.value || 640;
-    const h = svg.height.baseVal.value || 400;
+    const size = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+    const w = Number(size?.[1]) || 640;
+    const h = Number(size?.[2]) || 400;
     const img = new Image();
-    const url = URL.createObjectURL(new Blob([svgText(svg)], { type: 'image/svg+xml' }));
+    const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
     img.onload = () => {
       const canvas = el('canvas');
       canvas.width = w * 2;

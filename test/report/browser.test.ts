@@ -264,6 +264,8 @@ describe('the report in chromium', () => {
     const svg = readFileSync(path!, 'utf8');
     expect(svg).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('<path');
+    // the legend beside the chart comes with it, drawn as SVG text
+    expect(svg).toContain('>median of the lines</text>');
     const [png] = await Promise.all([
       page.waitForEvent('download'),
       page.click('section[data-figure="layer-profile"] button:text-is("PNG")'),
