@@ -498,7 +498,16 @@ function colourRamp(scheme: Plot.ColorScheme, lo: number, hi: number, label: str
     x: { domain: [lo, hi], label, labelAnchor: 'center', labelArrow: 'none', ticks: 5 },
     y: { axis: null, domain: [0, 1] },
     color: { scheme, domain: [lo, hi], legend: false },
-    marks: [Plot.rect(bins, { x1: 'x1', x2: 'x2', y1: 0, y2: 1, fill: 'v' })],
+    marks: [
+      Plot.rect(bins, {
+        x1: 'x1',
+        x2: 'x2',
+        y1: 0,
+        y2: 1,
+        fill: 'v',
+        shapeRendering: 'crispEdges',
+      }),
+    ],
   });
 }
 
