@@ -4,7 +4,7 @@
  * printing each epoch's wall and processor time. For profiling (`node --cpu-prof`) and for
  * measuring one change at a time. BENCH_EPOCHS (default 3), BENCH_ENGINE ('wasm' or 'js'),
  * BENCH_THREADS (default 1: data-parallel shards over that many threads, ./fusedCnnThreads.ts;
- * the processor time counts every thread).
+ * the processor time counts every thread), BENCH_SPIN_MS (the `spinMs` option, default 0.3).
  */
 import { initBackend } from '../src/nn/backend.js';
 import { vggNetwork } from '../src/nn/architectures/index.js';
@@ -18,6 +18,8 @@ async function main(): Promise<void> {
   const epochs = Number(process.env.BENCH_EPOCHS ?? 3);
   const engine = (process.env.BENCH_ENGINE ?? 'wasm') as 'wasm' | 'js';
   const threads = Number(process.env.BENCH_THREADS ?? 1);
+  const spinMs =
+    process.env.BENCH_SPIN_MS === undefined ? undefined : Number(process.env.BENCH_SPIN_MS);
   const set = loadMnist();
   // up to 1,000 of each digit, interleaved by class (as bench/nn.ts)
   const byDigit = Array.from({ length: 10 }, () => [] as number[]);
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
   const { plan } = cnnStackLayers(cnn)!;
   const trainer = createThreadedCnnTrainer(plan, {
     threads,
+    spinMs,
     optimizer: 'adam',
     learningRate: 1e-3,
     maxBatch: 32,
@@ -79,7 +82,10 @@ async function main(): Promise<void> {
     console.log(
       `epoch ${e} (${trainer.engine}, ${threads} thread${threads > 1 ? 's' : ''}): ${((performance.now() - t0) / 1000).toFixed(3)} s wall ` +
         `${((c.user + c.system) / 1e6).toFixed(3)} s cpu  loss ${(loss / n).toFixed(4)} ` +
-        `acc ${(correct / n).toFixed(4)}  load ${loadavg()[0].toFixed(1)}`,
+        `acc ${(correct / n).toFixed(4)}  load ${loadavg()[0].toFixed(1)}` +
+        (threads > 1
+          ? `  chunks by the caller ${trainer.stats.callerChunks}/${trainer.stats.chunks}`
+          : ''),
     );
   }
   trainer.close();

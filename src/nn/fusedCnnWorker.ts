@@ -1,26 +1,28 @@
 /**
- * A worker thread of the data-parallel fused CNN trainer (./fusedCnnThreads.ts): builds a fused
- * CNN trainer of its own from the one message it gets, then, for every step the calling thread
- * announces (a new step number in the control words), reads the current weights and its shard
- * of the batch from shared memory, computes the shard's gradients (scaled as a mean over the
- * whole batch) and writes them, its loss and its count of correct predictions back. It blocks
- * in Atomics.wait between steps and leaves when told to stop.
+ * A worker thread of the data-parallel fused CNN trainer (./fusedCnnThreads.ts): builds fused
+ * CNN kernels of its own from the one message it gets, then, for every step the calling thread
+ * announces (a new step number in the control words), joins the step unless the caller has
+ * already closed it, and claims and computes chunks of the batch (`runChunks`: the current
+ * weights are read from shared memory before the first one) until none is left. It blocks in
+ * Atomics.wait between steps and leaves when told to stop.
  */
 import { parentPort } from 'node:worker_threads';
 import { createFusedCnnCore } from './fusedCnnTrainer.js';
 import {
-  CTRL_BATCH,
+  CLOSED,
   CTRL_DONE,
   CTRL_FAILED,
+  CTRL_JOINED,
   CTRL_READY,
   CTRL_SEQ,
-  CTRL_SHARDS,
   CTRL_STOP,
+  runChunks,
+  spinFor,
   type CnnWorkerInit,
 } from './fusedCnnThreads.js';
 
 function run(m: CnnWorkerInit): void {
-  const { ctrl, weights, grads, x, labels, result } = m;
+  const { ctrl, weights } = m;
   const core = createFusedCnnCore(m.plan, m.options);
   const [H, W, C] = m.plan.inputShape;
   const inSize = H * W * C;
@@ -31,6 +33,8 @@ function run(m: CnnWorkerInit): void {
     offsets.push(total);
     total += p.w.length;
   }
+  const load = () =>
+    params.forEach((p, i) => p.w.set(weights.subarray(offsets[i], offsets[i] + p.w.length)));
   Atomics.add(ctrl, CTRL_READY, 1);
   Atomics.notify(ctrl, CTRL_READY);
   let seen = 0;
@@ -38,26 +42,16 @@ function run(m: CnnWorkerInit): void {
     // the step number starts at 0 and only grows
     let seq = Atomics.load(ctrl, CTRL_SEQ);
     while (seq === seen) {
-      Atomics.wait(ctrl, CTRL_SEQ, seen);
+      if (!spinFor(ctrl, CTRL_SEQ, seen, m.spinMs)) Atomics.wait(ctrl, CTRL_SEQ, seen);
       seq = Atomics.load(ctrl, CTRL_SEQ);
     }
     seen = seq;
     if (Atomics.load(ctrl, CTRL_STOP) !== 0) return;
+    // a step the caller already closed is left alone (its chunks are all taken); a worker that
+    // joins a later step than the one that woke it works on that step, which is as good
+    if ((Atomics.add(ctrl, CTRL_JOINED, 1) & CLOSED) !== 0) continue;
     try {
-      const start = ctrl[CTRL_SHARDS + 2 * (m.index - 1)];
-      const count = ctrl[CTRL_SHARDS + 2 * (m.index - 1) + 1];
-      if (count > 0) {
-        params.forEach((p, i) => p.w.set(weights.subarray(offsets[i], offsets[i] + p.w.length)));
-        const r = core.gradients(
-          x.subarray(start * inSize, (start + count) * inSize),
-          labels.subarray(start, start + count),
-          count,
-          ctrl[CTRL_BATCH],
-        );
-        params.forEach((p, i) => grads.set(p.g, offsets[i]));
-        result[0] = r.loss;
-        result[1] = r.correct;
-      }
+      runChunks(core, m, inSize, offsets, total, load);
     } catch (e) {
       console.error(e);
       Atomics.store(ctrl, CTRL_FAILED, 1);
