@@ -79,12 +79,13 @@ export interface TrainOptions {
    */
   fused?: boolean;
   /**
-   * Threads of the fused CNN step (default 1; an integer >= 1): above 1, each batch is split
-   * into that many contiguous shards whose gradients are computed in parallel (worker_threads,
-   * ./fusedCnnThreads.ts) and summed in shard order before one optimiser update. Results are
-   * the same on every run for a given thread count and agree with one thread's to float
-   * rounding (the gradient sums run in another order). Dense stacks and the tfjs path ignore
-   * it. The experiment runner already runs jobs in parallel and keeps it at 1 unless asked.
+   * Threads of the fused CNN step (default 1; an integer >= 1): above 1, the chunks of each
+   * batch (8 images each) are computed in parallel by this thread and worker threads
+   * (./fusedCnnThreads.ts) and their gradients summed in chunk order before one optimiser
+   * update. The same numbers on every run and for any count >= 2; they agree with one thread's
+   * to float rounding (the gradient sums run in another order). Dense stacks and the tfjs path
+   * ignore it. The experiment runner already runs jobs in parallel and keeps it at 1 unless
+   * asked.
    */
   threads?: number;
 }
