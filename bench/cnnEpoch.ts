@@ -4,7 +4,7 @@
  * printing each epoch's wall and processor time. For profiling (`node --cpu-prof`) and for
  * measuring one change at a time. BENCH_EPOCHS (default 3), BENCH_ENGINE ('wasm' or 'js'),
  * BENCH_THREADS (default 1: data-parallel shards over that many threads, ./fusedCnnThreads.ts;
- * the processor time counts every thread), BENCH_SPIN_MS (the `spinMs` option, default 0.3).
+ * the processor time counts every thread), BENCH_SPIN_MS (the `spinMs` option, default 0.3), BENCH_CHUNK (images per chunk, default 8).
  */
 import { initBackend } from '../src/nn/backend.js';
 import { vggNetwork } from '../src/nn/architectures/index.js';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   const trainer = createThreadedCnnTrainer(plan, {
     threads,
     spinMs,
+    chunk: process.env.BENCH_CHUNK === undefined ? undefined : Number(process.env.BENCH_CHUNK),
     optimizer: 'adam',
     learningRate: 1e-3,
     maxBatch: 32,
