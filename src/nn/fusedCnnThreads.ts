@@ -277,10 +277,15 @@ export function createThreadedCnnTrainer(plan: CnnPlan, o: ThreadedCnnOptions): 
     // publishes everything written above (the atomic writes order the plain ones before them)
     Atomics.add(ctrl, CTRL_SEQ, 1);
     Atomics.notify(ctrl, CTRL_SEQ);
-    const mine = runChunks(core, init, inSize, offsets, total, () => {});
-    // no chunk is left: close the step and wait for the workers that joined it
-    const joined = Atomics.or(ctrl, CTRL_JOINED, CLOSED);
-    waitFor(CTRL_DONE, joined, Math.max(startTimeout, 600_000), 'finish a step');
+    let mine = 0;
+    try {
+      mine = runChunks(core, init, inSize, offsets, total, () => {});
+    } finally {
+      // no chunk is left (or the caller's own failed): close the step and wait for the
+      // workers that joined it, so that none is still working when the next step starts
+      const joined = Atomics.or(ctrl, CTRL_JOINED, CLOSED);
+      waitFor(CTRL_DONE, joined, Math.max(startTimeout, 600_000), 'finish a step');
+    }
     // the batch gradient: the chunks' in chunk order
     const chunks = Math.ceil(B / chunk);
     stats.chunks += chunks;
