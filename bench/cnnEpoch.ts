@@ -2,12 +2,14 @@
  * Fused CNN epoch alone (docs/bench-nn.md): the `bench:nn` CNN (VGG-like widths 8 and 16,
  * flatten head, Adam, batch 32) on the first 9,756 MNIST digits through the fused trainer,
  * printing each epoch's wall and processor time. For profiling (`node --cpu-prof`) and for
- * measuring one change at a time. BENCH_EPOCHS (default 3), BENCH_ENGINE ('wasm' or 'js').
+ * measuring one change at a time. BENCH_EPOCHS (default 3), BENCH_ENGINE ('wasm' or 'js'),
+ * BENCH_THREADS (default 1: data-parallel shards over that many threads, ./fusedCnnThreads.ts;
+ * the processor time counts every thread), BENCH_SPIN_MS (the `spinMs` option, default 0.3), BENCH_CHUNK (images per chunk, default 8).
  */
 import { initBackend } from '../src/nn/backend.js';
 import { vggNetwork } from '../src/nn/architectures/index.js';
 import { cnnStackLayers } from '../src/nn/fusedCnn.js';
-import { createFusedCnnTrainer } from '../src/nn/fusedCnnTrainer.js';
+import { createThreadedCnnTrainer } from '../src/nn/fusedCnnThreads.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { loadavg } from 'node:os';
 
@@ -15,6 +17,9 @@ async function main(): Promise<void> {
   await initBackend({ backend: 'wasm' });
   const epochs = Number(process.env.BENCH_EPOCHS ?? 3);
   const engine = (process.env.BENCH_ENGINE ?? 'wasm') as 'wasm' | 'js';
+  const threads = Number(process.env.BENCH_THREADS ?? 1);
+  const spinMs =
+    process.env.BENCH_SPIN_MS === undefined ? undefined : Number(process.env.BENCH_SPIN_MS);
   const set = loadMnist();
   // up to 1,000 of each digit, interleaved by class (as bench/nn.ts)
   const byDigit = Array.from({ length: 10 }, () => [] as number[]);
@@ -40,7 +45,10 @@ async function main(): Promise<void> {
     seed: 1,
   });
   const { plan } = cnnStackLayers(cnn)!;
-  const trainer = createFusedCnnTrainer(plan, {
+  const trainer = createThreadedCnnTrainer(plan, {
+    threads,
+    spinMs,
+    chunk: process.env.BENCH_CHUNK === undefined ? undefined : Number(process.env.BENCH_CHUNK),
     optimizer: 'adam',
     learningRate: 1e-3,
     maxBatch: 32,
@@ -73,11 +81,15 @@ async function main(): Promise<void> {
     }
     const c = process.cpuUsage(c0);
     console.log(
-      `epoch ${e} (${trainer.engine}): ${((performance.now() - t0) / 1000).toFixed(3)} s wall ` +
+      `epoch ${e} (${trainer.engine}, ${threads} thread${threads > 1 ? 's' : ''}): ${((performance.now() - t0) / 1000).toFixed(3)} s wall ` +
         `${((c.user + c.system) / 1e6).toFixed(3)} s cpu  loss ${(loss / n).toFixed(4)} ` +
-        `acc ${(correct / n).toFixed(4)}  load ${loadavg()[0].toFixed(1)}`,
+        `acc ${(correct / n).toFixed(4)}  load ${loadavg()[0].toFixed(1)}` +
+        (threads > 1
+          ? `  chunks by the caller ${trainer.stats.callerChunks}/${trainer.stats.chunks}`
+          : ''),
     );
   }
+  trainer.close();
   cnn.dispose();
 }
 

@@ -873,7 +873,8 @@ export function createConvGradients(): ConvGradients | null {
     pad: number,
   ): void => {
     if (cl && pad === ch) {
-      dst.set(src, at);
+      // only the B images: `src` may be a buffer for a larger batch
+      dst.set(src.length === B * R * C * ch ? src : src.subarray(0, B * R * C * ch), at);
       return;
     }
     let k = at;

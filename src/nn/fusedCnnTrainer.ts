@@ -37,6 +37,27 @@ export interface FusedCnnTrainer {
   readonly engine: 'wasm' | 'js';
 }
 
+/**
+ * The parts of a fused CNN trainer that the data-parallel trainer (./fusedCnnThreads.ts)
+ * drives one at a time; `createFusedCnnTrainer`'s `step` is `gradients` then `update`.
+ */
+export interface FusedCnnCore extends FusedCnnTrainer {
+  /** Forward and backward over `B` images: the loss gradients into each parameter's `g`,
+   * scaled as the mean over `divisor` images (default `B`: the batch mean); the mean loss of
+   * the `B` images and the number of correct predictions. */
+  gradients(
+    x: Float32Array,
+    labels: Int32Array,
+    B: number,
+    divisor?: number,
+  ): { loss: number; correct: number };
+  /** One optimiser update of every parameter from its gradient `g`. */
+  update(): void;
+  /** The parameter tensors in plan order (each weighted stage's weights, then bias): `w` the
+   * values, `g` the gradient (views the trainer's kernels read and write in place). */
+  readonly params: readonly { w: Float32Array; g: Float32Array }[];
+}
+
 /** Output size (floats per image) of a stage. */
 function outSize(s: CnnStage): number {
   if (s.kind === 'conv') return s.height * s.width * s.outChannels;
@@ -62,6 +83,19 @@ interface Param {
  * (default; WebAssembly SIMD convolutions where available, else JavaScript), 'wasm' or 'js'.
  */
 export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): FusedCnnTrainer {
+  const core = createFusedCnnCore(plan, o);
+  return {
+    step: core.step,
+    evaluate: core.evaluate,
+    get plan() {
+      return core.plan;
+    },
+    engine: core.engine,
+  };
+}
+
+/** The trainer of `createFusedCnnTrainer` with its parts exposed (`FusedCnnCore`). */
+export function createFusedCnnCore(plan: CnnPlan, o: FusedTrainerOptions): FusedCnnCore {
   const want = o.engine ?? 'auto';
   let conv: ConvProducts | null = want === 'js' ? null : simdConvProducts();
   if (!conv && want === 'wasm')
@@ -179,7 +213,7 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
     filterWidth: s.filterWidth,
   });
 
-  function forwardLoss(x: Float32Array, labels: Int32Array, B: number) {
+  function forwardLoss(x: Float32Array, labels: Int32Array, B: number, divisor = B) {
     if (B > maxB) throw new RangeError(`batch of ${B} images exceeds maxBatch ${maxB}`);
     let input = x;
     for (let n = 0; n < stages.length; n++) {
@@ -208,10 +242,10 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
     }
     const L = stages.length - 1;
     const U = sizes[L];
-    return outputLayerLoss(act[L], U, delta[L], U, labels, B, U);
+    return outputLayerLoss(act[L], U, delta[L], U, labels, B, U, divisor);
   }
 
-  function update(p: Param): void {
+  function updateParam(p: Param): void {
     if (!opt) {
       optimizerStep(o.optimizer, lr, beta1t, beta2t, p.w, p.g, p.m1, p.m2);
       return;
@@ -225,8 +259,8 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
       1 - beta2t, EPS);
   }
 
-  function step(x: Float32Array, labels: Int32Array, B: number) {
-    const result = forwardLoss(x, labels, B);
+  function gradients(x: Float32Array, labels: Int32Array, B: number, divisor = B) {
+    const result = forwardLoss(x, labels, B, divisor);
     for (let n = stages.length - 1; n >= firstWeighted; n--) {
       const s = stages[n];
       const d = delta[n];
@@ -259,19 +293,32 @@ export function createFusedCnnTrainer(plan: CnnPlan, o: FusedTrainerOptions): Fu
         if (needIn) products.inputGradient(d, s.weights, sh, dIn!);
       }
     }
+    return result;
+  }
+
+  function update(): void {
     beta1t *= 0.9;
     beta2t *= 0.999;
     for (const p of params) {
       if (!p) continue;
-      update(p.w);
-      update(p.b);
+      updateParam(p.w);
+      updateParam(p.b);
     }
+  }
+
+  function step(x: Float32Array, labels: Int32Array, B: number) {
+    const result = gradients(x, labels, B);
+    update();
     return result;
   }
 
   return {
     step,
-    evaluate: (x, labels, n) => evaluateInBatches(x, labels, n, inSize, maxB, forwardLoss),
+    gradients,
+    update,
+    params: params.flatMap((p) => (p ? [p.w, p.b] : [])),
+    evaluate: (x, labels, n) =>
+      evaluateInBatches(x, labels, n, inSize, maxB, (xb, lb, B) => forwardLoss(xb, lb, B)),
     get plan(): CnnPlan {
       return {
         inputShape: [H0, W0, C0],

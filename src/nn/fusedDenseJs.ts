@@ -58,8 +58,9 @@ export function optimizerStep(
 /**
  * The output layer's activation (sigmoid for one unit, softmax otherwise), the mean
  * cross-entropy over the batch, the number of correct predictions, and the gradient of the mean
- * loss with respect to the pre-activations, (p - y) / B, written to `delta`. Rows of `out` and
- * `delta` are `outStride` and `deltaStride` floats apart.
+ * loss with respect to the pre-activations, (p - y) / B, written to `delta` (divided by
+ * `divisor` instead where given: a shard of a batch of `divisor` rows, ./fusedCnnThreads.ts).
+ * Rows of `out` and `delta` are `outStride` and `deltaStride` floats apart.
  */
 export function outputLayerLoss(
   out: Float32Array,
@@ -69,6 +70,7 @@ export function outputLayerLoss(
   labels: Int32Array,
   B: number,
   U: number,
+  divisor = B,
 ): { loss: number; correct: number } {
   let loss = 0;
   let correct = 0;
@@ -80,7 +82,7 @@ export function outputLayerLoss(
       const pc = Math.min(Math.max(prob, EPS), 1 - EPS);
       loss -= y === 1 ? Math.log(pc) : Math.log(1 - pc);
       if ((prob > 0.5 ? 1 : 0) === y) correct++;
-      d[i * deltaStride] = (prob - y) / B;
+      d[i * deltaStride] = (prob - y) / divisor;
     } else {
       const o0 = i * outStride;
       const d0 = i * deltaStride;
@@ -96,7 +98,7 @@ export function outputLayerLoss(
       for (let j = 0; j < U; j++) sum += Math.exp(out[o0 + j] - max);
       for (let j = 0; j < U; j++) {
         const prob = Math.exp(out[o0 + j] - max) / sum;
-        d[d0 + j] = (prob - (j === y ? 1 : 0)) / B;
+        d[d0 + j] = (prob - (j === y ? 1 : 0)) / divisor;
         if (j === y) loss -= Math.log(Math.min(Math.max(prob, EPS), 1 - EPS));
       }
       if (arg === y) correct++;

@@ -20,7 +20,7 @@ import {
   type FusedTrainer,
 } from './fusedDense.js';
 import { cnnStackLayers, writeCnnParams } from './fusedCnn.js';
-import { createFusedCnnTrainer } from './fusedCnnTrainer.js';
+import { checkThreads, createThreadedCnnTrainer } from './fusedCnnThreads.js';
 
 /** The one labelled-data type (src/data/labelled.ts), re-exported for the networks API. */
 export type { LabelledData, LabelledInputs } from '../data/labelled.js';
@@ -78,6 +78,16 @@ export interface TrainOptions {
    * with the fused CNN step of ./fusedCnn.ts the same way. Other models always use tfjs.
    */
   fused?: boolean;
+  /**
+   * Threads of the fused CNN step (default 1; an integer >= 1): above 1, the chunks of each
+   * batch (8 images each) are computed in parallel by this thread and worker threads
+   * (./fusedCnnThreads.ts) and their gradients summed in chunk order before one optimiser
+   * update. The same numbers on every run and for any count >= 2; they agree with one thread's
+   * to float rounding (the gradient sums run in another order). Dense stacks and the tfjs path
+   * ignore it. The experiment runner already runs jobs in parallel and keeps it at 1 unless
+   * asked.
+   */
+  threads?: number;
 }
 
 export interface TrainResult {
@@ -238,6 +248,7 @@ export async function trainClassifier(
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw invalidOption(`batchSize must be >= 1, got ${batchSize}`);
   }
+  const threads = checkThreads(options.threads ?? 1, 'trainClassifier');
   if (!(split >= 0 && split < 1))
     throw invalidOption(`validationSplit must be in [0, 1), got ${split}`);
   if (options.test) checkData(model, options.test, 'trainClassifier (options.test)');
@@ -289,6 +300,8 @@ export async function trainClassifier(
   let fused: Pick<FusedTrainer, 'step' | 'evaluate'> | undefined;
   /** writes the fused trainer's weights into the tfjs model */
   let writeBack = (): void => {};
+  /** ends the fused trainer's worker threads (with `threads` > 1) */
+  let close = (): void => {};
   const fusedOptions = {
     optimizer: options.optimizer ?? 'rmsprop',
     learningRate: options.learningRate ?? 1e-3,
@@ -299,76 +312,81 @@ export async function trainClassifier(
     fused = dense;
     writeBack = () => writeDenseParams(tf, stack, dense.params);
   } else if (cnn) {
-    const trainer = createFusedCnnTrainer(cnn.plan, fusedOptions);
+    const trainer = createThreadedCnnTrainer(cnn.plan, { ...fusedOptions, threads });
     fused = trainer;
     writeBack = () => writeCnnParams(tf, cnn.layers, trainer.plan);
+    close = () => trainer.close();
   }
   const rowSize = train.inputs.data.length / Math.max(1, nTrain);
   const xBuffer = new Float32Array(batchSize * rowSize);
   const yBuffer = new Int32Array(batchSize);
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const order = permutation(nTrain, rng);
-    let lossSum = 0;
-    let accSum = 0;
-    for (let start = 0; start < nTrain; start += batchSize) {
-      const idx = order.subarray(start, Math.min(start + batchSize, nTrain));
-      if (fused) {
-        for (let i = 0; i < idx.length; i++) {
-          const r = idx[i] * rowSize;
-          xBuffer.set(train.inputs.data.subarray(r, r + rowSize), i * rowSize);
-          yBuffer[i] = train.labels[idx[i]];
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const order = permutation(nTrain, rng);
+      let lossSum = 0;
+      let accSum = 0;
+      for (let start = 0; start < nTrain; start += batchSize) {
+        const idx = order.subarray(start, Math.min(start + batchSize, nTrain));
+        if (fused) {
+          for (let i = 0; i < idx.length; i++) {
+            const r = idx[i] * rowSize;
+            xBuffer.set(train.inputs.data.subarray(r, r + rowSize), i * rowSize);
+            yBuffer[i] = train.labels[idx[i]];
+          }
+          const s = fused.step(xBuffer, yBuffer, idx.length);
+          lossSum += s.loss * idx.length;
+          accSum += s.correct;
+          // a CNN step takes milliseconds: let timers and I/O run during long epochs, as below
+          if (cnn && (start / batchSize) % 20 === 19) await new Promise((r) => setTimeout(r, 0));
+          continue;
         }
-        const s = fused.step(xBuffer, yBuffer, idx.length);
-        lossSum += s.loss * idx.length;
-        accSum += s.correct;
-        // a CNN step takes milliseconds: let timers and I/O run during long epochs, as below
-        if (cnn && (start / batchSize) % 20 === 19) await new Promise((r) => setTimeout(r, 0));
-        continue;
+        const xb = toTensor(takeRows(train.inputs, idx));
+        const yb = targets(
+          Int32Array.from(idx, (i) => train.labels[i]),
+          units,
+        );
+        const [loss, acc] = (await model.trainOnBatch(xb, yb)) as number[];
+        xb.dispose();
+        yb.dispose();
+        lossSum += loss * idx.length;
+        // let timers and I/O run during long epochs (the wasm kernels are synchronous)
+        if ((start / batchSize) % 20 === 19) await new Promise((r) => setTimeout(r, 0));
+        accSum += acc * idx.length;
       }
-      const xb = toTensor(takeRows(train.inputs, idx));
-      const yb = targets(
-        Int32Array.from(idx, (i) => train.labels[i]),
-        units,
-      );
-      const [loss, acc] = (await model.trainOnBatch(xb, yb)) as number[];
-      xb.dispose();
-      yb.dispose();
-      lossSum += loss * idx.length;
-      // let timers and I/O run during long epochs (the wasm kernels are synchronous)
-      if ((start / batchSize) % 20 === 19) await new Promise((r) => setTimeout(r, 0));
-      accSum += acc * idx.length;
-    }
-    if (fused) writeBack();
-    const progress: EpochProgress = {
-      epoch,
-      epochs,
-      loss: lossSum / nTrain,
-      accuracy: accSum / nTrain,
-    };
-    if (val) {
-      // the fused trainer evaluates with its own forward pass (no tfjs dispatch)
-      const v = fused
-        ? fused.evaluate(val.inputs.data as Float32Array, val.labels, val.labels.length)
-        : await evaluateClassifier(model, val);
-      const nVal = val.labels.length;
-      progress.valLoss = v.loss;
-      progress.valAccuracy = 'correct' in v ? v.correct / nVal : v.accuracy;
-    }
-    history.push(progress);
-    options.onProgress?.(progress);
-    if (es && val) {
-      if (progress.valLoss! < best - minDelta) {
-        best = progress.valLoss!;
-        wait = 0;
-        if (es.restoreBestWeights ?? true) {
-          bestWeights?.forEach((t) => t.dispose());
-          bestWeights = model.getWeights().map((w) => w.clone());
+      if (fused) writeBack();
+      const progress: EpochProgress = {
+        epoch,
+        epochs,
+        loss: lossSum / nTrain,
+        accuracy: accSum / nTrain,
+      };
+      if (val) {
+        // the fused trainer evaluates with its own forward pass (no tfjs dispatch)
+        const v = fused
+          ? fused.evaluate(val.inputs.data as Float32Array, val.labels, val.labels.length)
+          : await evaluateClassifier(model, val);
+        const nVal = val.labels.length;
+        progress.valLoss = v.loss;
+        progress.valAccuracy = 'correct' in v ? v.correct / nVal : v.accuracy;
+      }
+      history.push(progress);
+      options.onProgress?.(progress);
+      if (es && val) {
+        if (progress.valLoss! < best - minDelta) {
+          best = progress.valLoss!;
+          wait = 0;
+          if (es.restoreBestWeights ?? true) {
+            bestWeights?.forEach((t) => t.dispose());
+            bestWeights = model.getWeights().map((w) => w.clone());
+          }
+        } else if (++wait >= patience) {
+          break;
         }
-      } else if (++wait >= patience) {
-        break;
       }
     }
+  } finally {
+    close();
   }
   if (bestWeights) {
     if (history[history.length - 1].valLoss! > best) model.setWeights(bestWeights);

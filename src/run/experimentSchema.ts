@@ -68,6 +68,9 @@ const trainingSchema = z.strictObject({
   learningRate: z.number().positive().default(1e-3),
   optimizer: z.enum(['rmsprop', 'adam', 'sgd']).default('rmsprop'),
   validationSplit: z.number().min(0).max(0.9).default(0.2),
+  /** threads of the fused CNN step (docs/networks.md); absent means 1 and leaves the
+   * network's hash as it was (the runner already runs jobs in parallel) */
+  threads: positiveInt.optional(),
 });
 
 const trainSchema = z.strictObject({

@@ -25,6 +25,19 @@ function message(f: () => unknown): string {
 }
 
 describe('resolveExperiment', () => {
+  it('takes training.threads only when given (1 is the default, left out of the spec)', () => {
+    const withThreads = (threads: unknown) =>
+      resolveExperiment(
+        { ...minimal, networks: [{ train: { width: 4, depth: 2, training: { threads } } }] },
+        'x.yaml',
+      );
+    const n = withThreads(2).networks[0];
+    expect(n.source === 'trained' && n.training.threads).toBe(2);
+    const plain = resolveExperiment(minimal, 'x.yaml').networks[0];
+    expect(plain.source === 'trained' && 'threads' in plain.training).toBe(false);
+    for (const bad of [0, -1, 1.5]) expect(message(() => withThreads(bad))).toMatch(/threads/);
+  });
+
   it('fills every default and expands the grid', () => {
     const r = resolveExperiment(
       {
