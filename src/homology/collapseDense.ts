@@ -17,7 +17,7 @@ import { keepEdge } from './collapseGraph.js';
 
 /** Bytes the dense kernel allocates beyond the adjacency lists. */
 export function denseKernelBytes(n: number, bytesPerValue: number): number {
-  return n * n * bytesPerValue + n * Math.ceil(n / 32) * 4 + 24 * n;
+  return n * n * bytesPerValue + 2 * n * Math.ceil(n / 32) * 4 + 24 * n;
 }
 
 /**
@@ -35,6 +35,8 @@ export function collapseDenseKernel(
   const words = (n + 31) >>> 5;
   const F = new ArrayType(n * n).fill(Infinity);
   const U = new Int32Array(n * words);
+  // Kept (visited, not removed) neighbours of each vertex, one bitset row per vertex.
+  const K = new Int32Array(n * words);
   for (let e = 0; e < m; e++) {
     const u = eu[e];
     const v = ev[e];
@@ -46,8 +48,8 @@ export function collapseDenseKernel(
   // Last dominator found for an edge at each vertex: tried first (it often dominates again).
   const lastDominator = new Int32Array(n).fill(-1);
   // Common neighbours joined through at least one kept edge: vertex, joining time.
-  const kx = new Int32Array(2 * n);
-  const kt = new Float64Array(2 * n);
+  const kx = new Int32Array(n);
+  const kt = new Float64Array(n);
   // Present common neighbourhood, remaining candidates, adjacency row at time T.
   const S = new Int32Array(words);
   const cand = new Int32Array(words);
@@ -92,24 +94,22 @@ export function collapseDenseKernel(
     U[uo + (v >>> 5)] &= ~(1 << (v & 31));
     U[vo + (u >>> 5)] &= ~(1 << (u & 31));
 
-    // Common neighbours through kept edges.
+    // Common neighbours through kept edges: x in K_u & (K_v | U_v) or in U_u & K_v, joining at
+    // max(F[u][x], F[v][x]) (word by word over the kept-neighbour bitsets K, instead of walking
+    // the kept lists of u and v, which grow to most of the neighbours when most edges stay).
     let kSize = 0;
     const ub = u * n;
     const vb = v * n;
-    for (let p = keptHead[u]; p >= 0; p = keptNext[p]) {
-      const x = nbr[p];
-      const tb = F[vb + x];
-      if (tb !== Infinity) {
-        const ta = et[p];
-        kx[kSize] = x;
-        kt[kSize++] = ta > tb ? ta : tb;
-      }
-    }
-    for (let p = keptHead[v]; p >= 0; p = keptNext[p]) {
-      const x = nbr[p];
-      const ta = F[ub + x];
-      if (ta !== Infinity) {
-        const tb = et[p];
+    for (let k = 0; k < words; k++) {
+      const ku = K[uo + k];
+      const kv = K[vo + k];
+      let bits = (ku & (kv | U[vo + k])) | (U[uo + k] & kv);
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const x = (k << 5) + 31 - Math.clz32(low);
+        const ta = F[ub + x];
+        const tb = F[vb + x];
         kx[kSize] = x;
         kt[kSize++] = ta > tb ? ta : tb;
       }
@@ -224,6 +224,8 @@ export function collapseDenseKernel(
     F[ub + v] = time;
     F[vb + u] = time;
     keepEdge(g, u, v, pu, pv, time);
+    K[uo + (v >>> 5)] |= 1 << (v & 31);
+    K[vo + (u >>> 5)] |= 1 << (u & 31);
   }
   if (onProgress !== undefined) onProgress(1);
 }
