@@ -6,7 +6,7 @@
  * core per thread), and both for the reduction stages alone (`reducing dimension d`, from the
  * progress callback).
  * Usage: tsx bench/ph-child.ts <cloud.txt> <maxDimension> [threshold] [--threads k]
- * [--min-batch m] (threads default: all cores, as ripsPersistence's default with the Node
+ * [--min-batch m] [--collapse on|off|auto] (threads default: all cores, as ripsPersistence's default with the Node
  * driver registered; --min-batch overrides PARALLEL_MIN_TESTS, to measure the threshold).
  */
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,10 @@ const flag = (name: string): number | undefined => {
 };
 const threads = flag('--threads');
 const minBatch = flag('--min-batch');
+// --collapse on|off|auto (default auto, as ripsPersistence)
+const collapseAt = argv.indexOf('--collapse');
+const collapseArg = collapseAt >= 0 ? argv.splice(collapseAt, 2)[1] : 'auto';
+const collapse = collapseArg === 'on' ? true : collapseArg === 'off' ? false : 'auto';
 if (minBatch !== undefined) setRipsThreadDriver(createNodeRipsThreadDriver({ minBatch }));
 const [file, dimArg, thresholdArg] = argv;
 const lines = readFileSync(file, 'utf8').trim().split('\n');
@@ -71,6 +75,7 @@ const result = ripsPersistence(
     maxDimension: Number(dimArg),
     threshold: thresholdArg === undefined ? undefined : Number(thresholdArg),
     threads,
+    collapse,
     onProgress,
   },
 );

@@ -10,7 +10,8 @@
  * thread's CPU time (its own, from /proc: on a loaded machine the wall time mostly measures the
  * queue for a core, while the calling thread's CPU time is the critical path a free machine
  * would show, the workers running beside it) with 1 and 2 threads. Default: the cases where Ripser took < 10 s on the reference
- * machine; `--all` adds the hard ones; `--only <substring>` filters by case name. The medians
+ * machine; `--all` adds the hard ones; `--only <substring>` filters by case name; `--collapse
+ * on|off|auto` sets topolens' edge collapse (default auto). The medians
  * are over the cases where ripser needs < 10 s of CPU here.
  *
  * Whole process means what a user waits for: node's start-up and module loading, reading the
@@ -34,6 +35,9 @@ const all = process.argv.includes('--all');
 const viaTsx = process.argv.includes('--tsx');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+const collapseAt = process.argv.indexOf('--collapse');
+/** topolens' edge collapse: on | off | auto (default auto, the library's default) */
+const collapse = collapseAt >= 0 ? process.argv[collapseAt + 1] : 'auto';
 const cases = (JSON.parse(readFileSync(fixtures + 'cases.json', 'utf8')) as Case[]).filter(
   (c) =>
     (all || c.ripser_wall_s < 10) &&
@@ -91,7 +95,7 @@ function runTopolens(c: Case, threads: number): Run {
     String(c.maxdim),
   ];
   if (c.threshold !== null) args.push(c.threshold);
-  args.push('--threads', String(threads));
+  args.push('--threads', String(threads), '--collapse', collapse);
   const t = timed(args);
   const j = JSON.parse(t.stdout.trim().split('\n').pop()!);
   return {

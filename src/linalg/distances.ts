@@ -9,12 +9,15 @@
  *
  * `precision: 'float32'` (the default, as in Ripser) rounds every arithmetic step to single
  * precision in the same order as Ripser's `euclidean_distance_matrix`, so filtration values
- * agree with Ripser's; `'float64'` keeps double precision.
+ * agree with Ripser's; `'float64'` keeps double precision. The float32 Euclidean distances run in
+ * a WebAssembly SIMD kernel (./wasmEuclideanKernel.ts, one pair per lane, bit-identical), or in
+ * JavaScript four pairs at a time where WebAssembly SIMD is missing.
  */
 import type { CondensedDistances } from '../core/distances.js';
 import type { Matrix } from '../core/matrix.js';
 import { assertFiniteMatrix } from '../core/validate.js';
 import { invalidOption } from '../core/errors.js';
+import { euclideanFloat32Wasm } from './wasmEuclideanKernel.js';
 
 export type Metric = 'euclidean' | 'cosine' | 'correlation';
 
@@ -69,9 +72,22 @@ function euclideanFloat64(cloud: Matrix, out: Float32Array | Float64Array): void
 }
 
 function euclideanFloat32(cloud: Matrix, out: Float32Array | Float64Array): void {
-  const { rows: n, cols: d } = cloud;
-  const f = Math.fround;
   const data = cloud.data instanceof Float32Array ? cloud.data : Float32Array.from(cloud.data);
+  if (euclideanFloat32Wasm(data, cloud.rows, cloud.cols, out)) return;
+  euclideanFloat32Js(data, cloud.rows, cloud.cols, out);
+}
+
+/**
+ * The JavaScript fallback of the float32 Euclidean kernel (exported for the tests only): Ripser's
+ * rounding, four pairs at a time.
+ */
+export function euclideanFloat32Js(
+  data: Float32Array,
+  n: number,
+  d: number,
+  out: Float32Array | Float64Array,
+): void {
+  const f = Math.fround;
   let k = 0;
   for (let i = 1; i < n; i++) {
     const oi = i * d;
