@@ -63,6 +63,23 @@ export function spinFor(ctrl: Int32Array, word: number, v: number, ms: number): 
 }
 
 /** What a worker gets once, at start (./fusedCnnWorker.ts). */
+/**
+ * Where each parameter tensor sits in the flat shared weight (and per-chunk gradient) vector:
+ * the tensors one after another in the core's order; `total` floats in all.
+ */
+export function paramLayout(params: readonly { w: Float32Array }[]): {
+  offsets: number[];
+  total: number;
+} {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const p of params) {
+    offsets.push(total);
+    total += p.w.length;
+  }
+  return { offsets, total };
+}
+
 export interface CnnWorkerInit {
   plan: CnnPlan;
   /** maxBatch is the chunk size */
@@ -190,12 +207,7 @@ export function createThreadedCnnTrainer(plan: CnnPlan, o: ThreadedCnnOptions): 
   const [H0, W0, C0] = plan.inputShape;
   const inSize = H0 * W0 * C0;
   const params = core.params;
-  const offsets: number[] = [];
-  let total = 0;
-  for (const p of params) {
-    offsets.push(total);
-    total += p.w.length;
-  }
+  const { offsets, total } = paramLayout(params);
   const maxChunks = Math.ceil(maxB / chunk);
   const shared = <A extends Float32Array | Int32Array | Float64Array>(
     Kind: { new (b: SharedArrayBuffer): A; BYTES_PER_ELEMENT: number },

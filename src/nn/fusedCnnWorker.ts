@@ -16,6 +16,7 @@ import {
   CTRL_READY,
   CTRL_SEQ,
   CTRL_STOP,
+  paramLayout,
   runChunks,
   spinFor,
   type CnnWorkerInit,
@@ -27,12 +28,7 @@ function run(m: CnnWorkerInit): void {
   const [H, W, C] = m.plan.inputShape;
   const inSize = H * W * C;
   const params = core.params;
-  const offsets: number[] = [];
-  let total = 0;
-  for (const p of params) {
-    offsets.push(total);
-    total += p.w.length;
-  }
+  const { offsets, total } = paramLayout(params);
   const load = () =>
     params.forEach((p, i) => p.w.set(weights.subarray(offsets[i], offsets[i] + p.w.length)));
   Atomics.add(ctrl, CTRL_READY, 1);

@@ -7,23 +7,11 @@ import { compileClassifier, trainClassifier, type LabelledData } from '../../src
 import { cnnStackLayers, type CnnPlan, type CnnStage } from '../../src/nn/fusedCnn.js';
 import { createFusedCnnTrainer } from '../../src/nn/fusedCnnTrainer.js';
 import { jsConvProducts, simdConvProducts } from '../../src/nn/cnnKernels.js';
-import { mnistDigits } from './helpers.js';
+import { mnistDigits, weightsRelErr } from './helpers.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
 });
-
-function weightsRelErr(a: number[][], b: number[][]): number {
-  let num = 0;
-  let den = 0;
-  a.forEach((w, k) =>
-    w.forEach((v, i) => {
-      num = Math.max(num, Math.abs(v - b[k][i]));
-      den = Math.max(den, Math.abs(b[k][i]));
-    }),
-  );
-  return num / den;
-}
 
 function weightsOf(m: tf.LayersModel): number[][] {
   return m.getWeights().map((t) => Array.from(t.dataSync()));

@@ -6,24 +6,11 @@ import { trainClassifier, type LabelledData } from '../../src/nn/train.js';
 import { cnnStackLayers, type CnnPlan } from '../../src/nn/fusedCnn.js';
 import { createFusedCnnTrainer } from '../../src/nn/fusedCnnTrainer.js';
 import { createThreadedCnnTrainer, type ThreadedCnnTrainer } from '../../src/nn/fusedCnnThreads.js';
-import { mnistDigits } from './helpers.js';
+import { mnistDigits, weightsRelErr } from './helpers.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
 });
-
-/** max |a - b| over max |b|, over every weight tensor */
-function weightsRelErr(a: Float32Array[], b: Float32Array[]): number {
-  let num = 0;
-  let den = 0;
-  a.forEach((w, k) =>
-    w.forEach((v, i) => {
-      num = Math.max(num, Math.abs(v - b[k][i]));
-      den = Math.max(den, Math.abs(b[k][i]));
-    }),
-  );
-  return num / den;
-}
 
 const weightsOf = (m: tf.LayersModel): Float32Array[] =>
   m.getWeights().map((t) => Float32Array.from(t.dataSync()));

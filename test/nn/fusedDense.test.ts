@@ -12,23 +12,11 @@ import {
   type DenseLayerParams,
 } from '../../src/nn/fusedDense.js';
 import { vggNetwork } from '../../src/nn/architectures/index.js';
-import { mnistDigits, twoShells } from './helpers.js';
+import { mnistDigits, twoShells, weightsRelErr } from './helpers.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
 });
-
-function weightsRelErr(a: number[][], b: number[][]): number {
-  let num = 0;
-  let den = 0;
-  a.forEach((w, k) =>
-    w.forEach((v, i) => {
-      num = Math.max(num, Math.abs(v - b[k][i]));
-      den = Math.max(den, Math.abs(b[k][i]));
-    }),
-  );
-  return num / den;
-}
 
 async function trainBoth(
   make: () => ReturnType<typeof denseNetwork>,

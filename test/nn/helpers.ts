@@ -68,3 +68,19 @@ export function twoShells(n: number, seed: number): LabelledData {
   }
   return { inputs: { data, shape: [n, 3] }, labels, classNames: ['radius 1', 'radius 2'] };
 }
+
+/**
+ * max |a - b| over max |b|, over every weight tensor: the relative error the fused paths are
+ * held to against the general tfjs path (docs/networks.md).
+ */
+export function weightsRelErr(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  let num = 0;
+  let den = 0;
+  a.forEach((w, k) => {
+    for (let i = 0; i < w.length; i++) {
+      num = Math.max(num, Math.abs(w[i] - b[k][i]));
+      den = Math.max(den, Math.abs(b[k][i]));
+    }
+  });
+  return num / den;
+}

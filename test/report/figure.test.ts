@@ -112,44 +112,27 @@ describe('the sensitivity figure', () => {
   it('draws one panel per measure on its own scale, its lines in k order (an SW of hundreds flattened CKA on a shared axis, and lines zigzagged in store order)', async (ctx) => {
     requireTool(ctx, 'chromium');
     // sensitivity curves of two layers of network 0, stored with k out of order
-    const m = data.measures;
-    const measures = {
-      ...m,
-      studies: [...m.studies, 'layer-comparison'],
-      descriptors: [...m.descriptors, 'sensitivity-cka', 'sensitivity-sw-h1'],
-      layers: [...m.layers, 'conv_a', 'conv_b'],
-      study: [...m.study],
-      descriptor: [...m.descriptor],
-      group: [...m.group],
-      layer: [...m.layer],
-      network: [...m.network],
-      layerIndex: [...m.layerIndex],
-      depth: [...m.depth],
-      repeat: [...m.repeat],
-      k: [...m.k],
-      value: [...m.value],
-    };
     const ks = [8, 0, 16, 4];
-    for (const [d, scale] of [
-      [m.descriptors.length, 1],
-      [m.descriptors.length + 1, 300],
+    const rows: ExtraRow[] = [];
+    for (const [descriptor, scale] of [
+      ['sensitivity-cka', 1],
+      ['sensitivity-sw-h1', 300],
     ] as const)
       for (const l of [0, 1])
-        for (const k of ks) {
-          measures.study.push(m.studies.length);
-          measures.descriptor.push(d);
-          measures.group.push(0);
-          measures.layer.push(m.layers.length + l);
-          measures.network.push(0);
-          measures.layerIndex.push(l);
-          measures.depth.push(null);
-          measures.repeat.push(-1);
-          measures.k.push(k);
-          // CKA falls from 1, SW rises from 0
-          measures.value.push(scale === 1 ? 1 / (1 + k * (l + 1)) : scale * (1 - 1 / (1 + k)));
-        }
+        for (const k of ks)
+          rows.push({
+            descriptor,
+            group: 'all',
+            depth: null,
+            layer: ['conv_a', 'conv_b'][l],
+            network: 0,
+            layerIndex: l,
+            k,
+            // CKA falls from 1, SW rises from 0
+            value: scale === 1 ? 1 / (1 + k * (l + 1)) : scale * (1 - 1 / (1 + k)),
+          });
     const svg = readFileSync(
-      await writeFigure({ ...data, measures }, join(dir, 'sens.svg'), {
+      await writeFigure(withMeasureRows(data, 'layer-comparison', rows), join(dir, 'sens.svg'), {
         view: 'layer-comparison',
         figure: 'sensitivity',
       }),
@@ -175,12 +158,20 @@ describe('the sensitivity figure', () => {
   });
 });
 
-/** `data` with extra measure rows (study, descriptor, group, depth, value; no network or layer). */
-function withProfileRows(
-  base: ReportData,
-  study: string,
-  rows: { descriptor: string; group: string; depth: number | null; value: number }[],
-): ReportData {
+/** One extra measure row for `withMeasureRows`: no layer or network unless given. */
+interface ExtraRow {
+  descriptor: string;
+  group: string;
+  depth: number | null;
+  value: number;
+  layer?: string;
+  network?: number;
+  layerIndex?: number;
+  k?: number;
+}
+
+/** `data` with extra measure rows of one study (the dictionaries grown as needed). */
+function withMeasureRows(base: ReportData, study: string, rows: ExtraRow[]): ReportData {
   const m = base.measures;
   const dict = (list: string[], v: string) => {
     const at = list.indexOf(v);
@@ -191,6 +182,7 @@ function withProfileRows(
     studies: [...m.studies],
     descriptors: [...m.descriptors],
     groups: [...m.groups],
+    layers: [...m.layers],
     study: [...m.study],
     descriptor: [...m.descriptor],
     group: [...m.group],
@@ -206,12 +198,12 @@ function withProfileRows(
     out.study.push(dict(out.studies, study));
     out.descriptor.push(dict(out.descriptors, r.descriptor));
     out.group.push(dict(out.groups, r.group));
-    out.layer.push(-1);
-    out.network.push(-1);
-    out.layerIndex.push(null);
+    out.layer.push(r.layer === undefined ? -1 : dict(out.layers, r.layer));
+    out.network.push(r.network ?? -1);
+    out.layerIndex.push(r.layerIndex ?? null);
     out.depth.push(r.depth);
     out.repeat.push(-1);
-    out.k.push(null);
+    out.k.push(r.k ?? null);
     out.value.push(r.value);
   }
   return { ...base, measures: out };
@@ -220,7 +212,7 @@ function withProfileRows(
 describe('the architecture-comparison figure', () => {
   it('draws each descriptor over depth, a line per architecture and its peak marked (it was one strip of dots per architecture, depth lost)', async (ctx) => {
     requireTool(ctx, 'chromium');
-    const rows: { descriptor: string; group: string; depth: number | null; value: number }[] = [];
+    const rows: ExtraRow[] = [];
     for (const [group, peak] of [
       ['cnn', 0.6],
       ['vit', 0.4],
@@ -234,7 +226,7 @@ describe('the architecture-comparison figure', () => {
     }
     const svg = readFileSync(
       await writeFigure(
-        withProfileRows(data, 'architecture-comparison', rows),
+        withMeasureRows(data, 'architecture-comparison', rows),
         join(dir, 'arch.svg'),
         { view: 'other', figure: 'architecture-comparison' },
       ),
