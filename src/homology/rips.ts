@@ -17,6 +17,7 @@ import type { Matrix, PointCloud } from '../core/matrix.js';
 import { isPrime } from '../core/validate.js';
 import { pairwiseDistances } from '../linalg/distances.js';
 import {
+  ChainGuardTripped,
   runRipsEngine,
   sampleTriangleColumns,
   type EngineOutput,
@@ -65,6 +66,14 @@ export interface RipsOptions {
    * (representatives must live on the original complex) nor for maxDimension 0.
    */
   collapse?: 'auto' | boolean;
+  /**
+   * With `collapse: 'auto'` declining the collapse: the number of coboundary additions one
+   * column of dimension 1 may need before the computation starts again with collapse (a long
+   * chain of zero-apparent substitutions, which the collapse's shifted filtration removes; the
+   * diagrams are the same either way). Default CHAIN_GUARD (4000); Infinity: never switch.
+   * docs/edge-collapse.md, "Cost model".
+   */
+  collapseSwitch?: number;
   /** Called with a fraction in [0, 1] and a stage name while the computation runs. */
   onProgress?: (fraction: number, stage: string) => void;
   /**
@@ -83,6 +92,11 @@ export interface RipsCollapseStats {
   applied: boolean;
   /** why it was or was not applied */
   reason: string;
+  /**
+   * true when `collapse: 'auto'` first declined it, and then switched to it because the
+   * reduction of dimension 1 showed long chains (CHAIN_GUARD; docs/edge-collapse.md)
+   */
+  switched?: boolean;
   /** edges (<= threshold) before and after; equal when not applied */
   inputEdges?: number;
   keptEdges?: number;
@@ -599,8 +613,21 @@ function degreesDense(n: number, dist: Float32Array, threshold: number): [Int32A
   return [degree, edges];
 }
 
+/**
+ * The switch of `collapse: 'auto'` from no collapse to collapse (docs/edge-collapse.md, "Cost
+ * model"): when one column of dimension 1 needs more than this many coboundary additions, the
+ * reduction is following a long chain of zero-apparent substitutions, which the collapse's
+ * shifted filtration removes. Counts in docs/bench-ph.md ("A switch on the reduction's chains"):
+ * at most 717 on every fast fixture case where `auto` declines collapse; 21,141 and 33,735 on
+ * two where it collapses; 156,845 on torus4 at its median distance, which crosses 2,000 at its
+ * 387th column, half a second into the reduction.
+ */
+export const CHAIN_GUARD = 4000;
+
 interface CollapseOutcome {
   stats: RipsCollapseStats;
+  /** 'auto' declined collapse where it could apply: the reduction runs under CHAIN_GUARD */
+  switchable?: boolean;
   /** the threshold and enclosing radius of the original input, when it was collapsed */
   threshold?: number;
   enclosingRadius?: number;
@@ -656,7 +683,7 @@ function prepareWithCollapse(
   if (!decision.collapse) {
     return {
       prep: prepare(base, opts),
-      collapse: { stats: { applied: false, reason: decision.reason } },
+      collapse: { stats: { applied: false, reason: decision.reason }, switchable: mode === 'auto' },
     };
   }
   // the collapse phase's memory, checked before it runs
@@ -937,16 +964,52 @@ export function estimateRipsMemory(input: RipsInput, options: RipsOptions = {}):
  */
 export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): RipsResult {
   const opts = resolveOptions(options);
-  const { prep, collapse } = prepareWithCollapse(input, opts, options);
-  const estimate = fullEstimate(prep, opts, collapse);
-  if (estimate > opts.maxMemoryBytes)
-    refuse(estimate, opts.maxMemoryBytes, prep.n, opts.maxDimension);
-  const threads = openThreads(prep, opts);
+  const switchAt = options.collapseSwitch ?? CHAIN_GUARD;
+  if (!(switchAt >= 0))
+    throw invalidOption(
+      `collapseSwitch must be a number >= 0 (coboundary additions), got ${String(options.collapseSwitch)}.`,
+      `Leave it out for the default (${CHAIN_GUARD}), or Infinity to never switch to collapse.`,
+    );
+  let { prep, collapse } = prepareWithCollapse(input, opts, options);
+  let estimate = 0;
+  // long reduction chains: start again on the collapsed edges (the diagrams are the same
+  // either way); where the collapse cannot run (its memory), finish without it
+  const switchToCollapse = (e: ChainGuardTripped): EngineOutput => {
+    const declined = { prep, collapse };
+    try {
+      ({ prep, collapse } = prepareWithCollapse(input, opts, { ...options, collapse: true }));
+    } catch (refused) {
+      if (!(refused instanceof TopolensError)) throw refused;
+      ({ prep, collapse } = declined);
+      return run(false);
+    }
+    collapse.stats.reason =
+      `switched on: ${e.message} (a long reduction chain, which the collapse removes); ` +
+      `first declined: ${declined.collapse.stats.reason}`;
+    collapse.stats.switched = true;
+    return run(false);
+  };
+  const run = (guard: boolean): EngineOutput => {
+    estimate = fullEstimate(prep, opts, collapse);
+    if (estimate > opts.maxMemoryBytes)
+      refuse(estimate, opts.maxMemoryBytes, prep.n, opts.maxDimension);
+    const threads = openThreads(prep, opts);
+    try {
+      return runRipsEngine({
+        ...engineInput(prep, opts, options),
+        threads,
+        ...(guard ? { chainGuard: switchAt } : {}),
+      });
+    } finally {
+      threads?.close();
+    }
+  };
   let out: EngineOutput;
   try {
-    out = runRipsEngine({ ...engineInput(prep, opts, options), threads });
-  } finally {
-    threads?.close();
+    out = run(collapse.switchable === true && switchAt < Infinity);
+  } catch (e) {
+    if (!(e instanceof ChainGuardTripped)) throw e;
+    out = switchToCollapse(e);
   }
   const diagrams: PersistenceDiagram[] = out.diagrams.map((d, dim) => {
     let births = d.births;

@@ -86,6 +86,27 @@ export interface RipsEngineInput {
    * thread. The diagrams and stats do not depend on it.
    */
   threads?: RipsThreadSession | null;
+  /**
+   * Stop when one column of dimension 1 needs more than this many coboundary additions (other
+   * columns, their V entries, zero-apparent substitutions): throws ChainGuardTripped. Only the
+   * one-thread reduction checks it. Absent: no limit.
+   */
+  chainGuard?: number;
+}
+
+/**
+ * Thrown by the engine under `chainGuard`: column `column` of dimension 1 needed more than
+ * `limit` coboundary additions, a long chain of zero-apparent substitutions of the kind the edge
+ * collapse's shifted filtration removes (docs/edge-collapse.md, "Cost model").
+ */
+export class ChainGuardTripped extends Error {
+  constructor(
+    readonly column: number,
+    readonly limit: number,
+  ) {
+    super(`column ${column} of dimension 1 needed over ${limit} coboundary additions`);
+    this.name = 'ChainGuardTripped';
+  }
 }
 
 export interface EngineDiagram {
@@ -690,6 +711,7 @@ class RipsReducer {
   private fIdx = -1;
   private fCoef = 0;
 
+  private readonly chainGuard: number;
   readonly diagrams: EngineDiagram[] = [];
   readonly stats: EngineStats = {
     edges: 0,
@@ -713,6 +735,7 @@ class RipsReducer {
     this.lookup = input.denseLookup ?? null;
     this.onProgress = input.onProgress;
     this.threads = input.threads ?? null;
+    this.chainGuard = input.chainGuard ?? Infinity;
     this.B = binomialTable(this.n, this.maxDim + 2);
     this.stride = this.n + 1;
     const p = this.modulus;
@@ -1324,6 +1347,7 @@ class RipsReducer {
     let redSize = 0;
     const progressEvery = Math.max(1, Math.floor(nCols / 50));
     const cocycleVerts = new Int32Array(dim + 1);
+    const workLimit = dim === 1 ? this.chainGuard : Infinity;
 
     for (let c = 0; c < nCols; c++) {
       if (c % progressEvery === 0) {
@@ -1339,7 +1363,10 @@ class RipsReducer {
       workingRed.clear();
       this.stats.columnsReduced++;
       this.initCoboundaryAndGetPivot(sIdx, sDiam, dim, pivots);
+      // coboundaries added to this column, against the chain guard
+      let work = 0;
       for (;;) {
+        if (work > workLimit) throw new ChainGuardTripped(c, workLimit);
         if (this.pIdx !== -1) {
           const slot = pivots.find(this.pIdx);
           if (slot !== -1) {
@@ -1347,6 +1374,7 @@ class RipsReducer {
             const otherCoef = pivots.coefs[slot];
             const factor = p - ((this.pCoef * inverse[otherCoef]) % p);
             this.stats.columnAdditions++;
+            work += 1 + redOffsets[j + 1] - redOffsets[j];
             this.addSimplexCoboundary(colIdx[j], colDiam[j], factor, dim);
             for (let q = redOffsets[j], end = redOffsets[j + 1]; q < end; q++) {
               this.addSimplexCoboundary(redIdx[q], redDiam[q], (redCoef[q] * factor) % p, dim);
@@ -1354,6 +1382,7 @@ class RipsReducer {
             if (workingCob.size > this.stats.maxHeapSize) this.stats.maxHeapSize = workingCob.size;
             this.getPivot(workingCob);
           } else if (this.zeroApparentFacet(this.pIdx, this.pDiam, this.pCoef, dim + 1)) {
+            work++;
             this.addSimplexCoboundary(this.fIdx, this.fDiam, p - this.fCoef, dim);
             this.getPivot(workingCob);
           } else {
