@@ -7,7 +7,7 @@
  * the processor time counts every thread), BENCH_SPIN_MS (the `spinMs` option, default 0.3), BENCH_CHUNK (images per chunk, default 8).
  */
 import { initBackend } from '../src/nn/backend.js';
-import { vggNetwork } from '../src/nn/architectures/index.js';
+import { benchCnn } from './benchCnn.js';
 import { cnnStackLayers } from '../src/nn/fusedCnn.js';
 import { createThreadedCnnTrainer } from '../src/nn/fusedCnnThreads.js';
 import { loadMnist } from '../src/data/mnist.js';
@@ -36,14 +36,7 @@ async function main(): Promise<void> {
     x.set(set.images.subarray(r * 784, (r + 1) * 784), k * 784);
     y[k] = set.labels[r];
   });
-  const cnn = vggNetwork({
-    inputShape: [28, 28, 1],
-    widths: [8, 16],
-    classes: 10,
-    convsPerBlock: 1,
-    head: 'flatten',
-    seed: 1,
-  });
+  const cnn = benchCnn();
   const { plan } = cnnStackLayers(cnn)!;
   const trainer = createThreadedCnnTrainer(plan, {
     threads,

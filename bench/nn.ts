@@ -19,7 +19,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/nn/backend.js';
-import { denseNetwork, vggNetwork } from '../src/nn/architectures/index.js';
+import { benchCnn } from './benchCnn.js';
+import { denseNetwork } from '../src/nn/architectures/index.js';
 import { compileClassifier, trainClassifier } from '../src/nn/train.js';
 import {
   createFusedDenseTrainer,
@@ -239,15 +240,7 @@ async function main(): Promise<void> {
     model.dispose();
 
     // 2. CNN epoch, on one thread and on two (data-parallel shards, `threads: 2`)
-    const makeCnn = () =>
-      vggNetwork({
-        inputShape: [28, 28, 1],
-        widths: [8, 16],
-        classes: 10,
-        convsPerBlock: 1,
-        head: 'flatten',
-        seed: 1,
-      });
+    const makeCnn = benchCnn;
     const nc = cnnData.y.length;
     /** EPOCHS epochs of `model`; the first warms up (JIT, caches, the workers' start) and is
      * left out, the fastest of the others counts (wall and processor time apart) */
@@ -300,14 +293,7 @@ async function main(): Promise<void> {
     cnn.dispose();
 
     // 2b. the same epoch on the general tfjs path (trainOnBatch; one epoch, for the record)
-    const general = vggNetwork({
-      inputShape: [28, 28, 1],
-      widths: [8, 16],
-      classes: 10,
-      convsPerBlock: 1,
-      head: 'flatten',
-      seed: 1,
-    });
+    const general = benchCnn();
     t0 = performance.now();
     await trainClassifier(
       general,

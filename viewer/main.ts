@@ -579,44 +579,21 @@ function heatmapView(root: HTMLElement) {
   if (sens.length) {
     const g = figure('Sensitivity curves', 'sensitivity');
     root.append(g.box);
-    // one panel per measure, each on its own scale (similarities fall from 1, distances rise
-    // from 0, and an SW distance of hundreds would flatten a CKA of 0-1 on a shared axis); in
-    // each panel one line per network layer over k, the number of top principal directions
-    // removed, coloured by layer
-    const layers = unique(
-      [...sens].sort((p, q) => (p.layerIndex ?? 0) - (q.layerIndex ?? 0)).map((m) => m.layer ?? ''),
-    );
-    const series = (m: Measure) => `${m.network ?? ''}/${m.layer ?? ''}`;
-    const panels = el('div', undefined, 'panels');
-    let first: SVGSVGElement | HTMLElement | undefined;
-    for (const descriptor of unique(sens.map((m) => m.descriptor))) {
-      const rows = sens
-        .filter((m) => m.descriptor === descriptor)
-        .sort((p, q) =>
-          series(p) < series(q) ? -1 : series(p) > series(q) ? 1 : (p.k ?? 0) - (q.k ?? 0),
-        );
-      const chart = plot({
-        width: 370,
-        height: 230,
-        marginLeft: 50,
-        y: { grid: true, label: descriptor.replace(/^sensitivity-/, ''), nice: true },
-        x: { label: 'k (top directions removed)' },
-        color: { domain: layers, scheme: 'viridis', legend: false },
-        marks: [
-          Plot.line(rows, { x: 'k', y: 'value', z: series, stroke: (m: Measure) => m.layer ?? '' }),
-          Plot.dot(rows, {
-            x: 'k',
-            y: 'value',
-            fill: (m: Measure) => m.layer ?? '',
-            r: 2,
-            title: (m: Measure) => `${series(m)} k=${m.k}: ${fmt(m.value as number)}`,
-          }),
-        ],
-      });
-      first ??= chart;
-      panels.append(chart);
-    }
-    g.body.append(panels, legend(first as SVGSVGElement, layers));
+    // one panel per measure (similarities fall from 1, distances rise from 0); in each, one
+    // line per network layer over k, the number of top principal directions removed
+    linePanels(g.body, sens, {
+      x: (m) => m.k ?? 0,
+      xLabel: 'k (top directions removed)',
+      line: (m) => `${m.network ?? ''}/${m.layer ?? ''}`,
+      colour: (m) => m.layer ?? '',
+      colours: unique(
+        [...sens]
+          .sort((p, q) => (p.layerIndex ?? 0) - (q.layerIndex ?? 0))
+          .map((m) => m.layer ?? ''),
+      ),
+      scheme: 'viridis',
+      yLabel: (d) => d.replace(/^sensitivity-/, ''),
+    });
   }
 }
 
@@ -1133,48 +1110,77 @@ function pearson(x: number[], y: number[]): number {
 }
 
 /**
- * One panel per descriptor (its own scale): the value over depth, a line per group; where the
- * study stores the descriptor's peak depth (`<descriptor>-peak-depth`, no depth of its own), a
- * dashed vertical rule marks each group's peak.
+ * Small multiples: one panel per descriptor of `rows`, each on its own y scale (a distance in the
+ * hundreds would flatten a similarity of 0-1 on a shared axis), a line per `line` key drawn in
+ * order of `x`, coloured by `colour` over `colours`; one legend of the colours under them.
+ * `extra` adds marks to a descriptor's panel.
  */
-function depthProfilePanels(body: HTMLElement, all: Measure[]) {
-  const rows = all.filter((m) => m.depth !== null);
-  const groups = unique(rows.map((m) => m.group));
+function linePanels(
+  body: HTMLElement,
+  rows: Measure[],
+  o: {
+    x: (m: Measure) => number;
+    xLabel: string;
+    xDomain?: [number, number];
+    line: (m: Measure) => string;
+    colour: (m: Measure) => string;
+    colours: string[];
+    scheme?: Plot.ColorScheme;
+    yLabel?: (descriptor: string) => string;
+    extra?: (descriptor: string) => Plot.Markish;
+  },
+) {
   const panels = el('div', undefined, 'panels');
   let first: SVGSVGElement | HTMLElement | undefined;
   for (const descriptor of unique(rows.map((m) => m.descriptor))) {
     const sel = rows
       .filter((m) => m.descriptor === descriptor)
-      .sort((p, q) =>
-        p.group < q.group ? -1 : p.group > q.group ? 1 : (p.depth ?? 0) - (q.depth ?? 0),
-      );
+      .sort((p, q) => (o.line(p) < o.line(q) ? -1 : o.line(p) > o.line(q) ? 1 : o.x(p) - o.x(q)));
     const chart = plot({
       width: 370,
       height: 230,
       marginLeft: 50,
-      x: { label: 'depth (l+1)/L', domain: [0, 1] },
-      y: { label: descriptor, grid: true, nice: true },
-      color: { domain: groups, legend: false },
+      x: { label: o.xLabel, ...(o.xDomain ? { domain: o.xDomain } : {}) },
+      y: { label: o.yLabel ? o.yLabel(descriptor) : descriptor, grid: true, nice: true },
+      color: { domain: o.colours, legend: false, ...(o.scheme ? { scheme: o.scheme } : {}) },
       marks: [
-        Plot.ruleX(
-          all.filter((m) => m.depth === null && m.descriptor === `${descriptor}-peak-depth`),
-          { x: 'value', stroke: 'group', strokeDasharray: '4,3', strokeOpacity: 0.7 },
-        ),
-        Plot.line(sel, { x: 'depth', y: 'value', z: 'group', stroke: 'group' }),
+        o.extra ? o.extra(descriptor) : null,
+        Plot.line(sel, { x: o.x, y: 'value', z: o.line, stroke: o.colour }),
         Plot.dot(sel, {
-          x: 'depth',
+          x: o.x,
           y: 'value',
-          fill: 'group',
+          fill: o.colour,
           r: 2,
-          title: (m: Measure) =>
-            `${m.group} at ${fmt(m.depth as number)}: ${fmt(m.value as number)}`,
+          title: (m: Measure) => `${o.line(m)} at ${fmt(o.x(m))}: ${fmt(m.value as number)}`,
         }),
       ],
     });
     first ??= chart;
     panels.append(chart);
   }
-  body.append(panels, legend(first as SVGSVGElement, groups));
+  body.append(panels, legend(first as SVGSVGElement, o.colours));
+}
+
+/**
+ * Profiles over depth not tied to one network: one panel per descriptor, a line per group;
+ * where the study stores the descriptor's peak depth (`<descriptor>-peak-depth`, no depth of its
+ * own), a dashed vertical rule marks each group's peak.
+ */
+function depthProfilePanels(body: HTMLElement, all: Measure[]) {
+  const rows = all.filter((m) => m.depth !== null);
+  linePanels(body, rows, {
+    x: (m) => m.depth as number,
+    xLabel: 'depth (l+1)/L',
+    xDomain: [0, 1],
+    line: (m) => m.group,
+    colour: (m) => m.group,
+    colours: unique(rows.map((m) => m.group)),
+    extra: (descriptor) =>
+      Plot.ruleX(
+        all.filter((m) => m.depth === null && m.descriptor === `${descriptor}-peak-depth`),
+        { x: 'value', stroke: 'group', strokeDasharray: '4,3', strokeOpacity: 0.7 },
+      ),
+  });
 }
 
 function otherMeasuresView(root: HTMLElement, studies: string[]) {

@@ -958,6 +958,29 @@ export function estimateRipsMemory(input: RipsInput, options: RipsOptions = {}):
 // The computation
 
 /**
+ * The engine on prepared input, after the memory check: its output and the estimate checked.
+ * `chainGuard`: the engine's limit on one dimension-1 column's additions (ChainGuardTripped).
+ */
+function runPrepared(
+  prep: Prepared,
+  collapse: CollapseOutcome,
+  opts: Resolved,
+  options: RipsOptions,
+  chainGuard: number | undefined,
+): { out: EngineOutput; estimate: number } {
+  const estimate = fullEstimate(prep, opts, collapse);
+  if (estimate > opts.maxMemoryBytes)
+    refuse(estimate, opts.maxMemoryBytes, prep.n, opts.maxDimension);
+  const threads = openThreads(prep, opts);
+  try {
+    const out = runRipsEngine({ ...engineInput(prep, opts, options), threads, chainGuard });
+    return { out, estimate };
+  } finally {
+    threads?.close();
+  }
+}
+
+/**
  * Vietoris-Rips persistence diagrams of a point cloud (Euclidean, float32 distances), a
  * condensed distance matrix, or sparse distances; dimensions 0..maxDimension over Z/p.
  * Matches Ripser bar for bar.
@@ -971,46 +994,25 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Ri
       `Leave it out for the default (${CHAIN_GUARD}), or Infinity to never switch to collapse.`,
     );
   let { prep, collapse } = prepareWithCollapse(input, opts, options);
-  let estimate = 0;
-  // long reduction chains: start again on the collapsed edges (the diagrams are the same
-  // either way); where the collapse cannot run (its memory), finish without it
-  const switchToCollapse = (e: ChainGuardTripped): EngineOutput => {
-    const declined = { prep, collapse };
-    try {
-      ({ prep, collapse } = prepareWithCollapse(input, opts, { ...options, collapse: true }));
-    } catch (refused) {
-      if (!(refused instanceof TopolensError)) throw refused;
-      ({ prep, collapse } = declined);
-      return run(false);
-    }
-    collapse.stats.reason =
-      `switched on: ${e.message} (a long reduction chain, which the collapse removes); ` +
-      `first declined: ${declined.collapse.stats.reason}`;
-    collapse.stats.switched = true;
-    return run(false);
-  };
-  const run = (guard: boolean): EngineOutput => {
-    estimate = fullEstimate(prep, opts, collapse);
-    if (estimate > opts.maxMemoryBytes)
-      refuse(estimate, opts.maxMemoryBytes, prep.n, opts.maxDimension);
-    const threads = openThreads(prep, opts);
-    try {
-      return runRipsEngine({
-        ...engineInput(prep, opts, options),
-        threads,
-        ...(guard ? { chainGuard: switchAt } : {}),
-      });
-    } finally {
-      threads?.close();
-    }
-  };
-  let out: EngineOutput;
+  let run: { out: EngineOutput; estimate: number };
   try {
-    out = run(collapse.switchable === true && switchAt < Infinity);
+    const guard = collapse.switchable === true && switchAt < Infinity ? switchAt : undefined;
+    run = runPrepared(prep, collapse, opts, options, guard);
   } catch (e) {
     if (!(e instanceof ChainGuardTripped)) throw e;
-    out = switchToCollapse(e);
+    // long reduction chains: start again on the collapsed edges (the diagrams are the same
+    // either way); where the collapse cannot run (its memory), finish without it
+    const declined = collapse.stats.reason;
+    try {
+      ({ prep, collapse } = prepareWithCollapse(input, opts, { ...options, collapse: true }));
+      collapse.stats.reason = `switched on: ${e.message} (a long reduction chain, which the collapse removes); first declined: ${declined}`;
+      collapse.stats.switched = true;
+    } catch (refused) {
+      if (!(refused instanceof TopolensError)) throw refused;
+    }
+    run = runPrepared(prep, collapse, opts, options, undefined);
   }
+  const { out, estimate } = run;
   const diagrams: PersistenceDiagram[] = out.diagrams.map((d, dim) => {
     let births = d.births;
     let deaths = d.deaths;

@@ -184,20 +184,12 @@ function stopWorkers(ctrl: Int32Array): void {
  */
 export function createThreadedCnnTrainer(plan: CnnPlan, o: ThreadedCnnOptions): ThreadedCnnTrainer {
   const T = checkThreads(o.threads ?? 1, 'fused CNN training');
-  if (T === 1) {
-    const one = createFusedCnnTrainer(plan, o);
-    return {
-      step: one.step,
-      evaluate: one.evaluate,
-      get plan() {
-        return one.plan;
-      },
-      engine: one.engine,
+  if (T === 1)
+    return Object.assign(createFusedCnnTrainer(plan, o), {
       threads: 1,
       stats: { chunks: 0, callerChunks: 0 },
       close: () => {},
-    };
-  }
+    });
   const chunk = o.chunk ?? 8;
   if (!Number.isInteger(chunk) || chunk < 1)
     throw invalidOption(`fused CNN training: chunk must be an integer >= 1, got ${chunk}`);
