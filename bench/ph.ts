@@ -3,7 +3,7 @@
  * (test/fixtures/ph/cases.json). Each engine runs in a fresh process per case under
  * /usr/bin/time: ripser, and topolens' compiled child (dist/bench/ph-child.js, built first with
  * `tsc -p tsconfig.bench.json`; `--tsx` runs the TypeScript source through tsx instead) with
- * threads 1 and threads 2. Per case: whole-process wall time, CPU time (user + sys; fairer on
+ * threads 1, threads 2 and the default ('auto': every core for dimensions 2 and up). Per case: whole-process wall time, CPU time (user + sys; fairer on
  * a loaded machine) and peak RSS of each, the ratios topolens / ripser (one thread against
  * one), the computation's own wall time with 1 and 2 threads and the speed-up of 2 over 1, and
  * whether the bar counts agree; for threads, also the reduction stages alone and the calling
@@ -83,7 +83,8 @@ function runRipser(c: Case): Run {
   return { ...t, bars };
 }
 
-function runTopolens(c: Case, threads: number): Run {
+/** One topolens run; threads 'auto' passes no flag (ripsPersistence's default). */
+function runTopolens(c: Case, threads: number | 'auto'): Run {
   const child = viaTsx
     ? ['--import', 'tsx', `${root}bench/ph-child.ts`]
     : [`${root}dist/bench/ph-child.js`];
@@ -95,7 +96,8 @@ function runTopolens(c: Case, threads: number): Run {
     String(c.maxdim),
   ];
   if (c.threshold !== null) args.push(c.threshold);
-  args.push('--threads', String(threads), '--collapse', collapse);
+  if (threads !== 'auto') args.push('--threads', String(threads));
+  args.push('--collapse', collapse);
   const t = timed(args);
   const j = JSON.parse(t.stdout.trim().split('\n').pop()!);
   return {
@@ -137,10 +139,10 @@ console.log(
 );
 console.log('');
 console.log(
-  '| case | ripser wall s | ripser cpu s | ripser MB | topolens wall s | topolens cpu s | topolens MB | wall ratio | cpu ratio | MB ratio | compute 1 thread s | compute 2 threads s | speed-up 2/1 | caller cpu 1 / 2 threads s | speed-up 2/1 by caller cpu | reduction 1 / 2 threads s | reduction caller cpu 1 / 2 threads s | reduction speed-up 2/1 by caller cpu | process cpu 2 threads s | process wall 2 threads s | MB 2 threads | bars agree |',
+  '| case | ripser wall s | ripser cpu s | ripser MB | topolens wall s | topolens cpu s | topolens MB | wall ratio | cpu ratio | MB ratio | compute 1 thread s | compute 2 threads s | speed-up 2/1 | caller cpu 1 / 2 threads s | speed-up 2/1 by caller cpu | reduction 1 / 2 threads s | reduction caller cpu 1 / 2 threads s | reduction speed-up 2/1 by caller cpu | process cpu 2 threads s | process wall 2 threads s | MB 2 threads | default (auto) wall / cpu s / MB | default cpu ratio | bars agree |',
 );
 console.log(
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 );
 const wallRatios: number[] = [];
 const cpuRatios: number[] = [];
@@ -148,20 +150,24 @@ const memRatios: number[] = [];
 const speedups: number[] = [];
 const callerSpeedups: number[] = [];
 const reductionSpeedups: number[] = [];
+const autoWallRatios: number[] = [];
+const autoCpuRatios: number[] = [];
+const autoMemRatios: number[] = [];
 for (const c of cases) {
   const name = `${c.cloud}_dim${c.maxdim}_${c.threshold_kind}`;
   const rip = runRipser(c);
   const one = runTopolens(c, 1);
   const two = runTopolens(c, 2);
+  const auto = runTopolens(c, 'auto');
   const wr = one.wallS / rip.wallS;
   const cr = one.cpuS / rip.cpuS;
   const mr = one.rssMB / rip.rssMB;
   const sp = one.computeS! / two.computeS!;
   const same = (a?: number[], b?: number[]) => JSON.stringify(a) === JSON.stringify(b);
   const agree =
-    same(rip.bars, one.bars) && same(one.bars, two.bars)
+    same(rip.bars, one.bars) && same(one.bars, two.bars) && same(one.bars, auto.bars)
       ? 'yes'
-      : `NO ${rip.bars} vs ${one.bars} / ${two.bars}`;
+      : `NO ${rip.bars} vs ${one.bars} / ${two.bars} / ${auto.bars}`;
   speedups.push(sp);
   const csp = one.mainCpuS! / two.mainCpuS!;
   const rsp = one.reduceMainS! / two.reduceMainS!;
@@ -172,15 +178,21 @@ for (const c of cases) {
     wallRatios.push(wr);
     cpuRatios.push(cr);
     memRatios.push(mr);
+    autoWallRatios.push(auto.wallS / rip.wallS);
+    autoCpuRatios.push(auto.cpuS / rip.cpuS);
+    autoMemRatios.push(auto.rssMB / rip.rssMB);
   }
   console.log(
-    `| ${name} | ${rip.wallS.toFixed(2)} | ${rip.cpuS.toFixed(2)} | ${rip.rssMB.toFixed(0)} | ${one.wallS.toFixed(2)} | ${one.cpuS.toFixed(2)} | ${one.rssMB.toFixed(0)} | ${wr.toFixed(2)} | ${cr.toFixed(2)} | ${mr.toFixed(2)} | ${one.computeS!.toFixed(2)} | ${two.computeS!.toFixed(2)} | ${sp.toFixed(2)} | ${one.mainCpuS!.toFixed(2)} / ${two.mainCpuS!.toFixed(2)} | ${csp.toFixed(2)} | ${one.reduceWallS!.toFixed(2)} / ${two.reduceWallS!.toFixed(2)} | ${one.reduceMainS!.toFixed(2)} / ${two.reduceMainS!.toFixed(2)} | ${one.reduceMainS! >= 0.1 ? rsp.toFixed(2) : '-'} | ${two.cpuS.toFixed(2)} | ${two.wallS.toFixed(2)} | ${two.rssMB.toFixed(0)} | ${agree} |`,
+    `| ${name} | ${rip.wallS.toFixed(2)} | ${rip.cpuS.toFixed(2)} | ${rip.rssMB.toFixed(0)} | ${one.wallS.toFixed(2)} | ${one.cpuS.toFixed(2)} | ${one.rssMB.toFixed(0)} | ${wr.toFixed(2)} | ${cr.toFixed(2)} | ${mr.toFixed(2)} | ${one.computeS!.toFixed(2)} | ${two.computeS!.toFixed(2)} | ${sp.toFixed(2)} | ${one.mainCpuS!.toFixed(2)} / ${two.mainCpuS!.toFixed(2)} | ${csp.toFixed(2)} | ${one.reduceWallS!.toFixed(2)} / ${two.reduceWallS!.toFixed(2)} | ${one.reduceMainS!.toFixed(2)} / ${two.reduceMainS!.toFixed(2)} | ${one.reduceMainS! >= 0.1 ? rsp.toFixed(2) : '-'} | ${two.cpuS.toFixed(2)} | ${two.wallS.toFixed(2)} | ${two.rssMB.toFixed(0)} | ${auto.wallS.toFixed(2)} / ${auto.cpuS.toFixed(2)} / ${auto.rssMB.toFixed(0)} | ${(auto.cpuS / rip.cpuS).toFixed(2)} | ${agree} |`,
   );
 }
 console.log('');
 if (wallRatios.length) {
   console.log(
     `whole-process ratio topolens (1 thread) / ripser over the ${wallRatios.length} cases ripser finishes in < 10 s of CPU here: median wall ${median(wallRatios).toFixed(2)}, cpu ${median(cpuRatios).toFixed(2)}; max wall ${Math.max(...wallRatios).toFixed(2)}, cpu ${Math.max(...cpuRatios).toFixed(2)}; peak memory median ${median(memRatios).toFixed(2)}, max ${Math.max(...memRatios).toFixed(2)}`,
+  );
+  console.log(
+    `whole-process ratio topolens (default threads 'auto') / ripser, same cases: median wall ${median(autoWallRatios).toFixed(2)}, cpu ${median(autoCpuRatios).toFixed(2)}; max wall ${Math.max(...autoWallRatios).toFixed(2)}, cpu ${Math.max(...autoCpuRatios).toFixed(2)}; peak memory median ${median(autoMemRatios).toFixed(2)}, max ${Math.max(...autoMemRatios).toFixed(2)}`,
   );
 }
 if (speedups.length) {

@@ -78,14 +78,24 @@ export interface RipsOptions {
   onProgress?: (fraction: number, stage: string) => void;
   /**
    * Threads for the zero-apparent-pair tests and the reduction (docs/persistent-homology.md,
-   * "Threads"); the diagrams and stats are the same for every value. Default 1: on a quiet
-   * 2-core machine two threads measured slower than one at the median of bench:ph's cases
-   * (docs/bench-ph.md). More than 1 needs a registered thread driver (Node's entry point
-   * registers one; the browser entry runs one thread). Batches smaller than
-   * PARALLEL_MIN_TESTS run on the calling thread.
+   * "Threads"); the diagrams and stats are the same for every value. Default 'auto': every core
+   * (the registered driver's `defaultThreads`, os.availableParallelism() for Node's), used for
+   * dimensions 2 and up (AUTO_THREADS_FROM_DIMENSION), where bench:ph measured them paying
+   * (1.3-1.55x on two cores); dimensions 0 and 1 gained nothing on threads (0.84-1.13x), so they
+   * run on the calling thread. A number k uses k threads in every dimension. More than 1 needs
+   * a registered thread driver (Node's entry point registers one; without one, and in the
+   * browser entry, one thread runs). Batches smaller than PARALLEL_MIN_TESTS run on the calling
+   * thread, and workers start only when a batch needs them.
    */
-  threads?: number;
+  threads?: number | 'auto';
 }
+
+/**
+ * With `threads: 'auto'`, the lowest dimension whose parallel parts use the threads. In bench:ph
+ * (docs/bench-ph.md) two threads over one, by the computation's wall time, were 0.84-1.13x on
+ * the dimension-1 cases and 1.12-1.17x (reduction 1.38-1.55x) on the large dimension-2 cases.
+ */
+export const AUTO_THREADS_FROM_DIMENSION = 2;
 
 /** What edge collapse did in a run. */
 export interface RipsCollapseStats {
@@ -155,7 +165,10 @@ interface Resolved {
   cocycles: boolean;
   reducedHomology: boolean;
   maxMemoryBytes: number;
+  /** threads taking part (the caller's included), 'auto' resolved */
   threads: number;
+  /** the lowest dimension whose parallel parts use the threads */
+  threadsFromDimension: number;
 }
 
 function resolveOptions(options: RipsOptions): Resolved {
@@ -184,15 +197,17 @@ function resolveOptions(options: RipsOptions): Resolved {
   if (!(maxMemoryBytes > 0)) {
     throw invalidOption(`maxMemoryBytes must be positive, got ${maxMemoryBytes}.`);
   }
-  const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1) {
+  const threadsOption = options.threads ?? 'auto';
+  const auto = threadsOption === 'auto';
+  if (!auto && (!Number.isInteger(threadsOption) || threadsOption < 1)) {
     throw invalidOption(
-      `threads must be a positive integer, got ${threads}.`,
-      'Leave it out for one thread, or give the number of threads (at most the cores).',
+      `threads must be 'auto' or a positive integer, got ${String(threadsOption)}.`,
+      "Leave it out (or give 'auto') for every core where threads pay, or give the number of threads.",
     );
   }
   return {
-    threads,
+    threads: auto ? (getRipsThreadDriver()?.defaultThreads ?? 1) : threadsOption,
+    threadsFromDimension: auto ? AUTO_THREADS_FROM_DIMENSION : 1,
     maxDimension,
     threshold,
     coefficient,
@@ -791,13 +806,22 @@ function fullEstimate(prep: Prepared, opts: Resolved, collapse: CollapseOutcome)
   return Math.ceil(Math.max(engine, collapse.peakBytes ?? 0));
 }
 
+/** Whether a run would use worker threads (a driver registered, and a dimension that uses them). */
+function usesThreads(opts: Resolved): boolean {
+  return (
+    opts.threads > 1 &&
+    opts.maxDimension >= opts.threadsFromDimension &&
+    getRipsThreadDriver() !== null
+  );
+}
+
 /**
  * The thread session of a run (null: one thread), with the engine's distances in shared memory
  * (the dense matrix is allocated there by prepare when threads > 1).
  */
 function openThreads(prep: Prepared, opts: Resolved): RipsThreadSession | null {
   const driver = getRipsThreadDriver();
-  if (opts.threads <= 1 || driver === null || prep.n === 0) return null;
+  if (!usesThreads(opts) || driver === null || prep.n === 0) return null;
   const sparse = prep.sparse;
   return driver.open(
     {
@@ -872,7 +896,7 @@ function prepare(input: RipsInput, opts: Resolved): Prepared {
       n,
       edges,
       degrees,
-      dense: squareFromCondensed(n, dist, opts.threads > 1 && getRipsThreadDriver() !== null),
+      dense: squareFromCondensed(n, dist, usesThreads(opts)),
       sparse: null,
       denseLookup: null,
       threshold,
@@ -973,7 +997,12 @@ function runPrepared(
     refuse(estimate, opts.maxMemoryBytes, prep.n, opts.maxDimension);
   const threads = openThreads(prep, opts);
   try {
-    const out = runRipsEngine({ ...engineInput(prep, opts, options), threads, chainGuard });
+    const out = runRipsEngine({
+      ...engineInput(prep, opts, options),
+      threads,
+      threadsFromDimension: opts.threadsFromDimension,
+      chainGuard,
+    });
     return { out, estimate };
   } finally {
     threads?.close();

@@ -87,6 +87,11 @@ export interface RipsEngineInput {
    */
   threads?: RipsThreadSession | null;
   /**
+   * The lowest dimension whose apparent-pair tests and reduction use `threads` (default 1: all);
+   * lower dimensions run on the calling thread. `threads: 'auto'` of ripsPersistence sets 2.
+   */
+  threadsFromDimension?: number;
+  /**
    * Stop when one column of dimension 1 needs more than this many coboundary additions (other
    * columns, their V entries, zero-apparent substitutions): throws ChainGuardTripped. Only the
    * one-thread reduction checks it. Absent: no limit.
@@ -685,6 +690,7 @@ class RipsReducer {
   private readonly stride: number;
   private readonly onProgress?: (fraction: number, stage: string) => void;
   private readonly threads: RipsThreadSession | null;
+  private readonly threadsFromDimension: number;
   private batch: { idx: Float64Array; diam: Float32Array; flags: Uint8Array } | null = null;
   /** phase 1 on a thread: the view of the job's shared pivot map (rebuilt when it changes) */
   private jobPivots: PivotMap | null = null;
@@ -724,6 +730,11 @@ class RipsReducer {
     maxHeapSize: 0,
   };
 
+  /** The thread session for the work of dimension dim, or null: the calling thread alone. */
+  private threadsAt(dim: number): RipsThreadSession | null {
+    return dim >= this.threadsFromDimension ? this.threads : null;
+  }
+
   constructor(input: RipsEngineInput) {
     this.n = input.n;
     this.maxDim = input.maxDimension;
@@ -735,6 +746,7 @@ class RipsReducer {
     this.lookup = input.denseLookup ?? null;
     this.onProgress = input.onProgress;
     this.threads = input.threads ?? null;
+    this.threadsFromDimension = input.threadsFromDimension ?? 1;
     this.chainGuard = input.chainGuard ?? Infinity;
     this.B = binomialTable(this.n, this.maxDim + 2);
     this.stride = this.n + 1;
@@ -1067,6 +1079,7 @@ class RipsReducer {
     const cols = new Uint32Array(count);
     let nCols = 0;
     const verts = new Int32Array(2);
+    const threads = this.threadsAt(1);
     for (let r = count - 1; r >= 0; r--) {
       const e = perm[r];
       const idx = eIdx[e];
@@ -1086,7 +1099,7 @@ class RipsReducer {
           rank[u]++;
         }
       } else if (this.maxDim >= 1) {
-        if (this.threads !== null) {
+        if (threads !== null) {
           cols[nCols++] = e; // a candidate: tested below, on the threads
           continue;
         }
@@ -1098,7 +1111,7 @@ class RipsReducer {
         else cols[nCols++] = e;
       }
     }
-    if (this.threads !== null) nCols = this.dropApparentEdges(cols, nCols, eIdx, eDiam, verts);
+    if (threads !== null) nCols = this.dropApparentEdges(cols, nCols, eIdx, eDiam, verts);
     for (let i = 0; i < n; i++) {
       if (find(i) === i) {
         h0.births.push(0);
@@ -1792,7 +1805,8 @@ class RipsReducer {
     let nCols = 0;
     // threads: candidates before `tested` are final; blocks of ASSEMBLY_BLOCK_BATCHES batches
     let tested = 0;
-    const block = this.threads === null ? Infinity : ASSEMBLY_BLOCK_BATCHES * this.threads.minBatch;
+    const threads = this.threadsAt(dim);
+    const block = threads === null ? Infinity : ASSEMBLY_BLOCK_BATCHES * threads.minBatch;
     let nIdx = new Float64Array(keepSimplices ? 1024 : 0);
     let nDiam = new Float32Array(keepSimplices ? 1024 : 0);
     let nCount = 0;
@@ -1820,7 +1834,7 @@ class RipsReducer {
         }
         if (pivots.find(idx) !== -1) {
           this.stats.clearedColumns++;
-        } else if (this.threads === null && this.isInZeroApparentPair(idx, d, dim)) {
+        } else if (threads === null && this.isInZeroApparentPair(idx, d, dim)) {
           this.stats.apparentPairs++;
         } else {
           if (nCols === colIdx.length) {
@@ -1838,7 +1852,7 @@ class RipsReducer {
       }
     }
     // threads: colIdx/colDiam hold every candidate so far; drop the apparent ones
-    if (this.threads !== null) nCols = this.dropApparent(colIdx, colDiam, tested, nCols, dim);
+    if (threads !== null) nCols = this.dropApparent(colIdx, colDiam, tested, nCols, dim);
     const perm = sortColumns(colDiam, colIdx, nCols);
     const sortedIdx = new Float64Array(nCols);
     const sortedDiam = new Float32Array(nCols);
@@ -1921,7 +1935,8 @@ class RipsReducer {
     let sDiam = d0.simplicesDiam;
     let sCount = this.stats.edges;
     for (let dim = 1; dim <= this.maxDim; dim++) {
-      const parallel = this.threads !== null && nCols >= this.threads.minColumns;
+      const threads = this.threadsAt(dim);
+      const parallel = threads !== null && nCols >= threads.minColumns;
       const pivots = new PivotMap(nCols, parallel);
       if (parallel) this.computePairsParallel(colIdx, colDiam, nCols, dim, pivots);
       else this.computePairs(colIdx, colDiam, nCols, dim, pivots);

@@ -73,8 +73,7 @@ export interface RipsThreadSession {
 }
 
 export interface RipsThreadDriver {
-  /** the machine's available parallelism (what `threads` is at most useful up to; the default
-   * for `threads` is 1, docs/persistent-homology.md) */
+  /** the machine's available parallelism: what `threads: 'auto'` (the default) uses */
   readonly defaultThreads: number;
   /** A session over `threads` threads (the caller's included) for one engine run. */
   open(data: SharedEngineData, threads: number): RipsThreadSession;

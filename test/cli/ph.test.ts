@@ -158,6 +158,13 @@ np.savez('${dir}/acts.npz', layer1=x.astype(np.float32), labels=np.arange(30))`)
       }),
     );
     expectSameBars(parseDiagrams(readFileSync(join(dir, 'm.json'), 'utf8'), 'json'), ref);
+    // --threads auto (the default) and a number of threads give the same bars
+    for (const threads of ['auto', '2']) {
+      const out = `m-${threads}.json`;
+      const r = await inProcess('m.ldm', '--maxdim', '2', '--threads', threads, '--out', out);
+      expect(r.code, `--threads ${threads}`).toBe(0);
+      expectSameBars(parseDiagrams(readFileSync(join(dir, out), 'utf8'), 'json'), ref);
+    }
     expect(JSON.parse(ldm.stdout).input).toMatchObject({ kind: 'distance-matrix', points: 30 });
     expect(npz.code).toBe(0);
     const r = JSON.parse(npz.stdout);
@@ -268,6 +275,7 @@ np.savez('${dir}/acts.npz', layer1=x.astype(np.float32), labels=np.arange(30))`)
       [['circle.csv', '--maxdim', '16'], /C\(200, 18\).*beyond 2\^53/],
       [['circle.csv', '--bogus'], /unknown option '--bogus'/],
       [['circle.csv', '--threads', '0'], /--threads must be an integer >= 1, got '0'/],
+      [['circle.csv', '--threads', 'all'], /--threads must be an integer >= 1, got 'all'/],
     ];
     // every case in-process through the CLI's main() (fast), a sample of them spawned too
     const outcomes: Outcome[] = [];

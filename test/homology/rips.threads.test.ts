@@ -28,11 +28,15 @@ import { fixtureCases, caseName } from './ripsFixtureCases.js';
 import { FIXTURES, compareBars, diagramBars, parseRipserOutput, readCloud } from './ripsHelpers.js';
 import { fmt, lowerDistanceText, runRipser } from './ripserOracle.js';
 
-/** Counts the batches and tests the workers were given, and the reduction batches. */
-const counts = { batches: 0, tests: 0, reductions: 0, columns: 0 };
+/**
+ * Counts the batches and tests the workers were given, the reduction batches, and the lowest
+ * dimension of any batch. Its default is at least two threads, so that `threads: 'auto'` uses
+ * threads on any machine.
+ */
+const counts = { batches: 0, tests: 0, reductions: 0, columns: 0, lowestDim: Infinity };
 function counting(inner: RipsThreadDriver): RipsThreadDriver {
   return {
-    defaultThreads: inner.defaultThreads,
+    defaultThreads: Math.max(2, inner.defaultThreads),
     open(data, threads) {
       const s = inner.open(data, threads);
       return {
@@ -44,11 +48,13 @@ function counting(inner: RipsThreadDriver): RipsThreadDriver {
         apparentFlags(idx, diam, count, dim, flags) {
           counts.batches++;
           counts.tests += count;
+          counts.lowestDim = Math.min(counts.lowestDim, dim);
           s.apparentFlags(idx, diam, count, dim, flags);
         },
         reduceColumns(job) {
           counts.reductions++;
           counts.columns += job.count;
+          counts.lowestDim = Math.min(counts.lowestDim, job.dim);
           s.reduceColumns(job);
         },
         close: () => s.close(),
@@ -108,17 +114,33 @@ describe('Rips persistence on threads', () => {
   it('defaults to the registered driver, validates threads', () => {
     expect(nodeRipsThreadDriver.defaultThreads).toBeGreaterThanOrEqual(1);
     const cloud = { data: new Float64Array([0, 0, 1, 0, 0, 1]), rows: 3, cols: 2 };
-    expect(() => ripsPersistence(cloud, { threads: 0 })).toThrow(/threads must be a positive/);
-    expect(() => ripsPersistence(cloud, { threads: 1.5 })).toThrow(/threads must be a positive/);
+    const positive = /threads must be 'auto' or a positive integer/;
+    expect(() => ripsPersistence(cloud, { threads: 0 })).toThrow(positive);
+    expect(() => ripsPersistence(cloud, { threads: 1.5 })).toThrow(positive);
+    expect(() => ripsPersistence(cloud, { threads: 'all' as never })).toThrow(positive);
   });
 
-  it('runs on one thread unless threads is given (two measured slower at the median)', () => {
+  it("defaults to 'auto': every core for dimensions 2 and up, dimensions 0 and 1 on the caller", () => {
     const cloud = readCloud('gauss50.txt');
+    const dist = pairwiseDistances(cloud);
+    const threshold = 8.718; // gauss50's q10 case
     const before = { ...counts };
-    ripsPersistence(cloud, { maxDimension: 1 });
-    expect(counts).toEqual(before);
-    ripsPersistence(cloud, { maxDimension: 1, threads: 2 });
+    ripsPersistence(dist, { maxDimension: 1, threshold });
+    expect(counts, 'dimension 1 alone: no thread ran').toEqual(before);
+    ripsPersistence(dist, { maxDimension: 1, threshold, threads: 2 });
     expect(counts.batches + counts.reductions).toBeGreaterThan(before.batches + before.reductions);
+    expect(counts.lowestDim, 'a number of threads: every dimension').toBe(1);
+
+    counts.lowestDim = Infinity;
+    const mid = { ...counts };
+    const auto = ripsPersistence(dist, { maxDimension: 2, threshold, collapse: false });
+    expect(counts.batches, 'apparent pairs of dimension 2 tested on the threads').toBeGreaterThan(
+      mid.batches,
+    );
+    expect(counts.reductions, 'dimension 2 reduced on the threads').toBeGreaterThan(mid.reductions);
+    expect(counts.lowestDim, "'auto': nothing of dimension 1 on the threads").toBe(2);
+    const one = ripsPersistence(dist, { maxDimension: 2, threshold, collapse: false, threads: 1 });
+    expectSame(one, auto, "threads 'auto'");
   });
 
   // the fixture clouds against Ripser's barcodes, threads 1 and 2 (3 and 4 on two of them)

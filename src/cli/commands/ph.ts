@@ -24,7 +24,7 @@ import { integerOption } from '../numbers.js';
 import { checkOutputTargets, writeOutputs } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { diagramSummary } from '../../homology/summary.js';
-// registers the worker-thread driver, which --threads above 1 uses
+// registers the worker-thread driver, which --threads (default: every core) uses
 import '../../run/ripsThreads.js';
 import { DEFAULT_MEMORY_SHARE } from '../specs/ph.js';
 
@@ -71,8 +71,8 @@ export interface PhSettings {
   /** the memory guard's limit in bytes, and how it was given (for messages) */
   memoryLimitBytes: number;
   memoryLimitText: string;
-  /** threads for the computation; undefined: one */
-  threads?: number;
+  /** threads for the computation; undefined: 'auto' (ripsPersistence's default) */
+  threads?: number | 'auto';
 }
 
 const UNITS: Record<string, number> = {
@@ -151,11 +151,11 @@ export function resolvePhSettings(file: string, f: PhFlags): PhSettings {
   const collapseFlag = oneOf(f.collapse, COLLAPSE, '--collapse');
   if (f.out !== undefined) diagramFormatFromPath(f.out);
   const threads =
-    f.threads === undefined
+    f.threads === undefined || f.threads === 'auto'
       ? undefined
       : integerOption(f.threads, '--threads', {
           min: 1,
-          hint: 'Leave it out for one thread, or give the number of threads (at most the cores).',
+          hint: "Leave it out (or give 'auto') for every core where threads pay, or give the number of threads.",
         });
   return {
     threads,
