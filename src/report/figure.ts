@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { BrowserContext } from 'playwright-core';
 import { invalidOption } from '../core/errors.js';
 import type { ReportData } from './reportData.js';
 import { figureSvg, type Queryable } from './figureSvg.js';
@@ -29,8 +30,49 @@ export interface FigureOptions {
   view: string;
   /** The figure within the view (its data-figure name, e.g. 'ricci-scatter'); default the first. */
   figure?: string;
+  /**
+   * Controls of the view to set before the export, by their name (a select's data-control, e.g.
+   * `matrix` in layer-comparison): the option whose text is the value, starts with `value:` (a
+   * numbered option) or, if only one does, contains it (case-insensitive). Default: as drawn.
+   */
+  controls?: Record<string, string>;
   /** Chromium executable, default /usr/bin/chromium. */
   executablePath?: string;
+}
+
+type Tab = Awaited<ReturnType<BrowserContext['newPage']>>;
+
+/** Sets the select named `name` under `scope` to the option `value` names (FigureOptions). */
+async function setControl(tab: Tab, scope: string, name: string, value: string): Promise<void> {
+  const control = tab.locator(`${scope}select[data-control="${name}"]`).first();
+  if ((await control.count()) === 0) {
+    const names = await tab
+      .locator(`${scope}select[data-control]`)
+      .evaluateAll((all) =>
+        all.map((s) => (s as unknown as { dataset: { control?: string } }).dataset.control ?? ''),
+      );
+    throw invalidOption(
+      `the figure has no control '${name}'`,
+      names.length ? `its controls: ${[...new Set(names)].join(', ')}` : 'it has no controls',
+    );
+  }
+  const options = await control
+    .locator('option')
+    .evaluateAll((all) => all.map((o) => (o as unknown as { value: string }).value));
+  const v = value.toLowerCase();
+  const lower = options.map((o) => o.toLowerCase());
+  const containing = options.filter((_, i) => lower[i].includes(v));
+  const picked =
+    options[lower.indexOf(v)] ??
+    options.find((_, i) => lower[i].startsWith(`${v}:`)) ??
+    (containing.length === 1 ? containing[0] : undefined);
+  if (picked === undefined) {
+    throw invalidOption(
+      `the control '${name}' has ${containing.length > 1 ? 'several options' : 'no option'} matching '${value}'`,
+      `its options: ${options.join('; ')}`,
+    );
+  }
+  await control.selectOption(picked);
 }
 
 /** Writes one figure of `data` to `out` (.svg or .png); returns the absolute path. */
@@ -73,6 +115,9 @@ export async function writeFigure(
         );
       }
       const scope = options.figure ? `section[data-figure="${options.figure}"] ` : '';
+      for (const [name, value] of Object.entries(options.controls ?? {})) {
+        await setControl(tab, `main ${scope}`, name, value);
+      }
       const chart = tab.locator(`main ${scope}svg.tl-plot`).first();
       if ((await chart.count()) === 0) {
         const figures = await tab

@@ -108,6 +108,38 @@ describe('writeFigure', () => {
   });
 });
 
+describe('the controls of a figure', () => {
+  it('exports the matrix a control picks (the layer-comparison figure could only show the first, the export had no way to choose)', async (ctx) => {
+    requireTool(ctx, 'chromium');
+    const heatmap = async (controls?: Record<string, string>) =>
+      readFileSync(
+        await writeFigure(data, join(dir, 'heat.svg'), {
+          view: 'layer-comparison',
+          figure: 'layer-comparison',
+          controls,
+        }),
+        'utf8',
+      );
+    // the store's two matrices, in order: bottleneck (distance), linear-cka (similarity)
+    expect(data.matrices.map((m) => m.measure)).toEqual(['bottleneck', 'linear-cka']);
+    const first = await heatmap();
+    expect(first).toContain('bottleneck (distance)');
+    expect(first).not.toContain('linear-cka');
+    for (const value of ['linear-cka', 'CKA', '1']) {
+      const svg = await heatmap({ matrix: value });
+      expect(svg, `--set matrix=${value}`).toContain('linear-cka (similarity)');
+      expect(svg).not.toContain('bottleneck (distance)');
+    }
+    await expect(heatmap({ colour: 'x' })).rejects.toThrow(
+      /has no control 'colour'.*its controls: matrix/s,
+    );
+    await expect(heatmap({ matrix: 'layer-comparison' })).rejects.toThrow(
+      /several options matching 'layer-comparison'.*0: layer-comparison \/ bottleneck/s,
+    );
+    await expect(heatmap({ matrix: 'wasserstein' })).rejects.toThrow(/no option matching/);
+  });
+});
+
 describe('the sensitivity figure', () => {
   it('draws one panel per measure on its own scale, its lines in k order (an SW of hundreds flattened CKA on a shared axis, and lines zigzagged in store order)', async (ctx) => {
     requireTool(ctx, 'chromium');

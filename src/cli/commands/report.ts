@@ -41,8 +41,19 @@ export async function reportCommand(
 /** The `figure` command's action; its options: ../specs/report.ts. */
 export async function figureCommand(
   storePath: string,
-  opts: { view: string; figure?: string; experiment?: string; out: string },
+  opts: { view: string; figure?: string; set?: string[]; experiment?: string; out: string },
 ): Promise<void> {
+  const controls: Record<string, string> = {};
+  for (const s of opts.set ?? []) {
+    const at = s.indexOf('=');
+    if (at <= 0) {
+      throw invalidOption(
+        `--set takes control=value, got '${s}'`,
+        'for example --set matrix=linear-cka (the error of a wrong name lists the controls)',
+      );
+    }
+    controls[s.slice(0, at).trim()] = s.slice(at + 1).trim();
+  }
   const { openStore } = await import('../../run/store.js');
   const { buildReportData } = await import('../../report/reportData.js');
   const { writeFigure } = await import('../../report/figure.js');
@@ -53,7 +64,11 @@ export async function figureCommand(
   } finally {
     await store.close();
   }
-  const path = await writeFigure(data, opts.out, { view: opts.view, figure: opts.figure });
+  const path = await writeFigure(data, opts.out, {
+    view: opts.view,
+    figure: opts.figure,
+    controls,
+  });
   process.stdout.write(`${path}\n`);
 }
 

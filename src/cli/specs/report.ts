@@ -30,12 +30,18 @@ export function registerFigure(program: Command): void {
       'summary, layer-profile, persistence, layer-comparison, mapper, ricci-flow, adversarial, population-comparison or other',
     )
     .option('--figure <name>', 'a figure of the view (e.g. ricci-scatter); default its first')
+    .option(
+      '--set <control=value>',
+      'set a control of the view before the export (repeatable; e.g. --set matrix=linear-cka in layer-comparison); default: as the page draws it',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--experiment <id>', 'experiment id or name (default: the newest)')
     .option('--out <file>', 'the .svg or .png file to write', 'figure.svg')
     .action(
       async (
         storePath: string,
-        opts: { view: string; figure?: string; experiment?: string; out: string },
+        opts: { view: string; figure?: string; set: string[]; experiment?: string; out: string },
       ) => {
         const { figureCommand } = await import('../commands/report.js');
         await figureCommand(storePath, opts);
