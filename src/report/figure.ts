@@ -115,9 +115,6 @@ export async function writeFigure(
         );
       }
       const scope = options.figure ? `section[data-figure="${options.figure}"] ` : '';
-      for (const [name, value] of Object.entries(options.controls ?? {})) {
-        await setControl(tab, `main ${scope}`, name, value);
-      }
       const chart = tab.locator(`main ${scope}svg.tl-plot`).first();
       if ((await chart.count()) === 0) {
         const figures = await tab
@@ -133,6 +130,10 @@ export async function writeFigure(
             ? `its figures: ${figures.join(', ')}`
             : 'pick another view, or a store that holds its study',
         );
+      }
+      // the controls redraw the figure; the locator finds its new chart
+      for (const [name, value] of Object.entries(options.controls ?? {})) {
+        await setControl(tab, `main ${scope}`, name, value);
       }
       // the chart's figure: its charts, and its legends (HTML rows in the page) drawn into the SVG
       const svg = await chart.evaluate(figureSvg);
