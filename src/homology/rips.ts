@@ -147,6 +147,12 @@ export interface RipsResult {
   enclosingRadius: number;
   coefficient: number;
   maxDimension: number;
+  /**
+   * The threads the run could use: `count` (the caller's included; 1 when no driver is
+   * registered or no dimension of the run uses them) from dimension `fromDimension` up. Workers
+   * start only for batches large enough (PARALLEL_MIN_TESTS, PARALLEL_MIN_COLUMNS).
+   */
+  threads: { count: number; fromDimension: number };
   stats: RipsStats;
 }
 
@@ -1073,6 +1079,10 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Ri
     enclosingRadius: collapse.enclosingRadius ?? prep.enclosingRadius,
     coefficient: opts.coefficient,
     maxDimension: opts.maxDimension,
+    threads: {
+      count: usesThreads(opts) ? opts.threads : 1,
+      fromDimension: opts.threadsFromDimension,
+    },
     stats: {
       ...out.stats,
       mode: prep.dense !== null ? 'dense' : 'sparse',

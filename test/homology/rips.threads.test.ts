@@ -125,9 +125,11 @@ describe('Rips persistence on threads', () => {
     const dist = pairwiseDistances(cloud);
     const threshold = 8.718; // gauss50's q10 case
     const before = { ...counts };
-    ripsPersistence(dist, { maxDimension: 1, threshold });
+    const h1 = ripsPersistence(dist, { maxDimension: 1, threshold });
     expect(counts, 'dimension 1 alone: no thread ran').toEqual(before);
-    ripsPersistence(dist, { maxDimension: 1, threshold, threads: 2 });
+    expect(h1.threads).toEqual({ count: 1, fromDimension: 2 });
+    const two = ripsPersistence(dist, { maxDimension: 1, threshold, threads: 2 });
+    expect(two.threads).toEqual({ count: 2, fromDimension: 1 });
     expect(counts.batches + counts.reductions).toBeGreaterThan(before.batches + before.reductions);
     expect(counts.lowestDim, 'a number of threads: every dimension').toBe(1);
 
@@ -139,6 +141,8 @@ describe('Rips persistence on threads', () => {
     );
     expect(counts.reductions, 'dimension 2 reduced on the threads').toBeGreaterThan(mid.reductions);
     expect(counts.lowestDim, "'auto': nothing of dimension 1 on the threads").toBe(2);
+    expect(auto.threads.count).toBe(getRipsThreadDriver()!.defaultThreads);
+    expect(auto.threads.fromDimension).toBe(2);
     const one = ripsPersistence(dist, { maxDimension: 2, threshold, collapse: false, threads: 1 });
     expectSame(one, auto, "threads 'auto'");
   });

@@ -72,7 +72,7 @@ export interface PhSettings {
   memoryLimitBytes: number;
   memoryLimitText: string;
   /** threads for the computation; undefined: 'auto' (ripsPersistence's default) */
-  threads?: number | 'auto';
+  threads?: number;
 }
 
 const UNITS: Record<string, number> = {
@@ -325,7 +325,9 @@ export function runPh(s: PhSettings): void {
         coefficient: s.coefficient,
         collapse: s.collapse,
         cocycles: s.cocycles,
+        threads: s.threads ?? 'auto',
       },
+      threads: result.threads,
       threshold: result.threshold,
       enclosingRadius: result.enclosingRadius,
       coefficient: result.coefficient,
@@ -356,6 +358,7 @@ export function runPh(s: PhSettings): void {
       ? `collapse:   ${c.inputEdges} edges -> ${c.keptEdges} (${c.reason})`
       : `collapse:   not applied (${c.reason})`,
   );
+  lines.push(`threads:    ${threadsText(result.threads, s.threads)}`);
   for (const d of summary) {
     lines.push(
       `H${d.dimension}: ${d.finite} finite bar${d.finite === 1 ? '' : 's'}, ${d.infinite} infinite`,
@@ -386,4 +389,15 @@ export function runPh(s: PhSettings): void {
 /** The `ph` command's action (its options: ../specs/ph.ts). */
 export function phCommand(file: string, flags: PhFlags): void {
   runPh(resolvePhSettings(file, flags));
+}
+
+/** The summary's threads line: how many, for which dimensions, and why. */
+function threadsText(t: RipsResult['threads'], asked: number | undefined): string {
+  const how = asked === undefined ? "'auto'" : `--threads ${asked}`;
+  if (t.count > 1) {
+    return `${t.count} for dimensions ${t.fromDimension} and up (${how}; lower ones on one thread)`;
+  }
+  return asked === undefined
+    ? `1 (${how}: every core for dimensions ${t.fromDimension} and up, none here)`
+    : `1 (${how})`;
 }
