@@ -42,6 +42,19 @@ export interface FigureOptions {
 
 type Tab = Awaited<ReturnType<BrowserContext['newPage']>>;
 
+/** The experiment a report draws, for messages. */
+function experimentOf(data: ReportData): string {
+  return `the experiment '${data.experiment.name}'`;
+}
+
+/** 'another experiment (...) with --experiment, ' when the store holds others; else ''. */
+function otherExperiments(data: ReportData): string {
+  const others = data.experiments.filter((e) => e.id !== data.experiment.id).map((e) => e.name);
+  return others.length
+    ? `another experiment of the store with --experiment (${others.join(', ')}), `
+    : '';
+}
+
 /** Sets the select named `name` under `scope` to the option `value` names (FigureOptions). */
 async function setControl(tab: Tab, scope: string, name: string, value: string): Promise<void> {
   const control = tab.locator(`${scope}select[data-control="${name}"]`).first();
@@ -110,8 +123,8 @@ export async function writeFigure(
             buttons.map((b) => (b as unknown as { dataset: { view?: string } }).dataset.view ?? ''),
           );
         throw invalidOption(
-          `the store has no view '${options.view}' (its report offers ${offered.join(', ')})`,
-          'pick one of those views, or a store that holds the study the view draws',
+          `the store has no view '${options.view}' for ${experimentOf(data)} (its report offers ${offered.join(', ')})`,
+          `pick one of those views, ${otherExperiments(data)}or a store that holds the study the view draws`,
         );
       }
       const scope = options.figure ? `section[data-figure="${options.figure}"] ` : '';
@@ -125,10 +138,10 @@ export async function writeFigure(
               .map((s) => (s as unknown as { dataset: { figure?: string } }).dataset.figure ?? ''),
           );
         throw invalidOption(
-          `the view '${options.view}'${options.figure ? ` has no figure '${options.figure}'` : ' draws no chart for this store'}`,
+          `the view '${options.view}'${options.figure ? ` has no figure '${options.figure}'` : ' draws no chart'} for ${experimentOf(data)}`,
           figures.length
             ? `its figures: ${figures.join(', ')}`
-            : 'pick another view, or a store that holds its study',
+            : `pick another view, ${otherExperiments(data)}or a store that holds its study`,
         );
       }
       // the controls redraw the figure; the locator finds its new chart

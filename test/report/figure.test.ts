@@ -62,12 +62,17 @@ describe('writeFigure', () => {
       ...data,
       studyResults: data.studyResults.filter((s) => s.study !== 'adversarial'),
       claims: data.claims.filter((c) => c.study !== 'adversarial'),
+      // a second experiment in the store: the message points to it (the newest is the default)
+      experiments: [...data.experiments, { id: 'e2', name: 'attacks' }],
     };
     expect(summarizeReport(without).studies).not.toContain('adversarial');
     await expect(
       writeFigure(without, join(dir, 'adv.svg'), { view: 'adversarial' }),
     ).rejects.toThrow(
-      /no view 'adversarial' \(its report offers summary, layer-profile,.*population-comparison/,
+      new RegExp(
+        `no view 'adversarial' for the experiment '${data.experiment.name}' \\(its report offers summary, layer-profile,.*population-comparison.*another experiment of the store with --experiment \\(attacks\\)`,
+        's',
+      ),
     );
   });
 
