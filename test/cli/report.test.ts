@@ -61,6 +61,40 @@ describe('topolens report', () => {
     expect(html).toContain('synthetic sweep');
   });
 
+  it('says which experiment it drew when the store holds several (a newer one hid the rest unsaid)', async () => {
+    const two = join(dir, 'two.duckdb');
+    const store = await openStore(two);
+    await fillSyntheticStore(store, { networks: 2, layers: 3 });
+    await store.putExperiment({
+      id: 'exp-later',
+      name: 'later sweep',
+      spec: {},
+      createdAt: '2026-12-04T09:00:00.000Z',
+    });
+    await store.close();
+    let err = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      err += String(chunk);
+      return true;
+    });
+    const drawn = await run(['report', two, '--out', join(dir, 'two.html')]);
+    const chosen = await run([
+      'report',
+      two,
+      '--experiment',
+      'synthetic sweep',
+      '--out',
+      join(dir, 'one.html'),
+    ]);
+    spy.mockRestore();
+    expect(drawn.code).toBe(0);
+    expect(chosen.code).toBe(0);
+    // once, for the run without --experiment
+    expect(err).toBe(
+      "the report draws the newest experiment, 'later sweep'; the store also holds 'synthetic sweep' (--experiment <name> draws another)\n",
+    );
+  });
+
   it('refuses an unknown experiment with the list, exit code 2, no file', async () => {
     const out = join(dir, 'none.html');
     const r = await run(['report', storePath, '--experiment', 'nope', '--out', out]);

@@ -32,6 +32,12 @@ export async function reportCommand(
     const data = await buildReportData(store, { experiment: opts.experiment });
     const path = writeReport(data, opts.out);
     process.stdout.write(`${path}\n`);
+    if (opts.experiment === undefined && data.experiments.length > 1) {
+      const others = data.experiments.filter((e) => e.id !== data.experiment.id);
+      process.stderr.write(
+        `the report draws the newest experiment, '${data.experiment.name}'; the store also holds ${others.map((e) => `'${e.name}'`).join(', ')} (--experiment <name> draws another)\n`,
+      );
+    }
     if (opts.open) openInBrowser(path);
   } finally {
     await store.close();
