@@ -1,20 +1,26 @@
 /**
  * Backward shift pass of edge collapse for dense graphs (private helper of edgeCollapse). Keeps
  * an n x n matrix F of current edge values, one bitset row per vertex of the not-yet-visited
- * edges (U) and one of the kept (visited, not removed) edges (K), so that the domination test of the visited edge uv by a candidate w costs n/32 word
- * operations for the common neighbours joined through unvisited edges (all present at the edge's
- * time) plus a scalar pass over the few common neighbours joined through kept (visited) edges.
+ * edges (U) and one of the kept (visited, not removed) edges (K), so that the domination test of
+ * the visited edge uv by a candidate w costs n/32 word operations plus a test on F of the
+ * common neighbours joined to w by kept edges. The common neighbours present at the edge's time
+ * T are a bitset S: U_u & U_v (unvisited edges are all present), plus the kept common
+ * neighbours, which join in time order from a merge of u's and v's kept edges (each vertex keeps
+ * them sorted by time at the end of its adjacency list), so that S grows as T moves on and the
+ * walk stops at the edge's end.
  * The first candidate is the last dominator found at u or v (it dominates again most of the
  * time: 1.1 candidates per edge on circles2), else any present common neighbour. When it fails,
  * the violator y it exposes narrows the candidates to y's neighbours (every dominator is adjacent
  * to y), so non-domination is proved after a few rounds instead of one test per common
  * neighbour. A round is word by word: candidates joined to y by unvisited edges stay, those
  * joined by kept edges are tested on F (walking y's kept list instead was 40% of the pass on
- * torus4 at its median distance, where 94% of the edges stay).
+ * torus4 at its median distance, where 94% of the edges stay). The violator test and the
+ * narrowing run in WebAssembly (collapseDenseWasm.ts) where available, with this file's loops
+ * as the fallback.
  */
 import type { FloatArray } from '../core/matrix.js';
 import type { FilteredAdjacency } from './collapseGraph.js';
-import { keepEdge } from './collapseGraph.js';
+import { denseSearch } from './collapseDenseWasm.js';
 
 /** Bytes the dense kernel allocates beyond the adjacency lists. */
 export function denseKernelBytes(n: number, bytesPerValue: number): number {
@@ -31,13 +37,15 @@ export function collapseDenseKernel(
   newTime: FloatArray,
   onProgress: ((fraction: number) => void) | undefined,
 ): void {
-  const { n, m, eu, ev, val, order, ptr, nbr, et, keptHead, keptNext, keptCount } = g;
+  const { n, m, eu, ev, val, order, start, nbr, et } = g;
   const ArrayType = val.constructor as Float32ArrayConstructor | Float64ArrayConstructor;
   const words = (n + 31) >>> 5;
-  const F = new ArrayType(n * n).fill(Infinity);
-  const U = new Int32Array(n * words);
+  // The domination search in WebAssembly where available, on its memory's arrays.
+  const search = denseSearch(n, ArrayType === Float64Array);
+  const F = search !== null ? search.F : new ArrayType(n * n).fill(Infinity);
+  const U = search !== null ? search.U : new Int32Array(n * words);
   // Kept (visited, not removed) neighbours of each vertex, one bitset row per vertex.
-  const K = new Int32Array(n * words);
+  const K = search !== null ? search.K : new Int32Array(n * words);
   for (let e = 0; e < m; e++) {
     const u = eu[e];
     const v = ev[e];
@@ -48,12 +56,9 @@ export function collapseDenseKernel(
   }
   // Last dominator found for an edge at each vertex: tried first (it often dominates again).
   const lastDominator = new Int32Array(n).fill(-1);
-  // Common neighbours joined through at least one kept edge: vertex, joining time.
-  const kx = new Int32Array(n + words);
-  const kt = new Float64Array(n + words);
   // Present common neighbourhood, remaining candidates.
-  const S = new Int32Array(words);
-  const cand = new Int32Array(words);
+  const S = search !== null ? search.S : new Int32Array(words);
+  const cand = search !== null ? search.cand : new Int32Array(words);
 
   /** A vertex of S other than w not adjacent to w at T, or -1 (w dominates uv at T). */
   const presentViolator = (w: number, T: number): number => {
@@ -71,21 +76,21 @@ export function collapseDenseKernel(
     return -1;
   };
 
-  /** Restores the min-heap order on kt (with kx alongside) below position i of the first `size`. */
-  const siftDown = (i: number, size: number): void => {
-    const x = kx[i];
-    const t = kt[i];
-    while (true) {
-      let c = 2 * i + 1;
-      if (c >= size) break;
-      if (c + 1 < size && kt[c + 1] < kt[c]) c++;
-      if (kt[c] >= t) break;
-      kx[i] = kx[c];
-      kt[i] = kt[c];
-      i = c;
+  // Start of each vertex's kept segment: the end of its adjacency list holds its kept edges
+  // (neighbour in nbr, time in et) sorted by time, one slot per kept edge; the slots before it
+  // (its unvisited and removed edges) are not read.
+  const keptStart = start.slice(1);
+  /** Puts the kept edge xy of time `time` at its place in x's kept segment. */
+  const placeKept = (x: number, y: number, time: number): void => {
+    const end = start[x + 1];
+    let p = --keptStart[x];
+    while (p + 1 < end && et[p + 1] < time) {
+      nbr[p] = nbr[p + 1];
+      et[p] = et[p + 1];
+      p++;
     }
-    kx[i] = x;
-    kt[i] = t;
+    nbr[p] = y;
+    et[p] = time;
   };
 
   /** First x in S other than w that w is not joined to by an unvisited edge, or -1. */
@@ -147,8 +152,6 @@ export function collapseDenseKernel(
     const e = order[r];
     const u = eu[e];
     const v = ev[e];
-    const pu = --ptr[u];
-    const pv = --ptr[v];
     const t0 = val[e];
     const uo = u * words;
     const vo = v * words;
@@ -164,70 +167,40 @@ export function collapseDenseKernel(
       known = dominatorAtOwnTime(u, v);
       if (known < 0) {
         newTime[e] = t0;
-        keepEdge(g, u, v, pu, pv, t0);
+        placeKept(u, v, t0);
+        placeKept(v, u, t0);
         K[uo + (v >>> 5)] |= 1 << (v & 31);
         K[vo + (u >>> 5)] |= 1 << (u & 31);
         continue;
       }
     }
 
-    // Common neighbours through kept edges, joining at max(F[u][x], F[v][x]): from the kept
-    // lists of u and v when they are short, else word by word from the kept-neighbour bitsets,
-    // x in K_u & (K_v | U_v) or in U_u & K_v (the lists hold most of the neighbours when most
-    // edges stay).
-    let kSize = 0;
-    if (keptCount[u] + keptCount[v] <= words) {
-      // few kept edges: walk the kept lists (x kept at both u and v appears twice; harmless)
-      for (let p = keptHead[u]; p >= 0; p = keptNext[p]) {
-        const x = nbr[p];
-        const tb = F[vb + x];
-        if (tb !== Infinity) {
-          const ta = et[p];
-          kx[kSize] = x;
-          kt[kSize++] = ta > tb ? ta : tb;
-        }
-      }
-      for (let p = keptHead[v]; p >= 0; p = keptNext[p]) {
-        const x = nbr[p];
-        const ta = F[ub + x];
-        if (ta !== Infinity) {
-          const tb = et[p];
-          kx[kSize] = x;
-          kt[kSize++] = ta > tb ? ta : tb;
-        }
-      }
-    } else {
-      for (let k = 0; k < words; k++) {
-        const ku = K[uo + k];
-        const kv = K[vo + k];
-        let bits = (ku & (kv | U[vo + k])) | (U[uo + k] & kv);
-        while (bits !== 0) {
-          const low = bits & -bits;
-          bits ^= low;
-          const x = (k << 5) + 31 - Math.clz32(low);
-          const ta = F[ub + x];
-          const tb = F[vb + x];
-          kx[kSize] = x;
-          kt[kSize++] = ta > tb ? ta : tb;
-        }
-      }
-    }
-
     // The kept common neighbours join the present common neighbourhood S in the order of their
-    // times: a binary min-heap on kt (most never join: on torus4 at 2 an edge's end comes after
-    // 60 of its 437 on average, so popping them in order beats rescanning the list each round).
-    for (let i = (kSize >>> 1) - 1; i >= 0; i--) siftDown(i, kSize);
+    // times kt = max(F[u][x], F[v][x]): a merge of u's and v's visited list segments (kept in
+    // time order), where an entry u-x of time a makes x join when v-x is present at a (and the
+    // same for v's entries). The walk stops where the edge's end is found: on torus4 at 2, an
+    // edge ends after 60 of its 437 kept common neighbours on average, in 3.6 rounds.
+    const endU = start[u + 1];
+    const endV = start[v + 1];
+    let iu = keptStart[u];
+    let iv = keptStart[v];
     for (let k = 0; k < words; k++) S[k] = U[uo + k] & U[vo + k];
     let T = t0;
     while (true) {
       // S = the common neighbours present at T: U_u & U_v (every unvisited edge is present:
       // value <= t0 <= T) plus the kept ones with kt <= T.
-      while (kSize > 0 && kt[0] <= T) {
-        S[kx[0] >>> 5] |= 1 << (kx[0] & 31);
-        kSize--;
-        kx[0] = kx[kSize];
-        kt[0] = kt[kSize];
-        siftDown(0, kSize);
+      while (true) {
+        const a = iu < endU ? et[iu] : Infinity;
+        const b = iv < endV ? et[iv] : Infinity;
+        if (a <= b) {
+          if (a > T) break;
+          const x = nbr[iu++];
+          if (F[vb + x] <= a) S[x >>> 5] |= 1 << (x & 31);
+        } else {
+          if (b > T) break;
+          const x = nbr[iv++];
+          if (F[ub + x] <= b) S[x >>> 5] |= 1 << (x & 31);
+        }
       }
       // First candidate: the one found on the bitsets at t0, else the last dominator found at u
       // or v if present, else the first vertex of S.
@@ -242,8 +215,10 @@ export function collapseDenseKernel(
       }
       if (w < 0) break; // no common neighbour at T: not dominated
       let dominator = -1;
-      let y = presentViolator(w, T);
+      if (search !== null) search.T[0] = T;
+      let y = search !== null ? search.violator(w) : presentViolator(w, T);
       if (y < 0) dominator = w;
+      else if (search !== null) dominator = search.slowRound(w, y);
       else {
         // Slow path. A failed w exposes a y in S not adjacent to it; every dominator is adjacent
         // to y, so the candidates shrink to y's neighbours (which drops w).
@@ -282,21 +257,29 @@ export function collapseDenseKernel(
       }
       if (dominator < 0) break;
       // The dominator stays one until a later common neighbour joins before its edge to it: the
-      // first kept common neighbour in time order that it is not joined to by then.
+      // first kept common neighbour in time order that it is not joined to by then (it joins S).
       const wb = dominator * n;
       let until = Infinity;
-      while (kSize > 0) {
-        const x = kx[0];
-        const tx = kt[0];
+      while (true) {
+        const a = iu < endU ? et[iu] : Infinity;
+        const b = iv < endV ? et[iv] : Infinity;
+        let x: number;
+        let tx: number;
+        if (a <= b) {
+          if (a === Infinity) break;
+          x = nbr[iu++];
+          tx = a;
+          if (F[vb + x] > tx) continue;
+        } else {
+          x = nbr[iv++];
+          tx = b;
+          if (F[ub + x] > tx) continue;
+        }
+        S[x >>> 5] |= 1 << (x & 31);
         if (F[wb + x] > tx && x !== dominator) {
           until = tx;
           break;
         }
-        S[x >>> 5] |= 1 << (x & 31);
-        kSize--;
-        kx[0] = kx[kSize];
-        kt[0] = kt[kSize];
-        siftDown(0, kSize);
       }
       lastDominator[u] = dominator;
       lastDominator[v] = dominator;
@@ -314,7 +297,8 @@ export function collapseDenseKernel(
     newTime[e] = time;
     F[ub + v] = time;
     F[vb + u] = time;
-    keepEdge(g, u, v, pu, pv, time);
+    placeKept(u, v, time);
+    placeKept(v, u, time);
     K[uo + (v >>> 5)] |= 1 << (v & 31);
     K[vo + (u >>> 5)] |= 1 << (u & 31);
   }
