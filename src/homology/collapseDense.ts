@@ -184,7 +184,8 @@ export function collapseDenseKernel(
     const endV = start[v + 1];
     let iu = keptStart[u];
     let iv = keptStart[v];
-    for (let k = 0; k < words; k++) S[k] = U[uo + k] & U[vo + k];
+    // (already so when dominatorAtOwnTime found a dominator)
+    if (known < 0) for (let k = 0; k < words; k++) S[k] = U[uo + k] & U[vo + k];
     let T = t0;
     while (true) {
       // S = the common neighbours present at T: U_u & U_v (every unvisited edge is present:
