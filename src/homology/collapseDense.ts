@@ -29,19 +29,21 @@ export function denseKernelBytes(n: number, bytesPerValue: number): number {
 
 /**
  * Visits the edges from the last to the first and writes each edge's new value into `newTime`
- * (+Infinity when removed). With `shift` false a kept edge keeps its own value.
+ * (+Infinity when removed). With `shift` false a kept edge keeps its own value. `wasm` false
+ * runs the JavaScript search loops even where WebAssembly is available (tests of the fallback).
  */
 export function collapseDenseKernel(
   g: FilteredAdjacency,
   shift: boolean,
   newTime: FloatArray,
   onProgress: ((fraction: number) => void) | undefined,
+  wasm = true,
 ): void {
   const { n, m, eu, ev, val, order, start, nbr, et } = g;
   const ArrayType = val.constructor as Float32ArrayConstructor | Float64ArrayConstructor;
   const words = (n + 31) >>> 5;
   // The domination search in WebAssembly where available, on its memory's arrays.
-  const search = denseSearch(n, ArrayType === Float64Array);
+  const search = wasm ? denseSearch(n, ArrayType === Float64Array) : null;
   const F = search !== null ? search.F : new ArrayType(n * n).fill(Infinity);
   const U = search !== null ? search.U : new Int32Array(n * words);
   // Kept (visited, not removed) neighbours of each vertex, one bitset row per vertex.
