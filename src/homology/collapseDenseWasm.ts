@@ -86,6 +86,15 @@ function loadHeader(e: FunctionEmitter): Header {
   return h;
 }
 
+/** Pushes word * 32 + ctz(bits): the vertex of the lowest set bit of a bitset word (i32 locals). */
+function bitIndex(e: FunctionEmitter, word: number, bits: number): void {
+  e.get(word);
+  e.i32(5);
+  e.ops(I32_SHL);
+  e.get(bits);
+  e.ops(I32_CTZ, op.i32Add);
+}
+
 /** Pushes the address base + 4 * index (i32 locals). */
 function wordAddress(e: FunctionEmitter, base: number, index: number): void {
   e.get(base);
@@ -202,11 +211,7 @@ function kernelBytes(float64: boolean): Uint8Array {
         e.tee(s.bits);
         e.ifElse(() => {
           // out = k * 32 + ctz(bits); done
-          e.get(s.k);
-          e.i32(5);
-          e.ops(I32_SHL);
-          e.get(s.bits);
-          e.ops(I32_CTZ, op.i32Add);
+          bitIndex(e, s.k, s.bits);
           e.set(out);
           e.ops(op.br, 3);
         });
@@ -219,11 +224,7 @@ function kernelBytes(float64: boolean): Uint8Array {
           e.ops(I32_XOR, I32_AND);
           e.tee(s.bits);
           e.ifElse(() => {
-            e.get(s.k);
-            e.i32(5);
-            e.ops(I32_SHL);
-            e.get(s.bits);
-            e.ops(I32_CTZ, op.i32Add);
+            bitIndex(e, s.k, s.bits);
             e.set(out);
             e.ops(op.br, 4);
           });
@@ -392,11 +393,7 @@ function kernelBytes(float64: boolean): Uint8Array {
         e.ops(op.i32Store, 2, 0, RETURN);
       });
       // w = cw * 32 + ctz(cand[cw]); y = its violator; none: result w
-      e.get(cw);
-      e.i32(5);
-      e.ops(I32_SHL);
-      e.get(s.bits);
-      e.ops(I32_CTZ, op.i32Add);
+      bitIndex(e, cw, s.bits);
       e.set(w);
       emitViolator(e, h, w, y, s);
       e.get(y);

@@ -9,7 +9,7 @@ import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { invalidOption } from '../core/errors.js';
-import type { ReportData } from './reportData.js';
+import { otherExperimentNames, type ReportData } from './reportData.js';
 import { figureSvg, type Queryable } from './figureSvg.js';
 import { writeReport } from './writeReport.js';
 
@@ -49,7 +49,7 @@ function experimentOf(data: ReportData): string {
 
 /** 'another experiment (...) with --experiment, ' when the store holds others; else ''. */
 function otherExperiments(data: ReportData): string {
-  const others = data.experiments.filter((e) => e.id !== data.experiment.id).map((e) => e.name);
+  const others = otherExperimentNames(data);
   return others.length
     ? `another experiment of the store with --experiment (${others.join(', ')}), `
     : '';

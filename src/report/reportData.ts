@@ -347,3 +347,8 @@ export async function storeStamp(store: ResultStore, experiment?: string): Promi
     .map((v) => str(v))
     .join('|');
 }
+
+/** The names of the store's experiments other than the one `data` draws. */
+export function otherExperimentNames(data: ReportData): string[] {
+  return data.experiments.filter((e) => e.id !== data.experiment.id).map((e) => e.name);
+}

@@ -25,7 +25,7 @@ export async function reportCommand(
   opts: { experiment?: string; out: string; open?: boolean },
 ): Promise<void> {
   const { openStore } = await import('../../run/store.js');
-  const { buildReportData } = await import('../../report/reportData.js');
+  const { buildReportData, otherExperimentNames } = await import('../../report/reportData.js');
   const { writeReport } = await import('../../report/writeReport.js');
   const store = await openStore(storePath, { readOnly: true });
   try {
@@ -33,9 +33,9 @@ export async function reportCommand(
     const path = writeReport(data, opts.out);
     process.stdout.write(`${path}\n`);
     if (opts.experiment === undefined && data.experiments.length > 1) {
-      const others = data.experiments.filter((e) => e.id !== data.experiment.id);
+      const others = otherExperimentNames(data).map((name) => `'${name}'`);
       process.stderr.write(
-        `the report draws the newest experiment, '${data.experiment.name}'; the store also holds ${others.map((e) => `'${e.name}'`).join(', ')} (--experiment <name> draws another)\n`,
+        `the report draws the newest experiment, '${data.experiment.name}'; the store also holds ${others.join(', ')} (--experiment <name> draws another)\n`,
       );
     }
     if (opts.open) openInBrowser(path);
