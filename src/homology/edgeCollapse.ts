@@ -24,6 +24,13 @@ import { ascendingOrder } from './collapseSort.js';
 import { buildAdjacency } from './collapseGraph.js';
 import { collapseDenseKernel, denseKernelBytes } from './collapseDense.js';
 import { collapseSparseKernel } from './collapseSparse.js';
+import {
+  COLLAPSE_SPLIT_MIN_EDGES,
+  collapseEarlyJob,
+  collapseSplitPoint,
+  earlyRunOf,
+} from './collapseSplit.js';
+import { getRipsThreadDriver } from './ripsParallel.js';
 
 export interface EdgeCollapseOptions {
   /**
@@ -48,6 +55,13 @@ export interface EdgeCollapseOptions {
   lookup?: 'auto' | 'dense' | 'sparse';
   /** Called with the fraction of edges processed (0..1), about every 1% of the work. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Threads, the caller's included (default 1). With 2 or more, a registered thread driver
+   * (src/run/ripsThreads.ts, registered by the Node entry), the dense lookup, the shift and at
+   * least COLLAPSE_SPLIT_MIN_EDGES edges, a worker visits the first 40% of the edges while the
+   * caller visits the rest (docs/edge-collapse.md, "Two threads"); the result is the same.
+   */
+  threads?: number;
 }
 
 export interface EdgeCollapseResult {
@@ -57,6 +71,12 @@ export interface EdgeCollapseResult {
   inputEdges: number;
   /** Number of edges in `edges`. */
   keptEdges: number;
+  /**
+   * On two threads (`threads`): the edges of the worker's part, and how many of them the
+   * caller took from the worker (the rest it visited itself: the worker started late, or was
+   * slower). Varies from run to run; the edges do not.
+   */
+  split?: { earlyEdges: number; fromWorker: number };
 }
 
 const DENSE_BYTES = 128 * 1024 * 1024;
@@ -84,13 +104,40 @@ export function collapseEdges(
       "Use lookup: 'sparse' or 'auto'.",
     );
   }
-  const graph = buildAdjacency(n, eu, ev, val);
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw invalidOption(
+      `threads must be a positive integer, got ${String(threads)}`,
+      'Give the number of threads, or leave it out for one.',
+    );
+  }
+  const driver = getRipsThreadDriver();
+  const split =
+    dense && shift && threads > 1 && m >= COLLAPSE_SPLIT_MIN_EDGES && driver?.startCollapseEarly;
+  const graph = buildAdjacency(n, eu, ev, val, Boolean(split));
   // same float type as the input: exact, and half the memory for float32
   const newTime = new (val.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(m);
-  if (dense) collapseDenseKernel(graph, shift, newTime, options.onProgress);
+  const mid = split ? collapseSplitPoint(graph) : 0;
+  let fromWorker = 0;
+  if (dense && mid > 0) {
+    const job = collapseEarlyJob(graph, mid);
+    driver!.startCollapseEarly!(job);
+    const early = earlyRunOf(job);
+    try {
+      fromWorker = collapseDenseKernel(graph, shift, newTime, options.onProgress, true, {
+        part: 'late',
+        mid,
+        early,
+      });
+    } finally {
+      early.stop();
+    }
+  } else if (dense) collapseDenseKernel(graph, shift, newTime, options.onProgress);
   else collapseSparseKernel(graph, shift, newTime, options.onProgress);
   const kept = keptEdges(n, eu, ev, val, newTime);
-  return { edges: kept, inputEdges: m, keptEdges: kept.i.length };
+  const result: EdgeCollapseResult = { edges: kept, inputEdges: m, keptEdges: kept.i.length };
+  if (mid > 0) result.split = { earlyEdges: mid, fromWorker };
+  return result;
 }
 
 interface EdgeList {

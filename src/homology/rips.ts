@@ -32,6 +32,7 @@ import {
 import { denseKernelBytes } from './collapseDense.js';
 import { createRng } from '../core/rng.js';
 import { collapseEdges, shouldCollapse } from './edgeCollapse.js';
+import { COLLAPSE_SPLIT_MIN_EDGES } from './collapseSplit.js';
 
 export interface RipsOptions {
   /** Largest homology dimension computed. Default 1 (H0 and H1, Ripser's `--dim 1`). */
@@ -78,7 +79,10 @@ export interface RipsOptions {
   onProgress?: (fraction: number, stage: string) => void;
   /**
    * Threads for the zero-apparent-pair tests and the reduction (docs/persistent-homology.md,
-   * "Threads"); the diagrams and stats are the same for every value. Default 'auto': every core
+   * "Threads"), and for the edge collapse (docs/edge-collapse.md, "Two threads": from 2
+   * threads and COLLAPSE_SPLIT_MIN_EDGES edges, in every dimension); the diagrams and stats
+   * are the same for every value, bar `estimatedMemoryBytes`, which counts the collapse's
+   * worker when there is one. Default 'auto': every core
    * (the registered driver's `defaultThreads`, os.availableParallelism() for Node's), used for
    * dimensions 2 and up (AUTO_THREADS_FROM_DIMENSION), where bench:ph measured them paying
    * (1.3-1.55x on two cores); dimensions 0 and 1 gained nothing on threads (0.84-1.13x), so they
@@ -545,8 +549,9 @@ function simplexBound(degrees: Int32Array | number[], k: number): number {
  * - dimensions 3 and up: the bound sum_v C(deg v, d) / (d + 1) on the d-simplices, at
  *   BYTES_PER_SIMPLEX_BOUND each (an upper bound: runs that high are rare and small);
  * - edge collapse, when applied, runs before the engine on the uncollapsed edges: the condensed
- *   distances, COLLAPSE_BYTES_PER_EDGE per edge and its dense lookup; the peak is the larger of
- *   the two phases.
+ *   distances, COLLAPSE_BYTES_PER_EDGE per edge and its dense lookup (on two threads, a second
+ *   lookup and COLLAPSE_WORKER_BYTES_PER_EDGE per edge for the worker); the peak is the larger
+ *   of the two phases.
  */
 /** the engine's fixed working set (heap growth, typed-array slack), measured on small runs */
 const BASE_BYTES = 12 * 2 ** 20;
@@ -556,6 +561,8 @@ const BYTES_PER_COLUMN = 160;
 const COLUMN_SAMPLE_MARGIN = 1.25;
 const BYTES_PER_SIMPLEX_BOUND = 32;
 const COLLAPSE_BYTES_PER_EDGE = 64;
+/** the two-thread collapse's worker: its copies of the lists, the early values and hints */
+const COLLAPSE_WORKER_BYTES_PER_EDGE = 24;
 /** edges sampled for the dimension-2 column count */
 const COLUMN_SAMPLE = 512;
 
@@ -593,13 +600,21 @@ function engineDistanceBytes(n: number, dense: boolean, lookup: boolean, edges: 
 }
 
 /** Peak of the collapse phase on `edges` uncollapsed edges of n points. */
-function collapseBytes(n: number, edges: number, condensed: boolean): number {
+function collapseBytes(n: number, edges: number, condensed: boolean, threads: number): number {
   const lookup = denseKernelBytes(n, 4);
+  const dense = lookup <= 128 * 2 ** 20;
+  // on two threads (collapseSplit.ts) the worker has its own lookup and copies of the lists
+  const worker =
+    dense &&
+    threads > 1 &&
+    edges >= COLLAPSE_SPLIT_MIN_EDGES &&
+    getRipsThreadDriver()?.startCollapseEarly !== undefined;
   return (
     BASE_BYTES +
     (condensed ? 2 * n * (n - 1) : 0) +
     COLLAPSE_BYTES_PER_EDGE * edges +
-    (lookup <= 128 * 2 ** 20 ? lookup : 0)
+    (dense ? lookup : 0) +
+    (worker ? lookup + COLLAPSE_WORKER_BYTES_PER_EDGE * edges : 0)
   );
 }
 
@@ -709,11 +724,11 @@ function prepareWithCollapse(
   }
   // the collapse phase's memory, checked before it runs
   const uncollapsed = countEdgesBelow(base, threshold);
-  const peakBytes = collapseBytes(base.n, uncollapsed, !isSparse(base));
+  const peakBytes = collapseBytes(base.n, uncollapsed, !isSparse(base), opts.threads);
   if (peakBytes > opts.maxMemoryBytes)
     refuse(peakBytes, opts.maxMemoryBytes, base.n, opts.maxDimension, 'the edge collapse alone');
   options.onProgress?.(0, 'edge collapse');
-  const collapsed = collapseEdges(base, { threshold });
+  const collapsed = collapseEdges(base, { threshold, threads: opts.threads });
   const prep = prepare(collapsed.edges, { ...opts, threshold: undefined });
   return {
     prep,

@@ -13,6 +13,7 @@
  * exactly the column additions of the one-thread run (the engine's comment on
  * computePairsParallel says why).
  */
+import type { CollapseEarlyJob } from './collapseSplit.js';
 import type { SparseGraph } from './ripsEngine.js';
 
 /** What the workers need to rebuild the engine's distance oracle (all in shared memory). */
@@ -77,6 +78,12 @@ export interface RipsThreadDriver {
   readonly defaultThreads: number;
   /** A session over `threads` threads (the caller's included) for one engine run. */
   open(data: SharedEngineData, threads: number): RipsThreadSession;
+  /**
+   * Hands the early part of a two-thread dense edge collapse to a worker, which runs
+   * `runCollapseEarly(job)` (collapseSplit.ts) when it gets to it; returns at once. The caller
+   * never waits for it (a worker that comes too late finds the job stopped).
+   */
+  startCollapseEarly?(job: CollapseEarlyJob): void;
 }
 
 /** Working columns of one thread (entries of the raw heaps, SharedArrayBuffer-backed). */

@@ -173,6 +173,7 @@ export function createNodeRipsThreadDriver(
     defaultThreads: availableParallelism(),
     open: (data, threads) =>
       new Session(data, threads, minBatch, minColumns, batchColumns, arenaEntries),
+    startCollapseEarly: (job) => post(workers(1)[0], { kind: 'collapse', job }),
   };
 }
 

@@ -1,9 +1,11 @@
 /**
  * A worker thread of the Rips thread driver (./ripsThreads.ts): keeps the engine's thread work
  * (apparent-pair tests, phase 1 of the parallel reduction) per open engine run and works on the
- * batches it joins (protocol in ./ripsThreadProtocol.ts).
+ * batches it joins (protocol in ./ripsThreadProtocol.ts); runs the early part of a two-thread
+ * edge collapse it is handed (src/homology/collapseSplit.ts).
  */
 import { parentPort } from 'node:worker_threads';
+import { runCollapseEarly, type CollapseEarlyJob } from '../homology/collapseSplit.js';
 import { createRipsThreadWork } from '../homology/ripsEngine.js';
 import type { ReductionJob, SharedEngineData } from '../homology/ripsParallel.js';
 import {
@@ -29,7 +31,8 @@ export type RipsWorkerMessage =
       dim: number;
       flags: Uint8Array;
     }
-  | { kind: 'reduce'; run: number; ctrl: Int32Array; chunk: number; job: ReductionJob };
+  | { kind: 'reduce'; run: number; ctrl: Int32Array; chunk: number; job: ReductionJob }
+  | { kind: 'collapse'; job: CollapseEarlyJob };
 
 const works = new Map<number, ReturnType<typeof createRipsThreadWork>>();
 
@@ -38,6 +41,13 @@ parentPort!.on('message', (m: RipsWorkerMessage) => {
     works.set(m.run, createRipsThreadWork(m.data));
   } else if (m.kind === 'close') {
     works.delete(m.run);
+  } else if (m.kind === 'collapse') {
+    // the caller never waits for this run: a failure only means it visits the edges itself
+    try {
+      runCollapseEarly(m.job);
+    } catch (e) {
+      console.error(e);
+    }
   } else {
     const { ctrl } = m;
     // a batch the caller already closed is left alone; else the join number is the arena slot
