@@ -56,6 +56,15 @@ export type DenseCollapseSplit =
   | { part: 'late'; mid: number; early: EarlyRun };
 
 /**
+ * The late part stops the early run when more than this share of the edges it has written are
+ * capped (at least SPLIT_WATCH_EDGES of them, and 2% of the early part): on sphere3 at 1.416,
+ * where nearly every edge is removed, the two threads took 257-360 ms against one thread's
+ * 214-243 (docs/edge-collapse.md, "Two threads").
+ */
+export const SPLIT_MAX_CAPPED = 0.8;
+export const SPLIT_WATCH_EDGES = 1024;
+
+/**
  * The caller's view of the early run of a split, written as it goes: the early edges' values
  * (+Infinity: capped), and for a capped edge the vertex that dominated it last (it still
  * dominates it just below `cap`, so the caller tries it first at `cap`: the one-thread pass
@@ -216,6 +225,23 @@ export function collapseDenseKernel(
    * has not written, the early run is stopped and the pass goes on as one thread.
    */
   let taken = 0;
+  // The late part watches the early run: when most of the edges it has written are capped,
+  // the replay would redo them, and the two threads only slow each other (sharing the cores'
+  // caches and memory bus), so it is stopped; the caller then visits the rest alone.
+  let watched = split?.part === 'late' ? split.early : null;
+  let seen = 0;
+  let seenCapped = 0;
+  const watchEarlyRun = (): void => {
+    if (watched === null || split === undefined) return;
+    const mid = split.mid;
+    const finished = Math.min(mid, watched.finished());
+    for (; seen < finished; seen++)
+      if (watched.times[order[mid - 1 - seen]] === Infinity) seenCapped++;
+    if (seen >= Math.max(SPLIT_WATCH_EDGES, 0.02 * mid) && seenCapped > SPLIT_MAX_CAPPED * seen) {
+      watched.stop();
+      watched = null;
+    }
+  };
   const pass = (lo: number, hi: number, early: EarlyRun | null, cap: number): void => {
     const hints = split?.part === 'early' ? split.dominators : null;
     const publish = split?.part === 'early' ? split.publish : undefined;
@@ -223,7 +249,10 @@ export function collapseDenseKernel(
     let written = 0;
     for (let r = hi - 1; r >= lo; r--) {
       if (publish !== undefined && ((r + 1) & 31) === 0 && !publish(hi - r - 1)) return;
-      if (onProgress !== undefined && r % progressStep === 0) onProgress((m - 1 - r) / m);
+      if (r % progressStep === 0) {
+        onProgress?.((m - 1 - r) / m);
+        if (early === null) watchEarlyRun();
+      }
       const e = order[r];
       const u = eu[e];
       const v = ev[e];

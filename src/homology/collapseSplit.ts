@@ -15,8 +15,12 @@ import type { FloatArray } from '../core/matrix.js';
 import { collapseDenseKernel, type EarlyRun } from './collapseDense.js';
 import type { FilteredAdjacency } from './collapseGraph.js';
 
-/** Fewer edges than this collapse on one thread (a worker's start costs tens of ms). */
-export const COLLAPSE_SPLIT_MIN_EDGES = 200_000;
+/**
+ * Fewer edges than this collapse on one thread: a worker's start costs tens of ms and the
+ * shared-memory set-up some more, which a collapse of under a second does not win back (on
+ * sphere3 at 1.416, 249,779 edges, two threads took 268-311 ms against one thread's 246-291).
+ */
+export const COLLAPSE_SPLIT_MIN_EDGES = 500_000;
 
 /**
  * Where the early part ends, as a fraction of the edges: on digits64 at its enclosing radius

@@ -58,7 +58,7 @@ export interface EdgeCollapseOptions {
   /**
    * Threads, the caller's included (default 1). With 2 or more, a registered thread driver
    * (src/run/ripsThreads.ts, registered by the Node entry), the dense lookup, the shift and at
-   * least COLLAPSE_SPLIT_MIN_EDGES edges, a worker visits the first 40% of the edges while the
+   * least COLLAPSE_SPLIT_MIN_EDGES edges (the driver's `collapseMinEdges`), a worker visits the first 40% of the edges while the
    * caller visits the rest (docs/edge-collapse.md, "Two threads"); the result is the same.
    */
   threads?: number;
@@ -112,8 +112,8 @@ export function collapseEdges(
     );
   }
   const driver = getRipsThreadDriver();
-  const split =
-    dense && shift && threads > 1 && m >= COLLAPSE_SPLIT_MIN_EDGES && driver?.startCollapseEarly;
+  const minEdges = driver?.collapseMinEdges ?? COLLAPSE_SPLIT_MIN_EDGES;
+  const split = dense && shift && threads > 1 && m >= minEdges && driver?.startCollapseEarly;
   const graph = buildAdjacency(n, eu, ev, val, Boolean(split));
   // same float type as the input: exact, and half the memory for float32
   const newTime = new (val.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(m);

@@ -154,9 +154,11 @@ export interface RipsResult {
   /**
    * The threads the run could use: `count` (the caller's included; 1 when no driver is
    * registered or no dimension of the run uses them) from dimension `fromDimension` up. Workers
-   * start only for batches large enough (PARALLEL_MIN_TESTS, PARALLEL_MIN_COLUMNS).
+   * start only for batches large enough (PARALLEL_MIN_TESTS, PARALLEL_MIN_COLUMNS). `collapse`:
+   * the threads the edge collapse used, 2 when it was split with a worker (from 2 threads and
+   * COLLAPSE_SPLIT_MIN_EDGES edges, in any dimension; docs/edge-collapse.md, "Two threads").
    */
-  threads: { count: number; fromDimension: number };
+  threads: { count: number; fromDimension: number; collapse: number };
   stats: RipsStats;
 }
 
@@ -604,11 +606,12 @@ function collapseBytes(n: number, edges: number, condensed: boolean, threads: nu
   const lookup = denseKernelBytes(n, 4);
   const dense = lookup <= 128 * 2 ** 20;
   // on two threads (collapseSplit.ts) the worker has its own lookup and copies of the lists
+  const driver = getRipsThreadDriver();
   const worker =
     dense &&
     threads > 1 &&
-    edges >= COLLAPSE_SPLIT_MIN_EDGES &&
-    getRipsThreadDriver()?.startCollapseEarly !== undefined;
+    edges >= (driver?.collapseMinEdges ?? COLLAPSE_SPLIT_MIN_EDGES) &&
+    driver?.startCollapseEarly !== undefined;
   return (
     BASE_BYTES +
     (condensed ? 2 * n * (n - 1) : 0) +
@@ -669,6 +672,8 @@ interface CollapseOutcome {
   enclosingRadius?: number;
   /** estimated peak bytes of the collapse phase, when it ran */
   peakBytes?: number;
+  /** 2 when the collapse was split with a worker (collapseSplit.ts), else 1 */
+  threads?: number;
 }
 
 /**
@@ -742,6 +747,7 @@ function prepareWithCollapse(
       threshold,
       enclosingRadius: enc,
       peakBytes,
+      threads: collapsed.split === undefined ? 1 : 2,
     },
   };
 }
@@ -1097,6 +1103,7 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Ri
     threads: {
       count: usesThreads(opts) ? opts.threads : 1,
       fromDimension: opts.threadsFromDimension,
+      collapse: collapse.threads ?? 1,
     },
     stats: {
       ...out.stats,

@@ -84,6 +84,8 @@ export interface RipsThreadDriver {
    * never waits for it (a worker that comes too late finds the job stopped).
    */
   startCollapseEarly?(job: CollapseEarlyJob): void;
+  /** collapses of fewer edges stay on one thread (default COLLAPSE_SPLIT_MIN_EDGES) */
+  readonly collapseMinEdges?: number;
 }
 
 /** Working columns of one thread (entries of the raw heaps, SharedArrayBuffer-backed). */

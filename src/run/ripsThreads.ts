@@ -11,6 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { COLLAPSE_SPLIT_MIN_EDGES } from '../homology/collapseSplit.js';
 import { createRipsThreadWork } from '../homology/ripsEngine.js';
 import {
   PARALLEL_MIN_COLUMNS,
@@ -154,8 +155,9 @@ class Session implements RipsThreadSession {
  * thread (default PARALLEL_MIN_TESTS); minColumns: dimensions with fewer columns are reduced on
  * the calling thread (default PARALLEL_MIN_COLUMNS); batchColumns: columns per reduction batch
  * (default REDUCTION_BATCH); arenaEntries: first size of each thread's arena of working columns
- * (default REDUCTION_ARENA); the tests lower them to force the threads, many batches and
- * overflowing arenas on small clouds.
+ * (default REDUCTION_ARENA); collapseMinEdges: edge collapses of fewer edges stay on the calling
+ * thread (default COLLAPSE_SPLIT_MIN_EDGES); the tests lower them to force the threads, many
+ * batches and overflowing arenas on small clouds.
  */
 export function createNodeRipsThreadDriver(
   options: {
@@ -163,6 +165,7 @@ export function createNodeRipsThreadDriver(
     minColumns?: number;
     batchColumns?: number;
     arenaEntries?: number;
+    collapseMinEdges?: number;
   } = {},
 ): RipsThreadDriver {
   const minBatch = options.minBatch ?? PARALLEL_MIN_TESTS;
@@ -174,6 +177,7 @@ export function createNodeRipsThreadDriver(
     open: (data, threads) =>
       new Session(data, threads, minBatch, minColumns, batchColumns, arenaEntries),
     startCollapseEarly: (job) => post(workers(1)[0], { kind: 'collapse', job }),
+    collapseMinEdges: options.collapseMinEdges ?? COLLAPSE_SPLIT_MIN_EDGES,
   };
 }
 

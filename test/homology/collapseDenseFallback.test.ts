@@ -4,33 +4,19 @@
  * clouds in float32 and float64 and on integer distances full of ties.
  */
 import { describe, expect, it } from 'vitest';
-import { buildAdjacency } from '../../src/homology/collapseGraph.js';
 import { collapseDenseKernel } from '../../src/homology/collapseDense.js';
 import { denseSearch } from '../../src/homology/collapseDenseWasm.js';
 import { pairwiseDistances } from '../../src/linalg/distances.js';
 import { createRng } from '../../src/core/rng.js';
 import { enclosingRadius, type CondensedDistances } from '../../src/core/distances.js';
 import { readCloud } from './ripsHelpers.js';
+import { graphOf } from './collapseTestGraph.js';
 
 /** New times of the dense kernel on the edges of d up to threshold, with either search. */
 function newTimes(d: CondensedDistances, threshold: number, wasm: boolean): number[] {
-  const eu: number[] = [];
-  const ev: number[] = [];
-  const vals: number[] = [];
-  let k = 0;
-  for (let i = 1; i < d.n; i++) {
-    for (let j = 0; j < i; j++, k++) {
-      if (d.data[k] <= threshold) {
-        eu.push(i);
-        ev.push(j);
-        vals.push(d.data[k]);
-      }
-    }
-  }
-  const Float = d.data instanceof Float32Array ? Float32Array : Float64Array;
-  const val = Float.from(vals);
-  const g = buildAdjacency(d.n, Int32Array.from(eu), Int32Array.from(ev), val);
-  const out = new Float(val.length);
+  const g = graphOf(d, threshold);
+  const Float = g.val instanceof Float32Array ? Float32Array : Float64Array;
+  const out = new Float(g.m);
   collapseDenseKernel(g, true, out, undefined, wasm);
   return Array.from(out);
 }

@@ -10,34 +10,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildAdjacency, type FilteredAdjacency } from '../../src/homology/collapseGraph.js';
-import { collapseDenseKernel } from '../../src/homology/collapseDense.js';
+import type { FilteredAdjacency } from '../../src/homology/collapseGraph.js';
+import { graphOf } from './collapseTestGraph.js';
+import { SPLIT_WATCH_EDGES, collapseDenseKernel } from '../../src/homology/collapseDense.js';
 import { pairwiseDistances } from '../../src/linalg/distances.js';
-import { enclosingRadius, type CondensedDistances } from '../../src/core/distances.js';
+import { enclosingRadius } from '../../src/core/distances.js';
 import type { FloatArray } from '../../src/core/matrix.js';
-
-function graphOf(d: CondensedDistances, threshold: number): FilteredAdjacency {
-  const eu: number[] = [];
-  const ev: number[] = [];
-  const vals: number[] = [];
-  let k = 0;
-  for (let i = 1; i < d.n; i++) {
-    for (let j = 0; j < i; j++, k++) {
-      if (d.data[k] <= threshold) {
-        eu.push(i);
-        ev.push(j);
-        vals.push(d.data[k]);
-      }
-    }
-  }
-  const Float = d.data instanceof Float32Array ? Float32Array : Float64Array;
-  return buildAdjacency(d.n, Int32Array.from(eu), Int32Array.from(ev), Float.from(vals));
-}
 
 /** A copy of the adjacency whose lists the kernel may rewrite. */
 function copyOf(g: FilteredAdjacency): FilteredAdjacency {
   return { ...g, nbr: g.nbr.slice(), et: g.et.slice() as FloatArray };
 }
+
+/** The calls of the last split run on its early run's view, in order. */
+let lastCalls: string[] = [];
 
 /**
  * The new times of the one-thread pass (mid left out), or of a split at `mid` run one part
@@ -69,13 +55,19 @@ function newTimes(
       return k < workerEdges;
     },
   });
-  let stopped = false;
+  const calls: string[] = [];
   const taken = collapseDenseKernel(copyOf(g), shift, out, undefined, wasm, {
     part: 'late',
     mid,
-    early: { times, dominators, finished: () => published, stop: () => (stopped = true) },
+    early: {
+      times,
+      dominators,
+      finished: () => (calls.push('finished'), published),
+      stop: () => calls.push('stop'),
+    },
   });
-  expect(stopped).toBe(true);
+  expect(calls).toContain('stop');
+  lastCalls = calls;
   expect(taken).toBe(Math.min(mid, published));
   if (workerEdges === Infinity) expect(taken).toBe(mid);
   return Array.from(out);
@@ -145,6 +137,31 @@ describe('dense collapse split between two threads', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('stops the early run during the late part when most of its edges are capped', () => {
+    // a plane cloud at its enclosing radius: nearly every edge is dominated to the end (capped
+    // in the early run); 20-dimensional Gaussian points: few edges are dominated at all
+    const cases = [
+      { dim: 2, capped: true },
+      { dim: 20, capped: false },
+    ];
+    for (const { dim, capped } of cases) {
+      const n = 120;
+      const d = pairwiseDistances(
+        { data: cloud(9 + dim, n, dim, false), rows: n, cols: dim },
+        { precision: 'float32' },
+      );
+      const g = graphOf(d, enclosingRadius(d));
+      const whole = newTimes(g, true, true);
+      const [mid] = splitPoints(g, 1);
+      expect(mid).toBeGreaterThan(2 * SPLIT_WATCH_EDGES);
+      expect(newTimes(g, true, true, mid)).toEqual(whole);
+      const firstStop = lastCalls.indexOf('stop');
+      const stoppedEarly = firstStop < lastCalls.lastIndexOf('finished');
+      expect(stoppedEarly, `dim ${dim}: ${lastCalls.length} calls`).toBe(capped);
+      expect(lastCalls.filter((c) => c === 'stop').length).toBe(capped ? 2 : 1);
+    }
   });
 
   it('is not exact without the shift (why collapseEdges splits only with shift)', () => {

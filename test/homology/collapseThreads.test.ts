@@ -12,7 +12,7 @@ import { collapseEdges, type EdgeCollapseResult } from '../../src/homology/edgeC
 import { getRipsThreadDriver, setRipsThreadDriver } from '../../src/homology/ripsParallel.js';
 import { ripsPersistence } from '../../src/homology/rips.js';
 import { pairwiseDistances } from '../../src/linalg/distances.js';
-import { nodeRipsThreadDriver } from '../../src/run/ripsThreads.js';
+import { createNodeRipsThreadDriver, nodeRipsThreadDriver } from '../../src/run/ripsThreads.js';
 
 const saved = getRipsThreadDriver();
 afterAll(() => setRipsThreadDriver(saved));
@@ -35,6 +35,8 @@ function torusDistances(n: number, seed: number): CondensedDistances {
 
 const d = torusDistances(800, 11);
 const threshold = 2.2;
+/** Node's driver, splitting collapses from 100,000 edges (this cloud has 214,029) */
+const driver = createNodeRipsThreadDriver({ collapseMinEdges: 100_000 });
 
 function sameEdges(a: EdgeCollapseResult, b: EdgeCollapseResult): void {
   expect(a.keptEdges).toBe(b.keptEdges);
@@ -47,8 +49,8 @@ describe('edge collapse on two threads', () => {
   const one = collapseEdges(d, { threshold, threads: 1 });
 
   it('keeps one thread’s edges, the worker taking part', async () => {
-    setRipsThreadDriver(nodeRipsThreadDriver);
-    expect(one.inputEdges).toBeGreaterThanOrEqual(COLLAPSE_SPLIT_MIN_EDGES);
+    setRipsThreadDriver(driver);
+    expect(one.inputEdges).toBeGreaterThanOrEqual(driver.collapseMinEdges!);
     expect(one.keptEdges).toBeLessThan(one.inputEdges);
     expect(one.split).toBeUndefined();
     // the first run may start the worker (from source, through tsx: seconds on a loaded
@@ -67,16 +69,20 @@ describe('edge collapse on two threads', () => {
 
   it('keeps one thread’s edges when the worker never comes', () => {
     const jobs: unknown[] = [];
-    setRipsThreadDriver({ ...nodeRipsThreadDriver, startCollapseEarly: (job) => jobs.push(job) });
+    setRipsThreadDriver({ ...driver, startCollapseEarly: (job) => jobs.push(job) });
     const two = collapseEdges(d, { threshold, threads: 2 });
     expect(jobs).toHaveLength(1);
     expect(two.split!.fromWorker).toBe(0);
     sameEdges(two, one);
   });
 
-  it('stays on one thread below COLLAPSE_SPLIT_MIN_EDGES, without shift, or without a driver', () => {
+  it('stays on one thread below the driver’s minimum, without shift, or without a driver', () => {
     const jobs: unknown[] = [];
     setRipsThreadDriver({ ...nodeRipsThreadDriver, startCollapseEarly: (job) => jobs.push(job) });
+    expect(nodeRipsThreadDriver.collapseMinEdges).toBe(COLLAPSE_SPLIT_MIN_EDGES);
+    expect(one.inputEdges).toBeLessThan(COLLAPSE_SPLIT_MIN_EDGES);
+    expect(collapseEdges(d, { threshold, threads: 2 }).split).toBeUndefined();
+    setRipsThreadDriver({ ...driver, startCollapseEarly: (job) => jobs.push(job) });
     expect(collapseEdges(d, { threshold: 0.5, threads: 2 }).split).toBeUndefined();
     expect(collapseEdges(d, { threshold, threads: 2, shift: false }).split).toBeUndefined();
     expect(jobs).toHaveLength(0);
@@ -92,11 +98,13 @@ describe('edge collapse on two threads', () => {
   });
 
   it('gives ripsPersistence on two threads one thread’s diagrams', () => {
-    setRipsThreadDriver(nodeRipsThreadDriver);
+    setRipsThreadDriver(driver);
     const options = { maxDimension: 1, threshold, collapse: true } as const;
     const a = ripsPersistence(d, { ...options, threads: 1 });
     const b = ripsPersistence(d, { ...options, threads: 2 });
     expect(b.stats.collapse).toEqual(a.stats.collapse);
+    expect(a.threads.collapse).toBe(1);
+    expect(b.threads.collapse).toBe(2);
     expect(b.diagrams).toEqual(a.diagrams);
   }, 120_000);
 });

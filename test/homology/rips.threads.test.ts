@@ -127,9 +127,9 @@ describe('Rips persistence on threads', () => {
     const before = { ...counts };
     const h1 = ripsPersistence(dist, { maxDimension: 1, threshold });
     expect(counts, 'dimension 1 alone: no thread ran').toEqual(before);
-    expect(h1.threads).toEqual({ count: 1, fromDimension: 2 });
+    expect(h1.threads).toEqual({ count: 1, fromDimension: 2, collapse: 1 });
     const two = ripsPersistence(dist, { maxDimension: 1, threshold, threads: 2 });
-    expect(two.threads).toEqual({ count: 2, fromDimension: 1 });
+    expect(two.threads).toEqual({ count: 2, fromDimension: 1, collapse: 1 });
     expect(counts.batches + counts.reductions).toBeGreaterThan(before.batches + before.reductions);
     expect(counts.lowestDim, 'a number of threads: every dimension').toBe(1);
 

@@ -394,10 +394,11 @@ export function phCommand(file: string, flags: PhFlags): void {
 /** The summary's threads line: how many, for which dimensions, and why. */
 function threadsText(t: RipsResult['threads'], asked: number | undefined): string {
   const how = asked === undefined ? "'auto'" : `--threads ${asked}`;
+  const collapse = t.collapse > 1 ? `, the edge collapse on ${t.collapse}` : '';
   if (t.count > 1) {
-    return `${t.count} for dimensions ${t.fromDimension} and up (${how}; lower ones on one thread)`;
+    return `${t.count} for dimensions ${t.fromDimension} and up (${how}; lower ones on one thread)${collapse}`;
   }
   return asked === undefined
-    ? `1 (${how}: every core for dimensions ${t.fromDimension} and up, none here)`
-    : `1 (${how})`;
+    ? `1 (${how}: every core for dimensions ${t.fromDimension} and up, none here)${collapse}`
+    : `1 (${how})${collapse}`;
 }
