@@ -32,18 +32,16 @@ export const COLLAPSE_SPLIT_FRACTION = 0.4;
 const FINISHED = 0;
 const STOP = 1;
 
+/** The parts of the adjacency the early part reads (collapseGraph.ts). */
+export type EarlyGraph = Pick<
+  FilteredAdjacency,
+  'n' | 'm' | 'eu' | 'ev' | 'val' | 'order' | 'start' | 'nbr' | 'et'
+>;
+
 /** What a worker needs for the early part of a split (every array SharedArrayBuffer-backed). */
 export interface CollapseEarlyJob {
-  n: number;
-  m: number;
-  eu: Int32Array;
-  ev: Int32Array;
-  val: FloatArray;
-  order: Int32Array;
-  start: Int32Array;
-  /** the adjacency lists as built (the worker rewrites a copy) */
-  nbr: Int32Array;
-  et: FloatArray;
+  /** the graph as built (the worker rewrites a copy of its lists) */
+  graph: EarlyGraph;
   /** the early part: order[0 .. mid) */
   mid: number;
   /** written by the worker: the early edges' values and capped edges' last dominators */
@@ -69,20 +67,11 @@ export function collapseSplitPoint(g: FilteredAdjacency): number {
 export function collapseEarlyJob(g: FilteredAdjacency, mid: number): CollapseEarlyJob {
   const { n, m, eu, ev, val, order, start, nbr, et } = g;
   const Float = val.constructor as Float32ArrayConstructor | Float64ArrayConstructor;
-  const bpe = Float.BYTES_PER_ELEMENT;
   return {
-    n,
-    m,
-    eu,
-    ev,
-    val,
-    order,
-    start,
-    nbr,
-    et,
+    graph: { n, m, eu, ev, val, order, start, nbr, et },
     mid,
     times: new (Float as new (b: ArrayBufferLike) => FloatArray)(
-      new SharedArrayBuffer(Math.max(1, m) * bpe),
+      new SharedArrayBuffer(Math.max(1, m) * Float.BYTES_PER_ELEMENT),
     ),
     dominators: new Int32Array(new SharedArrayBuffer(Math.max(1, m) * 4)),
     ctrl: new Int32Array(new SharedArrayBuffer(8)),
@@ -98,17 +87,11 @@ export function runCollapseEarly(job: CollapseEarlyJob): void {
   const { ctrl } = job;
   if (Atomics.load(ctrl, STOP) !== 0) return;
   const g: FilteredAdjacency = {
-    n: job.n,
-    m: job.m,
-    eu: job.eu,
-    ev: job.ev,
-    val: job.val,
-    order: job.order,
-    start: job.start,
+    ...job.graph,
+    nbr: job.graph.nbr.slice(),
+    et: job.graph.et.slice() as FloatArray,
     // the list pointers and kept chains are the sparse kernel's; the dense one keeps its own
     ptr: new Int32Array(0),
-    nbr: job.nbr.slice(),
-    et: job.et.slice() as FloatArray,
     keptHead: new Int32Array(0),
     keptNext: new Int32Array(0),
     keptCount: new Int32Array(0),
@@ -118,7 +101,7 @@ export function runCollapseEarly(job: CollapseEarlyJob): void {
     mid: job.mid,
     dominators: job.dominators,
     publish: (finished) => {
-      // the release store publishes the times and dominators written before it
+      // the atomic store publishes the times and dominators written before it
       Atomics.store(ctrl, FINISHED, finished);
       return Atomics.load(ctrl, STOP) === 0;
     },
