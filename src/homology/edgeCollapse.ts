@@ -58,8 +58,9 @@ export interface EdgeCollapseOptions {
   /**
    * Threads, the caller's included (default 1). With 2 or more, a registered thread driver
    * (src/run/ripsThreads.ts, registered by the Node entry), the dense lookup, the shift and at
-   * least COLLAPSE_SPLIT_MIN_EDGES edges (the driver's `collapseMinEdges`), a worker visits the first 40% of the edges while the
-   * caller visits the rest (docs/edge-collapse.md, "Two threads"); the result is the same.
+   * least the driver's `collapseMinEdges` edges (COLLAPSE_SPLIT_MIN_EDGES, 500,000), a worker
+   * visits the first 40% of the edges while the caller visits the rest (docs/edge-collapse.md,
+   * "Two threads"); the result is the same.
    */
   threads?: number;
 }
@@ -113,13 +114,14 @@ export function collapseEdges(
   }
   const driver = getRipsThreadDriver();
   const minEdges = driver?.collapseMinEdges ?? COLLAPSE_SPLIT_MIN_EDGES;
-  const split = dense && shift && threads > 1 && m >= minEdges && driver?.startCollapseEarly;
-  const graph = buildAdjacency(n, eu, ev, val, Boolean(split));
+  const canSplit =
+    dense && shift && threads > 1 && m >= minEdges && driver?.startCollapseEarly !== undefined;
+  const graph = buildAdjacency(n, eu, ev, val, canSplit);
   // same float type as the input: exact, and half the memory for float32
   const newTime = new (val.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(m);
-  const mid = split ? collapseSplitPoint(graph) : 0;
+  const mid = canSplit ? collapseSplitPoint(graph) : 0;
   let fromWorker = 0;
-  if (dense && mid > 0) {
+  if (mid > 0) {
     const job = collapseEarlyJob(graph, mid);
     driver!.startCollapseEarly!(job);
     const early = earlyRunOf(job);
