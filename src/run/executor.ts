@@ -124,6 +124,8 @@ function threadWorker(events: WorkerEvents): PoolWorker {
 
 /** Milliseconds a stopped child process gets to exit on SIGTERM before it is killed. */
 const STOP_GRACE_MS = 2000;
+/** Milliseconds a failed send waits for the child's exit, which says more than the pipe error. */
+const SEND_FAILURE_GRACE_MS = 1000;
 
 function processWorker(events: WorkerEvents, execArgv: string[]): PoolWorker {
   const { modulePath, execArgv: loader } = workerProcess(import.meta.url, 'processWorker');
@@ -156,7 +158,15 @@ function processWorker(events: WorkerEvents, execArgv: string[]): PoolWorker {
     pid: child.pid,
     send: (job) => {
       child.send(job, (err) => {
-        if (err) events.died(`the job could not be sent: ${err.message}`);
+        if (!err) return;
+        // A child that cannot start (a bad Node flag) closes its channel before its exit is
+        // seen, so the send may fail with EPIPE first: report how the child ended (its exit
+        // event, which marks the worker gone) unless no exit comes within the grace period.
+        const timer = setTimeout(
+          () => events.died(`the job could not be sent: ${err.message}`),
+          SEND_FAILURE_GRACE_MS,
+        );
+        void exited.then(() => clearTimeout(timer));
       });
     },
     hold,

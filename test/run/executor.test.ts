@@ -115,6 +115,9 @@ afterAll(async () => {
 });
 
 describe('the worker pool', () => {
+  // Regression: under load the job's send failed with EPIPE before the child's exit was seen,
+  // and the job said "the job could not be sent: write EPIPE" (3 of 6 runs beside two busy
+  // loops); a failed send now waits for the exit and reports its code.
   it('fails each job given to a worker that cannot start, without restarting it in a loop', async () => {
     const p = new WorkerPoolExecutor({ size: 1, execArgv: ['--no-such-node-flag'] });
     pools.push(p);
