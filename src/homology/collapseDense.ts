@@ -22,6 +22,12 @@ import type { FloatArray } from '../core/matrix.js';
 import type { FilteredAdjacency } from './collapseGraph.js';
 import { denseSearch } from './collapseDenseWasm.js';
 
+/** The parts of the adjacency (collapseGraph.ts) the dense kernel reads and rewrites. */
+export type DenseKernelGraph = Pick<
+  FilteredAdjacency,
+  'n' | 'm' | 'eu' | 'ev' | 'val' | 'order' | 'start' | 'nbr' | 'et'
+>;
+
 /** Bytes the dense kernel allocates beyond the adjacency lists. */
 export function denseKernelBytes(n: number, bytesPerValue: number): number {
   return n * n * bytesPerValue + 2 * n * Math.ceil(n / 32) * 4 + 24 * n;
@@ -87,7 +93,7 @@ export interface EarlyRun {
  * Returns how many early edges a 'late' part took from the early run (else 0).
  */
 export function collapseDenseKernel(
-  g: FilteredAdjacency,
+  g: DenseKernelGraph,
   shift: boolean,
   newTime: FloatArray,
   onProgress: ((fraction: number) => void) | undefined,
@@ -218,22 +224,15 @@ export function collapseDenseKernel(
   };
 
   const progressStep = Math.max(1, Math.floor(m / 100));
-  /**
-   * Visits order[hi - 1] down to order[lo]. `early`: the early run (the replay of a split run,
-   * hi = mid): where it has written an edge, a finite value is taken as it is and +Infinity
-   * means dominated up to `cap`, so the edge is tested from `cap` on; from the first edge it
-   * has not written, the early run is stopped and the pass goes on as one thread.
-   */
-  let taken = 0;
   // The late part watches the early run: when most of the edges it has written are capped,
   // the replay would redo them, and the two threads only slow each other (sharing the cores'
   // caches and memory bus), so it is stopped; the caller then visits the rest alone.
   let watched = split?.part === 'late' ? split.early : null;
+  const mid = split?.mid ?? m;
   let seen = 0;
   let seenCapped = 0;
   const watchEarlyRun = (): void => {
-    if (watched === null || split === undefined) return;
-    const mid = split.mid;
+    if (watched === null) return;
     const finished = Math.min(mid, watched.finished());
     for (; seen < finished; seen++)
       if (watched.times[order[mid - 1 - seen]] === Infinity) seenCapped++;
@@ -242,6 +241,14 @@ export function collapseDenseKernel(
       watched = null;
     }
   };
+  /** Early edges the replay took from the early run (the kernel's return value). */
+  let taken = 0;
+  /**
+   * Visits order[hi - 1] down to order[lo]. `early`: the early run (the replay of a split run,
+   * hi = mid): where it has written an edge, a finite value is taken as it is and +Infinity
+   * means dominated up to `cap`, so the edge is tested from `cap` on; from the first edge it
+   * has not written, the early run is stopped and the pass goes on as one thread.
+   */
   const pass = (lo: number, hi: number, early: EarlyRun | null, cap: number): void => {
     const hints = split?.part === 'early' ? split.dominators : null;
     const publish = split?.part === 'early' ? split.publish : undefined;
@@ -421,12 +428,10 @@ export function collapseDenseKernel(
     given?.stop();
   };
 
-  if (split === undefined) pass(0, m, null, Infinity);
-  else if (split.part === 'early') pass(0, split.mid, null, Infinity);
-  else {
-    pass(split.mid, m, null, Infinity);
-    pass(0, split.mid, split.early, split.mid < m ? val[order[split.mid]] : Infinity);
-  }
+  if (split?.part === 'late') {
+    pass(mid, m, null, Infinity);
+    pass(0, mid, split.early, mid < m ? val[order[mid]] : Infinity);
+  } else pass(0, mid, null, Infinity);
   if (onProgress !== undefined) onProgress(1);
   return taken;
 }

@@ -7,7 +7,7 @@
  */
 import type { FloatArray } from '../core/matrix.js';
 import { ascendingOrder } from './collapseSort.js';
-import { shared } from './ripsParallel.js';
+import { shared, sharedArray } from './ripsParallel.js';
 
 export interface FilteredAdjacency {
   n: number;
@@ -50,28 +50,26 @@ export function buildAdjacency(
 ): FilteredAdjacency {
   const m = val.length;
   const ArrayType = val.constructor as Float32ArrayConstructor | Float64ArrayConstructor;
-  const alloc = <T>(ctor: new (b: ArrayBufferLike) => T, length: number, bytes: number): T =>
-    new ctor(
-      sharedMemory ? new SharedArrayBuffer(length * bytes) : new ArrayBuffer(length * bytes),
-    );
   if (sharedMemory) {
     eu = shared(eu);
     ev = shared(ev);
     val = shared(val);
   }
   const order = sharedMemory ? shared(ascendingOrder(val)) : ascendingOrder(val);
-  const start = alloc(Int32Array, n + 1, 4);
+  const start = sharedMemory ? sharedArray(Int32Array, n + 1, 4) : new Int32Array(n + 1);
   for (let e = 0; e < m; e++) {
     start[eu[e] + 1]++;
     start[ev[e] + 1]++;
   }
   for (let x = 0; x < n; x++) start[x + 1] += start[x];
   const ptr = start.slice(0, n);
-  const nbr = alloc(Int32Array, 2 * m, 4);
-  const et = sharedMemory
-    ? (new (ArrayType as new (b: ArrayBufferLike) => FloatArray)(
-        new SharedArrayBuffer(2 * m * ArrayType.BYTES_PER_ELEMENT),
-      ) as FloatArray)
+  const nbr = sharedMemory ? sharedArray(Int32Array, 2 * m, 4) : new Int32Array(2 * m);
+  const et: FloatArray = sharedMemory
+    ? sharedArray(
+        ArrayType as unknown as new (b: SharedArrayBuffer) => FloatArray,
+        2 * m,
+        ArrayType.BYTES_PER_ELEMENT,
+      )
     : new ArrayType(2 * m);
   for (let r = 0; r < m; r++) {
     const e = order[r];

@@ -12,8 +12,9 @@
  * caller visits the edges itself.
  */
 import type { FloatArray } from '../core/matrix.js';
-import { collapseDenseKernel, type EarlyRun } from './collapseDense.js';
+import { collapseDenseKernel, type DenseKernelGraph, type EarlyRun } from './collapseDense.js';
 import type { FilteredAdjacency } from './collapseGraph.js';
+import { getRipsThreadDriver, sharedArray } from './ripsParallel.js';
 
 /**
  * Fewer edges than this collapse on one thread: a worker's start costs tens of ms and the
@@ -32,16 +33,10 @@ export const COLLAPSE_SPLIT_FRACTION = 0.4;
 const FINISHED = 0;
 const STOP = 1;
 
-/** The parts of the adjacency the early part reads (collapseGraph.ts). */
-export type EarlyGraph = Pick<
-  FilteredAdjacency,
-  'n' | 'm' | 'eu' | 'ev' | 'val' | 'order' | 'start' | 'nbr' | 'et'
->;
-
 /** What a worker needs for the early part of a split (every array SharedArrayBuffer-backed). */
 export interface CollapseEarlyJob {
   /** the graph as built (the worker rewrites a copy of its lists) */
-  graph: EarlyGraph;
+  graph: DenseKernelGraph;
   /** the early part: order[0 .. mid) */
   mid: number;
   /** written by the worker: the early edges' values and capped edges' last dominators */
@@ -63,6 +58,21 @@ export function collapseSplitPoint(g: FilteredAdjacency): number {
   return mid > 0 && mid < m ? mid : 0;
 }
 
+/**
+ * Whether a dense collapse of `edges` edges with the shift would be split on `threads` threads:
+ * at least two, a registered driver that can run the early part, and at least its
+ * `collapseMinEdges` (COLLAPSE_SPLIT_MIN_EDGES) edges. (The caller checks the dense lookup and
+ * the shift; rips.ts's memory estimate asks the same question.)
+ */
+export function collapseSplits(edges: number, threads: number): boolean {
+  const driver = getRipsThreadDriver();
+  return (
+    threads > 1 &&
+    driver?.startCollapseEarly !== undefined &&
+    edges >= (driver.collapseMinEdges ?? COLLAPSE_SPLIT_MIN_EDGES)
+  );
+}
+
 /** The worker's job for a split of `g` (built with shared memory) at `mid`. */
 export function collapseEarlyJob(g: FilteredAdjacency, mid: number): CollapseEarlyJob {
   const { n, m, eu, ev, val, order, start, nbr, et } = g;
@@ -70,11 +80,13 @@ export function collapseEarlyJob(g: FilteredAdjacency, mid: number): CollapseEar
   return {
     graph: { n, m, eu, ev, val, order, start, nbr, et },
     mid,
-    times: new (Float as new (b: ArrayBufferLike) => FloatArray)(
-      new SharedArrayBuffer(Math.max(1, m) * Float.BYTES_PER_ELEMENT),
+    times: sharedArray(
+      Float as unknown as new (b: SharedArrayBuffer) => FloatArray,
+      m,
+      Float.BYTES_PER_ELEMENT,
     ),
-    dominators: new Int32Array(new SharedArrayBuffer(Math.max(1, m) * 4)),
-    ctrl: new Int32Array(new SharedArrayBuffer(8)),
+    dominators: sharedArray(Int32Array, m, 4),
+    ctrl: sharedArray(Int32Array, 2, 4),
   };
 }
 
@@ -86,15 +98,10 @@ export function collapseEarlyJob(g: FilteredAdjacency, mid: number): CollapseEar
 export function runCollapseEarly(job: CollapseEarlyJob): void {
   const { ctrl } = job;
   if (Atomics.load(ctrl, STOP) !== 0) return;
-  const g: FilteredAdjacency = {
+  const g: DenseKernelGraph = {
     ...job.graph,
     nbr: job.graph.nbr.slice(),
     et: job.graph.et.slice() as FloatArray,
-    // the list pointers and kept chains are the sparse kernel's; the dense one keeps its own
-    ptr: new Int32Array(0),
-    keptHead: new Int32Array(0),
-    keptNext: new Int32Array(0),
-    keptCount: new Int32Array(0),
   };
   collapseDenseKernel(g, true, job.times, undefined, true, {
     part: 'early',

@@ -25,9 +25,9 @@ import { buildAdjacency } from './collapseGraph.js';
 import { collapseDenseKernel, denseKernelBytes } from './collapseDense.js';
 import { collapseSparseKernel } from './collapseSparse.js';
 import {
-  COLLAPSE_SPLIT_MIN_EDGES,
   collapseEarlyJob,
   collapseSplitPoint,
+  collapseSplits,
   earlyRunOf,
 } from './collapseSplit.js';
 import { getRipsThreadDriver } from './ripsParallel.js';
@@ -112,10 +112,7 @@ export function collapseEdges(
       'Give the number of threads, or leave it out for one.',
     );
   }
-  const driver = getRipsThreadDriver();
-  const minEdges = driver?.collapseMinEdges ?? COLLAPSE_SPLIT_MIN_EDGES;
-  const canSplit =
-    dense && shift && threads > 1 && m >= minEdges && driver?.startCollapseEarly !== undefined;
+  const canSplit = dense && shift && collapseSplits(m, threads);
   const graph = buildAdjacency(n, eu, ev, val, canSplit);
   // same float type as the input: exact, and half the memory for float32
   const newTime = new (val.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(m);
@@ -123,7 +120,7 @@ export function collapseEdges(
   let fromWorker = 0;
   if (mid > 0) {
     const job = collapseEarlyJob(graph, mid);
-    driver!.startCollapseEarly!(job);
+    getRipsThreadDriver()!.startCollapseEarly!(job);
     const early = earlyRunOf(job);
     try {
       fromWorker = collapseDenseKernel(graph, shift, newTime, options.onProgress, true, {

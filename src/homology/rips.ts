@@ -32,7 +32,7 @@ import {
 import { denseKernelBytes } from './collapseDense.js';
 import { createRng } from '../core/rng.js';
 import { collapseEdges, shouldCollapse } from './edgeCollapse.js';
-import { COLLAPSE_SPLIT_MIN_EDGES } from './collapseSplit.js';
+import { collapseSplits } from './collapseSplit.js';
 
 export interface RipsOptions {
   /** Largest homology dimension computed. Default 1 (H0 and H1, Ripser's `--dim 1`). */
@@ -606,12 +606,7 @@ function collapseBytes(n: number, edges: number, condensed: boolean, threads: nu
   const lookup = denseKernelBytes(n, 4);
   const dense = lookup <= 128 * 2 ** 20;
   // on two threads (collapseSplit.ts) the worker has its own lookup and copies of the lists
-  const driver = getRipsThreadDriver();
-  const worker =
-    dense &&
-    threads > 1 &&
-    edges >= (driver?.collapseMinEdges ?? COLLAPSE_SPLIT_MIN_EDGES) &&
-    driver?.startCollapseEarly !== undefined;
+  const worker = dense && collapseSplits(edges, threads);
   return (
     BASE_BYTES +
     (condensed ? 2 * n * (n - 1) : 0) +
